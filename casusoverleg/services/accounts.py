@@ -1,0 +1,312 @@
+"""Accounts and keys: create a store, unlock it, add and remove accounts, change passphrases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from casusoverleg.domain.enums import AuditAction
+from casusoverleg.errors import BadInput, DamagedStore, StoreNotFound, WrongKey
+from casusoverleg.services import audit
+from casusoverleg.services.store import Store
+from casusoverleg.store.engine import connect_raw, create_store_file, make_engine, rekey_pragma
+from casusoverleg.store.keyslots import (
+    RECOVERY_ACCOUNT,
+    KdfParams,
+    KeyFile,
+    check_passphrase,
+    new_key_file,
+    new_recovery_key,
+    new_store_key,
+    normalise_recovery_key,
+)
+from casusoverleg.store.lock import StoreLock
+from casusoverleg.store.migrate import upgrade_store
+from casusoverleg.store.models import Account, Setting
+
+DEMO_ACCOUNT = "demo"
+DEMO_MARK = "DEMO"
+
+
+@dataclass(frozen=True)
+class NewStore:
+    """A freshly created, unlocked store and its recovery key (shown once, never stored)."""
+
+    store: Store
+    recovery_key: str
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    """An account as the account list shows it."""
+
+    name: str
+    display_name: str
+    created_at: datetime
+
+
+def _check_account_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 80 or name.casefold() == RECOVERY_ACCOUNT:
+        raise BadInput("Geef een accountnaam van 1 tot 80 tekens (niet 'herstelsleutel').")
+    return name
+
+
+def _pending_key_path(store_path: Path) -> Path:
+    """During key rotation the new key file waits here until the store is re-encrypted."""
+    return KeyFile.path_for(store_path).with_suffix(".new")
+
+
+def init_store(
+    path: Path,
+    account: str,
+    passphrase: str,
+    *,
+    kdf: KdfParams | None = None,
+    demo: bool = False,
+    display_name: str = "",
+) -> NewStore:
+    """Create a new encrypted store with one account and a recovery key."""
+    account = _check_account_name(account)
+    if not demo:
+        check_passphrase(passphrase)
+    kdf = kdf or KdfParams()
+    key_path = KeyFile.path_for(path)
+    if path.exists() or key_path.exists():
+        raise BadInput(f"Er staat al een opslag op {path}; kies een andere plek.")
+    if not path.parent.is_dir():
+        raise BadInput(f"De map {path.parent} bestaat niet.")
+    store_key = new_store_key()
+    recovery_key = new_recovery_key()
+    key_file = new_key_file()
+    key_file.add_slot(account, passphrase, store_key, kdf)
+    key_file.add_slot(RECOVERY_ACCOUNT, recovery_key, store_key, kdf, kind="recovery")
+    lock = StoreLock(path)
+    lock.acquire(account)
+    try:
+        engine = create_store_file(path, store_key)
+        try:
+            upgrade_store(engine, path, store_key)
+            key_file.save(key_path)
+        except BaseException:
+            engine.dispose()
+            for leftover in (path, key_path, *_wal_files(path)):
+                leftover.unlink(missing_ok=True)
+            raise
+    except BaseException:
+        lock.release()
+        raise
+    store = Store(path, account, engine, store_key, key_file, lock, is_demo=demo)
+    with store.write() as session:
+        session.add(Account(name=account, display_name=display_name, created_at=datetime.now()))
+        if demo:
+            session.add(Setting(key="demo", value="1"))
+        audit.record(session, store, AuditAction.ACCOUNT, object_type="opslag", detail="aangemaakt")
+    return NewStore(store, recovery_key)
+
+
+def _wal_files(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _open(path: Path, account: str, store_key: bytes, key_file: KeyFile) -> Store:
+    lock = StoreLock(path)
+    lock.acquire(account)
+    try:
+        try:
+            engine = make_engine(path, store_key)
+        except WrongKey as exc:
+            # The key came out of an authenticated slot, so it is right: the file is not.
+            raise DamagedStore(
+                "De opslag is beschadigd: de sleutel is juist, maar het bestand kan niet "
+                "worden gelezen. Zet een back-up terug met 'casusoverleg restore'."
+            ) from exc
+        try:
+            upgrade_store(engine, path, store_key)
+            store = Store(path, account, engine, store_key, key_file, lock)
+            with store.read() as session:
+                store.is_demo = session.get(Setting, "demo") is not None
+        except BaseException:
+            engine.dispose()
+            raise
+    except BaseException:
+        lock.release()
+        raise
+    return store
+
+
+def _finish_rotation(path: Path) -> None:
+    """If a key rotation was cut off after re-encryption, promote its key file."""
+    pending = _pending_key_path(path)
+    if pending.exists():
+        pending.replace(KeyFile.path_for(path))
+
+
+def _load_key_file(path: Path) -> KeyFile:
+    if not path.is_file():
+        raise StoreNotFound(
+            f"Geen opslag gevonden op {path}. Maak er een met 'casusoverleg init' of geef "
+            "met --store de juiste plek."
+        )
+    key_path = KeyFile.path_for(path)
+    if not key_path.is_file():
+        raise DamagedStore(f"Het sleutelbestand {key_path.name} ontbreekt naast de opslag.")
+    return KeyFile.load(key_path)
+
+
+def unlock(path: Path, account: str, passphrase: str) -> Store:
+    """Open the store with an account's passphrase; WrongKey (noted for the log) if it fails."""
+    if not passphrase:
+        raise BadInput("Geef een wachtwoord.")
+    key_file = _load_key_file(path)
+    try:
+        store_key = key_file.unwrap(account, passphrase)
+    except WrongKey:
+        pending = _pending_key_path(path)
+        if not pending.exists():
+            audit.note_failed_unlock(path, account)
+            raise
+        key_file = KeyFile.load(pending)
+        store_key = key_file.unwrap(account, passphrase)
+    slot = key_file.find(account)
+    account = slot.account if slot else account
+    try:
+        store = _open(path, account, store_key, key_file)
+    except DamagedStore:
+        # A rotation cut off mid-way: the store may already be under the new key.
+        pending = _pending_key_path(path)
+        if not pending.exists():
+            raise
+        key_file = KeyFile.load(pending)
+        store_key = key_file.unwrap(account, passphrase)
+        store = _open(path, account, store_key, key_file)
+    _finish_rotation(path)
+    audit.flush_failed_unlocks(store)
+    audit.log(store, AuditAction.UNLOCK, object_type="opslag")
+    return store
+
+
+def unlock_with_recovery(path: Path, recovery_key: str) -> Store:
+    """Open the store with the printed recovery key (then set a new passphrase)."""
+    key_file = _load_key_file(path)
+    try:
+        store_key = key_file.unwrap(RECOVERY_ACCOUNT, normalise_recovery_key(recovery_key))
+    except WrongKey as exc:
+        audit.note_failed_unlock(path, RECOVERY_ACCOUNT)
+        raise WrongKey("Deze herstelsleutel past niet bij deze opslag.") from exc
+    store = _open(path, RECOVERY_ACCOUNT, store_key, key_file)
+    audit.flush_failed_unlocks(store)
+    audit.log(store, AuditAction.UNLOCK, object_type="opslag", detail="met herstelsleutel")
+    return store
+
+
+def lock(store: Store) -> None:
+    """Log the lock and close the store (auto-lock, lock button, quitting)."""
+    if store.closed:
+        return
+    try:
+        audit.log(store, AuditAction.LOCK, object_type="opslag")
+    finally:
+        store.close()
+
+
+def list_accounts(store: Store) -> list[AccountInfo]:
+    """Accounts that can unlock the store."""
+    names = {n.casefold() for n in store.key_file.accounts()}
+    with store.read() as session:
+        rows = session.scalars(select(Account).order_by(Account.name))
+        return [
+            AccountInfo(a.name, a.display_name, a.created_at)
+            for a in rows
+            if a.name.casefold() in names and a.removed_at is None
+        ]
+
+
+def add_account(
+    store: Store,
+    name: str,
+    passphrase: str,
+    *,
+    kdf: KdfParams | None = None,
+    display_name: str = "",
+) -> None:
+    """Give another person access with a passphrase of their own."""
+    name = _check_account_name(name)
+    check_passphrase(passphrase)
+    if store.key_file.find(name) is not None:
+        raise BadInput(f"Het account '{name}' bestaat al.")
+    store.key_file.add_slot(name, passphrase, store.key, kdf or KdfParams())
+    with store.write() as session:
+        existing = session.scalar(select(Account).where(Account.name == name))
+        if existing is None:
+            session.add(Account(name=name, display_name=display_name, created_at=datetime.now()))
+        else:
+            existing.removed_at = None
+        audit.record(session, store, AuditAction.ACCOUNT, object_id=name, detail="toegevoegd")
+        store.key_file.save(store.key_path)
+
+
+def change_passphrase(store: Store, account: str, old: str, new: str) -> None:
+    """Rewrite one account's slot under a new passphrase (the store key stays the same)."""
+    check_passphrase(new)
+    slot = store.key_file.find(account)
+    if slot is None:
+        raise BadInput(f"Onbekend account '{account}'.")
+    if store.account != RECOVERY_ACCOUNT:
+        store.key_file.unwrap(account, old)  # raises WrongKey
+    store.key_file.add_slot(slot.account, new, store.key, slot.kdf)
+    with store.write() as session:
+        audit.record(
+            session, store, AuditAction.ACCOUNT, object_id=slot.account, detail="wachtwoord gewijzigd"
+        )
+        store.key_file.save(store.key_path)
+
+
+def remove_account(store: Store, name: str, *, rotate: bool = True) -> None:
+    """Take an account's access away; with `rotate` the store gets a new key.
+
+    Rotation re-encrypts the store (`PRAGMA rekey`) and seals the new key to every remaining
+    slot, so a copy of the removed account's old slot no longer opens the store. The new key
+    file is written first beside the old one and promoted after the re-encryption, so a crash
+    at any point leaves a store that opens.
+    """
+    slot = store.key_file.find(name)
+    if slot is None or slot.kind != "passphrase":
+        raise BadInput(f"Onbekend account '{name}'.")
+    if slot.account.casefold() == store.account.casefold():
+        raise BadInput("U kunt uw eigen account niet verwijderen.")
+    if len(store.key_file.accounts()) <= 1:
+        raise BadInput("Het laatste account kan niet worden verwijderd.")
+    store.key_file.slots.remove(slot)
+    with store.write() as session:
+        row = session.scalar(select(Account).where(Account.name == slot.account))
+        if row is not None:
+            row.removed_at = datetime.now()
+        audit.record(
+            session,
+            store,
+            AuditAction.ACCOUNT,
+            object_id=slot.account,
+            detail="verwijderd" + (", sleutel vernieuwd" if rotate else ""),
+        )
+    if not rotate:
+        store.key_file.save(store.key_path)
+        return
+    new_key = new_store_key()
+    store.key_file.reseal_all(new_key)
+    pending = _pending_key_path(store.path)
+    store.key_file.save(pending)
+    # Every pooled connection holds the old key; re-encrypt on one, then reconnect.
+    store.engine.dispose()
+    conn = connect_raw(store.path, store.key)
+    try:
+        conn.execute(rekey_pragma(new_key))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    pending.replace(store.key_path)
+    store.key = new_key
+    store.engine = make_engine(store.path, new_key)

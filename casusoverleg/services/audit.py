@@ -1,0 +1,252 @@
+"""The append-only access log (NEN 7513 style) with a hash chain.
+
+Every event is written in the same transaction as the change it records. Each row's hash covers
+its fields and the previous row's hash; `audit_head` keeps the chain's end, so an edited,
+deleted or cut-off row is found by `verify_chain`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casusoverleg.domain.enums import AuditAction
+from casusoverleg.services.store import Store, workstation_name
+from casusoverleg.store.models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the log as the screens and documents show it."""
+
+    id: int
+    at: datetime
+    account: str
+    workstation: str
+    action: AuditAction
+    case_number: str | None
+    object_type: str
+    object_id: str
+    result: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """Result of checking the chain: ok, or the first row where it breaks."""
+
+    ok: bool
+    count: int
+    message: str
+    first_bad_id: int | None = None
+
+
+def _digest(prev_hash: str, fields: dict[str, str | None]) -> str:
+    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+
+
+def _fields(event: AuditEvent) -> dict[str, str | None]:
+    return {
+        "at": event.at,
+        "account": event.account,
+        "workstation": event.workstation,
+        "action": event.action,
+        "case_number": event.case_number,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "result": event.result,
+        "detail": event.detail,
+    }
+
+
+def record(
+    session: Session,
+    store: Store,
+    action: AuditAction,
+    *,
+    case_number: str | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    result: str = "ok",
+    detail: str = "",
+    at: datetime | None = None,
+    account: str | None = None,
+    workstation: str | None = None,
+) -> None:
+    """Append one event to the chain inside the caller's (write) transaction."""
+    head = session.get(AuditHead, 1)
+    prev = head.last_hash if head else GENESIS
+    # Ids are given here, not by SQLite, so many events can be inserted in one batch; writers
+    # are serialised by BEGIN IMMEDIATE, so two transactions never pick the same id.
+    event = AuditEvent(
+        id=(head.last_id if head else 0) + 1,
+        at=(at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds"),
+        account=account or store.account,
+        workstation=workstation or store.workstation,
+        action=str(action),
+        case_number=case_number,
+        object_type=object_type,
+        object_id=str(object_id),
+        result=result,
+        detail=detail,
+        prev_hash=prev,
+        hash="",
+    )
+    event.hash = _digest(prev, _fields(event))
+    session.add(event)
+    if head is None:
+        session.add(AuditHead(id=1, last_id=event.id, last_hash=event.hash, count=1))
+        session.flush()
+    else:
+        head.last_id = event.id
+        head.last_hash = event.hash
+        head.count += 1
+
+
+def log(store: Store, action: AuditAction, **kwargs: str | int | None) -> None:
+    """Record an event in a transaction of its own (views, prints, lock, unlock)."""
+    with store.write() as session:
+        record(session, store, action, **kwargs)  # type: ignore[arg-type]
+
+
+def verify_chain(store: Store) -> ChainReport:
+    """Walk the whole log and say whether any row was edited, removed or cut off."""
+    with store.read() as session:
+        head = session.get(AuditHead, 1)
+        prev = GENESIS
+        count = 0
+        last_id = 0
+        for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
+            count += 1
+            if event.prev_hash != prev:
+                return ChainReport(
+                    False,
+                    count,
+                    f"Logboek onderbroken bij regel {event.id}: een eerdere regel is "
+                    "verwijderd of gewijzigd.",
+                    event.id,
+                )
+            if _digest(prev, _fields(event)) != event.hash:
+                return ChainReport(
+                    False, count, f"Logboekregel {event.id} is gewijzigd.", event.id
+                )
+            prev = event.hash
+            last_id = event.id
+        if head is None:
+            if count:
+                return ChainReport(False, count, "Het einde van het logboek ontbreekt.")
+            return ChainReport(True, 0, "Het logboek is leeg.")
+        if head.count != count or head.last_hash != prev or head.last_id != last_id:
+            return ChainReport(
+                False,
+                count,
+                "Er zijn regels aan het eind van het logboek verwijderd "
+                f"(verwacht {head.count}, gevonden {count}).",
+            )
+        return ChainReport(True, count, f"Logboek in orde ({count} regels).")
+
+
+def list_events(
+    store: Store,
+    *,
+    case_number: str | None = None,
+    account: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int | None = None,
+) -> list[AuditEntry]:
+    """Events, newest first, filtered by case, account and period."""
+    query = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if case_number:
+        query = query.where(AuditEvent.case_number == case_number)
+    if account:
+        query = query.where(AuditEvent.account == account)
+    if since:
+        query = query.where(AuditEvent.at >= since.isoformat())
+    if until:
+        query = query.where(AuditEvent.at < date.fromordinal(until.toordinal() + 1).isoformat())
+    if limit:
+        query = query.limit(limit)
+    with store.read() as session:
+        return [
+            AuditEntry(
+                id=e.id,
+                at=datetime.fromisoformat(e.at),
+                account=e.account,
+                workstation=e.workstation,
+                action=AuditAction(e.action),
+                case_number=e.case_number,
+                object_type=e.object_type,
+                object_id=e.object_id,
+                result=e.result,
+                detail=e.detail,
+            )
+            for e in session.scalars(query)
+        ]
+
+
+# -- failed unlocks ------------------------------------------------------------------------------
+# A failed unlock cannot be written to the store (there is no key yet). It goes to a small file
+# beside the store that names only account, time and workstation, and is moved into the chain
+# at the next successful unlock.
+
+
+def pending_path(store_path: Path) -> Path:
+    """The side file of not-yet-logged failed unlocks."""
+    return store_path.with_name(store_path.name + ".mislukt.jsonl")
+
+
+def note_failed_unlock(store_path: Path, account: str) -> None:
+    """Remember a failed unlock until the store is next opened."""
+    line = json.dumps(
+        {
+            "at": datetime.now(UTC).isoformat(timespec="microseconds"),
+            "account": account[:80],
+            "workstation": workstation_name(),
+        }
+    )
+    path = pending_path(store_path)
+    try:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+        path.chmod(0o600)
+    except OSError:
+        pass  # not being able to note it must not hide the wrong-passphrase message
+
+
+def flush_failed_unlocks(store: Store) -> int:
+    """Move remembered failed unlocks into the chain; returns how many."""
+    path = pending_path(store.path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return 0
+    entries = []
+    for line in lines:
+        try:
+            entries.append(json.loads(line))
+        except ValueError:
+            continue
+    with store.write() as session:
+        for entry in entries:
+            record(
+                session,
+                store,
+                AuditAction.UNLOCK_FAILED,
+                at=datetime.fromisoformat(entry["at"]),
+                account=str(entry.get("account", "?")),
+                workstation=str(entry.get("workstation", "?")),
+                result="geweigerd",
+                detail="onjuist wachtwoord of onbekend account",
+            )
+    path.unlink(missing_ok=True)
+    return len(entries)

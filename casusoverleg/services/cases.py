@@ -1,0 +1,534 @@
+"""Cases: create, change, view, close, and list with filters. Every step is logged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from casusoverleg.domain.deadlines import renewal_deadline
+from casusoverleg.domain.enums import AuditAction, CaseStatus, ExemptionGround
+from casusoverleg.domain.leerplicht import LeerplichtStatus, leerplicht_status
+from casusoverleg.domain.retention import DEFAULT_RETENTION_YEARS, retention_date
+from casusoverleg.domain.text import initials, normalise_search
+from casusoverleg.domain.thuiszitter import ThuiszitterSignal, thuiszitter_signal
+from casusoverleg.errors import BadInput
+from casusoverleg.services import audit
+from casusoverleg.services.store import Store
+from casusoverleg.store.models import Case, Participant
+
+# Field names as the user sees them, for messages next to the field.
+FIELD_LABELS = {
+    "case_number": "casusnummer",
+    "first_name": "voornaam",
+    "last_name": "achternaam",
+    "birth_date": "geboortedatum",
+    "school": "school",
+    "ground": "grond",
+    "status": "status",
+    "registered_on": "aangemeld op",
+    "owner_id": "casushouder",
+    "absent_since": "thuis sinds",
+    "review_date": "herbeoordeling",
+    "exemption_until": "vrijstelling tot",
+    "notes": "notities",
+}
+
+
+class ValidationError(BadInput):
+    """One or more fields are wrong; `errors` maps field name to a Dutch message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        lines = [f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in errors.items()]
+        super().__init__("Controleer de casus:\n" + "\n".join(lines))
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    """What a user types for a case (new or changed). Empty case number: one is made."""
+
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    ground: ExemptionGround | None
+    school: str = ""
+    status: CaseStatus = CaseStatus.AANGEMELD
+    registered_on: date | None = None
+    owner_id: int | None = None
+    absent_since: date | None = None
+    review_date: date | None = None
+    exemption_until: date | None = None
+    notes: str = ""
+    case_number: str = ""
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A case as a table row: enough to show, filter and sort, nothing more."""
+
+    id: int
+    case_number: str
+    first_name: str
+    last_name: str
+    birth_date: date
+    school: str
+    ground: ExemptionGround
+    status: CaseStatus
+    registered_on: date
+    owner_id: int | None
+    owner_name: str
+    review_date: date | None
+    absent_since: date | None
+    closed_on: date | None
+    search_text: str
+
+    @property
+    def initials(self) -> str:
+        """The child's initials, for privacy-by-default documents."""
+        return initials(self.first_name, self.last_name)
+
+    @property
+    def full_name(self) -> str:
+        """First and last name."""
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
+class CaseRecord(CaseRow):
+    """A whole case with the signals the rules derive from it on a given day."""
+
+    notes: str = ""
+    exemption_until: date | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    leerplicht: LeerplichtStatus = LeerplichtStatus.LEERPLICHTIG
+    renewal_deadline: date | None = None
+    thuiszitter: ThuiszitterSignal = ThuiszitterSignal.GEEN
+    retention_date: date | None = None
+
+    def to_input(self) -> CaseInput:
+        """The editable part, to change and pass to `update_case`."""
+        return CaseInput(
+            first_name=self.first_name,
+            last_name=self.last_name,
+            birth_date=self.birth_date,
+            ground=self.ground,
+            school=self.school,
+            status=self.status,
+            registered_on=self.registered_on,
+            owner_id=self.owner_id,
+            absent_since=self.absent_since,
+            review_date=self.review_date,
+            exemption_until=self.exemption_until,
+            notes=self.notes,
+            case_number=self.case_number,
+        )
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Filters for the case list; all optional, combined with AND."""
+
+    text: str = ""
+    ground: ExemptionGround | None = None
+    status: CaseStatus | None = None
+    owner_id: int | None = None
+    include_closed: bool = True
+    deadline_by: date | None = None  # renewal deadline or review date on or before this day
+    thuiszitter: ThuiszitterSignal | None = None  # at least this signal (on `today`)
+    today: date | None = None
+
+
+def search_text_for(case_number: str, first_name: str, last_name: str, school: str) -> str:
+    """The folded text that filter-as-you-type matches against."""
+    return normalise_search(f"{case_number} {first_name} {last_name} {school}")
+
+
+def validate(data: CaseInput, today: date | None = None) -> dict[str, str]:
+    """Dutch messages per field for what is wrong with `data` (empty dict: fine)."""
+    today = today or date.today()
+    errors: dict[str, str] = {}
+    if not data.first_name.strip():
+        errors["first_name"] = "Vul de voornaam in."
+    if not data.last_name.strip():
+        errors["last_name"] = "Vul de achternaam in."
+    if data.birth_date is None:
+        errors["birth_date"] = "Vul de geboortedatum in."
+    elif data.birth_date > today:
+        errors["birth_date"] = "De geboortedatum ligt in de toekomst."
+    elif data.birth_date.year < today.year - 30:
+        errors["birth_date"] = "Deze geboortedatum is te lang geleden voor een leerplichtcasus."
+    if data.ground is None:
+        errors["ground"] = "Kies een grond."
+    if data.registered_on and data.registered_on > today:
+        errors["registered_on"] = "De aanmelddatum ligt in de toekomst."
+    if data.absent_since and data.absent_since > today:
+        errors["absent_since"] = "'Thuis sinds' ligt in de toekomst."
+    if len(data.case_number) > 40:
+        errors["case_number"] = "Het casusnummer is te lang (hoogstens 40 tekens)."
+    for name in ("first_name", "last_name", "school"):
+        if len(getattr(data, name)) > 200:
+            errors[name] = "Te lang (hoogstens 200 tekens)."
+    return errors
+
+
+def _next_case_number(session: Session, year: int) -> str:
+    prefix = f"{year}-"
+    numbers = session.scalars(select(Case.case_number).where(Case.case_number.like(f"{prefix}%")))
+    highest = 0
+    for number in numbers:
+        tail = number[len(prefix) :]
+        if tail.isdigit():
+            highest = max(highest, int(tail))
+    return f"{prefix}{highest + 1:04d}"
+
+
+def _apply(case: Case, data: CaseInput) -> list[str]:
+    """Copy `data` onto `case`; returns the names of the fields that changed."""
+    changed = []
+    values = {
+        "first_name": data.first_name.strip(),
+        "last_name": data.last_name.strip(),
+        "birth_date": data.birth_date,
+        "school": data.school.strip(),
+        "ground": str(data.ground),
+        "status": str(data.status),
+        "registered_on": data.registered_on or date.today(),
+        "owner_id": data.owner_id,
+        "absent_since": data.absent_since,
+        "review_date": data.review_date,
+        "exemption_until": data.exemption_until,
+        "notes": data.notes,
+    }
+    for name, value in values.items():
+        if getattr(case, name, None) != value:
+            setattr(case, name, value)
+            changed.append(name)
+    case.search_text = search_text_for(case.case_number, case.first_name, case.last_name, case.school)
+    return changed
+
+
+def _record(case: Case, today: date, retention_years: int) -> CaseRecord:
+    ground = ExemptionGround(case.ground)
+    return CaseRecord(
+        id=case.id,
+        case_number=case.case_number,
+        first_name=case.first_name,
+        last_name=case.last_name,
+        birth_date=case.birth_date,
+        school=case.school,
+        ground=ground,
+        status=CaseStatus(case.status),
+        registered_on=case.registered_on,
+        owner_id=case.owner_id,
+        owner_name=case.owner.name if case.owner else "",
+        review_date=case.review_date,
+        absent_since=case.absent_since,
+        closed_on=case.closed_on,
+        search_text=case.search_text,
+        notes=case.notes,
+        exemption_until=case.exemption_until,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        leerplicht=leerplicht_status(case.birth_date, today),
+        renewal_deadline=renewal_deadline(ground, today),
+        thuiszitter=thuiszitter_signal(case.absent_since, today)
+        if ground == ExemptionGround.THUISZITTER
+        else ThuiszitterSignal.GEEN,
+        retention_date=retention_date(case.birth_date, retention_years),
+    )
+
+
+def _check_unique_number(session: Session, number: str, own_id: int | None = None) -> None:
+    clash = session.scalar(select(Case.id).where(Case.case_number == number))
+    if clash is not None and clash != own_id:
+        raise ValidationError({"case_number": f"Casusnummer {number} bestaat al."})
+
+
+def add_case(session: Session, store: Store, data: CaseInput, *, today: date) -> Case:
+    """Insert a validated case inside the caller's transaction (used by create and import)."""
+    errors = validate(data, today)
+    if errors:
+        raise ValidationError(errors)
+    number = data.case_number.strip() or _next_case_number(session, today.year)
+    _check_unique_number(session, number)
+    if data.owner_id is not None and session.get(Participant, data.owner_id) is None:
+        raise ValidationError({"owner_id": "Kies een bestaande casushouder."})
+    now = datetime.now()
+    case = Case(case_number=number, created_at=now, updated_at=now)
+    _apply(case, data)
+    session.add(case)
+    session.flush()
+    return case
+
+
+class BulkValidationError(BadInput):
+    """Some of many cases are wrong; `problems` holds (index, field, Dutch message)."""
+
+    def __init__(self, problems: list[tuple[int, str, str]]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} fout(en) gevonden; er is niets opgeslagen.")
+
+
+def create_cases(
+    store: Store,
+    inputs: list[CaseInput],
+    *,
+    today: date | None = None,
+    detail: str = "",
+    action: AuditAction = AuditAction.CREATE,
+) -> list[str]:
+    """Register many cases in one transaction: all or nothing. Returns their casusnummers."""
+    today = today or date.today()
+    problems: list[tuple[int, str, str]] = []
+    for index, data in enumerate(inputs):
+        problems.extend((index, f, m) for f, m in validate(data, today).items())
+    given = [d.case_number.strip() for d in inputs]
+    seen: dict[str, int] = {}
+    for index, number in enumerate(given):
+        if number and number in seen:
+            problems.append(
+                (index, "case_number", f"Casusnummer {number} staat al in regel {seen[number] + 1}.")
+            )
+        seen.setdefault(number, index)
+    with store.write() as session:
+        taken = set(
+            session.scalars(select(Case.case_number).where(Case.case_number.in_(set(given) - {""})))
+        )
+        problems.extend(
+            (i, "case_number", f"Casusnummer {n} bestaat al.")
+            for i, n in enumerate(given)
+            if n in taken
+        )
+        owners = {d.owner_id for d in inputs if d.owner_id is not None}
+        known = set(session.scalars(select(Participant.id).where(Participant.id.in_(owners))))
+        problems.extend(
+            (i, "owner_id", "Onbekende casushouder.")
+            for i, d in enumerate(inputs)
+            if d.owner_id is not None and d.owner_id not in known
+        )
+        if problems:
+            raise BulkValidationError(sorted(problems))
+        next_number = int(_next_case_number(session, today.year).rsplit("-", 1)[1])
+        now = datetime.now()
+        made = []
+        for data, number in zip(inputs, given, strict=True):
+            if not number:
+                number = f"{today.year}-{next_number:04d}"
+                next_number += 1
+            case = Case(case_number=number, created_at=now, updated_at=now)
+            _apply(case, data)
+            made.append(case)
+        session.add_all(made)
+        session.flush()
+        for case in made:
+            audit.record(
+                session,
+                store,
+                action,
+                case_number=case.case_number,
+                object_type="casus",
+                object_id=case.id,
+                detail=detail,
+            )
+        return [c.case_number for c in made]
+
+
+def create_case(store: Store, data: CaseInput, *, today: date | None = None) -> CaseRecord:
+    """Register a new case."""
+    today = today or date.today()
+    with store.write() as session:
+        case = add_case(session, store, data, today=today)
+        audit.record(
+            session,
+            store,
+            AuditAction.CREATE,
+            case_number=case.case_number,
+            object_type="casus",
+            object_id=case.id,
+        )
+        session.refresh(case)
+        return _record(case, today, DEFAULT_RETENTION_YEARS)
+
+
+def update_case(
+    store: Store, case_id: int, data: CaseInput, *, today: date | None = None
+) -> CaseRecord:
+    """Save changes to a case; the log names the changed fields, not their values."""
+    today = today or date.today()
+    errors = validate(data, today)
+    if errors:
+        raise ValidationError(errors)
+    with store.write() as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise BadInput("Deze casus bestaat niet (meer).")
+        number = data.case_number.strip()
+        if number and number != case.case_number:
+            _check_unique_number(session, number, case.id)
+            case.case_number = number
+        changed = _apply(case, data)
+        if changed:
+            case.updated_at = datetime.now()
+        audit.record(
+            session,
+            store,
+            AuditAction.UPDATE,
+            case_number=case.case_number,
+            object_type="casus",
+            object_id=case.id,
+            detail="gewijzigd: " + ", ".join(FIELD_LABELS.get(c, c) for c in changed)
+            if changed
+            else "niets gewijzigd",
+        )
+        session.flush()
+        session.refresh(case)
+        return _record(case, today, DEFAULT_RETENTION_YEARS)
+
+
+def get_case(store: Store, case_id: int, *, today: date | None = None) -> CaseRecord:
+    """One whole case; the view is logged."""
+    today = today or date.today()
+    with store.write() as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise BadInput("Deze casus bestaat niet (meer).")
+        audit.record(
+            session,
+            store,
+            AuditAction.VIEW,
+            case_number=case.case_number,
+            object_type="casus",
+            object_id=case.id,
+        )
+        return _record(case, today, DEFAULT_RETENTION_YEARS)
+
+
+def find_case_id(store: Store, case_number: str) -> int:
+    """The id of the case with this casusnummer; BadInput if there is none."""
+    with store.read() as session:
+        case_id = session.scalar(select(Case.id).where(Case.case_number == case_number.strip()))
+    if case_id is None:
+        raise BadInput(f"Er is geen casus met nummer {case_number}.")
+    return case_id
+
+
+def close_case(
+    store: Store, case_id: int, *, on: date | None = None, today: date | None = None
+) -> CaseRecord:
+    """Close a case (status afgesloten, closing date set)."""
+    today = today or date.today()
+    with store.write() as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise BadInput("Deze casus bestaat niet (meer).")
+        if case.status == str(CaseStatus.AFGESLOTEN):
+            raise BadInput(f"Casus {case.case_number} is al afgesloten.")
+        case.status = str(CaseStatus.AFGESLOTEN)
+        case.closed_on = on or today
+        case.updated_at = datetime.now()
+        audit.record(
+            session,
+            store,
+            AuditAction.UPDATE,
+            case_number=case.case_number,
+            object_type="casus",
+            object_id=case.id,
+            detail="afgesloten",
+        )
+        return _record(case, today, DEFAULT_RETENTION_YEARS)
+
+
+_ROW_COLUMNS = (
+    Case.id,
+    Case.case_number,
+    Case.first_name,
+    Case.last_name,
+    Case.birth_date,
+    Case.school,
+    Case.ground,
+    Case.status,
+    Case.registered_on,
+    Case.owner_id,
+    Participant.name,
+    Case.review_date,
+    Case.absent_since,
+    Case.closed_on,
+    Case.search_text,
+)
+
+
+def _row_query(filt: CaseFilter) -> Select[tuple[object, ...]]:
+    query: Select[tuple[object, ...]] = select(*_ROW_COLUMNS).outerjoin(
+        Participant, Case.owner_id == Participant.id
+    )
+    for word in normalise_search(filt.text).split():
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Case.search_text.like(f"%{escaped}%", escape="\\"))
+    if filt.ground is not None:
+        query = query.where(Case.ground == str(filt.ground))
+    if filt.status is not None:
+        query = query.where(Case.status == str(filt.status))
+    if filt.owner_id is not None:
+        query = query.where(Case.owner_id == filt.owner_id)
+    if not filt.include_closed:
+        query = query.where(Case.status != str(CaseStatus.AFGESLOTEN))
+    return query.order_by(Case.case_number)
+
+
+def _matches_signals(row: CaseRow, filt: CaseFilter, today: date) -> bool:
+    if filt.deadline_by is not None:
+        renewal = renewal_deadline(row.ground, today)
+        due = [d for d in (renewal, row.review_date) if d is not None]
+        if not any(d <= filt.deadline_by for d in due):
+            return False
+    if filt.thuiszitter is not None:
+        signal = thuiszitter_signal(row.absent_since, today)
+        order = list(ThuiszitterSignal)
+        if row.ground != ExemptionGround.THUISZITTER or order.index(signal) < order.index(
+            filt.thuiszitter
+        ):
+            return False
+    return True
+
+
+def list_cases(
+    store: Store, filt: CaseFilter | None = None, *, log_search: bool = True
+) -> list[CaseRow]:
+    """Cases matching the filter, by casusnummer; a search with criteria is logged."""
+    filt = filt or CaseFilter()
+    today = filt.today or date.today()
+    names = [f.name for f in fields(CaseRow)]
+    with store.write() as session:
+        rows = []
+        for values in session.execute(_row_query(filt)):
+            data = dict(zip(names, values, strict=True))
+            data["ground"] = ExemptionGround(data["ground"])
+            data["status"] = CaseStatus(data["status"])
+            data["owner_name"] = data["owner_name"] or ""
+            row = CaseRow(**data)
+            if _matches_signals(row, filt, today):
+                rows.append(row)
+        if log_search:
+            criteria = {
+                k: str(v)
+                for k, v in vars(replace(filt, today=None)).items()
+                if v not in (None, "", True)
+            }
+            audit.record(
+                session,
+                store,
+                AuditAction.SEARCH,
+                object_type="casussen",
+                detail=f"{len(rows)} gevonden; " + (str(criteria) if criteria else "alle"),
+            )
+        return rows
+
+
+def count_cases(store: Store) -> int:
+    """How many cases the store holds (for "312 van 4.120 casussen")."""
+    with store.read() as session:
+        return int(session.scalar(select(func.count(Case.id))) or 0)

@@ -1,0 +1,201 @@
+"""Organisations and participants. Participants who leave are archived, never deleted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from casusoverleg.domain.enums import AuditAction, Team
+from casusoverleg.errors import BadInput
+from casusoverleg.services import audit
+from casusoverleg.services.store import Store
+from casusoverleg.store.models import Organisation, Participant
+
+
+@dataclass(frozen=True)
+class OrganisationInfo:
+    """An organisation with its kind of team."""
+
+    id: int
+    name: str
+    team: Team
+    archived: bool
+
+
+@dataclass(frozen=True)
+class ParticipantInfo:
+    """A participant with the organisation they work for."""
+
+    id: int
+    name: str
+    function: str
+    email: str
+    phone: str
+    organisation_id: int
+    organisation_name: str
+    team: Team
+    archived_on: date | None
+
+    @property
+    def label(self) -> str:
+        """"Naam (organisatie)", as pickers and documents show a person."""
+        return f"{self.name} ({self.organisation_name})"
+
+
+def _org_info(org: Organisation) -> OrganisationInfo:
+    return OrganisationInfo(org.id, org.name, Team(org.team), org.archived)
+
+
+def _participant_info(p: Participant) -> ParticipantInfo:
+    return ParticipantInfo(
+        id=p.id,
+        name=p.name,
+        function=p.function,
+        email=p.email,
+        phone=p.phone,
+        organisation_id=p.organisation_id,
+        organisation_name=p.organisation.name,
+        team=Team(p.organisation.team),
+        archived_on=p.archived_on,
+    )
+
+
+def create_organisation(store: Store, name: str, team: Team) -> OrganisationInfo:
+    """Add an organisation (team, school, care provider)."""
+    name = name.strip()
+    if not name:
+        raise BadInput("Geef de naam van de organisatie.")
+    with store.write() as session:
+        if session.scalar(select(Organisation).where(Organisation.name == name)) is not None:
+            raise BadInput(f"De organisatie '{name}' bestaat al.")
+        org = Organisation(name=name, team=str(team))
+        session.add(org)
+        session.flush()
+        audit.record(
+            session, store, AuditAction.CREATE, object_type="organisatie", object_id=org.id
+        )
+        return _org_info(org)
+
+
+def list_organisations(store: Store, *, include_archived: bool = False) -> list[OrganisationInfo]:
+    """Organisations by name."""
+    query = select(Organisation).order_by(Organisation.name)
+    if not include_archived:
+        query = query.where(Organisation.archived.is_(False))
+    with store.read() as session:
+        return [_org_info(o) for o in session.scalars(query)]
+
+
+def create_participant(
+    store: Store,
+    name: str,
+    organisation_id: int,
+    *,
+    function: str = "",
+    email: str = "",
+    phone: str = "",
+) -> ParticipantInfo:
+    """Add a participant to an organisation."""
+    name = name.strip()
+    if not name:
+        raise BadInput("Geef de naam van de deelnemer.")
+    with store.write() as session:
+        if session.get(Organisation, organisation_id) is None:
+            raise BadInput("Kies een bestaande organisatie.")
+        person = Participant(
+            name=name,
+            organisation_id=organisation_id,
+            function=function.strip(),
+            email=email.strip(),
+            phone=phone.strip(),
+        )
+        session.add(person)
+        session.flush()
+        session.refresh(person)
+        audit.record(
+            session, store, AuditAction.CREATE, object_type="deelnemer", object_id=person.id
+        )
+        return _participant_info(person)
+
+
+def update_participant(
+    store: Store,
+    participant_id: int,
+    *,
+    name: str | None = None,
+    function: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    organisation_id: int | None = None,
+) -> ParticipantInfo:
+    """Change a participant's details."""
+    with store.write() as session:
+        person = session.get(Participant, participant_id)
+        if person is None:
+            raise BadInput("Deze deelnemer bestaat niet (meer).")
+        if name is not None:
+            if not name.strip():
+                raise BadInput("Geef de naam van de deelnemer.")
+            person.name = name.strip()
+        if function is not None:
+            person.function = function.strip()
+        if email is not None:
+            person.email = email.strip()
+        if phone is not None:
+            person.phone = phone.strip()
+        if organisation_id is not None:
+            if session.get(Organisation, organisation_id) is None:
+                raise BadInput("Kies een bestaande organisatie.")
+            person.organisation_id = organisation_id
+        session.flush()
+        session.refresh(person)
+        audit.record(
+            session, store, AuditAction.UPDATE, object_type="deelnemer", object_id=person.id
+        )
+        return _participant_info(person)
+
+
+def archive_participant(
+    store: Store, participant_id: int, on: date | None = None
+) -> ParticipantInfo:
+    """Mark a participant as left; their past actions keep their name."""
+    with store.write() as session:
+        person = session.get(Participant, participant_id)
+        if person is None:
+            raise BadInput("Deze deelnemer bestaat niet (meer).")
+        person.archived_on = on or date.today()
+        audit.record(
+            session,
+            store,
+            AuditAction.UPDATE,
+            object_type="deelnemer",
+            object_id=person.id,
+            detail="gearchiveerd",
+        )
+        return _participant_info(person)
+
+
+def list_participants(store: Store, *, include_archived: bool = False) -> list[ParticipantInfo]:
+    """Participants by organisation and name."""
+    query = (
+        select(Participant)
+        .join(Participant.organisation)
+        .order_by(Organisation.name, Participant.name)
+    )
+    if not include_archived:
+        query = query.where(Participant.archived_on.is_(None))
+    with store.read() as session:
+        return [_participant_info(p) for p in session.scalars(query)]
+
+
+def find_participant_by_name(store: Store, name: str) -> ParticipantInfo | None:
+    """The active participant with exactly this name (case-insensitive), if there is one."""
+    with store.read() as session:
+        person = session.scalars(
+            select(Participant)
+            .where(func.lower(Participant.name) == name.strip().lower())
+            .order_by(Participant.archived_on.is_not(None), Participant.id)
+        ).first()
+        return _participant_info(person) if person else None

@@ -1,0 +1,72 @@
+"""The unlocked store handle every service takes: engine, key, account, workstation, lock."""
+
+from __future__ import annotations
+
+import getpass
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from casusoverleg.store.keyslots import KeyFile
+from casusoverleg.store.lock import StoreLock
+
+
+def workstation_name() -> str:
+    """Who at which machine, for the audit log (NEN 7513 asks for the workstation)."""
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):
+        user = "?"
+    return f"{user}@{socket.gethostname()}"
+
+
+@dataclass(eq=False)
+class Store:
+    """An unlocked store. Services open one short session per operation on it."""
+
+    path: Path
+    account: str
+    engine: Engine
+    key: bytes = field(repr=False)
+    key_file: KeyFile = field(repr=False)
+    lock: StoreLock = field(repr=False)
+    workstation: str = field(default_factory=workstation_name)
+    is_demo: bool = False
+    closed: bool = False
+
+    @property
+    def key_path(self) -> Path:
+        """The key file beside the store."""
+        return KeyFile.path_for(self.path)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction (BEGIN IMMEDIATE): commits on success, rolls back on error."""
+        self._check_open()
+        engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction (a consistent snapshot in WAL mode)."""
+        self._check_open()
+        with Session(self.engine) as session, session.begin():
+            yield session
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise RuntimeError("store is closed")
+
+    def close(self) -> None:
+        """Close the connections and give up the lock (idempotent)."""
+        if self.closed:
+            return
+        self.closed = True
+        self.engine.dispose()
+        self.lock.release()

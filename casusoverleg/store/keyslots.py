@@ -1,0 +1,334 @@
+"""Key slots: each account's wrapped copy of the 32-byte store key, in a JSON file.
+
+A slot derives a key-encryption key from the passphrase with Argon2id and uses it (AES-256-GCM)
+to wrap the slot's X25519 private key; the store key itself is sealed to the slot's public key.
+That extra step lets the app re-seal a new store key to every remaining slot when an account is
+removed (key rotation) without knowing anyone else's passphrase.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from casusoverleg.errors import BadInput, DamagedStore, WrongKey
+
+FORMAT_VERSION = 1
+RECOVERY_ACCOUNT = "herstelsleutel"
+MIN_PASSPHRASE_LENGTH = 12
+# Base32 without look-alikes (0/O, 1/I/L) so a printed key can be typed back.
+_RECOVERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id cost, stored in every slot so cheap test stores and costly real ones coexist."""
+
+    time_cost: int = 3
+    memory_cost: int = 262_144  # KiB: 256 MiB, ~0.5 s on the 2-core reference machine
+    parallelism: int = 2
+
+    def to_json(self) -> dict[str, Any]:
+        """The slot's `kdf` object."""
+        return {
+            "name": "argon2id",
+            "time_cost": self.time_cost,
+            "memory_cost": self.memory_cost,
+            "parallelism": self.parallelism,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> KdfParams:
+        """Read the `kdf` object of a slot."""
+        if data.get("name") != "argon2id":
+            raise DamagedStore("Het sleutelbestand gebruikt een onbekende sleutelafleiding.")
+        return cls(int(data["time_cost"]), int(data["memory_cost"]), int(data["parallelism"]))
+
+
+# Cheap parameters for tests and the throw-away demo store; never for a real store.
+FAST_KDF = KdfParams(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _derive_kek(secret: str, salt: bytes, kdf: KdfParams) -> bytes:
+    return hash_secret_raw(
+        secret.encode("utf-8"),
+        salt,
+        time_cost=kdf.time_cost,
+        memory_cost=kdf.memory_cost,
+        parallelism=kdf.parallelism,
+        hash_len=32,
+        type=Type.ID,
+    )
+
+
+def _seal_key(store_key: bytes, public_key: X25519PublicKey, aad: bytes) -> dict[str, str]:
+    ephemeral = X25519PrivateKey.generate()
+    shared = ephemeral.exchange(public_key)
+    wrap_key = HKDF(hashes.SHA256(), 32, salt=None, info=b"casusoverleg store key").derive(shared)
+    nonce = os.urandom(12)
+    eph_pub = ephemeral.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    return {
+        "ephemeral_public": _b64(eph_pub),
+        "nonce": _b64(nonce),
+        "ciphertext": _b64(AESGCM(wrap_key).encrypt(nonce, store_key, aad)),
+    }
+
+
+def _open_sealed(sealed: dict[str, str], private_key: X25519PrivateKey, aad: bytes) -> bytes:
+    eph_pub = X25519PublicKey.from_public_bytes(_unb64(sealed["ephemeral_public"]))
+    shared = private_key.exchange(eph_pub)
+    wrap_key = HKDF(hashes.SHA256(), 32, salt=None, info=b"casusoverleg store key").derive(shared)
+    return AESGCM(wrap_key).decrypt(_unb64(sealed["nonce"]), _unb64(sealed["ciphertext"]), aad)
+
+
+@dataclass
+class KeySlot:
+    """One account's (or the recovery key's) wrapped access to the store key."""
+
+    account: str
+    kind: str  # "passphrase" or "recovery"
+    kdf: KdfParams
+    salt: bytes
+    public_key: bytes
+    wrapped_private: dict[str, str]
+    sealed_store_key: dict[str, str]
+    created: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The slot as stored in the JSON file."""
+        return {
+            "account": self.account,
+            "kind": self.kind,
+            "kdf": self.kdf.to_json(),
+            "salt": _b64(self.salt),
+            "public_key": _b64(self.public_key),
+            "private_key": self.wrapped_private,
+            "store_key": self.sealed_store_key,
+            "created": self.created,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> KeySlot:
+        """Read one slot; a malformed slot is a damaged key file."""
+        try:
+            return cls(
+                account=str(data["account"]),
+                kind=str(data["kind"]),
+                kdf=KdfParams.from_json(data["kdf"]),
+                salt=_unb64(data["salt"]),
+                public_key=_unb64(data["public_key"]),
+                wrapped_private=dict(data["private_key"]),
+                sealed_store_key=dict(data["store_key"]),
+                created=str(data["created"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DamagedStore("Het sleutelbestand van de opslag is beschadigd.") from exc
+
+
+@dataclass
+class KeyFile:
+    """All key slots of one store, kept beside it as `<store>.keys.json`."""
+
+    store_id: str
+    key_generation: int = 1
+    slots: list[KeySlot] = field(default_factory=list)
+
+    # -- reading and writing -------------------------------------------------------------------
+
+    @staticmethod
+    def path_for(store_path: Path) -> Path:
+        """Where the key file of a store lives."""
+        return store_path.with_name(store_path.name + ".keys.json")
+
+    @classmethod
+    def load(cls, path: Path) -> KeyFile:
+        """Read a key file; a missing file means no store, a malformed one a damaged store."""
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise BadInput(f"Sleutelbestand niet gevonden: {path}") from exc
+        try:
+            data = json.loads(raw)
+            if data.get("format") != FORMAT_VERSION:
+                raise DamagedStore("Het sleutelbestand heeft een onbekende versie.")
+            return cls(
+                store_id=str(data["store_id"]),
+                key_generation=int(data["key_generation"]),
+                slots=[KeySlot.from_json(s) for s in data["slots"]],
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DamagedStore("Het sleutelbestand van de opslag is beschadigd.") from exc
+
+    def to_json(self) -> dict[str, Any]:
+        """The whole file as JSON data."""
+        return {
+            "format": FORMAT_VERSION,
+            "store_id": self.store_id,
+            "key_generation": self.key_generation,
+            "slots": [s.to_json() for s in self.slots],
+        }
+
+    def save(self, path: Path) -> None:
+        """Write atomically (temp file, fsync, rename), readable by the owner only."""
+        write_atomically(path, json.dumps(self.to_json(), indent=2).encode("utf-8"))
+
+    # -- slots ---------------------------------------------------------------------------------
+
+    def find(self, account: str) -> KeySlot | None:
+        """The slot of an account (case-insensitive), or None."""
+        wanted = account.casefold()
+        return next((s for s in self.slots if s.account.casefold() == wanted), None)
+
+    def accounts(self) -> list[str]:
+        """Names of the accounts that have a passphrase slot."""
+        return [s.account for s in self.slots if s.kind == "passphrase"]
+
+    def _aad(self, account: str) -> bytes:
+        return f"{self.store_id}|{account.casefold()}".encode()
+
+    def add_slot(
+        self, account: str, secret: str, store_key: bytes, kdf: KdfParams, kind: str = "passphrase"
+    ) -> KeySlot:
+        """Add (or replace) the slot of `account`, wrapping `store_key` under `secret`."""
+        private = X25519PrivateKey.generate()
+        salt = os.urandom(16)
+        kek = _derive_kek(secret, salt, kdf)
+        nonce = os.urandom(12)
+        private_raw = private.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        )
+        aad = self._aad(account)
+        slot = KeySlot(
+            account=account,
+            kind=kind,
+            kdf=kdf,
+            salt=salt,
+            public_key=private.public_key().public_bytes(
+                serialization.Encoding.Raw, serialization.PublicFormat.Raw
+            ),
+            wrapped_private={
+                "nonce": _b64(nonce),
+                "ciphertext": _b64(AESGCM(kek).encrypt(nonce, private_raw, aad)),
+            },
+            sealed_store_key=_seal_key(store_key, private.public_key(), aad),
+            created=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        self.slots = [s for s in self.slots if s.account.casefold() != account.casefold()]
+        self.slots.append(slot)
+        return slot
+
+    def unwrap(self, account: str, secret: str) -> bytes:
+        """The store key, if `secret` opens the slot of `account`; WrongKey otherwise."""
+        slot = self.find(account)
+        if slot is None:
+            # Same cost and message as a wrong passphrase, so account names cannot be probed.
+            _derive_kek(secret, os.urandom(16), KdfParams())
+            raise WrongKey("Onbekend account of onjuist wachtwoord.")
+        kek = _derive_kek(secret, slot.salt, slot.kdf)
+        aad = self._aad(slot.account)
+        try:
+            private_raw = AESGCM(kek).decrypt(
+                _unb64(slot.wrapped_private["nonce"]),
+                _unb64(slot.wrapped_private["ciphertext"]),
+                aad,
+            )
+            private = X25519PrivateKey.from_private_bytes(private_raw)
+            return _open_sealed(slot.sealed_store_key, private, aad)
+        except InvalidTag as exc:
+            raise WrongKey("Onbekend account of onjuist wachtwoord.") from exc
+
+    def reseal_all(self, new_store_key: bytes) -> None:
+        """Seal a new store key to every slot (after key rotation); no passphrase needed."""
+        self.key_generation += 1
+        for slot in self.slots:
+            slot.sealed_store_key = _seal_key(
+                new_store_key,
+                X25519PublicKey.from_public_bytes(slot.public_key),
+                self._aad(slot.account),
+            )
+
+
+def new_key_file() -> KeyFile:
+    """An empty key file with a fresh store id."""
+    return KeyFile(store_id=str(uuid.uuid4()))
+
+
+def new_store_key() -> bytes:
+    """32 random bytes: the key SQLCipher uses as a raw key."""
+    return secrets.token_bytes(32)
+
+
+def new_recovery_key() -> str:
+    """A recovery key to print once: 8 groups of 4 characters (~155 bits)."""
+    chars = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(32))
+    return "-".join(chars[i : i + 4] for i in range(0, 32, 4))
+
+
+def normalise_recovery_key(text: str) -> str:
+    """Accept a typed recovery key with lower case, spaces or missing dashes."""
+    chars = "".join(c for c in text.upper() if c.isalnum())
+    return "-".join(chars[i : i + 4] for i in range(0, len(chars), 4))
+
+
+def check_passphrase(passphrase: str) -> None:
+    """Refuse a passphrase that is too short (the demo store is the only exception)."""
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise BadInput(
+            f"Het wachtwoord moet minstens {MIN_PASSPHRASE_LENGTH} tekens lang zijn "
+            f"(nu {len(passphrase)})."
+        )
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a file so that a crash leaves either the old or the new content, owner-only."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        os.chmod(tmp, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename durable (POSIX); a no-op where directories cannot be opened."""
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,234 @@
+"""SQLAlchemy models of the store. Only `casusoverleg.services` touches these."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names, so that Alembic batch migrations can find them again.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Account(Base):
+    """A person who can unlock the store (their key slot lives in the key file)."""
+
+    __tablename__ = "account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class Organisation(Base):
+    """A team, school, care provider or the parents."""
+
+    __tablename__ = "organisation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    team: Mapped[str] = mapped_column(String(40))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Participant(Base):
+    """A professional who takes part in meetings and owns actions."""
+
+    __tablename__ = "participant"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    function: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    archived_on: Mapped[date | None] = mapped_column(Date, default=None)
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class Case(Base):
+    """One child's file in this group."""
+
+    __tablename__ = "case_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(40), unique=True)
+    first_name: Mapped[str] = mapped_column(String(200))
+    last_name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date] = mapped_column(Date)
+    school: Mapped[str] = mapped_column(String(200), default="")
+    ground: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    registered_on: Mapped[date] = mapped_column(Date)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), default=None)
+    absent_since: Mapped[date | None] = mapped_column(Date, default=None)
+    review_date: Mapped[date | None] = mapped_column(Date, default=None)
+    exemption_until: Mapped[date | None] = mapped_column(Date, default=None)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    closed_on: Mapped[date | None] = mapped_column(Date, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # Case-folded, accent-free "number first last school" for filter-as-you-type.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[Participant | None] = relationship(lazy="joined")
+
+
+class MeetingSeries(Base):
+    """A recurring case meeting."""
+
+    __tablename__ = "meeting_series"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    location: Mapped[str] = mapped_column(String(200), default="")
+    start_date: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time] = mapped_column(Time)
+    minutes: Mapped[int] = mapped_column(Integer)
+    # Recurrence as JSON (frequency, interval, weekday, n-th weekday), count or until.
+    recurrence: Mapped[str] = mapped_column(Text, default="{}")
+    count: Mapped[int | None] = mapped_column(Integer, default=None)
+    until: Mapped[date | None] = mapped_column(Date, default=None)
+    skip_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    skip_school: Mapped[bool] = mapped_column(Boolean, default=True)
+    region: Mapped[str] = mapped_column(String(10), default="noord")
+    skip_mode: Mapped[str] = mapped_column(String(10), default="drop")
+
+
+class Meeting(Base):
+    """One occurrence of a series (or a single extra meeting)."""
+
+    __tablename__ = "meeting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id"), default=None)
+    date: Mapped[date] = mapped_column(Date, index=True)
+    start_time: Mapped[time] = mapped_column(Time)
+    minutes: Mapped[int] = mapped_column(Integer)
+    location: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="GEPLAND")
+    edited_by_hand: Mapped[bool] = mapped_column(Boolean, default=False)
+    uid: Mapped[str] = mapped_column(String(100), unique=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    minutes_status: Mapped[str] = mapped_column(String(20), default="CONCEPT")
+
+
+class Attendance(Base):
+    """A participant's role and presence at one meeting."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "participant_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    role: Mapped[str] = mapped_column(String(20), default="DEELNEMER")
+    status: Mapped[str] = mapped_column(String(20), default="AANWEZIG")
+
+
+class AgendaItem(Base):
+    """One item of a meeting's agenda: a fixed item or a case."""
+
+    __tablename__ = "agenda_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"), default=None)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    minutes: Mapped[int] = mapped_column(Integer, default=5)
+    presenter_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), default=None)
+    question: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(String(300), default="")
+
+
+class MinutesEntry(Base):
+    """What was said, advised and decided on one agenda item."""
+
+    __tablename__ = "minutes_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    advice: Mapped[str | None] = mapped_column(String(40), default=None)
+    decision: Mapped[str] = mapped_column(Text, default="")
+    next_review_date: Mapped[date | None] = mapped_column(Date, default=None)
+    # A correction made after the minutes were fixed is a visible amendment of an entry.
+    amends_id: Mapped[int | None] = mapped_column(ForeignKey("minutes_entry.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ActionItem(Base):
+    """Something someone agreed to do, with a due date."""
+
+    __tablename__ = "action_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"), default=None)
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="SET NULL"), default=None
+    )
+    due_date: Mapped[date | None] = mapped_column(Date, default=None, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="OPEN", index=True)
+    done_on: Mapped[date | None] = mapped_column(Date, default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditEvent(Base):
+    """One line of the access log (NEN 7513 style), linked to the previous by a hash."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[str] = mapped_column(String(40))  # ISO 8601 UTC with microseconds
+    account: Mapped[str] = mapped_column(String(80))
+    workstation: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(20))
+    case_number: Mapped[str | None] = mapped_column(String(40), default=None)
+    object_type: Mapped[str] = mapped_column(String(40), default="")
+    object_id: Mapped[str] = mapped_column(String(80), default="")
+    result: Mapped[str] = mapped_column(String(20), default="ok")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+Index("ix_audit_event_case_number", AuditEvent.case_number)
+
+
+class AuditHead(Base):
+    """The chain's end (one row), so that cutting rows off the end is detected too."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class Setting(Base):
+    """A key/value setting (organisation name, region, idle lock time, retention years)."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
