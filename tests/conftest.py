@@ -11,8 +11,8 @@ import pytest
 # Before any QApplication exists (Picard's conftest does the same).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from casusoverleg.services.store import Store  # noqa: E402
-from tests.helpers.stores import make_store  # noqa: E402
+from casusoverleg.services.store import Store
+from tests.helpers.stores import make_store
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

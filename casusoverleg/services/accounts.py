@@ -145,12 +145,17 @@ def _finish_rotation(path: Path) -> None:
         pending.replace(KeyFile.path_for(path))
 
 
-def _load_key_file(path: Path) -> KeyFile:
+def ensure_store_exists(path: Path) -> None:
+    """Raise StoreNotFound, with what to do, if there is no store at `path`."""
     if not path.is_file():
         raise StoreNotFound(
             f"Geen opslag gevonden op {path}. Maak er een met 'casusoverleg init' of geef "
             "met --store de juiste plek."
         )
+
+
+def _load_key_file(path: Path) -> KeyFile:
+    ensure_store_exists(path)
     key_path = KeyFile.path_for(path)
     if not key_path.is_file():
         raise DamagedStore(f"Het sleutelbestand {key_path.name} ontbreekt naast de opslag.")
@@ -260,7 +265,11 @@ def change_passphrase(store: Store, account: str, old: str, new: str) -> None:
     store.key_file.add_slot(slot.account, new, store.key, slot.kdf)
     with store.write() as session:
         audit.record(
-            session, store, AuditAction.ACCOUNT, object_id=slot.account, detail="wachtwoord gewijzigd"
+            session,
+            store,
+            AuditAction.ACCOUNT,
+            object_id=slot.account,
+            detail="wachtwoord gewijzigd",
         )
         store.key_file.save(store.key_path)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -207,7 +208,9 @@ def _apply(case: Case, data: CaseInput) -> list[str]:
         if getattr(case, name, None) != value:
             setattr(case, name, value)
             changed.append(name)
-    case.search_text = search_text_for(case.case_number, case.first_name, case.last_name, case.school)
+    case.search_text = search_text_for(
+        case.case_number, case.first_name, case.last_name, case.school
+    )
     return changed
 
 
@@ -273,6 +276,85 @@ class BulkValidationError(BadInput):
         super().__init__(f"{len(problems)} fout(en) gevonden; er is niets opgeslagen.")
 
 
+def check_cases(
+    session: Session, inputs: list[CaseInput], *, today: date
+) -> list[tuple[int, str, str]]:
+    """Sorted (index, field, Dutch message) of what is wrong with new cases; writes nothing."""
+    problems: list[tuple[int, str, str]] = []
+    for index, data in enumerate(inputs):
+        problems.extend((index, f, m) for f, m in validate(data, today).items())
+    given = [d.case_number.strip() for d in inputs]
+    seen: dict[str, int] = {}
+    for index, number in enumerate(given):
+        if number and number in seen:
+            problems.append(
+                (
+                    index,
+                    "case_number",
+                    f"Casusnummer {number} staat al in regel {seen[number] + 1}.",
+                )
+            )
+        seen.setdefault(number, index)
+    wanted = sorted(set(given) - {""})
+    taken: set[str] = set()
+    # In slices: SQLite refuses a statement with more bound values than its variable limit.
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        taken.update(session.scalars(select(Case.case_number).where(Case.case_number.in_(chunk))))
+    problems.extend(
+        (i, "case_number", f"Casusnummer {n} bestaat al.")
+        for i, n in enumerate(given)
+        if n in taken
+    )
+    owners = {d.owner_id for d in inputs if d.owner_id is not None}
+    known = set(session.scalars(select(Participant.id).where(Participant.id.in_(owners))))
+    problems.extend(
+        (i, "owner_id", "Onbekende casushouder.")
+        for i, d in enumerate(inputs)
+        if d.owner_id is not None and d.owner_id not in known
+    )
+    return sorted(problems)
+
+
+def add_cases(
+    session: Session,
+    store: Store,
+    inputs: list[CaseInput],
+    *,
+    today: date,
+    detail: str = "",
+    action: AuditAction = AuditAction.CREATE,
+) -> list[str]:
+    """Insert many cases inside the caller's transaction, or raise BulkValidationError."""
+    problems = check_cases(session, inputs, today=today)
+    if problems:
+        raise BulkValidationError(problems)
+    next_number = int(_next_case_number(session, today.year).rsplit("-", 1)[1])
+    now = datetime.now()
+    made = []
+    for data in inputs:
+        number = data.case_number.strip()
+        if not number:
+            number = f"{today.year}-{next_number:04d}"
+            next_number += 1
+        case = Case(case_number=number, created_at=now, updated_at=now)
+        _apply(case, data)
+        made.append(case)
+    session.add_all(made)
+    session.flush()
+    for case in made:
+        audit.record(
+            session,
+            store,
+            action,
+            case_number=case.case_number,
+            object_type="casus",
+            object_id=case.id,
+            detail=detail,
+        )
+    return [c.case_number for c in made]
+
+
 def create_cases(
     store: Store,
     inputs: list[CaseInput],
@@ -283,58 +365,8 @@ def create_cases(
 ) -> list[str]:
     """Register many cases in one transaction: all or nothing. Returns their casusnummers."""
     today = today or date.today()
-    problems: list[tuple[int, str, str]] = []
-    for index, data in enumerate(inputs):
-        problems.extend((index, f, m) for f, m in validate(data, today).items())
-    given = [d.case_number.strip() for d in inputs]
-    seen: dict[str, int] = {}
-    for index, number in enumerate(given):
-        if number and number in seen:
-            problems.append(
-                (index, "case_number", f"Casusnummer {number} staat al in regel {seen[number] + 1}.")
-            )
-        seen.setdefault(number, index)
     with store.write() as session:
-        taken = set(
-            session.scalars(select(Case.case_number).where(Case.case_number.in_(set(given) - {""})))
-        )
-        problems.extend(
-            (i, "case_number", f"Casusnummer {n} bestaat al.")
-            for i, n in enumerate(given)
-            if n in taken
-        )
-        owners = {d.owner_id for d in inputs if d.owner_id is not None}
-        known = set(session.scalars(select(Participant.id).where(Participant.id.in_(owners))))
-        problems.extend(
-            (i, "owner_id", "Onbekende casushouder.")
-            for i, d in enumerate(inputs)
-            if d.owner_id is not None and d.owner_id not in known
-        )
-        if problems:
-            raise BulkValidationError(sorted(problems))
-        next_number = int(_next_case_number(session, today.year).rsplit("-", 1)[1])
-        now = datetime.now()
-        made = []
-        for data, number in zip(inputs, given, strict=True):
-            if not number:
-                number = f"{today.year}-{next_number:04d}"
-                next_number += 1
-            case = Case(case_number=number, created_at=now, updated_at=now)
-            _apply(case, data)
-            made.append(case)
-        session.add_all(made)
-        session.flush()
-        for case in made:
-            audit.record(
-                session,
-                store,
-                action,
-                case_number=case.case_number,
-                object_type="casus",
-                object_id=case.id,
-                detail=detail,
-            )
-        return [c.case_number for c in made]
+        return add_cases(session, store, inputs, today=today, detail=detail, action=action)
 
 
 def create_case(store: Store, data: CaseInput, *, today: date | None = None) -> CaseRecord:
@@ -461,8 +493,8 @@ _ROW_COLUMNS = (
 )
 
 
-def _row_query(filt: CaseFilter) -> Select[tuple[object, ...]]:
-    query: Select[tuple[object, ...]] = select(*_ROW_COLUMNS).outerjoin(
+def _row_query(filt: CaseFilter) -> Select[*tuple[Any, ...]]:
+    query: Select[*tuple[Any, ...]] = select(*_ROW_COLUMNS).outerjoin(
         Participant, Case.owner_id == Participant.id
     )
     for word in normalise_search(filt.text).split():
@@ -477,6 +509,30 @@ def _row_query(filt: CaseFilter) -> Select[tuple[object, ...]]:
     if not filt.include_closed:
         query = query.where(Case.status != str(CaseStatus.AFGESLOTEN))
     return query.order_by(Case.case_number)
+
+
+def _row_from(values: Any) -> CaseRow:
+    (
+        case_id, number, first, last, birth, school, ground, status, registered,
+        owner_id, owner_name, review, absent, closed, search,
+    ) = values  # fmt: skip
+    return CaseRow(
+        id=case_id,
+        case_number=number,
+        first_name=first,
+        last_name=last,
+        birth_date=birth,
+        school=school,
+        ground=ExemptionGround(ground),
+        status=CaseStatus(status),
+        registered_on=registered,
+        owner_id=owner_id,
+        owner_name=owner_name or "",
+        review_date=review,
+        absent_since=absent,
+        closed_on=closed,
+        search_text=search,
+    )
 
 
 def _matches_signals(row: CaseRow, filt: CaseFilter, today: date) -> bool:
@@ -501,15 +557,10 @@ def list_cases(
     """Cases matching the filter, by casusnummer; a search with criteria is logged."""
     filt = filt or CaseFilter()
     today = filt.today or date.today()
-    names = [f.name for f in fields(CaseRow)]
     with store.write() as session:
         rows = []
         for values in session.execute(_row_query(filt)):
-            data = dict(zip(names, values, strict=True))
-            data["ground"] = ExemptionGround(data["ground"])
-            data["status"] = CaseStatus(data["status"])
-            data["owner_name"] = data["owner_name"] or ""
-            row = CaseRow(**data)
+            row = _row_from(values)
             if _matches_signals(row, filt, today):
                 rows.append(row)
         if log_search:

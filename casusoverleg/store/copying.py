@@ -21,9 +21,7 @@ def export_encrypted_copy(engine: Engine, key: bytes, dest: Path) -> None:
     tmp.unlink(missing_ok=True)
     try:
         with raw_connection(engine) as conn:
-            conn.execute(
-                "ATTACH DATABASE ? AS backup_copy KEY ?", (str(tmp), f"x'{key.hex()}'")
-            )
+            conn.execute("ATTACH DATABASE ? AS backup_copy KEY ?", (str(tmp), f"x'{key.hex()}'"))
             try:
                 conn.execute("BEGIN")
                 conn.execute("SELECT sqlcipher_export('backup_copy')")

@@ -106,6 +106,8 @@ def make_engine(path: Path, key: bytes, *, check: bool = True) -> Engine:
         poolclass=QueuePool,
         pool_size=2,
         max_overflow=2,
+        # SQL errors must never carry a child's data into a message, log or crash report.
+        hide_parameters=True,
     )
     _install_begin(engine)
     return engine
@@ -136,4 +138,4 @@ def raw_connection(engine: Engine) -> Iterator[sqlcipher.Connection]:
     with engine.connect() as conn:
         dbapi = conn.connection.dbapi_connection
         assert dbapi is not None
-        yield dbapi  # type: ignore[misc]
+        yield dbapi

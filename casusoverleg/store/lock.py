@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import IO
 
 from casusoverleg.errors import StoreInUse
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _try_lock(fh: IO[bytes]) -> bool:
@@ -57,7 +58,9 @@ class StoreLock:
             fh.seek(0)
             holder = _describe(fh.read())
             fh.close()
-            raise StoreInUse(f"De opslag is in gebruik {holder}. Sluit het programma daar eerst af.")
+            raise StoreInUse(
+                f"De opslag is in gebruik {holder}. Sluit het programma daar eerst af."
+            )
         os.chmod(self.path, 0o600)
         fh.seek(0)
         fh.truncate()

@@ -57,7 +57,9 @@ def content_hash(path: Path, key: bytes) -> str:
     return digest.hexdigest()
 
 
-def cli_env(store_path: Path, passphrase: str = PASSPHRASE, account: str = ACCOUNT) -> dict[str, str]:
+def cli_env(
+    store_path: Path, passphrase: str = PASSPHRASE, account: str = ACCOUNT
+) -> dict[str, str]:
     """Environment for running the CLI non-interactively against a test store."""
     env = dict(os.environ)
     env["CASUSOVERLEG_STORE"] = str(store_path)

@@ -1,0 +1,175 @@
+"""`make bench`: the speed budgets of DESIGN.md, printed as `BENCH <name> <median> <unit>`.
+
+Not part of `make test`: these are measurements, not pass/fail tests. Run on the 2-core machine.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+
+from casusoverleg.domain.enums import CaseStatus, ExemptionGround
+from casusoverleg.services import accounts, cases
+from casusoverleg.services.store import Store
+from casusoverleg.store.keyslots import FAST_KDF, KdfParams, new_key_file
+from casusoverleg.store.lock import StoreLock
+from casusoverleg.store.models import Base
+
+FIRST = ["Sanne", "Daan", "Noor", "Liam", "Emma", "Sem", "Julia", "Lucas", "Mila", "Finn"]
+LAST = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder"]
+SCHOOLS = ["De Fonkeling", "Het Stadsmus", "De Toermalijn", "Het Noorderlicht", "De Kleine Wereld"]
+
+
+def case_inputs(n: int, offset: int = 0) -> list[cases.CaseInput]:
+    """`n` varied, valid case inputs with their own case numbers."""
+    grounds = list(ExemptionGround)
+    statuses = list(CaseStatus)
+    return [
+        cases.CaseInput(
+            first_name=FIRST[i % len(FIRST)],
+            last_name=f"{LAST[i % len(LAST)]} {i}",
+            birth_date=date(2008, 1, 1) + timedelta(days=(i * 37) % 4000),
+            ground=grounds[i % len(grounds)],
+            school=SCHOOLS[i % len(SCHOOLS)],
+            status=statuses[i % len(statuses)],
+            registered_on=date(2025, 1, 1) + timedelta(days=i % 600),
+            case_number=f"B-{offset + i:06d}",
+        )
+        for i in range(n)
+    ]
+
+
+def median_of(runs: int, func: Callable[[], object]) -> float:
+    """Median wall time of `runs` calls, in seconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def report(name: str, value: float, unit: str) -> None:
+    """One machine-readable line."""
+    print(f"BENCH {name} {value:.3f} {unit}", flush=True)
+
+
+def bench_unlock(work: Path) -> None:
+    """Unlock (real Argon2id cost, integrity checks, migrations check) of a 10k-case store."""
+    created = accounts.init_store(
+        work / "unlock.db", "bench", "bench wachtwoord 1", kdf=KdfParams()
+    )
+    cases.create_cases(created.store, case_inputs(10_000))
+    created.store.close()
+
+    def unlock() -> None:
+        accounts.unlock(work / "unlock.db", "bench", "bench wachtwoord 1").close()
+
+    report("unlock", median_of(5, unlock), "s")
+
+
+def bench_create(work: Path) -> None:
+    """Creating 10,000 cases through the service (one transaction, with audit rows)."""
+    times = []
+    for run in range(3):
+        store = accounts.init_store(work / f"create{run}.db", "b", "b" * 12, kdf=FAST_KDF).store
+        inputs = case_inputs(10_000)
+        start = time.perf_counter()
+        cases.create_cases(store, inputs)
+        times.append(time.perf_counter() - start)
+        store.close()
+    report("create_10k_cases", statistics.median(times), "s")
+
+
+def bench_filter(work: Path) -> None:
+    """A text filter over 50,000 cases through the service (SQL LIKE on folded text)."""
+    store = accounts.init_store(work / "filter.db", "b", "b" * 12, kdf=FAST_KDF).store
+    for start in range(0, 50_000, 10_000):
+        cases.create_cases(store, case_inputs(10_000, start))
+    words = iter(["jan", "vries 12", "fonkel", "noor", "smit 4", "b-0012", "mila", "boer"] * 5)
+
+    def search() -> None:
+        cases.list_cases(store, cases.CaseFilter(text=next(words)))
+
+    report("filter_50k_cases", median_of(9, search) * 1000, "ms")
+    store.close()
+
+
+def _plain_store(path: Path) -> Store:
+    """A Store on plain (unencrypted) SQLite with the same schema and pragmas, for comparison."""
+    import sqlite3
+
+    def connect() -> sqlite3.Connection:
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        for pragma in (
+            "journal_mode = WAL",
+            "synchronous = FULL",
+            "foreign_keys = ON",
+            "secure_delete = ON",
+            "temp_store = MEMORY",
+        ):
+            conn.execute(f"PRAGMA {pragma}")
+        return conn
+
+    engine = create_engine("sqlite+pysqlite://", creator=connect)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: object) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")  # type: ignore[attr-defined]
+        conn.exec_driver_sql(f"BEGIN {mode}")  # type: ignore[attr-defined]
+
+    Base.metadata.create_all(engine)
+    lock = StoreLock(path)
+    lock.acquire("b")
+    return Store(path, "b", engine, b"\0" * 32, new_key_file(), lock)
+
+
+def _workload(store: Store) -> None:
+    """A day's mix: bulk create, searches, views and single edits (each its own commit)."""
+    numbers = cases.create_cases(store, case_inputs(3_000))
+    for word in ("jan", "vries", "fonkel", "noor", "smit"):
+        cases.list_cases(store, cases.CaseFilter(text=word))
+    for number in numbers[:100]:
+        case_id = cases.find_case_id(store, number)
+        record = cases.get_case(store, case_id)
+        cases.update_case(
+            store, case_id, cases.CaseInput(**{**vars(record.to_input()), "notes": "besproken"})
+        )
+
+
+def bench_ratio(work: Path) -> None:
+    """Encrypted time / plain SQLite time for the same workload and schema."""
+    enc_times, plain_times = [], []
+    for run in range(3):
+        enc = accounts.init_store(work / f"enc{run}.db", "b", "b" * 12, kdf=FAST_KDF).store
+        plain = _plain_store(work / f"plain{run}.db")
+        for store, times in ((enc, enc_times), (plain, plain_times)):
+            start = time.perf_counter()
+            _workload(store)
+            times.append(time.perf_counter() - start)
+            store.close()
+    report(
+        "ratio_encrypted_plain", statistics.median(enc_times) / statistics.median(plain_times), "x"
+    )
+
+
+def main() -> int:
+    """Run every benchmark in a temp dir that is removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="casusoverleg-bench-") as tmp:
+        work = Path(tmp)
+        for bench in (bench_unlock, bench_create, bench_filter, bench_ratio):
+            bench(work)
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.exit(main())
