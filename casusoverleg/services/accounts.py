@@ -55,7 +55,7 @@ def _check_account_name(name: str) -> str:
     return name
 
 
-def _pending_key_path(store_path: Path) -> Path:
+def pending_key_path(store_path: Path) -> Path:
     """During key rotation the new key file waits here until the store is re-encrypted."""
     return KeyFile.path_for(store_path).with_suffix(".new")
 
@@ -138,13 +138,6 @@ def _open(path: Path, account: str, store_key: bytes, key_file: KeyFile) -> Stor
     return store
 
 
-def _finish_rotation(path: Path) -> None:
-    """If a key rotation was cut off after re-encryption, promote its key file."""
-    pending = _pending_key_path(path)
-    if pending.exists():
-        pending.replace(KeyFile.path_for(path))
-
-
 def ensure_store_exists(path: Path) -> None:
     """Raise StoreNotFound, with what to do, if there is no store at `path`."""
     if not path.is_file():
@@ -162,33 +155,53 @@ def _load_key_file(path: Path) -> KeyFile:
     return KeyFile.load(key_path)
 
 
-def unlock(path: Path, account: str, passphrase: str) -> Store:
-    """Open the store with an account's passphrase; WrongKey (noted for the log) if it fails."""
-    if not passphrase:
-        raise BadInput("Geef een wachtwoord.")
+def _open_with_slot(path: Path, slot_account: str, secret: str, log_account: str) -> Store:
+    """Unwrap a slot and open the store, finishing a key rotation that was cut off."""
     key_file = _load_key_file(path)
+    pending = pending_key_path(path)
+    from_pending = False
     try:
-        store_key = key_file.unwrap(account, passphrase)
+        store_key = key_file.unwrap(slot_account, secret)
     except WrongKey:
-        pending = _pending_key_path(path)
         if not pending.exists():
-            audit.note_failed_unlock(path, account)
+            audit.note_failed_unlock(path, log_account)
             raise
         key_file = KeyFile.load(pending)
-        store_key = key_file.unwrap(account, passphrase)
-    slot = key_file.find(account)
-    account = slot.account if slot else account
+        store_key = key_file.unwrap(slot_account, secret)
+        from_pending = True
+    slot = key_file.find(slot_account)
+    account = slot.account if slot else slot_account
     try:
         store = _open(path, account, store_key, key_file)
     except DamagedStore:
         # A rotation cut off mid-way: the store may already be under the new key.
-        pending = _pending_key_path(path)
-        if not pending.exists():
+        if from_pending or not pending.exists():
             raise
         key_file = KeyFile.load(pending)
-        store_key = key_file.unwrap(account, passphrase)
+        store_key = key_file.unwrap(slot_account, secret)
         store = _open(path, account, store_key, key_file)
-    _finish_rotation(path)
+        from_pending = True
+    if pending.exists():
+        try:
+            if not from_pending:
+                # Cut off before the re-encryption: the store is still under the old key, and
+                # promoting the new key file now would lock everyone out. Finish the rotation,
+                # so the removed account loses access as the log already says.
+                new_file = KeyFile.load(pending)
+                _reencrypt(store, new_file.unwrap(slot_account, secret))
+                store.key_file = new_file
+            pending.replace(KeyFile.path_for(path))
+        except BaseException:
+            store.close()
+            raise
+    return store
+
+
+def unlock(path: Path, account: str, passphrase: str) -> Store:
+    """Open the store with an account's passphrase; WrongKey (noted for the log) if it fails."""
+    if not passphrase:
+        raise BadInput("Geef een wachtwoord.")
+    store = _open_with_slot(path, account, passphrase, account)
     audit.flush_failed_unlocks(store)
     audit.log(store, AuditAction.UNLOCK, object_type="opslag")
     return store
@@ -196,13 +209,12 @@ def unlock(path: Path, account: str, passphrase: str) -> Store:
 
 def unlock_with_recovery(path: Path, recovery_key: str) -> Store:
     """Open the store with the printed recovery key (then set a new passphrase)."""
-    key_file = _load_key_file(path)
     try:
-        store_key = key_file.unwrap(RECOVERY_ACCOUNT, normalise_recovery_key(recovery_key))
+        store = _open_with_slot(
+            path, RECOVERY_ACCOUNT, normalise_recovery_key(recovery_key), RECOVERY_ACCOUNT
+        )
     except WrongKey as exc:
-        audit.note_failed_unlock(path, RECOVERY_ACCOUNT)
         raise WrongKey("Deze herstelsleutel past niet bij deze opslag.") from exc
-    store = _open(path, RECOVERY_ACCOUNT, store_key, key_file)
     audit.flush_failed_unlocks(store)
     audit.log(store, AuditAction.UNLOCK, object_type="opslag", detail="met herstelsleutel")
     return store
@@ -306,8 +318,14 @@ def remove_account(store: Store, name: str, *, rotate: bool = True) -> None:
         return
     new_key = new_store_key()
     store.key_file.reseal_all(new_key)
-    pending = _pending_key_path(store.path)
+    pending = pending_key_path(store.path)
     store.key_file.save(pending)
+    _reencrypt(store, new_key)
+    pending.replace(store.key_path)
+
+
+def _reencrypt(store: Store, new_key: bytes) -> None:
+    """Re-encrypt the open store under `new_key` (`PRAGMA rekey`) and reconnect with it."""
     # Every pooled connection holds the old key; re-encrypt on one, then reconnect.
     store.engine.dispose()
     conn = connect_raw(store.path, store.key)
@@ -316,6 +334,5 @@ def remove_account(store: Store, name: str, *, rotate: bool = True) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
-    pending.replace(store.key_path)
     store.key = new_key
     store.engine = make_engine(store.path, new_key)

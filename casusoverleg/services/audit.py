@@ -136,9 +136,7 @@ def verify_chain(store: Store) -> ChainReport:
                     event.id,
                 )
             if _digest(prev, _fields(event)) != event.hash:
-                return ChainReport(
-                    False, count, f"Logboekregel {event.id} is gewijzigd.", event.id
-                )
+                return ChainReport(False, count, f"Logboekregel {event.id} is gewijzigd.", event.id)
             prev = event.hash
             last_id = event.id
         if head is None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from casusoverleg.domain.enums import AuditAction, Team
 from casusoverleg.errors import BadInput
@@ -40,7 +41,7 @@ class ParticipantInfo:
 
     @property
     def label(self) -> str:
-        """"Naam (organisatie)", as pickers and documents show a person."""
+        """ "Naam (organisatie)", as pickers and documents show a person."""
         return f"{self.name} ({self.organisation_name})"
 
 
@@ -199,3 +200,44 @@ def find_participant_by_name(store: Store, name: str) -> ParticipantInfo | None:
             .order_by(Participant.archived_on.is_not(None), Participant.id)
         ).first()
         return _participant_info(person) if person else None
+
+
+def team_organisation_id(session: Session, store: Store, team: Team, name: str) -> int:
+    """The id of an active `team` organisation (preferably named `name`); made here if none."""
+    org = session.scalars(
+        select(Organisation)
+        .where(Organisation.team == str(team), Organisation.archived.is_(False))
+        .order_by(Organisation.name != name, Organisation.id)
+    ).first()
+    if org is None:
+        # The name is unique; an archived or differently typed namesake is reused, not doubled.
+        org = session.scalar(select(Organisation).where(Organisation.name == name))
+    if org is None:
+        org = Organisation(name=name, team=str(team))
+        session.add(org)
+        session.flush()
+        audit.record(
+            session, store, AuditAction.CREATE, object_type="organisatie", object_id=org.id
+        )
+    return org.id
+
+
+def add_participant(
+    session: Session, store: Store, name: str, organisation_id: int, *, detail: str = ""
+) -> int:
+    """Add a participant inside the caller's transaction (used by import); returns the id."""
+    name = name.strip()
+    if not name:
+        raise BadInput("Geef de naam van de deelnemer.")
+    person = Participant(name=name, organisation_id=organisation_id)
+    session.add(person)
+    session.flush()
+    audit.record(
+        session,
+        store,
+        AuditAction.CREATE,
+        object_type="deelnemer",
+        object_id=person.id,
+        detail=detail,
+    )
+    return person.id

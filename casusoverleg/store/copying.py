@@ -24,8 +24,14 @@ def export_encrypted_copy(engine: Engine, key: bytes, dest: Path) -> None:
             conn.execute("ATTACH DATABASE ? AS backup_copy KEY ?", (str(tmp), f"x'{key.hex()}'"))
             try:
                 conn.execute("BEGIN")
-                conn.execute("SELECT sqlcipher_export('backup_copy')")
-                conn.execute("COMMIT")
+                try:
+                    conn.execute("SELECT sqlcipher_export('backup_copy')")
+                    conn.execute("COMMIT")
+                except BaseException:
+                    # DETACH fails inside an open transaction and would hide the real error.
+                    if conn.in_transaction:  # some errors have rolled back already
+                        conn.execute("ROLLBACK")
+                    raise
             finally:
                 conn.execute("DETACH DATABASE backup_copy")
         os.chmod(tmp, 0o600)

@@ -35,15 +35,20 @@ def rekey_pragma(key: bytes) -> str:
     return _key_pragma(key).replace("PRAGMA key", "PRAGMA rekey", 1)
 
 
+def require_cipher(conn: Any) -> None:
+    """Refuse a SQLite without SQLCipher: it would silently write children's data in plain."""
+    version = conn.execute("PRAGMA cipher_version").fetchone()
+    if not version or not version[0]:
+        raise DamagedStore(_MISSING_CIPHER)
+
+
 def connect_raw(path: Path, key: bytes) -> sqlcipher.Connection:
     """Open one keyed DB-API connection with the pragmas every connection needs."""
     conn = sqlcipher.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(_key_pragma(key))
-        version = conn.execute("PRAGMA cipher_version").fetchone()
-        if not version or not version[0]:
-            raise DamagedStore(_MISSING_CIPHER)
+        require_cipher(conn)
         conn.execute("PRAGMA cipher_memory_security = OFF")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

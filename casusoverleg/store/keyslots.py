@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import tempfile
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -73,8 +74,10 @@ def _unb64(text: str) -> bytes:
 
 
 def _derive_kek(secret: str, salt: bytes, kdf: KdfParams) -> bytes:
+    # NFC: an "é" typed as one character or as e + accent (some input methods, password
+    # managers) is the same passphrase to the user, so it must give the same key.
     return hash_secret_raw(
-        secret.encode("utf-8"),
+        unicodedata.normalize("NFC", secret).encode("utf-8"),
         salt,
         time_cost=kdf.time_cost,
         memory_cost=kdf.memory_cost,
@@ -248,8 +251,9 @@ class KeyFile:
         """The store key, if `secret` opens the slot of `account`; WrongKey otherwise."""
         slot = self.find(account)
         if slot is None:
-            # Same cost and message as a wrong passphrase, so account names cannot be probed.
-            _derive_kek(secret, os.urandom(16), KdfParams())
+            # Same cost and message as a wrong passphrase, so account names cannot be probed:
+            # the cost of this file's slots, not the default (slots may be tuned differently).
+            _derive_kek(secret, os.urandom(16), self.slots[0].kdf if self.slots else KdfParams())
             raise WrongKey("Onbekend account of onjuist wachtwoord.")
         kek = _derive_kek(secret, slot.salt, slot.kdf)
         aad = self._aad(slot.account)

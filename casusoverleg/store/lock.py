@@ -53,14 +53,21 @@ class StoreLock:
 
     def acquire(self, account: str) -> None:
         """Take the lock or raise StoreInUse naming who holds it."""
-        fh = open(self.path, "a+b")  # noqa: SIM115 - held open for the life of the lock
-        if not _try_lock(fh):
-            fh.seek(0)
-            holder = _describe(fh.read())
+        while True:
+            fh = open(self.path, "a+b")  # noqa: SIM115 - held open for the life of the lock
+            if not _try_lock(fh):
+                fh.seek(0)
+                holder = _describe(fh.read())
+                fh.close()
+                raise StoreInUse(
+                    f"De opslag is in gebruik {holder}. Sluit het programma daar eerst af."
+                )
+            if _is_current(fh, self.path):
+                break
+            # The holder removed the file between our open and our lock: this lock is on a
+            # file nobody else will look at, so start again on the one at the path now.
+            _unlock(fh)
             fh.close()
-            raise StoreInUse(
-                f"De opslag is in gebruik {holder}. Sluit het programma daar eerst af."
-            )
         os.chmod(self.path, 0o600)
         fh.seek(0)
         fh.truncate()
@@ -81,14 +88,31 @@ class StoreLock:
         fh, self._fh = self._fh, None
         fh.seek(0)
         fh.truncate()
+        if os.name == "nt":  # pragma: no cover - an open file cannot be removed there
+            _unlock(fh)
+            fh.close()
+            self.path.unlink(missing_ok=True)
+            return
+        # Remove the name while still locked: whoever opened the old file meanwhile then sees
+        # (in acquire) that it is gone, instead of holding a lock that no one else checks.
+        self.path.unlink(missing_ok=True)
         _unlock(fh)
         fh.close()
-        self.path.unlink(missing_ok=True)
 
     @property
     def held(self) -> bool:
         """Whether this object holds the lock."""
         return self._fh is not None
+
+
+def _is_current(fh: IO[bytes], path: Path) -> bool:
+    """Whether the open file is still the one at `path` (not removed or replaced)."""
+    try:
+        current = os.stat(path)
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(fh.fileno())
+    return (opened.st_dev, opened.st_ino) == (current.st_dev, current.st_ino)
 
 
 def _describe(raw: bytes) -> str:

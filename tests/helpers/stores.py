@@ -44,9 +44,7 @@ def content_hash(path: Path, key: bytes) -> str:
     try:
         tables = [
             r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
-            )
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
         ]
         for table in tables:
             digest.update(table.encode())

@@ -1,0 +1,199 @@
+"""Export cases to .csv or .xlsx in the import's own columns, so an export imports again.
+
+An export is a plain, unencrypted file with children's data: it is written atomically with
+owner-only permissions, text that a spreadsheet would run as a formula is neutralised, and
+every export is in the audit log.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from casusoverleg.domain.enums import AuditAction
+from casusoverleg.errors import BadInput
+from casusoverleg.services import audit, cases
+from casusoverleg.services.cases import CaseFilter, CaseRow
+from casusoverleg.services.imports import COLUMNS, GROUND_TEXT
+from casusoverleg.services.store import Store
+from casusoverleg.store.models import Case
+
+# After the import columns; import reads the first three back, `afgesloten_op` is for reading.
+EXTRA_COLUMNS = ("thuis_sinds", "herbeoordeling", "vrijstelling_tot", "afgesloten_op")
+EXPORT_COLUMNS = (*COLUMNS, *EXTRA_COLUMNS)
+_DATE_COLUMNS = frozenset(
+    {
+        "geboortedatum",
+        "aangemeld_op",
+        "thuis_sinds",
+        "herbeoordeling",
+        "vrijstelling_tot",
+        "afgesloten_op",
+    }
+)
+# Column widths in characters for the .xlsx (names and schools are long, dates are not).
+_WIDTHS = {
+    "casusnummer": 14,
+    "voornaam": 16,
+    "achternaam": 22,
+    "geboortedatum": 14,
+    "school": 34,
+    "grond": 14,
+    "status": 18,
+    "aangemeld_op": 14,
+    "casushouder": 24,
+    "thuis_sinds": 13,
+    "herbeoordeling": 15,
+    "vrijstelling_tot": 16,
+    "afgesloten_op": 14,
+}
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+Cell = str | date | None
+
+
+def neutralise(text: str) -> str:
+    """Text that a spreadsheet shows as text, never runs as a formula (a leading quote)."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _rows(store: Store, filt: CaseFilter | None) -> Iterator[list[Cell]]:
+    found = cases.list_cases(store, filt, log_search=False)
+    # The table row lacks the exemption end date; one query fetches those that are set.
+    with store.read() as session:
+        with_until = select(Case.id, Case.exemption_until).where(Case.exemption_until.is_not(None))
+        until = {case_id: day for case_id, day in session.execute(with_until)}
+    for row in found:
+        yield _cells(row, until.get(row.id))
+
+
+def _cells(row: CaseRow, exemption_until: date | None) -> list[Cell]:
+    return [
+        row.case_number,
+        row.first_name,
+        row.last_name,
+        row.birth_date,
+        row.school,
+        GROUND_TEXT[row.ground],
+        row.status.label,
+        row.registered_on,
+        row.owner_name,
+        row.absent_since,
+        row.review_date,
+        exemption_until,
+        row.closed_on,
+    ]
+
+
+def _write_csv(fh_path: str, rows: Iterator[list[Cell]]) -> int:
+    count = 0
+    # BOM and ';' so that Excel-NL opens it with the right characters in the right columns.
+    with open(fh_path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        writer.writerow(EXPORT_COLUMNS)
+        for cells in rows:
+            writer.writerow(
+                [
+                    ""
+                    if value is None
+                    else f"{value:%d-%m-%Y}"
+                    if isinstance(value, date)
+                    else neutralise(value)
+                    for value in cells
+                ]
+            )
+            count += 1
+        fh.flush()
+        os.fsync(fh.fileno())
+    return count
+
+
+def _write_xlsx(fh_path: str, rows: Iterator[list[Cell]]) -> int:
+    from openpyxl import Workbook  # imported here: a CSV export does not need it
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    # Write-only streams rows to disk, so 50,000 cases do not sit in memory as cell objects.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Casussen")
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(EXPORT_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(name, 14)
+    bold = Font(bold=True)
+    header = []
+    for name in EXPORT_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for cells in rows:
+        out: list[object] = []
+        for value in cells:
+            if isinstance(value, date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "DD-MM-YYYY"
+                out.append(cell)
+            else:
+                out.append(None if value is None else neutralise(value))
+        sheet.append(out)
+        count += 1
+    workbook.save(fh_path)
+    with open(fh_path, "rb+") as fh:
+        os.fsync(fh.fileno())
+    return count
+
+
+def _atomic_write(path: Path, write: Callable[[str], int], done: Callable[[int], None]) -> int:
+    """Run `write` on a temp file beside `path`, call `done`, then put the file in place."""
+    if not path.parent.is_dir():
+        raise BadInput(f"De map {path.parent} bestaat niet.")
+    if path.is_dir():
+        raise BadInput(f"{path} is een map; geef een bestandsnaam.")
+    try:
+        # mkstemp makes the file 0o600 from the start: no moment where others may read it.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise BadInput(f"Kan niet schrijven in {path.parent} ({exc.strerror}).") from exc
+    os.close(fd)
+    try:
+        count = write(tmp)
+        os.chmod(tmp, 0o600)
+        # Logged before the file appears: an export that cannot be logged is not made.
+        done(count)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise BadInput(f"Kan {path.name} niet schrijven ({exc.strerror}).") from exc
+        raise
+    return count
+
+
+def export_cases(store: Store, path: Path | str, filt: CaseFilter | None = None) -> int:
+    """Write the cases (all, or those matching `filt`) to .csv or .xlsx; returns how many."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    writers = {".csv": _write_csv, ".xlsx": _write_xlsx}
+    if suffix not in writers:
+        raise BadInput("Exporteren kan naar een .csv- of .xlsx-bestand; kies een van die twee.")
+    writer = writers[suffix]
+    selection = " (selectie)" if filt is not None and filt != CaseFilter(today=filt.today) else ""
+
+    def log_export(count: int) -> None:
+        audit.log(
+            store,
+            AuditAction.EXPORT,
+            object_type="casussen",
+            detail=f"{count} casussen{selection} naar {path.name}",
+        )
+
+    return _atomic_write(path, lambda tmp: writer(tmp, _rows(store, filt)), log_export)

@@ -1,0 +1,78 @@
+"""Starting the GUI: where the store is, Dutch Qt, and the crash report that leaks nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtWidgets import QApplication
+
+from ui import app
+
+
+def test_store_path_from_option_then_environment_then_default() -> None:
+    env = {app.STORE_ENV: "/srv/uit-env.db"}
+    assert app.resolve_store_path("/tmp/optie.db", env) == Path("/tmp/optie.db")
+    assert app.resolve_store_path(None, env) == Path("/srv/uit-env.db")
+    assert app.resolve_store_path(None, {}) == app.default_store_path()
+    assert app.default_store_path().name == "casusoverleg.db"
+
+
+def test_qt_speaks_dutch(qapp: QApplication) -> None:
+    translator = app.install_dutch(qapp)
+    try:
+        assert translator is not None
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Annuleren"
+        assert QLocale().toString(4120) == "4.120"
+    finally:
+        if translator is not None:
+            qapp.removeTranslator(translator)
+
+
+def test_crash_report_shows_dutch_and_keeps_the_data_out(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(app, "show_message", lambda parent, title, text: shown.append(text))
+    try:
+        raise ValueError("Sanne de Vries, geboren 12-03-2014")
+    except ValueError as exc:
+        app.excepthook(ValueError, exc, exc.__traceback__)
+    assert len(shown) == 1
+    assert "onverwachte fout" in shown[0]
+    assert "Sanne" not in shown[0]
+    err = capsys.readouterr().err
+    assert "ValueError" in err
+    assert "Sanne" not in err and "2014" not in err
+
+
+def test_run_gui_restores_the_excepthook(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app, "show_message", lambda parent, title, text: None)
+    before = sys.excepthook
+    app.run_gui(["--store", str(tmp_path / "geen.db")])
+    assert sys.excepthook is before
+
+
+class _QuitRecorder:
+    """Stands in for the application: counts quit() calls."""
+
+    def __init__(self) -> None:
+        self.quits = 0
+
+    def quit(self) -> None:
+        self.quits += 1
+
+
+def test_sigterm_quits_the_event_loop_and_handlers_are_restored(qapp: QApplication) -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    recorder = _QuitRecorder()
+    with app.quit_on_signals(recorder):  # type: ignore[arg-type]
+        os.kill(os.getpid(), signal.SIGTERM)
+    assert recorder.quits == 1
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -1,0 +1,158 @@
+"""The Casussen screen: the model, filter as you type, the count, sorting by header."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QKeySequence
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from casusoverleg.services import accounts, cases
+from casusoverleg.services.cases import CaseRow
+from casusoverleg.services.store import Store
+from tests.helpers.stores import ACCOUNT, PASSPHRASE
+from tests.ui.conftest import CASES
+
+from ui.cases import (
+    COL_BIRTH,
+    COL_GROUND,
+    COL_NAME,
+    COL_STATUS,
+    CasesView,
+    CaseTableModel,
+    count_text,
+)
+
+
+@pytest.fixture
+def open_store(store_path: Path) -> Iterator[Store]:
+    """The test store, unlocked."""
+    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
+    yield store
+    accounts.lock(store)
+
+
+@pytest.fixture
+def rows(open_store: Store) -> list[CaseRow]:
+    """The five test cases as the service returns them."""
+    return cases.list_cases(open_store, log_search=False)
+
+
+@pytest.fixture
+def view(qtbot: QtBot, open_store: Store) -> CasesView:
+    """A CasesView that has loaded the test store."""
+    widget = CasesView()
+    qtbot.addWidget(widget)
+    widget.resize(1000, 400)
+    widget.show()
+    with qtbot.waitSignal(widget.loaded):
+        widget.load(open_store)
+    return widget
+
+
+def _names(model: CaseTableModel) -> list[str]:
+    return [model.index(r, COL_NAME).data() for r in range(model.rowCount())]
+
+
+def test_model_passes_qt_model_checks(qtmodeltester: ModelTester, rows: list[CaseRow]) -> None:
+    model = CaseTableModel()
+    model.set_rows(rows)
+    qtmodeltester.check(model)
+    model.set_filter_text("fonkeling")
+    model.sort(COL_NAME, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(model)
+
+
+def test_model_shows_dutch_dates_and_labels(rows: list[CaseRow]) -> None:
+    model = CaseTableModel()
+    model.set_rows(rows)
+    model.set_filter_text("sanne")
+    assert model.rowCount() == 1
+    assert model.index(0, COL_NAME).data() == "Sanne de Vries"
+    assert model.index(0, COL_BIRTH).data() == "12-03-2014"
+    assert model.index(0, COL_GROUND).data() == "art. 5 onder a (lichamelijk/psychisch ongeschikt)"
+    assert model.index(0, COL_STATUS).data() == "aangemeld"
+    assert model.headerData(COL_BIRTH, Qt.Orientation.Horizontal) == "Geboortedatum"
+
+
+def test_filter_needs_every_word_and_ignores_accents(rows: list[CaseRow]) -> None:
+    model = CaseTableModel()
+    model.set_rows(rows)
+    model.set_filter_text("ZOE")
+    assert _names(model) == ["Zoë van den Berg"]
+    model.set_filter_text("fonkeling")
+    assert sorted(_names(model)) == ["Emma Bakker", "Sanne de Vries"]
+    model.set_filter_text("fonkeling emma")
+    assert _names(model) == ["Emma Bakker"]
+    model.set_filter_text("fonk")  # deleting characters widens the result again
+    assert model.rowCount() == 2
+    model.set_filter_text("")
+    assert model.rowCount() == len(CASES)
+
+
+def test_typing_in_the_filter_narrows_the_table_and_the_count(
+    qtbot: QtBot, view: CasesView
+) -> None:
+    assert view.model.rowCount() == len(CASES)
+    assert view.count_label.text() == "5 casussen"
+    qtbot.keyClicks(view.filter_edit, "basisschool")
+    assert view.model.rowCount() == 3
+    assert view.count_label.text() == "3 van 5 casussen"
+    qtbot.keyClicks(view.filter_edit, " het")
+    assert _names(view.model) == ["Mohammed El Amrani"]
+    assert view.count_label.text() == "1 van 5 casussen"
+    view.filter_edit.clear()
+    assert view.model.rowCount() == len(CASES)
+
+
+def test_clicking_a_header_sorts_by_that_column(qtbot: QtBot, view: CasesView) -> None:
+    header = view.table.horizontalHeader()
+    pos = QPoint(header.sectionViewportPosition(COL_NAME) + 10, header.height() // 2)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    # By surname proper, as a Dutch register sorts: "van den Berg" under B, "El Amrani" under A.
+    expected = [
+        "Mohammed El Amrani",
+        "Emma Bakker",
+        "Zoë van den Berg",
+        "Daan Jansen",
+        "Sanne de Vries",
+    ]
+    assert _names(view.model) == expected
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert _names(view.model) == expected[::-1]
+    assert header.sortIndicatorSection() == COL_NAME
+
+
+def test_sort_and_filter_keep_the_selection(qtbot: QtBot, view: CasesView) -> None:
+    row = _names(view.model).index("Emma Bakker")
+    view.table.selectRow(row)
+    view.model.sort(COL_NAME, Qt.SortOrder.DescendingOrder)
+    view.model.set_filter_text("fonkeling")
+    selected = view.table.selectionModel().selectedRows()
+    assert [view.model.row_at(i.row()).full_name for i in selected] == ["Emma Bakker"]
+
+
+def test_ctrl_f_focuses_the_filter(qtbot: QtBot, view: CasesView) -> None:
+    view.activateWindow()
+    qtbot.waitActive(view)
+    view.table.setFocus()
+    qtbot.keySequence(view, QKeySequence(QKeySequence.StandardKey.Find))
+    assert view.filter_edit.hasFocus()
+
+
+def test_count_uses_the_dutch_thousands_separator() -> None:
+    assert count_text(312, 4120, filtered=True) == "312 van 4.120 casussen"
+    assert count_text(12_345, 12_345, filtered=False) == "12.345 casussen"
+    assert count_text(1, 1, filtered=False) == "1 casus"
+
+
+def test_clear_empties_the_table(qtbot: QtBot, view: CasesView) -> None:
+    qtbot.keyClicks(view.filter_edit, "sanne")
+    view.clear()
+    assert view.model.rowCount() == 0
+    assert view.model.total_count == 0
+    assert view.filter_edit.text() == ""

@@ -1,0 +1,256 @@
+"""Start the window: options, Dutch Qt, the unlock dialog, then the main window."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+
+import platformdirs
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QSocketNotifier,
+    QTranslator,
+    Signal,
+)
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from casusoverleg.services import accounts
+
+from ui import tasks
+from ui.mainwindow import APP_TITLE, MainWindow
+from ui.unlock import UnlockDialog
+
+STORE_ENV = "CASUSOVERLEG_STORE"
+DEMO_FILE = "demo.db"
+
+CRASH_MESSAGE = (
+    "Er is een onverwachte fout opgetreden in Casusoverleg ({name}).\n\n"
+    "Wat al was opgeslagen, blijft bewaard. Sluit het programma af en start het opnieuw. "
+    "Komt de fout terug, meld dan aan de beheerder wat u deed toen dit gebeurde."
+)
+
+
+def default_store_path() -> Path:
+    """Where the store lives when neither --store nor CASUSOVERLEG_STORE says otherwise."""
+    return Path(platformdirs.user_data_dir("casusoverleg")) / "casusoverleg.db"
+
+
+def resolve_store_path(option: str | None, environ: dict[str, str] | None = None) -> Path:
+    """--store, else $CASUSOVERLEG_STORE, else the per-user data folder."""
+    env = os.environ if environ is None else environ
+    chosen = option or env.get(STORE_ENV, "")
+    return Path(chosen).expanduser() if chosen else default_store_path()
+
+
+def missing_store_message(path: Path) -> str:
+    """What to do when there is no store yet (the GUI never makes one by itself)."""
+    return (
+        f"Er is nog geen opslag op deze plek:\n{path}\n\n"
+        "Maak de opslag eerst aan met het commando\n    casusoverleg init\n"
+        "of wijs met --store (of CASUSOVERLEG_STORE) de juiste plek aan.\n\n"
+        "Wilt u het programma eerst bekijken met verzonnen gegevens? "
+        "Start dan 'casusoverleg --demo'."
+    )
+
+
+def show_message(parent: QWidget | None, title: str, text: str) -> None:
+    """A modal warning; tests replace this function instead of clicking a message box."""
+    QMessageBox.warning(parent, title, text)
+
+
+def _print_crash(exc_type: type[BaseException], tb: TracebackType | None) -> None:
+    # Only the kind of error and where in the code: an exception's message may carry a child's
+    # name or other data, and stderr may be redirected to a file. Nothing else is written.
+    # Not even the source lines: they are code, but a test or a literal may hold a name.
+    lines = [f"Casusoverleg: onverwachte fout {exc_type.__name__}"]
+    lines += [f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(tb)]
+    print("\n".join(lines), file=sys.stderr)
+
+
+def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """Report an uncaught exception in Dutch without showing or saving its message."""
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    _print_crash(exc_type, tb)
+    if QApplication.instance() is None:
+        return
+    try:
+        show_message(None, APP_TITLE, CRASH_MESSAGE.format(name=exc_type.__name__))
+    except Exception as inner:  # the report must never raise in turn
+        _print_crash(type(inner), inner.__traceback__)
+
+
+def install_dutch(app: QCoreApplication) -> QTranslator | None:
+    """Dutch for Qt's own texts (buttons, context menus) and dates; returns the translator."""
+    QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands))
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load("qtbase_nl", folder):
+        return None
+    app.installTranslator(translator)
+    return translator
+
+
+def _parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(
+        prog="casusoverleg", description="Casusoverleg vrijstelling en thuiszitters"
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="start op een nieuwe demo-opslag met verzonnen gegevens"
+    )
+    parser.add_argument("--store", metavar="PAD", help="de opslag om te openen")
+    return parser.parse_known_args(argv)
+
+
+def _application(qt_args: list[str]) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication([sys.argv[0] if sys.argv else "casusoverleg", *qt_args])
+    app.setApplicationName("Casusoverleg")
+    app.setOrganizationName("Casusoverleg")
+    app.setDesktopFileName("casusoverleg")
+    return app
+
+
+class GuiSession(QObject):
+    """One run of the window: the unlock dialog, then the main window; `finished` at the end."""
+
+    finished = Signal()
+
+    def __init__(
+        self,
+        store_path: Path,
+        *,
+        account: str = "",
+        prepare: Callable[[], object] | None = None,
+        preparing_text: str = "",
+        hint: str = "",
+    ) -> None:
+        super().__init__()
+        self.store_path = store_path
+        self.window: MainWindow | None = None
+        self.dialog: UnlockDialog | None = UnlockDialog(
+            store_path,
+            account=account,
+            prepare=prepare,
+            preparing_text=preparing_text or "Even geduld…",
+            hint=hint,
+        )
+        self.dialog.finished.connect(self._dialog_finished)
+
+    def start(self) -> None:
+        """Show the unlock dialog."""
+        if self.dialog is not None:
+            self.dialog.show()
+
+    def _dialog_finished(self, result: int) -> None:
+        dialog, self.dialog = self.dialog, None
+        if dialog is None:
+            return
+        dialog.deleteLater()
+        if result != QDialog.DialogCode.Accepted or dialog.store is None:
+            self.finished.emit()
+            return
+        self.window = MainWindow(dialog.store)
+        self.window.closed.connect(self.finished)
+        self.window.show()
+        self.window.activateWindow()  # the dialog had the focus; typing goes here now
+
+    def close_store(self) -> None:
+        """Lock whatever is still open (the app is quitting)."""
+        if self.window is not None:
+            self.window.close_store()
+
+
+def demo_session(directory: Path) -> GuiSession:
+    """A session that first makes a fresh demo store in `directory` (account, passphrase: demo)."""
+    path = directory / DEMO_FILE
+
+    def prepare() -> None:
+        from casusoverleg.services import demo
+
+        accounts.lock(demo.create_demo_store(path))
+
+    return GuiSession(
+        path,
+        account=accounts.DEMO_ACCOUNT,
+        prepare=prepare,
+        preparing_text="Demo-opslag wordt aangemaakt…",
+        hint="Dit is een demo-opslag met verzonnen gegevens.\nAccount en wachtwoord: demo",
+    )
+
+
+@contextmanager
+def quit_on_signals(app: QCoreApplication) -> Iterator[None]:
+    """Let SIGTERM and Ctrl+C end the event loop normally, so the store is locked on the way out.
+
+    Python runs its signal handlers only between bytecodes, and the Qt loop runs none: the
+    wake-up socket gives the interpreter a moment when a signal arrives.
+    """
+    read, write = socket.socketpair()
+    read.setblocking(False)
+    write.setblocking(False)
+    notifier = QSocketNotifier(read.fileno(), QSocketNotifier.Type.Read)
+    notifier.activated.connect(lambda: read.recv(64))
+    handled = [signal.SIGINT, signal.SIGTERM]
+    old_handlers = {sig: signal.getsignal(sig) for sig in handled}
+    old_fd = signal.set_wakeup_fd(write.fileno())
+    for sig in handled:
+        signal.signal(sig, lambda _sig, _frame: app.quit())
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(old_fd)
+        for sig, handler in old_handlers.items():
+            signal.signal(sig, handler)
+        notifier.setEnabled(False)
+        read.close()
+        write.close()
+
+
+def run_gui(argv: list[str]) -> int:
+    """Run the window until it closes; returns the exit code."""
+    options, qt_args = _parse_args(argv)
+    app = _application(qt_args)
+    install_dutch(app)
+    previous_hook, sys.excepthook = sys.excepthook, excepthook
+    demo_dir: Path | None = None
+    session: GuiSession | None = None
+    try:
+        if options.demo:
+            demo_dir = Path(tempfile.mkdtemp(prefix="casusoverleg-demo-"))
+            session = demo_session(demo_dir)
+        else:
+            path = resolve_store_path(options.store)
+            if not path.is_file():
+                show_message(None, APP_TITLE, missing_store_message(path))
+                return 2
+            session = GuiSession(path)
+        # Quit when the session says so, not when a window happens to be the last one shown.
+        app.setQuitOnLastWindowClosed(False)
+        session.finished.connect(app.quit)
+        session.start()
+        with quit_on_signals(app):
+            return app.exec()
+    finally:
+        if session is not None:
+            session.close_store()
+        tasks.wait_for_idle()
+        if demo_dir is not None:
+            shutil.rmtree(demo_dir, ignore_errors=True)
+        sys.excepthook = previous_hook
