@@ -395,14 +395,7 @@ def create_case(store: Store, data: CaseInput, *, today: date | None = None) -> 
     today = today or date.today()
     with store.write() as session:
         case = add_case(session, store, data, today=today)
-        audit.record(
-            session,
-            store,
-            AuditAction.CREATE,
-            case_number=case.case_number,
-            object_type="casus",
-            object_id=case.id,
-        )
+        _log_case(session, store, AuditAction.CREATE, case)
         session.refresh(case)
         return _record(case, today, DEFAULT_RETENTION_YEARS)
 
@@ -416,9 +409,7 @@ def update_case(
     if errors:
         raise ValidationError(errors)
     with store.write() as session:
-        case = session.get(Case, case_id)
-        if case is None:
-            raise BadInput("Deze casus bestaat niet (meer).")
+        case = _case_or_raise(session, case_id)
         number = data.case_number.strip()
         if number and number != case.case_number:
             _check_unique_number(session, number, case.id)
@@ -446,18 +437,30 @@ def get_case(store: Store, case_id: int, *, today: date | None = None) -> CaseRe
     """One whole case; the view is logged."""
     today = today or date.today()
     with store.write() as session:
-        case = session.get(Case, case_id)
-        if case is None:
-            raise BadInput("Deze casus bestaat niet (meer).")
-        audit.record(
-            session,
-            store,
-            AuditAction.VIEW,
-            case_number=case.case_number,
-            object_type="casus",
-            object_id=case.id,
-        )
+        case = _case_or_raise(session, case_id)
+        _log_case(session, store, AuditAction.VIEW, case)
         return _record(case, today, DEFAULT_RETENTION_YEARS)
+
+
+def _case_or_raise(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise BadInput("Deze casus bestaat niet (meer).")
+    return case
+
+
+def _log_case(
+    session: Session, store: Store, action: AuditAction, case: Case, detail: str = ""
+) -> None:
+    audit.record(
+        session,
+        store,
+        action,
+        case_number=case.case_number,
+        object_type="casus",
+        object_id=case.id,
+        detail=detail,
+    )
 
 
 def find_case_id(store: Store, case_number: str) -> int:
@@ -475,23 +478,13 @@ def close_case(
     """Close a case (status afgesloten, closing date set)."""
     today = today or date.today()
     with store.write() as session:
-        case = session.get(Case, case_id)
-        if case is None:
-            raise BadInput("Deze casus bestaat niet (meer).")
+        case = _case_or_raise(session, case_id)
         if case.status == str(CaseStatus.AFGESLOTEN):
             raise BadInput(f"Casus {case.case_number} is al afgesloten.")
         case.status = str(CaseStatus.AFGESLOTEN)
         case.closed_on = on or today
         case.updated_at = datetime.now()
-        audit.record(
-            session,
-            store,
-            AuditAction.UPDATE,
-            case_number=case.case_number,
-            object_type="casus",
-            object_id=case.id,
-            detail="afgesloten",
-        )
+        _log_case(session, store, AuditAction.UPDATE, case, "afgesloten")
         return _record(case, today, DEFAULT_RETENTION_YEARS)
 
 
