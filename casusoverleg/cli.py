@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 import platformdirs
 
@@ -21,6 +23,9 @@ from casusoverleg import __version__
 from casusoverleg.errors import BadInput, CasusoverlegError
 from casusoverleg.services import accounts
 from casusoverleg.services.store import Store
+
+if TYPE_CHECKING:
+    from casusoverleg.services.meetings import SeriesInfo, SeriesInput
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -41,7 +46,8 @@ class _DutchHelpFormatter(argparse.HelpFormatter):
     """Help text that starts with "gebruik:" instead of "usage:"."""
 
     def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
-        super().add_usage(usage, actions, groups, prefix or "gebruik: ")
+        # argparse passes prefix "" when it builds a sub-command's prog: keep that empty.
+        super().add_usage(usage, actions, groups, "gebruik: " if prefix is None else prefix)
 
 
 class _DutchParser(argparse.ArgumentParser):
@@ -292,16 +298,356 @@ def cmd_import(args: argparse.Namespace, creds: Credentials) -> int:
 
 
 def cmd_export(args: argparse.Namespace, creds: Credentials) -> int:
-    """Export cases to CSV or XLSX (a plain file: the export is logged)."""
+    """Export cases or actions to CSV or XLSX (a plain file: the export is logged)."""
     from casusoverleg.services import exports
 
     store = _unlock(args, creds)
     try:
-        count = exports.export_cases(store, Path(args.file).expanduser())
+        if args.what == "actions":
+            count = exports.export_actions(store, Path(args.file).expanduser())
+        else:
+            count = exports.export_cases(store, Path(args.file).expanduser())
     finally:
         accounts.lock(store)
-    _out(f"{count} casussen geëxporteerd naar {args.file}.")
+    what = "actiepunten" if args.what == "actions" else "casussen"
+    _out(f"{count} {what} geëxporteerd naar {args.file}.")
     _out("Let op: dit bestand is niet versleuteld. Bewaar het veilig en verwijder het na gebruik.")
+    return EXIT_OK
+
+
+# -- meetings: series, list, calendar files ----------------------------------------------------
+
+_WEEKDAY_SHORT = ("ma", "di", "wo", "do", "vr", "za", "zo")
+_SKIP_WORDS = {
+    "public": "public",
+    "feestdagen": "public",
+    "school": "school",
+    "schoolvakanties": "school",
+}
+
+
+def _parse_date(text: str, option: str) -> date:
+    """A date as YYYY-MM-DD (or dd-mm-jjjj, as Dutch users type it); BadInput otherwise."""
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise BadInput(f"{option}: '{text}' is geen geldige datum (gebruik JJJJ-MM-DD).")
+
+
+def _parse_time(text: str, option: str) -> time:
+    try:
+        return datetime.strptime(text.strip(), "%H:%M").time()
+    except ValueError:
+        raise BadInput(f"{option}: '{text}' is geen geldige tijd (gebruik UU:MM).") from None
+
+
+def _meetings_word(count: int) -> str:
+    return "1 overleg" if count == 1 else f"{count} overleggen"
+
+
+def _day(d: date) -> str:
+    """A date as the lists show it: "di 13-01-2026"."""
+    return f"{_WEEKDAY_SHORT[d.weekday()]} {d:%d-%m-%Y}"
+
+
+def _parse_skip(text: str | None) -> tuple[bool, bool]:
+    if text is None or text.strip().lower() in ("", "none", "geen"):
+        return False, False
+    chosen = set()
+    for word in text.lower().replace(";", ",").split(","):
+        word = word.strip()
+        if word not in _SKIP_WORDS:
+            raise BadInput(
+                f"--skip: onbekend '{word}'; kies public, school of beide (public,school)."
+            )
+        chosen.add(_SKIP_WORDS[word])
+    return "public" in chosen, "school" in chosen
+
+
+def _series_input(args: argparse.Namespace) -> SeriesInput:
+    from casusoverleg.domain.recurrence import Recurrence, Region, SkipMode, SkipRules
+    from casusoverleg.services.meetings import SeriesInput
+
+    start = _parse_date(args.start, "--start")
+    if (args.every_weeks is None) == (args.nth_weekday is None):
+        raise BadInput("Geef óf --every-weeks óf --nth-weekday.")
+    if (args.count is None) == (args.until is None):
+        raise BadInput("Geef óf --count óf --until, niet allebei en niet geen van beide.")
+    if args.nth_weekday is not None:
+        if args.nth_weekday not in (1, 2, 3, 4, -1):
+            raise BadInput("--nth-weekday: kies 1, 2, 3, 4 of -1 (de laatste).")
+        recurrence = Recurrence.monthly(start.weekday(), args.nth_weekday, args.every_months)
+    else:
+        recurrence = Recurrence.weekly(start.weekday(), args.every_weeks)
+    region = args.region.strip().lower()
+    if region not in {str(r) for r in Region}:
+        raise BadInput(f"--region: onbekende regio '{args.region}'; kies noord, midden of zuid.")
+    mode = args.skip_mode.strip().lower()
+    if mode not in {str(m) for m in SkipMode}:
+        raise BadInput(f"--skip-mode: onbekend '{args.skip_mode}'; kies drop of move.")
+    public, school = _parse_skip(args.skip)
+    return SeriesInput(
+        name=args.name,
+        start_date=start,
+        start_time=_parse_time(args.time, "--time"),
+        minutes=args.minutes,
+        recurrence=recurrence,
+        count=args.count,
+        until=_parse_date(args.until, "--until") if args.until is not None else None,
+        location=args.location,
+        skip=SkipRules(public, school, Region(region)),
+        skip_mode=SkipMode(mode),
+    )
+
+
+def cmd_series(args: argparse.Namespace, creds: Credentials) -> int:
+    """Plan a meeting series (`series add`) or list the series (`series list`)."""
+    from casusoverleg.services import meetings
+
+    if args.series_command == "list":
+        store = _unlock(args, creds)
+        try:
+            found = meetings.list_series(store)
+        finally:
+            accounts.lock(store)
+        if not found:
+            _out("Er zijn nog geen overlegreeksen.")
+        for info in found:
+            volgende = _day(info.next_date) if info.next_date else "geen"
+            _out(
+                f"{info.id}\t{info.name}\t{info.description}\t{_meetings_word(info.meeting_count)}"
+                f"\tvolgende: {volgende}"
+            )
+        return EXIT_OK
+    data = _series_input(args)
+    plan = meetings.preview_series(data)
+    if not args.dry_run:
+        store = _unlock(args, creds)
+        try:
+            info = meetings.create_series(store, data)
+        finally:
+            accounts.lock(store)
+        _out(f"Overlegreeks {info.id} '{info.name}' opgeslagen: {info.description}.")
+    else:
+        _out(f"Voorbeeld (niet opgeslagen): {data.recurrence.describe()}.")
+    mode = "verplaatst" if str(data.skip_mode) == "move" else "vervallen"
+    skipped_what = data.skip.describe()
+    _out(
+        f"Overslaan: {skipped_what}"
+        + (f"; overgeslagen data {mode}." if skipped_what != "niets" else " (geen --skip gegeven).")
+    )
+    _out(f"{_meetings_word(len(plan.planned))}:")
+    for planned in plan.planned:
+        moved = f"  (in plaats van {_day(planned.original_date)})" if planned.moved else ""
+        _out(f"  {_day(planned.date)} {data.start_time:%H:%M}{moved}")
+    if plan.skipped:
+        _out(f"{len(plan.skipped)} data overgeslagen:")
+        for skipped in plan.skipped:
+            what = f"verplaatst naar {_day(skipped.moved_to)}" if skipped.moved_to else "vervalt"
+            _out(f"  {_day(skipped.date)}  {skipped.reason}: {what}")
+    for warning in plan.warnings:
+        print(f"casusoverleg: let op: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_meetings(args: argparse.Namespace, creds: Credentials) -> int:
+    """List the meetings in a period, as text or as JSON."""
+    from casusoverleg.services import meetings
+
+    since = _parse_date(args.from_, "--from") if args.from_ else None
+    until = _parse_date(args.to, "--to") if args.to else None
+    if since and until and since > until:
+        raise BadInput("--from ligt na --to.")
+    store = _unlock(args, creds)
+    try:
+        found = meetings.list_meetings(store, since=since, until=until)
+    finally:
+        accounts.lock(store)
+    if args.json:
+        rows = []
+        for m in found:
+            end = datetime.combine(m.date, m.start_time) + timedelta(minutes=m.minutes)
+            rows.append(
+                {
+                    "id": m.id,
+                    "series": m.series_name or None,
+                    "series_id": m.series_id,
+                    "title": m.title,
+                    "date": m.date.isoformat(),
+                    "start": f"{m.start_time:%H:%M}",
+                    "end": f"{end:%H:%M}",
+                    "minutes": m.minutes,
+                    "location": m.location,
+                    "status": str(m.status),
+                    "edited_by_hand": m.edited_by_hand,
+                    "uid": m.uid,
+                    "sequence": m.sequence,
+                }
+            )
+        _out(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not found:
+        _out("Geen overleggen in deze periode.")
+    for m in found:
+        end = datetime.combine(m.date, m.start_time) + timedelta(minutes=m.minutes)
+        place = f"  {m.location}" if m.location else ""
+        _out(
+            f"{m.id:>5}  {_day(m.date)}  {m.start_time:%H:%M}-{end:%H:%M}  "
+            f"{m.status.label:<11}  {m.title}{place}"
+        )
+    return EXIT_OK
+
+
+def cmd_ics(args: argparse.Namespace, creds: Credentials) -> int:
+    """Write an .ics calendar file for a series (id or name) or one meeting (id)."""
+    from casusoverleg.services import calendar
+
+    store = _unlock(args, creds)
+    try:
+        target = _resolve_ics_ref(store, args.ref.strip())
+        output = Path(args.output).expanduser()
+        if isinstance(target, int):
+            count = calendar.export_meeting_ics(store, target, output)
+            what = f"overleg {target}"
+        else:
+            count = calendar.export_series_ics(store, target.id, output)
+            what = f"overlegreeks '{target.name}'"
+    finally:
+        accounts.lock(store)
+    _out(f"Agendabestand geschreven: {args.output} ({what}, {_meetings_word(count)}).")
+    return EXIT_OK
+
+
+def _resolve_ics_ref(store: Store, ref: str) -> int | SeriesInfo:
+    """The `ics` argument as a meeting id (int) or a series.
+
+    Accepted: series:X / meeting:N, or plain (a series name or id, or a meeting id).
+
+    A plain number that is both a series id and a meeting id is refused, never guessed.
+    """
+    from casusoverleg.services import meetings
+
+    kind, _, value = ref.partition(":")
+    kind = kind.strip().lower()
+    value = value.strip()
+    if value and kind in ("meeting", "overleg"):
+        if not value.isdigit():
+            raise BadInput(f"'{value}' is geen overlegnummer (zie `casusoverleg meetings`).")
+        return meetings.get_meeting(store, int(value)).id
+    if value and kind in ("series", "reeks"):
+        return meetings.find_series(store, value)
+    try:
+        series = meetings.find_series(store, ref)
+    except BadInput:
+        series = None
+    meeting = None
+    if ref.isdigit():
+        try:
+            meeting = meetings.get_meeting(store, int(ref))
+        except BadInput:
+            meeting = None
+    if series is not None and meeting is not None:
+        raise BadInput(
+            f"'{ref}' is zowel overlegreeks {series.id} ('{series.name}') als overleg "
+            f"{meeting.id}. Schrijf series:{ref} of meeting:{ref}."
+        )
+    if meeting is not None:
+        return meeting.id
+    if series is not None:
+        return series
+    raise BadInput(
+        f"Er is geen overlegreeks of overleg '{ref}'. Geef een reeksnaam of -nummer, of een "
+        "overlegnummer zoals `casusoverleg meetings` het toont."
+    )
+
+
+# -- documents: agenda, minutes, action list, dossier ------------------------------------------
+
+_UNENCRYPTED = (
+    "Let op: dit bestand is niet versleuteld. Bewaar het veilig en verwijder het na gebruik."
+)
+
+
+def _pages(count: int) -> str:
+    return "1 pagina" if count == 1 else f"{count} pagina's"
+
+
+def _meeting_id(store: Store, ref: str) -> int:
+    """MEETING as `meetings --json` prints it, or `next` (volgende) for the next planned one."""
+    from casusoverleg.services import documents
+
+    ref = ref.strip()
+    if ref.lower() in ("next", "volgende"):
+        return documents.next_meeting_id(store)
+    if not ref.isdigit():
+        raise BadInput(
+            f"'{ref}' is geen overlegnummer; geef het nummer dat `casusoverleg meetings` toont, "
+            "of next."
+        )
+    return int(ref)
+
+
+def cmd_agenda(args: argparse.Namespace, creds: Credentials) -> int:
+    """Print a meeting's agenda to PDF (casusnummer and initials only)."""
+    from casusoverleg.services import documents
+
+    store = _unlock(args, creds)
+    try:
+        meeting_id = _meeting_id(store, args.meeting)
+        printed = documents.print_agenda(store, meeting_id, Path(args.output).expanduser())
+    finally:
+        accounts.lock(store)
+    _out(f"Agenda geschreven: {args.output} ({_pages(printed.pages)}).")
+    return EXIT_OK
+
+
+def cmd_minutes(args: argparse.Namespace, creds: Credentials) -> int:
+    """Print a meeting's minutes to PDF (children's names only with --names)."""
+    from casusoverleg.services import documents
+
+    store = _unlock(args, creds)
+    try:
+        meeting_id = _meeting_id(store, args.meeting)
+        printed = documents.print_minutes(
+            store, meeting_id, Path(args.output).expanduser(), show_names=args.names
+        )
+    finally:
+        accounts.lock(store)
+    names = " met namen van kinderen" if args.names else ""
+    _out(f"Verslag geschreven{names}: {args.output} ({_pages(printed.pages)}).")
+    _out(_UNENCRYPTED)
+    return EXIT_OK
+
+
+def cmd_actions(args: argparse.Namespace, creds: Credentials) -> int:
+    """Print the action list to PDF: open actions, or all with --all."""
+    from casusoverleg.services import documents
+
+    store = _unlock(args, creds)
+    try:
+        printed = documents.print_actions(
+            store, Path(args.output).expanduser(), include_done=args.all, group_by=args.by
+        )
+    finally:
+        accounts.lock(store)
+    _out(f"Actielijst geschreven: {args.output} ({_pages(printed.pages)}).")
+    return EXIT_OK
+
+
+def cmd_dossier(args: argparse.Namespace, creds: Credentials) -> int:
+    """Print everything about one case (an answer to an inzageverzoek) to PDF."""
+    from casusoverleg.services import cases, documents
+
+    store = _unlock(args, creds)
+    try:
+        case_id = cases.find_case_id(store, args.case)
+        printed = documents.print_dossier(store, case_id, Path(args.output).expanduser())
+    finally:
+        accounts.lock(store)
+    _out(f"Dossier geschreven: {args.output} ({_pages(printed.pages)}).")
+    _out(_UNENCRYPTED)
     return EXIT_OK
 
 
@@ -356,9 +702,101 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("import", cmd_import, "importeer casussen uit CSV of XLSX")
     p.add_argument("what", choices=["cases"], metavar="cases")
     p.add_argument("file", metavar="BESTAND")
-    p = add("export", cmd_export, "exporteer casussen naar CSV of XLSX")
-    p.add_argument("what", choices=["cases"], metavar="cases")
+    p = add("export", cmd_export, "exporteer casussen of actiepunten naar CSV of XLSX")
+    p.add_argument("what", choices=["cases", "actions"], metavar="cases|actions")
     p.add_argument("file", metavar="BESTAND")
+    p = add("series", cmd_series, "plan een overlegreeks of toon de reeksen")
+    ser = p.add_subparsers(dest="series_command", required=True, metavar="add|list")
+    ser.add_parser("list", help="toon de overlegreeksen")
+    s = ser.add_parser(
+        "add",
+        help="plan een overlegreeks",
+        description="Plan een overlegreeks en toon de data en elke overgeslagen feestdag of "
+        "vakantie. Zonder --skip wordt niets overgeslagen; geef --skip public,school om "
+        "feestdagen en schoolvakanties over te slaan. --count telt de overleggen die "
+        "doorgaan: een overgeslagen datum telt niet mee.",
+    )
+    s.add_argument("--name", required=True, metavar="NAAM", help="naam van de reeks")
+    s.add_argument("--start", required=True, metavar="JJJJ-MM-DD", help="eerste datum")
+    s.add_argument("--time", required=True, metavar="UU:MM", help="begintijd")
+    s.add_argument("--minutes", required=True, type=int, metavar="M", help="duur in minuten")
+    s.add_argument(
+        "--every-weeks", type=int, metavar="K", help="om de K weken, op de weekdag van --start"
+    )
+    s.add_argument(
+        "--nth-weekday",
+        type=int,
+        metavar="N",
+        help="in plaats van --every-weeks: de N-de weekdag (als --start) van de maand; "
+        "1-4, of -1 voor de laatste",
+    )
+    s.add_argument(
+        "--every-months",
+        type=int,
+        default=1,
+        metavar="K",
+        help="met --nth-weekday: om de K maanden",
+    )
+    s.add_argument("--count", type=int, metavar="C", help="aantal overleggen dat doorgaat")
+    s.add_argument("--until", metavar="JJJJ-MM-DD", help="laatste mogelijke datum")
+    s.add_argument(
+        "--skip",
+        metavar="public,school",
+        help="sla feestdagen (public) en/of schoolvakanties (school) over; standaard: niets",
+    )
+    s.add_argument(
+        "--region",
+        default="noord",
+        metavar="noord|midden|zuid",
+        help="regio van de schoolvakanties (standaard noord, Zwolle)",
+    )
+    s.add_argument(
+        "--skip-mode",
+        default="drop",
+        metavar="drop|move",
+        help="overgeslagen datum vervalt (drop, standaard) of schuift naar de eerstvolgende "
+        "geschikte dag, liefst in dezelfde week (move)",
+    )
+    s.add_argument("--location", default="", metavar="PLAATS", help="locatie")
+    s.add_argument("--dry-run", action="store_true", help="toon alleen de data, sla niets op")
+    p = add("meetings", cmd_meetings, "toon de overleggen")
+    p.add_argument("--from", dest="from_", metavar="JJJJ-MM-DD", help="vanaf deze datum")
+    p.add_argument("--to", metavar="JJJJ-MM-DD", help="tot en met deze datum")
+    p.add_argument("--json", action="store_true", help="als JSON (voor scripts)")
+    p = add(
+        "ics",
+        cmd_ics,
+        "schrijf een agendabestand (.ics) van een overlegreeks of één overleg",
+    )
+    p.add_argument(
+        "ref",
+        metavar="SERIES|MEETING",
+        help="reeksnaam of -nummer, of overlegnummer (zie meetings --json); schrijf "
+        "series:X of meeting:N als een nummer allebei kan zijn",
+    )
+    p.add_argument("-o", "--output", required=True, metavar="BESTAND.ics")
+    p = add("agenda", cmd_agenda, "druk de agenda van een overleg af (PDF)")
+    p.add_argument("meeting", metavar="MEETING|next", help="overlegnummer (zie meetings) of next")
+    p.add_argument("-o", "--output", required=True, metavar="BESTAND.pdf")
+    p = add("minutes", cmd_minutes, "druk het verslag van een overleg af (PDF)")
+    p.add_argument("meeting", metavar="MEETING", help="overlegnummer (zie meetings)")
+    p.add_argument("-o", "--output", required=True, metavar="BESTAND.pdf")
+    p.add_argument(
+        "--names", action="store_true", help="met de namen van de kinderen (anders initialen)"
+    )
+    p = add("actions", cmd_actions, "druk de actielijst af (PDF)")
+    p.add_argument("-o", "--output", required=True, metavar="BESTAND.pdf")
+    p.add_argument("--all", action="store_true", help="alle actiepunten, ook afgeronde")
+    p.add_argument(
+        "--by",
+        choices=["owner", "case"],
+        default="owner",
+        metavar="owner|case",
+        help="per eigenaar (owner, standaard) of per casus (case)",
+    )
+    p = add("dossier", cmd_dossier, "druk alles over één casus af (inzageverzoek, PDF)")
+    p.add_argument("case", metavar="CASE", help="casusnummer")
+    p.add_argument("-o", "--output", required=True, metavar="BESTAND.pdf")
     return parser
 
 

@@ -23,6 +23,7 @@ from casusoverleg.services import accounts, people
 # Imported under another name: `cases` is populate_demo's keyword (the CLI's --cases).
 from casusoverleg.services import cases as case_service
 from casusoverleg.services.cases import CaseInput
+from casusoverleg.services.demo_meetings import populate_demo_meetings
 from casusoverleg.services.store import Store
 from casusoverleg.store.keyslots import FAST_KDF
 from casusoverleg.store.models import Case
@@ -272,6 +273,8 @@ def create_demo_store(path: Path, *, cases: int = 40) -> Store:
     store = accounts.init_store(path, accounts.DEMO_ACCOUNT, "demo", kdf=FAST_KDF, demo=True).store
     try:
         populate_demo(store, cases=cases)
+        if cases:
+            populate_demo_meetings(store)
     except BaseException:
         store.close()
         raise

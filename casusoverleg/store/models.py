@@ -121,7 +121,13 @@ class Meeting(Base):
 
     __tablename__ = "meeting"
     id: Mapped[int] = mapped_column(primary_key=True)
-    series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id"), default=None)
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_series.id"), default=None, index=True
+    )
+    # The series date this meeting was generated for (None for an extra meeting), so that
+    # regenerating a series knows which occurrence a moved or cancelled meeting stands in for.
+    # (Declared before `date`, whose name would otherwise hide the type in the annotation.)
+    original_date: Mapped[date | None] = mapped_column(Date, default=None)
     date: Mapped[date] = mapped_column(Date, index=True)
     start_time: Mapped[time] = mapped_column(Time)
     minutes: Mapped[int] = mapped_column(Integer)
@@ -131,6 +137,9 @@ class Meeting(Base):
     uid: Mapped[str] = mapped_column(String(100), unique=True)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     minutes_status: Mapped[str] = mapped_column(String(20), default="CONCEPT")
+    # The later meeting at which these minutes were fixed (vastgesteld). No foreign key: SQLite
+    # cannot add or drop one in place, and rebuilding `meeting` would cascade into its agenda.
+    minutes_fixed_at_id: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class Attendance(Base):
@@ -161,6 +170,10 @@ class AgendaItem(Base):
     reason: Mapped[str] = mapped_column(String(300), default="")
 
 
+Index("ix_agenda_item_meeting_id", AgendaItem.meeting_id, AgendaItem.position)
+Index("ix_agenda_item_case_id", AgendaItem.case_id)
+
+
 class MinutesEntry(Base):
     """What was said, advised and decided on one agenda item."""
 
@@ -175,6 +188,16 @@ class MinutesEntry(Base):
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("minutes_entry.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+Index("ix_minutes_entry_agenda_item_id", MinutesEntry.agenda_item_id)
+# One entry per agenda item; only amendments (amends_id set) may add more.
+Index(
+    "uq_minutes_entry_agenda_item_id",
+    MinutesEntry.agenda_item_id,
+    unique=True,
+    sqlite_where=MinutesEntry.amends_id.is_(None),
+)
 
 
 class ActionItem(Base):
@@ -193,6 +216,13 @@ class ActionItem(Base):
     done_on: Mapped[date | None] = mapped_column(Date, default=None)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # The day the action was agreed (its meeting's date, or the day it was added to a case):
+    # it is on the actielijst of the meetings after that. Empty only in stores older than 0003.
+    created_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+Index("ix_action_item_case_id", ActionItem.case_id)
+Index("ix_action_item_agenda_item_id", ActionItem.agenda_item_id)
 
 
 class AuditEvent(Base):

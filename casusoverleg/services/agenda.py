@@ -1,0 +1,613 @@
+"""A meeting's agenda: the proposal from the case file, the fixed frame, and the time slots.
+
+Items are numbered 1..n without gaps after every change. The fixed items (opening, verslag,
+actielijst, rondvraag, sluiting) are always there; case items go in between. Every change is
+logged, with the casusnummer when an item concerns a case.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, time
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from casusoverleg.domain.agenda import (
+    DEFAULT_MINUTES,
+    FIXED_AFTER,
+    FIXED_BEFORE,
+    CaseFacts,
+    ProposalReason,
+    case_insert_index,
+    check_item_minutes,
+    check_order,
+    end_time,
+    item_title,
+    overrun_minutes,
+    overrun_warning,
+    proposal_reasons,
+    proposal_sort_key,
+    reason_text,
+    start_times,
+    urgency,
+)
+from casusoverleg.domain.enums import (
+    ActionStatus,
+    AgendaItemKind,
+    AuditAction,
+    CaseStatus,
+    ExemptionGround,
+    MeetingStatus,
+    MinutesStatus,
+)
+from casusoverleg.domain.text import initials
+from casusoverleg.errors import BadInput
+from casusoverleg.services import audit
+from casusoverleg.services.minutes import discussions_before
+from casusoverleg.services.store import Store
+from casusoverleg.services.unchanged import UNCHANGED, Keep
+from casusoverleg.store.models import (
+    ActionItem,
+    AgendaItem,
+    Case,
+    Meeting,
+    MinutesEntry,
+    Participant,
+)
+
+_FIELD_LABELS = {"minutes": "duur", "presenter_id": "inbrenger", "question": "vraag"}
+MAX_QUESTION = 2000
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A case proposed for a meeting, with every reason, most urgent first."""
+
+    case_id: int
+    case_number: str
+    initials: str
+    reasons: list[ProposalReason]
+    urgency: int  # 1 is most urgent (see domain.agenda.URGENCY_ORDER)
+    on_agenda: bool = False  # already an item of this meeting's agenda
+
+    @property
+    def reason_text(self) -> str:
+        """The reasons as one Dutch line."""
+        return reason_text(self.reasons)
+
+
+@dataclass(frozen=True)
+class AgendaItemInfo:
+    """One agenda item with its computed start time."""
+
+    id: int
+    position: int
+    kind: AgendaItemKind
+    title: str
+    case_id: int | None
+    case_number: str
+    initials: str
+    minutes: int
+    start_time: time
+    presenter_id: int | None
+    presenter_name: str
+    question: str
+    reason: str
+    meeting_id: int
+    end_time: time
+    has_minutes: bool  # something is recorded for it, so it can no longer be removed
+
+    @property
+    def is_fixed(self) -> bool:
+        """A fixed item (opening, verslag, actielijst, rondvraag, sluiting)."""
+        return self.kind != AgendaItemKind.CASUS
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """A meeting's agenda: items in order with times, when it ends, and Dutch warnings."""
+
+    items: list[AgendaItemInfo]
+    end_time: time
+    overrun_minutes: int
+    warnings: list[str]
+    meeting_id: int
+    total_minutes: int
+
+
+# -- proposal ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CaseLine:
+    id: int
+    case_number: str
+    first_name: str
+    last_name: str
+    owner_id: int | None
+
+
+def _meeting(session: Session, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise BadInput(f"Er is geen overleg met nummer {meeting_id}.")
+    return meeting
+
+
+def _reasons(
+    session: Session, meeting: Meeting, case_ids: Iterable[int] | None = None
+) -> list[tuple[_CaseLine, list[ProposalReason]]]:
+    """Every open case with at least one reason to discuss it at `meeting`, most urgent first."""
+    wanted = list(case_ids) if case_ids is not None else None
+    query = select(
+        Case.id,
+        Case.case_number,
+        Case.first_name,
+        Case.last_name,
+        Case.owner_id,
+        Case.ground,
+        Case.status,
+        Case.registered_on,
+        Case.review_date,
+        Case.absent_since,
+    ).where(Case.status != str(CaseStatus.AFGESLOTEN))
+    due_query = select(ActionItem.case_id, ActionItem.due_date).where(
+        ActionItem.status == str(ActionStatus.OPEN),
+        ActionItem.case_id.is_not(None),
+        ActionItem.due_date <= meeting.date,
+    )
+    if wanted is not None:
+        query = query.where(Case.id.in_(wanted))
+        due_query = due_query.where(ActionItem.case_id.in_(wanted))
+    due: dict[int, list[date]] = defaultdict(list)
+    for case_id, due_date in session.execute(due_query):
+        if case_id is not None and due_date is not None:  # the query asks for both
+            due[case_id].append(due_date)
+    discussed = discussions_before(session, meeting, wanted)
+    found = []
+    for row in session.execute(query):
+        case_id, number, first, last, owner_id, ground, status, registered, review, absent = row
+        facts = CaseFacts(
+            ground=ExemptionGround(ground),
+            status=CaseStatus(status),
+            registered_on=registered,
+            review_date=review,
+            absent_since=absent,
+            discussions=discussed.get(case_id, ()),
+            open_action_due=due.get(case_id, ()),
+        )
+        reasons = proposal_reasons(facts, meeting.date)
+        if reasons:
+            found.append((_CaseLine(case_id, number, first, last, owner_id), reasons))
+    found.sort(key=lambda pair: proposal_sort_key(pair[1], pair[0].case_number))
+    return found
+
+
+def _case_ids_on_agenda(session: Session, meeting_id: int) -> set[int]:
+    return set(
+        session.scalars(
+            select(AgendaItem.case_id).where(
+                AgendaItem.meeting_id == meeting_id, AgendaItem.case_id.is_not(None)
+            )
+        )
+    )
+
+
+def propose_agenda(store: Store, meeting_id: int) -> list[Proposal]:
+    """The cases to discuss at a meeting, each with its reasons, most urgent first."""
+    with store.read() as session:
+        meeting = _meeting(session, meeting_id)
+        on_agenda = _case_ids_on_agenda(session, meeting_id)
+        return [
+            Proposal(
+                case_id=case.id,
+                case_number=case.case_number,
+                initials=initials(case.first_name, case.last_name),
+                reasons=reasons,
+                urgency=urgency(reasons),
+                on_agenda=case.id in on_agenda,
+            )
+            for case, reasons in _reasons(session, meeting)
+        ]
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def _item_infos(session: Session, meeting: Meeting) -> list[AgendaItemInfo]:
+    with_minutes = set(
+        session.scalars(
+            select(MinutesEntry.agenda_item_id)
+            .join(AgendaItem, MinutesEntry.agenda_item_id == AgendaItem.id)
+            .where(AgendaItem.meeting_id == meeting.id)
+        )
+    )
+    with_actions = set(
+        session.scalars(
+            select(ActionItem.agenda_item_id)
+            .join(AgendaItem, ActionItem.agenda_item_id == AgendaItem.id)
+            .where(AgendaItem.meeting_id == meeting.id)
+        )
+    )
+    rows = session.execute(
+        select(AgendaItem, Case.case_number, Case.first_name, Case.last_name, Participant.name)
+        .outerjoin(Case, AgendaItem.case_id == Case.id)
+        .outerjoin(Participant, AgendaItem.presenter_id == Participant.id)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .order_by(AgendaItem.position, AgendaItem.id)
+    ).all()
+    starts = start_times(meeting.start_time, [row[0].minutes for row in rows])
+    infos = []
+    for (item, number, first, last, presenter), start in zip(rows, starts, strict=True):
+        kind = AgendaItemKind(item.kind)
+        case_initials = initials(first, last) if number else ""
+        infos.append(
+            AgendaItemInfo(
+                id=item.id,
+                position=item.position,
+                kind=kind,
+                title=item_title(kind, item.title, number or "", case_initials),
+                case_id=item.case_id,
+                case_number=number or "",
+                initials=case_initials,
+                minutes=item.minutes,
+                start_time=start,
+                presenter_id=item.presenter_id,
+                presenter_name=presenter or "",
+                question=item.question,
+                reason=item.reason,
+                meeting_id=meeting.id,
+                end_time=end_time(start, [item.minutes]),
+                has_minutes=item.id in with_minutes or item.id in with_actions,
+            )
+        )
+    return infos
+
+
+def _warnings(session: Session, meeting: Meeting, items: list[AgendaItemInfo]) -> list[str]:
+    durations = [i.minutes for i in items]
+    meeting_end = end_time(meeting.start_time, [meeting.minutes])
+    warnings = []
+    if meeting.status == str(MeetingStatus.GEANNULEERD):
+        warnings.append("Dit overleg is geannuleerd.")
+    overrun = overrun_warning(durations, meeting.minutes, meeting_end)
+    if overrun:
+        warnings.append(overrun)
+    case_ids = [i.case_id for i in items if i.case_id is not None]
+    if case_ids:
+        closed = session.scalars(
+            select(Case.case_number)
+            .where(Case.id.in_(case_ids), Case.status == str(CaseStatus.AFGESLOTEN))
+            .order_by(Case.case_number)
+        )
+        warnings.extend(f"Casus {number} is inmiddels afgesloten." for number in closed)
+    presenters = {i.presenter_id for i in items if i.presenter_id is not None}
+    if presenters:
+        archived = session.scalars(
+            select(Participant.name)
+            .where(Participant.id.in_(presenters), Participant.archived_on.is_not(None))
+            .order_by(Participant.name)
+        )
+        warnings.extend(f"{name} is gearchiveerd; kies een andere inbrenger." for name in archived)
+    return warnings
+
+
+def _agenda(session: Session, meeting: Meeting) -> Agenda:
+    items = _item_infos(session, meeting)
+    durations = [i.minutes for i in items]
+    return Agenda(
+        items=items,
+        end_time=end_time(meeting.start_time, durations),
+        overrun_minutes=overrun_minutes(durations, meeting.minutes),
+        warnings=_warnings(session, meeting, items),
+        meeting_id=meeting.id,
+        total_minutes=sum(durations),
+    )
+
+
+def get_agenda(store: Store, meeting_id: int) -> Agenda:
+    """A meeting's agenda with start times and warnings (no items: no agenda built yet)."""
+    with store.read() as session:
+        return _agenda(session, _meeting(session, meeting_id))
+
+
+# -- changing ------------------------------------------------------------------------------------
+
+
+def _check_editable(meeting: Meeting) -> None:
+    if meeting.status == str(MeetingStatus.GEANNULEERD):
+        raise BadInput("Dit overleg is geannuleerd; de agenda kan niet meer worden gewijzigd.")
+    if meeting.minutes_status == str(MinutesStatus.VASTGESTELD):
+        raise BadInput(
+            "Het verslag van dit overleg is vastgesteld; de agenda kan niet meer worden gewijzigd."
+        )
+
+
+def _ordered_items(session: Session, meeting_id: int) -> list[AgendaItem]:
+    return list(
+        session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .order_by(AgendaItem.position, AgendaItem.id)
+        )
+    )
+
+
+def _renumber(items: list[AgendaItem]) -> None:
+    for index, item in enumerate(items, start=1):
+        item.position = index
+
+
+def _fixed_item(meeting_id: int, kind: AgendaItemKind) -> AgendaItem:
+    return AgendaItem(
+        meeting_id=meeting_id,
+        position=0,
+        kind=str(kind),
+        title=kind.label,
+        minutes=DEFAULT_MINUTES[kind],
+        question="",
+        reason="",
+    )
+
+
+def _active_presenter(session: Session, presenter_id: int) -> None:
+    person = session.get(Participant, presenter_id)
+    if person is None:
+        raise BadInput("Kies een bestaande deelnemer als inbrenger.")
+    if person.archived_on is not None:
+        raise BadInput(f"{person.name} is gearchiveerd; kies een actieve deelnemer als inbrenger.")
+
+
+def _presenter_for(session: Session, owner_id: int | None) -> int | None:
+    """The case's casushouder presents it by default, if they are still active."""
+    if owner_id is None:
+        return None
+    owner = session.get(Participant, owner_id)
+    return owner_id if owner is not None and owner.archived_on is None else None
+
+
+def _check_cases(session: Session, case_ids: list[int]) -> dict[int, Case]:
+    if len(set(case_ids)) != len(case_ids):
+        raise BadInput("Een casus kan maar één keer op de agenda staan.")
+    found = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
+    for case_id in case_ids:
+        case = found.get(case_id)
+        if case is None:
+            raise BadInput("Een van de gekozen casussen bestaat niet (meer).")
+        if case.status == str(CaseStatus.AFGESLOTEN):
+            raise BadInput(f"Casus {case.case_number} is afgesloten en kan niet op de agenda.")
+    return found
+
+
+def _case_item(
+    session: Session, meeting: Meeting, case: Case, reasons: list[ProposalReason]
+) -> AgendaItem:
+    return AgendaItem(
+        meeting_id=meeting.id,
+        position=0,
+        kind=str(AgendaItemKind.CASUS),
+        case_id=case.id,
+        title="",
+        minutes=DEFAULT_MINUTES[AgendaItemKind.CASUS],
+        presenter_id=_presenter_for(session, case.owner_id),
+        question="",
+        # Hand-picked cases without a rule's reason keep an empty reason.
+        reason=reason_text(reasons),
+    )
+
+
+def _frame(session: Session, store: Store, meeting: Meeting) -> list[AgendaItem]:
+    """Create the fixed items of an empty agenda (logged once for the agenda)."""
+    items = [_fixed_item(meeting.id, k) for k in (*FIXED_BEFORE, *FIXED_AFTER)]
+    session.add_all(items)
+    audit.record(
+        session,
+        store,
+        AuditAction.CREATE,
+        object_type="agenda",
+        object_id=meeting.id,
+        detail="vaste agendapunten",
+    )
+    return items
+
+
+def _log_item(
+    session: Session,
+    store: Store,
+    action: AuditAction,
+    item: AgendaItem,
+    detail: str,
+    case_number: str | None = None,
+) -> None:
+    if case_number is None and item.case_id is not None:
+        case_number = session.scalar(select(Case.case_number).where(Case.id == item.case_id))
+    audit.record(
+        session,
+        store,
+        action,
+        case_number=case_number,
+        object_type="agendapunt",
+        object_id=item.id,
+        detail=f"overleg {item.meeting_id}; {detail}",
+    )
+
+
+def build_agenda(store: Store, meeting_id: int, case_ids: list[int] | None = None) -> Agenda:
+    """Create a meeting's agenda: the fixed items and the given (default: proposed) cases."""
+    with store.write() as session:
+        meeting = _meeting(session, meeting_id)
+        _check_editable(meeting)
+        exists = session.scalar(
+            select(func.count(AgendaItem.id)).where(AgendaItem.meeting_id == meeting_id)
+        )
+        if exists:
+            raise BadInput("Dit overleg heeft al een agenda; voeg casussen toe of haal ze eraf.")
+        proposed = {case.id: reasons for case, reasons in _reasons(session, meeting)}
+        chosen = list(proposed) if case_ids is None else list(case_ids)
+        cases = _check_cases(session, chosen)
+        frame = _frame(session, store, meeting)
+        case_items = [_case_item(session, meeting, cases[c], proposed.get(c, [])) for c in chosen]
+        session.add_all(case_items)
+        items = frame[: len(FIXED_BEFORE)] + case_items + frame[len(FIXED_BEFORE) :]
+        _renumber(items)
+        session.flush()
+        for item in case_items:
+            _log_item(
+                session,
+                store,
+                AuditAction.CREATE,
+                item,
+                f"op de agenda gezet als punt {item.position}",
+                cases[item.case_id].case_number if item.case_id is not None else None,
+            )
+        return _agenda(session, meeting)
+
+
+def _info_of(session: Session, meeting: Meeting, item_id: int) -> AgendaItemInfo:
+    return next(i for i in _item_infos(session, meeting) if i.id == item_id)
+
+
+def add_case_item(
+    store: Store,
+    meeting_id: int,
+    case_id: int,
+    *,
+    minutes: int | None = None,
+    presenter_id: int | None = None,
+    question: str = "",
+) -> AgendaItemInfo:
+    """Put a case on a meeting's agenda, after the other cases (the frame is made if missing)."""
+    if minutes is not None and (problem := check_item_minutes(minutes)):
+        raise BadInput(problem)
+    if len(question) > MAX_QUESTION:
+        raise BadInput(f"De vraag is te lang (hoogstens {MAX_QUESTION} tekens).")
+    with store.write() as session:
+        meeting = _meeting(session, meeting_id)
+        _check_editable(meeting)
+        case = _check_cases(session, [case_id])[case_id]
+        if case_id in _case_ids_on_agenda(session, meeting_id):
+            raise BadInput(f"Casus {case.case_number} staat al op de agenda.")
+        if presenter_id is not None:
+            _active_presenter(session, presenter_id)
+        items = _ordered_items(session, meeting_id) or _frame(session, store, meeting)
+        reasons = [r for _c, r in _reasons(session, meeting, [case_id])]
+        item = _case_item(session, meeting, case, reasons[0] if reasons else [])
+        if minutes is not None:
+            item.minutes = minutes
+        if presenter_id is not None:
+            item.presenter_id = presenter_id
+        item.question = question.strip()
+        session.add(item)
+        items.insert(case_insert_index([AgendaItemKind(i.kind) for i in items]), item)
+        _renumber(items)
+        session.flush()
+        _log_item(
+            session,
+            store,
+            AuditAction.CREATE,
+            item,
+            f"op de agenda gezet als punt {item.position}",
+            case.case_number,
+        )
+        return _info_of(session, meeting, item.id)
+
+
+def _item(session: Session, item_id: int) -> tuple[AgendaItem, Meeting]:
+    item = session.get(AgendaItem, item_id)
+    if item is None:
+        raise BadInput("Dit agendapunt bestaat niet (meer).")
+    meeting = _meeting(session, item.meeting_id)
+    _check_editable(meeting)
+    return item, meeting
+
+
+def remove_item(store: Store, item_id: int) -> Agenda:
+    """Take a case off the agenda (fixed items stay; an item with minutes or actions too)."""
+    with store.write() as session:
+        item, meeting = _item(session, item_id)
+        if item.kind != str(AgendaItemKind.CASUS):
+            raise BadInput("Vaste agendapunten kunnen niet van de agenda worden gehaald.")
+        recorded = session.scalar(
+            select(func.count(MinutesEntry.id)).where(MinutesEntry.agenda_item_id == item_id)
+        ) or session.scalar(
+            select(func.count(ActionItem.id)).where(ActionItem.agenda_item_id == item_id)
+        )
+        if recorded:
+            raise BadInput(
+                "Bij dit agendapunt zijn al verslag of actiepunten vastgelegd; het kan niet meer "
+                "van de agenda worden gehaald."
+            )
+        _log_item(session, store, AuditAction.DELETE, item, "van de agenda gehaald")
+        session.delete(item)
+        session.flush()
+        _renumber(_ordered_items(session, meeting.id))
+        session.flush()
+        return _agenda(session, meeting)
+
+
+def move_item(store: Store, item_id: int, new_position: int) -> Agenda:
+    """Move an item to position `new_position` (1 is first); opening and sluiting stay put."""
+    with store.write() as session:
+        item, meeting = _item(session, item_id)
+        items = _ordered_items(session, meeting.id)
+        if not 1 <= new_position <= len(items):
+            raise BadInput(f"Kies een positie van 1 tot en met {len(items)}.")
+        items.remove(item)
+        items.insert(new_position - 1, item)
+        problem = check_order([AgendaItemKind(i.kind) for i in items])
+        if problem:
+            raise BadInput(problem)
+        old_position = item.position
+        _renumber(items)
+        if item.position != old_position:
+            _log_item(
+                session,
+                store,
+                AuditAction.UPDATE,
+                item,
+                f"verplaatst van punt {old_position} naar punt {item.position}",
+            )
+        session.flush()
+        return _agenda(session, meeting)
+
+
+def update_item(
+    store: Store,
+    item_id: int,
+    *,
+    minutes: int | Keep = UNCHANGED,
+    presenter_id: int | Keep | None = UNCHANGED,
+    question: str | Keep = UNCHANGED,
+) -> AgendaItemInfo:
+    """Change an item's duration, presenter or question; fields left out stay as they are."""
+    with store.write() as session:
+        item, meeting = _item(session, item_id)
+        changed = []
+        if minutes is not UNCHANGED and minutes != item.minutes:
+            if problem := check_item_minutes(minutes):
+                raise BadInput(problem)
+            item.minutes = minutes
+            changed.append("minutes")
+        if presenter_id is not UNCHANGED and presenter_id != item.presenter_id:
+            if presenter_id is not None:
+                _active_presenter(session, presenter_id)
+            item.presenter_id = presenter_id
+            changed.append("presenter_id")
+        if question is not UNCHANGED and question.strip() != item.question:
+            if len(question) > MAX_QUESTION:
+                raise BadInput(f"De vraag is te lang (hoogstens {MAX_QUESTION} tekens).")
+            item.question = question.strip()
+            changed.append("question")
+        if changed:
+            _log_item(
+                session,
+                store,
+                AuditAction.UPDATE,
+                item,
+                "gewijzigd: " + ", ".join(_FIELD_LABELS[c] for c in changed),
+            )
+        session.flush()
+        return _info_of(session, meeting, item.id)
