@@ -213,6 +213,12 @@ def _apply(case: Case, data: CaseInput) -> list[str]:
         if getattr(case, name, None) != value:
             setattr(case, name, value)
             changed.append(name)
+    # The closing date follows the status: a reopened case is open again, and a case saved
+    # as closed has the day it was closed.
+    if case.status != str(CaseStatus.AFGESLOTEN):
+        case.closed_on = None
+    elif case.closed_on is None:
+        case.closed_on = date.today()
     case.search_text = search_text_for(
         case.case_number, case.first_name, case.last_name, case.school
     )
