@@ -25,6 +25,7 @@ SERIES_NAME = "Casusoverleg vrijstellingen en thuiszitters Zwolle"
 LOCATION = "Stadskantoor Zwolle, vergaderzaal 2.14"
 PAST_MEETINGS = 4
 CASES_PER_MEETING = 4
+UPCOMING_CASES = 6
 
 _NOTES = [
     "Ouders en kind zijn gehoord. School ziet mogelijkheden voor een aangepast rooster.",
@@ -83,7 +84,9 @@ def populate_demo_meetings(store: Store, *, today: date | None = None, seed: int
     upcoming = next((m for m in planned if m.date >= today), None)
     if upcoming is not None:
         _attend(store, upcoming.id, core, leerplicht, rng)
-        agenda.build_agenda(store, upcoming.id)
+        # The most urgent cases, as many as a two-hour meeting can discuss.
+        proposals = agenda.propose_agenda(store, upcoming.id)[:UPCOMING_CASES]
+        agenda.build_agenda(store, upcoming.id, [p.case_id for p in proposals])
 
 
 def _attend(

@@ -10,15 +10,17 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 
-from casusoverleg.domain.enums import AuditAction
+from casusoverleg.domain.enums import AuditAction, ExemptionGround
+from casusoverleg.domain.thuiszitter import ThuiszitterSignal
 from casusoverleg.errors import BadInput
-from casusoverleg.services import audit, cases
+from casusoverleg.services import actions, audit, cases, reports
+from casusoverleg.services.actions import ActionInfo
 from casusoverleg.services.cases import CaseFilter, CaseRow
 from casusoverleg.services.imports import COLUMNS, GROUND_TEXT
 from casusoverleg.services.store import Store
@@ -197,3 +199,205 @@ def export_cases(store: Store, path: Path | str, filt: CaseFilter | None = None)
         )
 
     return _atomic_write(path, lambda tmp: writer(tmp, _rows(store, filt)), log_export)
+
+
+# -- action list and statistics ------------------------------------------------------------------
+# Like the printed action list, the export names a case by casusnummer and initials only.
+
+ACTION_COLUMNS = (
+    "casusnummer",
+    "initialen",
+    "actiepunt",
+    "eigenaar",
+    "organisatie",
+    "afgesproken_op",
+    "deadline",
+    "status",
+    "verlopen",
+    "gereed_op",
+    "notitie",
+)
+_ACTION_WIDTHS = (14, 12, 60, 24, 32, 15, 12, 12, 10, 12, 40)
+_ACTION_DATES = frozenset({"afgesproken_op", "deadline", "gereed_op"})
+
+
+def _action_cells(action: ActionInfo) -> list[Cell]:
+    return [
+        action.case_number,
+        action.case_initials,
+        action.description,
+        action.owner_name,
+        action.organisation_name,
+        action.created_on,
+        action.due_date,
+        action.status.label,
+        "ja" if action.overdue else "nee",
+        action.done_on,
+        action.note,
+    ]
+
+
+def _write_table_csv(path: str, header: tuple[str, ...], rows: list[list[Cell]]) -> int:
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        writer.writerow(header)
+        for cells in rows:
+            writer.writerow(
+                [
+                    ""
+                    if value is None
+                    else f"{value:%d-%m-%Y}"
+                    if isinstance(value, date)
+                    else neutralise(value)
+                    for value in cells
+                ]
+            )
+        fh.flush()
+        os.fsync(fh.fileno())
+    return len(rows)
+
+
+SheetCell = Cell | int | float
+# (title, header, rows, column widths in characters)
+Sheet = tuple[str, tuple[str, ...], Sequence[Sequence[SheetCell]], tuple[int, ...]]
+
+
+def _write_table_xlsx(path: str, sheets: list[Sheet]) -> int:
+    """Sheets of (title, header, rows, column widths); dates as dates, text neutralised."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    count = 0
+    for title, header, rows, widths in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.freeze_panes = "A2"
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        head = []
+        for name in header:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font = bold
+            head.append(cell)
+        sheet.append(head)
+        for cells in rows:
+            out: list[object] = []
+            for value in cells:
+                if isinstance(value, date):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.number_format = "DD-MM-YYYY"
+                    out.append(cell)
+                elif isinstance(value, str):
+                    out.append(neutralise(value))
+                else:
+                    out.append(value)
+            sheet.append(out)
+            count += 1
+    workbook.save(path)
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
+    return count
+
+
+def export_actions(
+    store: Store, path: Path | str, *, include_done: bool = True, today: date | None = None
+) -> int:
+    """Write the action list (all actions, or open ones only) to .csv or .xlsx; returns how many."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise BadInput("Exporteren kan naar een .csv- of .xlsx-bestand; kies een van die twee.")
+    found = actions.list_actions(store, include_done=include_done, today=today)
+    rows = [_action_cells(a) for a in found]
+    which = "alle" if include_done else "open"
+
+    def write(tmp: str) -> int:
+        if suffix == ".csv":
+            return _write_table_csv(tmp, ACTION_COLUMNS, rows)
+        return _write_table_xlsx(tmp, [("Actiepunten", ACTION_COLUMNS, list(rows), _ACTION_WIDTHS)])
+
+    def log_export(count: int) -> None:
+        audit.log(
+            store,
+            AuditAction.EXPORT,
+            object_type="actielijst",
+            detail=f"{count} {which} actiepunten naar {path.name}",
+        )
+
+    return _atomic_write(path, write, log_export)
+
+
+def _days(value: float | int | None) -> float | int | str:
+    return "" if value is None else value
+
+
+def statistics_sheets(figures: reports.Statistics) -> list[Sheet]:
+    """The Rapportage figures as spreadsheet tables (title, header, rows, widths)."""
+    years = figures.years
+    per_ground: list[list[SheetCell]] = [
+        [ground.label, *(figures.count(ground, y) for y in years), figures.total_for_ground(ground)]
+        for ground in ExemptionGround
+    ]
+    per_ground.append(
+        ["Totaal", *(figures.total_for_year(y) for y in years), sum(figures.counts.values())]
+    )
+    advice: list[list[SheetCell]] = [
+        [str(t.year), t.cases, _days(t.median_days), _days(t.max_days)]
+        for t in figures.advice_times
+    ]
+    overall = figures.advice_overall
+    advice.append(
+        ["Alle jaren", overall.cases, _days(overall.median_days), _days(overall.max_days)]
+    )
+    home = figures.thuiszitters
+    thuis: list[list[SheetCell]] = [
+        ["Thuiszitters (met datum 'thuis sinds')", home.total],
+        ["waarvan nu nog thuis", home.still_at_home],
+        ["Mediaan aantal dagen thuis", _days(home.median_days)],
+        ["Langste periode thuis (dagen)", _days(home.max_days)],
+    ]
+    bands = {
+        ThuiszitterSignal.GEEN: "4 weken of korter thuis",
+        ThuiszitterSignal.VIER_WEKEN: "langer dan 4 weken, hoogstens 3 maanden thuis",
+        ThuiszitterSignal.DRIE_MAANDEN: "langer dan 3 maanden thuis",
+    }
+    for signal, label in bands.items():
+        thuis.append([label, home.by_signal.get(signal, 0)])
+    return [
+        (
+            "Per grond en jaar",
+            ("grond", *(str(y) for y in years), "totaal"),
+            per_ground,
+            (48, *(10 for _ in years), 10),
+        ),
+        (
+            "Tijd tot advies",
+            ("jaar van aanmelding", "casussen met advies", "mediaan dagen", "langste (dagen)"),
+            advice,
+            (22, 20, 16, 16),
+        ),
+        ("Thuiszitters", ("", "aantal"), thuis, (42, 12)),
+    ]
+
+
+def export_statistics(store: Store, path: Path | str, *, today: date | None = None) -> int:
+    """Write the Rapportage figures to .xlsx (three sheets); returns the number of rows."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise BadInput("De statistiek wordt als .xlsx-bestand geëxporteerd.")
+    figures = reports.statistics(store, today=today)
+
+    def log_export(count: int) -> None:
+        audit.log(
+            store,
+            AuditAction.EXPORT,
+            object_type="statistiek",
+            detail=f"statistiek per {figures.as_of:%d-%m-%Y} naar {path.name}",
+        )
+
+    return _atomic_write(
+        path, lambda tmp: _write_table_xlsx(tmp, statistics_sheets(figures)), log_export
+    )

@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from datetime import time as datetime_time
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -161,11 +162,85 @@ def bench_ratio(work: Path) -> None:
     )
 
 
+def _documents_store(work: Path, name: str, case_count: int) -> tuple[Store, list[int], int]:
+    """A store with `case_count` open cases, one participant and one planned meeting."""
+    from casusoverleg.domain.enums import Team
+    from casusoverleg.services import meetings, people
+
+    store = accounts.init_store(work / name, "b", "b" * 12, kdf=FAST_KDF).store
+    # A fifth of the generated cases is closed (and cannot be on an agenda or get actions).
+    cases.create_cases(store, case_inputs(case_count * 5 // 4 + 1))
+    org = people.create_organisation(store, "Sociaal Wijkteam Zwolle", Team.SOCIAAL_WIJKTEAM)
+    person = people.create_participant(store, "Fatima El Amrani", org.id)
+    open_only = cases.CaseFilter(include_closed=False)
+    ids = [row.id for row in cases.list_cases(store, open_only, log_search=False)][:case_count]
+    meetings.add_meeting(
+        store, date.today() + timedelta(days=7), datetime_time(13, 30), 240, location="Zaal 3.14"
+    )
+    return store, ids, person.id
+
+
+def bench_agenda_pdf(work: Path) -> None:
+    """Print a 15-case agenda (gather, render, write atomically, log)."""
+    from casusoverleg.services import agenda, documents
+
+    store, ids, person_id = _documents_store(work, "agenda.db", 15)
+    meeting_id = documents.next_meeting_id(store)
+    agenda.build_agenda(store, meeting_id, case_ids=[])
+    for case_id in ids:
+        agenda.add_case_item(
+            store,
+            meeting_id,
+            case_id,
+            minutes=10,
+            presenter_id=person_id,
+            question="Is een vrijstelling passend, of is een onderwijs-zorgarrangement haalbaar?",
+        )
+    documents.print_agenda(store, meeting_id, work / "agenda.pdf")  # fonts load once
+
+    def run() -> None:
+        documents.print_agenda(store, meeting_id, work / "agenda.pdf")
+
+    report("agenda_pdf_15", median_of(9, run) * 1000, "ms")
+    store.close()
+
+
+def bench_actions_pdf(work: Path) -> None:
+    """Print an action list of 1,000 open actions on 200 cases."""
+    from casusoverleg.services import actions, documents
+
+    store, ids, person_id = _documents_store(work, "acties.db", 200)
+    today = date.today()
+    for i in range(1000):
+        actions.create_action(
+            store,
+            description=f"Actie {i}: gesprek met ouders en school plannen over het rooster",
+            owner_id=person_id,
+            due_date=today + timedelta(days=i % 60 - 20),
+            case_id=ids[i % len(ids)],
+            # Agreed a month ago, so that a third is overdue now.
+            today=today - timedelta(days=30),
+        )
+
+    def run() -> None:
+        documents.print_actions(store, work / "acties.pdf")
+
+    report("actions_pdf_1000", median_of(5, run), "s")
+    store.close()
+
+
 def main() -> int:
     """Run every benchmark in a temp dir that is removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="casusoverleg-bench-") as tmp:
         work = Path(tmp)
-        for bench in (bench_unlock, bench_create, bench_filter, bench_ratio):
+        for bench in (
+            bench_unlock,
+            bench_create,
+            bench_filter,
+            bench_ratio,
+            bench_agenda_pdf,
+            bench_actions_pdf,
+        ):
             bench(work)
     return 0
 

@@ -1,0 +1,495 @@
+"""Print agenda, minutes, action list and case dossier to PDF: gather, render, write, log.
+
+The rendering layer (`casusoverleg.documents`) takes plain input dataclasses; this module maps
+the services' results onto them. Privacy by default: agenda and action list get casusnummer
+and initials only; minutes get names only with `show_names=True`; the dossier names the child.
+Every file is written atomically with owner-only permissions, and every print is logged.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Literal
+
+from babel.dates import format_date
+
+from casusoverleg.documents.actions import ActionLine, ActionListDocument, render_actions
+from casusoverleg.documents.agenda import AgendaDocument, AgendaLine, AgendaPerson, render_agenda
+from casusoverleg.documents.dossier import (
+    DossierDiscussion,
+    DossierDocument,
+    DossierEvent,
+    render_dossier,
+)
+from casusoverleg.documents.layout import DEFAULT_ORGANISATION, LOCALE, DocumentMeta
+from casusoverleg.documents.minutes import (
+    AgreedAction,
+    Attendee,
+    Correction,
+    MinutesDocument,
+    MinutesPoint,
+    render_minutes,
+)
+from casusoverleg.domain.enums import (
+    AgendaItemKind,
+    AttendanceStatus,
+    AuditAction,
+    MeetingRole,
+    MeetingStatus,
+)
+from casusoverleg.domain.retention import retention_date
+from casusoverleg.errors import BadInput
+from casusoverleg.services import actions as action_service
+from casusoverleg.services import agenda as agenda_service
+from casusoverleg.services import audit, cases, meetings, people, settings
+from casusoverleg.services import minutes as minutes_service
+from casusoverleg.services.actions import ActionInfo
+from casusoverleg.services.meetings import MeetingInfo
+from casusoverleg.services.store import Store
+
+GroupBy = Literal["owner", "case"]
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A document that was written: where, how many pages."""
+
+    path: Path
+    pages: int
+
+
+def organisation_name(store: Store) -> str:
+    """The organisation named as author on every document (setting, else the default)."""
+    return settings.load_settings(store).organisation_name.strip() or DEFAULT_ORGANISATION
+
+
+def _long_date(day: date) -> str:
+    return str(format_date(day, "d MMMM y", locale=LOCALE))
+
+
+def _meta(
+    store: Store, *, title: str, header: str, subject: str, today: date | None
+) -> DocumentMeta:
+    return DocumentMeta(
+        title=title,
+        header=header,
+        subject=subject,
+        organisation=organisation_name(store),
+        printed_on=today or date.today(),
+        demo=store.is_demo,
+    )
+
+
+def _write_pdf(path: Path, render: Callable[[str], int], log: Callable[[], None]) -> Printed:
+    """Render into a temp file beside `path`, log, then put the file in place (atomically)."""
+    path = Path(path)
+    if path.suffix.lower() != ".pdf":
+        raise BadInput(f"Geef een bestandsnaam die eindigt op .pdf (niet '{path.name}').")
+    if path.is_dir():
+        raise BadInput(f"{path} is een map; geef een bestandsnaam.")
+    if not path.parent.is_dir():
+        raise BadInput(f"De map {path.parent} bestaat niet.")
+    try:
+        # mkstemp makes the file 0o600 from the start: no moment where others may read it.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise BadInput(f"Kan niet schrijven in {path.parent} ({exc.strerror}).") from exc
+    os.close(fd)
+    try:
+        pages = render(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        # Logged before the file appears: a print that cannot be logged is not made.
+        log()
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise BadInput(f"Kan {path.name} niet schrijven ({exc.strerror}).") from exc
+        raise
+    return Printed(path, pages)
+
+
+def _role(role: MeetingRole) -> str:
+    return "" if role == MeetingRole.DEELNEMER else role.label
+
+
+def _usable_meeting(store: Store, meeting_id: int) -> MeetingInfo:
+    meeting = meetings.get_meeting(store, meeting_id)
+    if meeting.status == MeetingStatus.GEANNULEERD:
+        raise BadInput(f"Het overleg van {_long_date(meeting.date)} is geannuleerd.")
+    return meeting
+
+
+def next_meeting_id(store: Store, today: date | None = None) -> int:
+    """The id of the next planned meeting (today or later); BadInput if there is none."""
+    today = today or date.today()
+    for meeting in meetings.list_meetings(store, since=today):
+        if meeting.status == MeetingStatus.GEPLAND:
+            return meeting.id
+    raise BadInput("Er is geen volgend overleg gepland.")
+
+
+# -- agenda --------------------------------------------------------------------------------------
+
+
+def agenda_document(store: Store, meeting_id: int) -> tuple[MeetingInfo, AgendaDocument]:
+    """The agenda of a meeting as the PDF shows it (casusnummer and initials only)."""
+    meeting = _usable_meeting(store, meeting_id)
+    agenda = agenda_service.get_agenda(store, meeting_id)
+    if not agenda.items:
+        raise BadInput(
+            f"Het overleg van {_long_date(meeting.date)} heeft nog geen agenda; stel die eerst op."
+        )
+    functions = {p.id: p.function for p in people.list_participants(store, include_archived=True)}
+    participants = [
+        AgendaPerson(
+            name=a.name,
+            organisation=a.organisation_name,
+            role=_role(a.role),
+            function=functions.get(a.participant_id, ""),
+            excused=a.status == AttendanceStatus.AFGEMELD,
+        )
+        for a in meetings.list_attendance(store, meeting_id)
+    ]
+    lines = [
+        AgendaLine(
+            number=item.position,
+            start=item.start_time,
+            minutes=item.minutes,
+            # A case item is named by number and initials; its stored title adds nothing.
+            title="" if item.kind == AgendaItemKind.CASUS else item.title,
+            case_number=item.case_number,
+            initials=item.initials,
+            presenter=item.presenter_name,
+            question=item.question,
+        )
+        for item in agenda.items
+    ]
+    document = AgendaDocument(
+        meeting_name=meeting.title,
+        day=meeting.date,
+        start=meeting.start_time,
+        end=agenda.end_time,
+        location=meeting.location,
+        items=lines,
+        participants=participants,
+    )
+    return meeting, document
+
+
+def print_agenda(
+    store: Store, meeting_id: int, path: Path | str, *, today: date | None = None
+) -> Printed:
+    """Write a meeting's agenda as PDF and log the print."""
+    meeting, document = agenda_document(store, meeting_id)
+    when = _long_date(meeting.date)
+    meta = _meta(
+        store,
+        title=f"Agenda {meeting.title} {when}",
+        header=f"{meeting.title} — {when}",
+        subject="Agenda",
+        today=today,
+    )
+    path = Path(path)
+    return _write_pdf(
+        path,
+        lambda tmp: render_agenda(document, tmp, meta),
+        lambda: audit.log(
+            store,
+            AuditAction.PRINT,
+            object_type="agenda",
+            object_id=meeting_id,
+            detail=f"agenda overleg {meeting.date:%d-%m-%Y} naar {path.name}",
+        ),
+    )
+
+
+# -- minutes -------------------------------------------------------------------------------------
+
+
+def minutes_document(
+    store: Store, meeting_id: int, *, show_names: bool = False, today: date | None = None
+) -> tuple[MeetingInfo, MinutesDocument, list[str]]:
+    """The minutes as the PDF shows them, and the casusnummers of the cases in them."""
+    meeting = _usable_meeting(store, meeting_id)
+    minutes = minutes_service.get_minutes(store, meeting_id, today=today)
+    agenda = agenda_service.get_agenda(store, meeting_id)
+    end = agenda.end_time if agenda.items else _add_minutes(meeting.start_time, meeting.minutes)
+    attendance = [
+        Attendee(a.name, a.organisation_name, a.status, _role(a.role)) for a in minutes.attendance
+    ]
+    points = []
+    numbers = []
+    for item in minutes.items:
+        child = ""
+        if item.case_number:
+            numbers.append(item.case_number)
+            child = item.child_name if show_names else item.initials
+        points.append(
+            MinutesPoint(
+                number=item.position,
+                title=f"Casus {item.case_number}" if item.case_number else item.title,
+                case_number=item.case_number,
+                child=child,
+                notes=item.notes,
+                advice=item.advice.label if item.advice else "",
+                decision=item.decision,
+                next_review=item.next_review_date,
+                actions=[_agreed(a, item.position) for a in item.actions],
+                corrections=[Correction(c.created_at, c.text) for c in item.amendments],
+            )
+        )
+    document = MinutesDocument(
+        meeting_name=meeting.title,
+        day=meeting.date,
+        start=meeting.start_time,
+        end=end,
+        location=meeting.location,
+        status=minutes.status,
+        points=points,
+        attendance=attendance,
+        fixed_on=minutes.fixed_at_date,
+        show_names=show_names,
+    )
+    return meeting, document, numbers
+
+
+def _add_minutes(start: time, minutes: int) -> time:
+    return (datetime.combine(date(2000, 1, 1), start) + timedelta(minutes=minutes)).time()
+
+
+def _agreed(action: ActionInfo, position: int) -> AgreedAction:
+    return AgreedAction(
+        description=action.description,
+        owner=action.owner_name,
+        organisation=action.organisation_name,
+        due_date=action.due_date,
+        item_number=position,
+        status=action.status.label,
+    )
+
+
+def print_minutes(
+    store: Store,
+    meeting_id: int,
+    path: Path | str,
+    *,
+    show_names: bool = False,
+    today: date | None = None,
+) -> Printed:
+    """Write a meeting's minutes as PDF (children's names only if asked) and log the print."""
+    meeting, document, numbers = minutes_document(
+        store, meeting_id, show_names=show_names, today=today
+    )
+    when = _long_date(meeting.date)
+    meta = _meta(
+        store,
+        title=f"Verslag {meeting.title} {when}",
+        header=f"{meeting.title} — {when}",
+        subject="Verslag (" + document.status.label + ")",
+        today=today,
+    )
+    path = Path(path)
+
+    def log() -> None:
+        names = " met namen van kinderen" if show_names else ""
+        with store.write() as session:
+            audit.record(
+                session,
+                store,
+                AuditAction.PRINT,
+                object_type="verslag",
+                object_id=meeting_id,
+                detail=f"verslag overleg {meeting.date:%d-%m-%Y}{names} naar {path.name}",
+            )
+            if show_names:
+                # Names on paper are a disclosure per child: each case's own log shows it.
+                for number in numbers:
+                    audit.record(
+                        session,
+                        store,
+                        AuditAction.PRINT,
+                        case_number=number,
+                        object_type="verslag",
+                        object_id=meeting_id,
+                        detail=f"naam afgedrukt in verslag overleg {meeting.date:%d-%m-%Y}",
+                    )
+
+    return _write_pdf(path, lambda tmp: render_minutes(document, tmp, meta), log)
+
+
+# -- action list ---------------------------------------------------------------------------------
+
+
+def _action_line(action: ActionInfo) -> ActionLine:
+    return ActionLine(
+        description=action.description,
+        owner=action.owner_name,
+        organisation=action.organisation_name,
+        case_number=action.case_number,
+        initials=action.case_initials,
+        due_date=action.due_date,
+        status=action.status.label,
+        done_on=action.done_on,
+        overdue=action.overdue,
+        note=action.note,
+    )
+
+
+def actions_document(
+    store: Store,
+    *,
+    include_done: bool = False,
+    group_by: GroupBy = "owner",
+    today: date | None = None,
+) -> ActionListDocument:
+    """The action list as the PDF shows it (casusnummer and initials only)."""
+    if group_by not in ("owner", "case"):
+        raise BadInput("Groepeer de actielijst per eigenaar (owner) of per casus (case).")
+    today = today or date.today()
+    found = action_service.list_actions(store, include_done=include_done, today=today)
+    return ActionListDocument(
+        lines=[_action_line(a) for a in found],
+        as_of=today,
+        group_by=group_by,
+        include_done=include_done,
+    )
+
+
+def print_actions(
+    store: Store,
+    path: Path | str,
+    *,
+    include_done: bool = False,
+    group_by: GroupBy = "owner",
+    today: date | None = None,
+) -> Printed:
+    """Write the action list (open actions, or all with `include_done`) as PDF; log it."""
+    document = actions_document(store, include_done=include_done, group_by=group_by, today=today)
+    title = "Actielijst — alle actiepunten" if include_done else "Actielijst"
+    meta = _meta(
+        store,
+        title=f"{title} {_long_date(document.as_of)}",
+        header=f"Actielijst casusoverleg — stand {_long_date(document.as_of)}",
+        subject="Actielijst",
+        today=today,
+    )
+    path = Path(path)
+    which = "alle" if include_done else "open"
+    return _write_pdf(
+        path,
+        lambda tmp: render_actions(document, tmp, meta),
+        lambda: audit.log(
+            store,
+            AuditAction.PRINT,
+            object_type="actielijst",
+            detail=f"{len(document.lines)} {which} actiepunten naar {path.name}",
+        ),
+    )
+
+
+# -- case dossier --------------------------------------------------------------------------------
+
+
+def _date_text(day: date | None) -> str:
+    return f"{day:%d-%m-%Y}" if day else ""
+
+
+def dossier_document(store: Store, case_id: int, *, today: date | None = None) -> DossierDocument:
+    """Everything the store holds about one child, as the dossier PDF shows it."""
+    today = today or date.today()
+    case = cases.get_case(store, case_id, today=today)
+    years = settings.load_settings(store).retention_years
+    case_facts = [
+        ("Casusnummer", case.case_number),
+        ("Naam", case.full_name),
+        ("Geboortedatum", _date_text(case.birth_date)),
+        ("School", case.school),
+        ("Grond", case.ground.label),
+        ("Status", case.status.label),
+        ("Aangemeld op", _date_text(case.registered_on)),
+        ("Casushouder", case.owner_name),
+        ("Leerplicht", case.leerplicht.label),
+        ("Thuis sinds", _date_text(case.absent_since)),
+        ("Herbeoordeling", _date_text(case.review_date)),
+        ("Vrijstelling tot", _date_text(case.exemption_until)),
+        ("Afgesloten op", _date_text(case.closed_on)),
+    ]
+    titles: dict[int, str] = {}
+    discussions = []
+    # Oldest first: the dossier reads as the course of the case.
+    for entry in reversed(minutes_service.case_history(store, case_id)):
+        if entry.meeting_id not in titles:
+            titles[entry.meeting_id] = meetings.get_meeting(store, entry.meeting_id).title
+        discussions.append(
+            DossierDiscussion(
+                day=entry.meeting_date,
+                meeting_name=titles[entry.meeting_id],
+                minutes_status=entry.minutes_status.label,
+                notes=entry.notes,
+                advice=entry.advice.label if entry.advice else "",
+                decision=entry.decision,
+                next_review=entry.next_review_date,
+                corrections=list(entry.amendments),
+            )
+        )
+    found = action_service.list_actions(store, case_id=case_id, include_done=True, today=today)
+    events = [
+        DossierEvent(
+            at=e.at,
+            account=e.account,
+            workstation=e.workstation,
+            action=e.action.label,
+            result=e.result,
+            detail=e.detail,
+            subject=e.object_type,
+        )
+        for e in reversed(audit.list_events(store, case_number=case.case_number))
+    ]
+    return DossierDocument(
+        case_number=case.case_number,
+        child_name=case.full_name,
+        case_facts=[(label, value) for label, value in case_facts if value],
+        organisation=organisation_name(store),
+        made_on=today,
+        case_notes=case.notes,
+        discussions=discussions,
+        actions=[_action_line(a) for a in found],
+        events=events,
+        retention_until=retention_date(case.birth_date, years),
+    )
+
+
+def print_dossier(
+    store: Store, case_id: int, path: Path | str, *, today: date | None = None
+) -> Printed:
+    """Write a child's whole dossier (answer to an inzageverzoek) as PDF and log the print."""
+    document = dossier_document(store, case_id, today=today)
+    meta = _meta(
+        store,
+        # No name in the metadata: file managers and mail clients show it unasked.
+        title=f"Dossier casus {document.case_number}",
+        header=f"Dossier casus {document.case_number} — inzage AVG art. 15",
+        subject="Dossier (inzageverzoek)",
+        today=today,
+    )
+    path = Path(path)
+    return _write_pdf(
+        path,
+        lambda tmp: render_dossier(document, tmp, meta),
+        lambda: audit.log(
+            store,
+            AuditAction.PRINT,
+            case_number=document.case_number,
+            object_type="dossier",
+            object_id=case_id,
+            detail=f"dossier (inzage) naar {path.name}",
+        ),
+    )
