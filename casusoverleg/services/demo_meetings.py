@@ -38,6 +38,12 @@ _DECISIONS = [
     "Over zes weken opnieuw bespreken met de uitkomst van het onderzoek.",
     "Start terugleiding met twee ochtenden per week; evaluatie in het volgende overleg.",
 ]
+_QUESTIONS = [
+    "Is een vrijstelling passend, of is er een onderwijs-zorgarrangement mogelijk?",
+    "Welke stap naar school is haalbaar vóór de kerstvakantie?",
+    "Is aanvullend onderzoek nodig voordat we adviseren?",
+    "Kan een deeltijdrooster met begeleiding vanuit het wijkteam starten?",
+]
 _ACTIONS = [
     "Gesprek met ouders en school plannen over het rooster",
     "Verslag van het psychologisch onderzoek opvragen",
@@ -86,7 +92,10 @@ def populate_demo_meetings(store: Store, *, today: date | None = None, seed: int
         _attend(store, upcoming.id, core, leerplicht, rng)
         # The most urgent cases, as many as a two-hour meeting can discuss.
         proposals = agenda.propose_agenda(store, upcoming.id)[:UPCOMING_CASES]
-        agenda.build_agenda(store, upcoming.id, [p.case_id for p in proposals])
+        built = agenda.build_agenda(store, upcoming.id, [p.case_id for p in proposals])
+        for item in built.items:
+            if item.kind == AgendaItemKind.CASUS:
+                agenda.update_item(store, item.id, question=rng.choice(_QUESTIONS))
 
 
 def _attend(
