@@ -30,8 +30,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from casusoverleg.services import accounts
 
 from ui import tasks
-from ui.mainwindow import APP_TITLE, MainWindow
+from ui.mainwindow import APP_TITLE, MainWindow, restore_notice
 from ui.unlock import UnlockDialog
+from ui.wizard import Creator, SetupWizard, default_creator
 
 STORE_ENV = "CASUSOVERLEG_STORE"
 DEMO_FILE = "demo.db"
@@ -56,11 +57,13 @@ def resolve_store_path(option: str | None, environ: dict[str, str] | None = None
 
 
 def missing_store_message(path: Path) -> str:
-    """What to do when there is no store yet (the GUI never makes one by itself)."""
+    """What to do when the chosen store's folder does not exist (perhaps a typing error)."""
     return (
-        f"Er is nog geen opslag op deze plek:\n{path}\n\n"
-        "Maak de opslag eerst aan met het commando\n    casusoverleg init\n"
-        "of wijs met --store (of CASUSOVERLEG_STORE) de juiste plek aan.\n\n"
+        f"Hier kan geen opslag worden aangemaakt:\n{path}\n\n"
+        f"De map {path.parent} bestaat niet. "
+        "Is de plek verkeerd getypt? Wijs met --store (of CASUSOVERLEG_STORE) de juiste plek "
+        "aan. Een nieuwe opslag maakt u in een bestaande map, hier of met het commando\n"
+        "    casusoverleg init\n\n"
         "Wilt u het programma eerst bekijken met verzonnen gegevens? "
         "Start dan 'casusoverleg --demo'."
     )
@@ -128,7 +131,7 @@ def _application(qt_args: list[str]) -> QApplication:
 
 
 class GuiSession(QObject):
-    """One run of the window: the unlock dialog, then the main window; `finished` at the end."""
+    """One run of the window: the unlock dialog (or first-start wizard), then the main window."""
 
     finished = Signal()
 
@@ -140,33 +143,56 @@ class GuiSession(QObject):
         prepare: Callable[[], object] | None = None,
         preparing_text: str = "",
         hint: str = "",
+        first_start: bool = False,
+        create: Creator | None = None,
     ) -> None:
         super().__init__()
         self.store_path = store_path
         self.window: MainWindow | None = None
-        self.dialog: UnlockDialog | None = UnlockDialog(
-            store_path,
-            account=account,
-            prepare=prepare,
-            preparing_text=preparing_text or "Even geduld…",
-            hint=hint,
-        )
+        self.dialog: UnlockDialog | SetupWizard | None
+        if first_start:
+            wizard = SetupWizard(store_path, create=create)
+            wizard.open_existing.connect(self._open_existing)
+            self.dialog = wizard
+        else:
+            self.dialog = UnlockDialog(
+                store_path,
+                account=account,
+                prepare=prepare,
+                preparing_text=preparing_text or "Even geduld…",
+                hint=hint,
+            )
         self.dialog.finished.connect(self._dialog_finished)
+        self._switching = False
 
     def start(self) -> None:
-        """Show the unlock dialog."""
+        """Show the unlock dialog or the wizard."""
         if self.dialog is not None:
             self.dialog.show()
+
+    def _open_existing(self, path: Path) -> None:
+        # The wizard closes next; the session goes on with an unlock dialog for that store.
+        self._switching = True
+        self.store_path = path
 
     def _dialog_finished(self, result: int) -> None:
         dialog, self.dialog = self.dialog, None
         if dialog is None:
             return
         dialog.deleteLater()
+        if self._switching:
+            self._switching = False
+            self.dialog = UnlockDialog(self.store_path)
+            self.dialog.finished.connect(self._dialog_finished)
+            self.dialog.show()
+            return
         if result != QDialog.DialogCode.Accepted or dialog.store is None:
             self.finished.emit()
             return
-        self.window = MainWindow(dialog.store)
+        notice = ""
+        if isinstance(dialog, UnlockDialog) and dialog.restored is not None:
+            notice = restore_notice(dialog.restored.previous)
+        self.window = MainWindow(dialog.store, notice=notice)
         self.window.closed.connect(self.finished)
         self.window.show()
         self.window.activateWindow()  # the dialog had the focus; typing goes here now
@@ -175,6 +201,8 @@ class GuiSession(QObject):
         """Lock whatever is still open (the app is quitting)."""
         if self.window is not None:
             self.window.close_store()
+        if isinstance(self.dialog, SetupWizard):
+            self.dialog.close_store()
 
 
 def demo_session(directory: Path) -> GuiSession:
@@ -237,10 +265,18 @@ def run_gui(argv: list[str]) -> int:
             session = demo_session(demo_dir)
         else:
             path = resolve_store_path(options.store)
-            if not path.is_file():
-                show_message(None, APP_TITLE, missing_store_message(path))
-                return 2
-            session = GuiSession(path)
+            if path.is_file():
+                session = GuiSession(path)
+            else:
+                # First start. Only the default place may get its folder made: a folder that
+                # is missing under a chosen path is more likely a typing error.
+                is_default = path == default_store_path()
+                if not is_default and not path.parent.is_dir():
+                    show_message(None, APP_TITLE, missing_store_message(path))
+                    return 2
+                session = GuiSession(
+                    path, first_start=True, create=default_creator(make_folder=is_default)
+                )
         # Quit when the session says so, not when a window happens to be the last one shown.
         app.setQuitOnLastWindowClosed(False)
         session.finished.connect(app.quit)

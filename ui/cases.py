@@ -1,9 +1,9 @@
-"""Casussen: the case table with filter-as-you-type, sorted and filtered in Python."""
+"""Casussen: the case table (filter as you type, filters, sorted in Python) and the case form."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -19,10 +19,14 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -32,10 +36,12 @@ from casusoverleg.domain.enums import CaseStatus, ExemptionGround
 from casusoverleg.domain.text import TUSSENVOEGSELS, normalise_search
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import cases
-from casusoverleg.services.cases import CaseRow
+from casusoverleg.services.cases import CaseRecord, CaseRow
 from casusoverleg.services.store import Store
 
-from ui import tasks
+from ui import common, tasks
+from ui.case_form import CaseForm
+from ui.common import GROUND_SHORT, format_date
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -49,9 +55,7 @@ _GROUND_ORDER = {g: i for i, g in enumerate(ExemptionGround)}
 _STATUS_ORDER = {s: i for i, s in enumerate(CaseStatus)}
 
 
-def format_date(value: date | None) -> str:
-    """A date as the screen shows it: dd-mm-jjjj."""
-    return value.strftime("%d-%m-%Y") if value else ""
+__all__ = ["COLUMNS", "CaseTableModel", "CasesView", "RowFilter", "count_text", "format_date"]
 
 
 def _surname_key(row: CaseRow) -> tuple[str, str, str]:
@@ -74,6 +78,32 @@ _SORT_KEYS: dict[int, Callable[[CaseRow], Any]] = {
 }
 
 
+@dataclass(frozen=True)
+class RowFilter:
+    """The combo-box filters of the case list; all optional, combined with AND."""
+
+    ground: ExemptionGround | None = None
+    status: CaseStatus | None = None
+    owner_id: int | None = None
+    without_owner: bool = False
+    only_open: bool = False
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set."""
+        return self != RowFilter()
+
+    def accepts(self, row: CaseRow) -> bool:
+        """Whether `row` passes every filter that is set."""
+        return (
+            (self.ground is None or row.ground == self.ground)
+            and (self.status is None or row.status == self.status)
+            and (self.owner_id is None or row.owner_id == self.owner_id)
+            and (not self.without_owner or row.owner_id is None)
+            and (not self.only_open or row.status != CaseStatus.AFGESLOTEN)
+        )
+
+
 def _matches(rows: list[CaseRow], words: list[str]) -> list[CaseRow]:
     if len(words) == 1:  # the usual case, kept tight: this runs on every keystroke
         word = words[0]
@@ -89,6 +119,7 @@ class CaseTableModel(QAbstractTableModel):
         self._all: list[CaseRow] = []
         self._visible: list[CaseRow] = []
         self._filter = ""
+        self._criteria = RowFilter()
         self._sort_column = COL_NUMBER
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._row_of_id: dict[int, int] | None = None
@@ -110,8 +141,11 @@ class CaseTableModel(QAbstractTableModel):
         row = self._visible[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (COL_SCHOOL, COL_GROUND):
-            return self._text(row, index.column()) or None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if index.column() == COL_GROUND:
+                return row.ground.label
+            if index.column() == COL_SCHOOL:
+                return row.school or None
         if role == CASE_ID_ROLE:
             return row.id
         return None
@@ -150,7 +184,7 @@ class CaseTableModel(QAbstractTableModel):
         if column == COL_SCHOOL:
             return row.school
         if column == COL_GROUND:
-            return row.ground.label
+            return GROUND_SHORT[row.ground]
         if column == COL_STATUS:
             return row.status.label
         if column == COL_OWNER:
@@ -167,14 +201,28 @@ class CaseTableModel(QAbstractTableModel):
         self._visible = [r for r in self._all if id(r) in visible]
         self._row_of_id = None
 
+    def _select(self, base: list[CaseRow], words: list[str]) -> list[CaseRow]:
+        """The rows of `base` that contain every word and pass the combo-box filters."""
+        rows = _matches(base, words) if words else list(base)
+        if self._criteria.active:
+            accepts = self._criteria.accepts
+            rows = [r for r in rows if accepts(r)]
+        return rows
+
     def set_rows(self, rows: list[CaseRow]) -> None:
-        """Show a new list of cases (keeps the current filter and sort)."""
+        """Show a new list of cases (keeps the current filters and sort)."""
         self.beginResetModel()
         self._all = list(rows)
-        self._visible = self._all
-        words = normalise_search(self._filter).split()
-        if words:
-            self._visible = _matches(self._all, words)
+        self._visible = self._select(self._all, normalise_search(self._filter).split())
+        self._sort_lists()
+        self.endResetModel()
+
+    def upsert_row(self, row: CaseRow) -> None:
+        """Put a new or changed case in the list (after a save or close), filtered and sorted."""
+        self.beginResetModel()
+        self._all = [r for r in self._all if r.id != row.id]
+        self._all.append(row)
+        self._visible = self._select(self._all, normalise_search(self._filter).split())
         self._sort_lists()
         self.endResetModel()
 
@@ -190,9 +238,34 @@ class CaseTableModel(QAbstractTableModel):
         # Typing on narrows the current result, so search that instead of every row.
         base = self._visible if old.split() and new.startswith(old) else self._all
         self.beginResetModel()
-        self._visible = _matches(base, words) if words else list(self._all)
+        self._visible = self._select(base, words)
         self._row_of_id = None
         self.endResetModel()
+
+    def set_criteria(self, criteria: RowFilter) -> None:
+        """Filter on grond, status, casushouder and open/closed (with the typed text)."""
+        if criteria == self._criteria:
+            return
+        self._criteria = criteria
+        self.beginResetModel()
+        self._visible = self._select(self._all, normalise_search(self._filter).split())
+        self._row_of_id = None
+        self.endResetModel()
+
+    @property
+    def criteria(self) -> RowFilter:
+        """The combo-box filters in force."""
+        return self._criteria
+
+    @property
+    def is_filtered(self) -> bool:
+        """Whether text or any filter hides rows."""
+        return bool(self._filter.strip()) or self._criteria.active
+
+    def owners(self) -> list[tuple[int, str]]:
+        """(id, name) of every casushouder in the list, by name."""
+        found = {r.owner_id: r.owner_name for r in self._all if r.owner_id is not None}
+        return sorted(found.items(), key=lambda item: normalise_search(item[1]))
 
     @property
     def filter_text(self) -> str:
@@ -230,15 +303,18 @@ def count_text(visible: int, total: int, *, filtered: bool) -> str:
 
 
 class CasesView(QWidget):
-    """The Casussen screen: a filter field, the count and the case table."""
+    """The Casussen screen: filters, the count and the case table; the case form on a page."""
 
     loaded = Signal()  # the rows of the current store are in the table
+    case_closed = Signal(object)  # CaseRecord, after "Casus afsluiten…"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._store: Store | None = None
         self._generation = 0  # a load started before a lock must not fill the emptied table
         self._selected_ids: list[int] = []
         self._current_id: int | None = None
+        self._owner_choice: int | None = None  # kept over a lock, restored after the reload
 
         self.model = CaseTableModel(self)
 
@@ -247,13 +323,54 @@ class CasesView(QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setAccessibleName("Zoeken in casussen")
         self.filter_edit.textChanged.connect(self.model.set_filter_text)
+        self.filter_edit.returnPressed.connect(self._focus_table)
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.activated.connect(self.focus_filter)
 
+        self.ground_combo = QComboBox()
+        self.ground_combo.setAccessibleName("Grond")
+        self.ground_combo.addItem("Alle gronden", "")
+        for ground in ExemptionGround:
+            self.ground_combo.addItem(GROUND_SHORT[ground], str(ground))
+            index = self.ground_combo.count() - 1
+            self.ground_combo.setItemData(index, ground.label, Qt.ItemDataRole.ToolTipRole)
+        self.status_combo = QComboBox()
+        self.status_combo.setAccessibleName("Status")
+        self.status_combo.addItem("Alle statussen", "")
+        for status in CaseStatus:
+            self.status_combo.addItem(status.label, str(status))
+        self.owner_combo = QComboBox()
+        self.owner_combo.setAccessibleName("Casushouder")
+        self.owner_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.owner_combo.setMinimumContentsLength(18)
+        self.open_only = QCheckBox("Alleen &open casussen")
+        self.open_only.setToolTip("Verberg de afgesloten casussen")
+        self._fill_owner_combo([])
+        for combo in (self.ground_combo, self.status_combo, self.owner_combo):
+            combo.currentIndexChanged.connect(self._criteria_changed)
+        self.open_only.toggled.connect(self._criteria_changed)
+
         self.count_label = QLabel()
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.hide()
+
+        self.new_button = QPushButton("&Nieuwe casus")
+        self.new_button.setToolTip("Een nieuwe casus registreren (Ctrl+N)")
+        self.new_button.clicked.connect(self.new_case)
+        new = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
+        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        new.activated.connect(self.new_case)
+        self.open_button = QPushButton("Openen")
+        self.open_button.setToolTip("De geselecteerde casus openen (Enter of dubbelklik)")
+        self.open_button.clicked.connect(self._open_current)
+        self.close_button = QPushButton("Casus &afsluiten…")
+        self.close_button.setToolTip("De geselecteerde casus afsluiten")
+        self.close_button.clicked.connect(self.close_selected_case)
 
         self.table = QTableView()
+        self.table.setObjectName("casussen")  # the main window remembers column widths by name
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -273,22 +390,50 @@ class CasesView(QWidget):
         header.setSortIndicator(COL_NUMBER, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self._set_column_widths()
+        self.table.activated.connect(self._row_activated)  # Enter or double-click
 
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._after_reset)
+        self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
 
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)
         top.addSpacing(12)
         top.addWidget(self.count_label)
+        filters = QHBoxLayout()
+        filters.addWidget(self.ground_combo)
+        filters.addWidget(self.status_combo)
+        filters.addWidget(self.owner_combo)
+        filters.addSpacing(8)
+        filters.addWidget(self.open_only)
+        filters.addStretch(1)
+        filters.addWidget(self.new_button)
+        filters.addWidget(self.open_button)
+        filters.addWidget(self.close_button)
+        list_page = QWidget()
+        column = QVBoxLayout(list_page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(top)
+        column.addLayout(filters)
+        column.addWidget(self.message_label)
+        column.addWidget(self.table, 1)
+
+        self.form = CaseForm()
+        self.form.back_requested.connect(lambda: self._leave_form(self.show_list))
+        self.form.saved.connect(self._case_saved)
+        self.form.close_requested.connect(self._close_case)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(list_page)
+        self.stack.addWidget(self.form)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.stack)
         self._update_count()
+        self._update_buttons()
 
     def _set_column_widths(self) -> None:
         # Fixed widths from the font and sample texts, never ResizeToContents (it reads every
-        # row). Free text gets a share; long grounds are elided and shown whole as tooltip.
+        # row). Free text gets a share; the long ground is the tooltip of the short one.
         metrics = self.table.fontMetrics()
         char = metrics.averageCharWidth()
         widths = {
@@ -296,7 +441,7 @@ class CasesView(QWidget):
             COL_NAME: char * 24,
             COL_BIRTH: metrics.horizontalAdvance("00-00-0000"),
             COL_SCHOOL: char * 30,
-            COL_GROUND: char * 32,
+            COL_GROUND: max(metrics.horizontalAdvance(t) for t in GROUND_SHORT.values()),
             COL_STATUS: max(metrics.horizontalAdvance(s.label) for s in CaseStatus),
             COL_OWNER: char * 18,
         }
@@ -304,13 +449,25 @@ class CasesView(QWidget):
             title = metrics.horizontalAdvance(COLUMNS[column]) + 28  # room for the sort arrow
             self.table.setColumnWidth(column, max(width + 16, title))
 
+    # The list ---------------------------------------------------------------------------------
+
     def focus_filter(self) -> None:
         """Put the cursor in the filter field, its text selected (Ctrl+F)."""
-        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.filter_edit.selectAll()
+        if self.stack.currentWidget() is not self.form:
+            self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.filter_edit.selectAll()
+
+    def _focus_table(self) -> None:
+        """Enter in the filter field: on to the table, the first row current."""
+        if self.model.rowCount() == 0:
+            return
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
 
     def load(self, store: Store) -> None:
         """Fetch the cases of `store` in the background (one logged search)."""
+        self._store = store
         self._generation += 1
         generation = self._generation
         self.count_label.setText("Casussen worden geladen…")
@@ -321,7 +478,9 @@ class CasesView(QWidget):
         def done(rows: list[CaseRow]) -> None:
             if generation == self._generation:
                 self.model.set_rows(rows)
+                self._fill_owner_combo(self.model.owners())
                 self._update_count()
+                self._update_buttons()
                 self.loaded.emit()
 
         def failed(exc: BaseException) -> None:
@@ -333,14 +492,54 @@ class CasesView(QWidget):
             self.count_label.setToolTip(exc.message)
 
         tasks.run_in_background(fetch, done, failed)
+        if self.form.is_active:
+            self.form.load(store)
 
     def clear(self) -> None:
-        """Empty the table and forget the loaded rows (the store is being locked)."""
+        """Empty the table and the form (the store is being locked); typed text stays in memory."""
+        self._store = None
         self._generation += 1
         self._selected_ids, self._current_id = [], None
         self.filter_edit.clear()
         self.model.clear()
+        self._fill_owner_combo([])  # their names are data of the store too
         self.count_label.setText("")
+        self._show_message("")
+        self.form.clear()
+        self._update_buttons()
+
+    def _fill_owner_combo(self, owners: list[tuple[int, str]]) -> None:
+        wanted = self._owner_choice
+        self.owner_combo.blockSignals(True)
+        try:
+            self.owner_combo.clear()
+            self.owner_combo.addItem("Alle casushouders", "")
+            self.owner_combo.addItem("Zonder casushouder", "geen")
+            for owner_id, name in owners:
+                self.owner_combo.addItem(name, str(owner_id))
+            index = self.owner_combo.findData("" if wanted is None else str(wanted))
+            self.owner_combo.setCurrentIndex(max(0, index))
+        finally:
+            self.owner_combo.blockSignals(False)
+        self._criteria_changed()
+
+    def _criteria_changed(self) -> None:
+        ground = self.ground_combo.currentData()
+        status = self.status_combo.currentData()
+        owner = self.owner_combo.currentData() or ""
+        if owner.isdigit():
+            self._owner_choice = int(owner)
+        elif self.owner_combo.count() > 2 or owner:  # not the empty combo of a locked screen
+            self._owner_choice = None
+        self.model.set_criteria(
+            RowFilter(
+                ground=ExemptionGround(ground) if ground else None,
+                status=CaseStatus(status) if status else None,
+                owner_id=int(owner) if owner.isdigit() else None,
+                without_owner=owner == "geen",
+                only_open=self.open_only.isChecked(),
+            )
+        )
 
     def _update_count(self) -> None:
         self.count_label.setToolTip("")
@@ -348,9 +547,27 @@ class CasesView(QWidget):
             count_text(
                 self.model.visible_count,
                 self.model.total_count,
-                filtered=bool(self.model.filter_text.strip()),
+                filtered=self.model.is_filtered,
             )
         )
+
+    def _show_message(self, text: str, *, error: bool = False) -> None:
+        self.message_label.setText(text)
+        self.message_label.setStyleSheet("color: #b00020;" if error else "")
+        self.message_label.setVisible(bool(text))
+
+    def current_case(self) -> CaseRow | None:
+        """The case of the table's current row, if any."""
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.row_at(index.row())
+
+    def _update_buttons(self) -> None:
+        row = self.current_case()
+        self.new_button.setEnabled(self._store is not None)
+        self.open_button.setEnabled(row is not None)
+        self.close_button.setEnabled(row is not None and row.status != CaseStatus.AFGESLOTEN)
 
     def _remember_selection(self) -> None:
         model = self.table.selectionModel()
@@ -376,3 +593,138 @@ class CasesView(QWidget):
             self.table.scrollTo(self.model.index(current, 0))
         if not selection.isEmpty():
             model.select(selection, flags.ClearAndSelect | flags.Rows)
+        self._update_buttons()
+
+    def _select_case(self, case_id: int) -> None:
+        row = self.model.row_of(case_id)
+        if row is None:
+            return
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+
+    # The form ---------------------------------------------------------------------------------
+
+    def _row_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_case_form(self.model.row_at(index.row()).id)
+
+    def _open_current(self) -> None:
+        row = self.current_case()
+        if row is not None:
+            self.open_case_form(row.id)
+
+    def open_case_form(self, case_id: int) -> None:
+        """Show the form of a case (from the table, the overview or elsewhere); it is logged."""
+        if self._store is None:
+            return
+        if self.form.is_active and self.form.case_id == case_id:
+            self.stack.setCurrentWidget(self.form)
+            return
+        self._leave_form(lambda: self._show_form(case_id))
+
+    def new_case(self) -> None:
+        """Show an empty case form (Ctrl+N)."""
+        if self._store is None:
+            return
+        self._leave_form(lambda: self._show_form(None))
+
+    def _show_form(self, case_id: int | None) -> None:
+        store = self._store
+        if store is None:
+            return
+        if case_id is None:
+            self.form.new_case(store)
+        else:
+            self._select_case(case_id)
+            self.form.open_case(store, case_id)
+        self.stack.setCurrentWidget(self.form)
+
+    def is_form_shown(self) -> bool:
+        """Whether the case form (not the list) is on screen."""
+        return self.stack.currentWidget() is self.form
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether the case form holds typed values that are not saved (ask before quitting)."""
+        return self.form.is_active and self.form.is_dirty()
+
+    def show_list(self) -> None:
+        """Back from the form to the list, on the row of the case that was open."""
+        case_id = self.form.case_id
+        self.form.close_form()
+        self.stack.setCurrentIndex(0)
+        if case_id is not None:
+            self._select_case(case_id)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _leave_form(self, then: Callable[[], None]) -> None:
+        """Run `then` once the open form may go: saved first, or dropped, if the user says so."""
+        if not self.form.is_active or not self.form.is_dirty():
+            if self.form.is_active:
+                self.form.close_form()
+            then()
+            return
+        if self.form.is_saving:
+            return
+        choice = common.ask_save_changes(
+            self, "Deze casus heeft wijzigingen die nog niet zijn opgeslagen."
+        )
+        if choice == common.SAVE:
+
+            def saved() -> None:
+                self.form.close_form()
+                then()
+
+            self.form.save(then=saved)
+        elif choice == common.DISCARD:
+            self.form.close_form()
+            then()
+
+    def _case_saved(self, record: CaseRecord) -> None:
+        if self._store is not None:
+            self.model.upsert_row(record)
+            self._fill_owner_combo(self.model.owners())
+
+    # Closing a case ---------------------------------------------------------------------------
+
+    def close_selected_case(self) -> None:
+        """Close the case of the current row, after asking."""
+        row = self.current_case()
+        if row is not None:
+            self._close_case(row.id)
+
+    def _close_case(self, case_id: int) -> None:
+        store = self._store
+        if store is None:
+            return
+        row_index = self.model.row_of(case_id)
+        if row_index is not None:
+            row = self.model.row_at(row_index)
+            what = f"casus {row.case_number} ({row.full_name})"
+        else:
+            what = "deze casus"
+        detail = (
+            "De status wordt 'afgesloten' en vandaag wordt de afsluitdatum. De casus blijft "
+            "bewaard en is terug te vinden in de lijst."
+        )
+        question = f"Wilt u {what} afsluiten?"
+        if not common.ask(self, "Casus afsluiten", question, yes="Afsluiten", detail=detail):
+            return
+        generation = self._generation
+
+        def done(record: CaseRecord) -> None:
+            if generation != self._generation:
+                return
+            self.model.upsert_row(record)
+            self.form.show_closed(record)
+            self._show_message(f"Casus {record.case_number} is afgesloten.")
+            self._update_buttons()
+            self.case_closed.emit(record)
+
+        def failed(exc: BaseException) -> None:
+            if generation != self._generation:
+                return
+            if not isinstance(exc, CasusoverlegError):
+                raise exc
+            self._show_message(f"Niet afgesloten: {exc.message}", error=True)
+
+        tasks.run_in_background(lambda: cases.close_case(store, case_id), done, failed)

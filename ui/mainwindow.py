@@ -1,36 +1,60 @@
-"""The main window: navigation, the Casussen screen, the lock button and the store's location."""
+"""The main window: navigation, the screens, the File menu, locking and the status bar.
+
+Every screen follows one small protocol: `load(store)` fills it in the background, `clear()`
+drops the data it shows (on lock; a screen with unsaved typed text keeps that in memory and puts
+it back after the next load), and an optional `open_case(int)` signal asks for a case form.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol, cast
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
+    QApplication,
+    QDialog,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QProgressDialog,
     QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
     QToolBar,
     QToolButton,
+    QTreeView,
     QWidget,
 )
 
 from casusoverleg.errors import CasusoverlegError
-from casusoverleg.services import accounts
+from casusoverleg.services import accounts, backup, exports, settings
+from casusoverleg.services.imports import ImportResult
+from casusoverleg.services.settings import Settings
 from casusoverleg.services.store import Store
 
-from ui import tasks
+from ui import dialogs, tasks
+from ui.audit_log import AuditLogView
+from ui.autolock import IdleWatcher
 from ui.cases import CasesView
+from ui.import_dialog import FILE_FILTER as IMPORT_FILTER
+from ui.import_dialog import ImportDialog
+from ui.overview import OverviewView
+from ui.participants import ParticipantsView
+from ui.settings import SettingsView
 from ui.unlock import UnlockDialog
 
 APP_TITLE = "Casusoverleg"
 DEMO_SUFFIX = " — DEMO (geen echte gegevens)"
 
-# The sections the design names; only those that work are enabled (the rest come later).
+# The sections the design names, in the order of the navigation (Ctrl+1 … Ctrl+8).
 SECTIONS = (
     "Overzicht",
     "Casussen",
@@ -41,7 +65,31 @@ SECTIONS = (
     "Logboek",
     "Instellingen",
 )
-WORKING_SECTIONS = frozenset({"Casussen"})
+LATER_TOOLTIP = "{name} komt in een volgende versie van Casusoverleg."
+EXPORT_FILTER = "Excel-werkmap (*.xlsx);;CSV-bestand, puntkomma-gescheiden (*.csv)"
+BACKUP_FILTER = "Back-up van Casusoverleg (*.zip)"
+DEFAULT_IDLE_MINUTES = Settings().idle_lock_minutes
+
+
+class Screen(Protocol):
+    """What the main window needs of a screen."""
+
+    def load(self, store: Store) -> None:
+        """Fill the screen from `store` in the background."""
+
+    def clear(self) -> None:
+        """Drop the data shown (keep unsaved typed text in memory)."""
+
+
+# The screens that exist so far, by section; Overleggen, Actiepunten and Rapportage come later.
+SCREEN_FACTORIES: dict[str, Callable[[], QWidget]] = {
+    "Overzicht": OverviewView,
+    "Casussen": CasesView,
+    "Deelnemers": ParticipantsView,
+    "Logboek": AuditLogView,
+    "Instellingen": SettingsView,
+}
+WORKING_SECTIONS = frozenset(SCREEN_FACTORIES)
 
 
 def window_title(*, is_demo: bool) -> str:
@@ -49,30 +97,151 @@ def window_title(*, is_demo: bool) -> str:
     return APP_TITLE + (DEMO_SUFFIX if is_demo else "")
 
 
+def ui_settings() -> QSettings:
+    """Where the window keeps its size, splitters and column widths (never any case data)."""
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "Casusoverleg", "casusoverleg"
+    )
+
+
+def backup_text(when: datetime | None) -> str:
+    """The status bar's backup note."""
+    if when is None:
+        return "Laatste back-up: nog geen back-up"
+    return f"Laatste back-up: {when.astimezone():%d-%m-%Y %H:%M}"
+
+
 class MainWindow(QMainWindow):
     """The window around the screens of one unlocked store."""
 
-    locked = Signal()  # the store is closed and the view emptied
+    locked = Signal()  # the store is closed and the screens emptied
     unlocked = Signal()  # a store is open again
     closed = Signal()  # the window was closed and its store locked
+    status_loaded = Signal()  # the last-backup time and the settings are read
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        *,
+        idle_lock_ms: int | None = None,
+        state: QSettings | None = None,
+        notice: str = "",
+    ) -> None:
         super().__init__(parent)
-        self._store: Store | None = store
+        self._store: Store | None = None
         self._store_path: Path = store.path
         self._account = store.account
         self._is_demo = store.is_demo
         self._closing = False
+        self._export_confirmed = False
+        self._idle_override = idle_lock_ms
+        self._state = state if state is not None else ui_settings()
         self.unlock_dialog: UnlockDialog | None = None
+        self.screens: dict[str, QWidget] = {}
+        self._stale: set[str] = set()
+        self._current = ""
+        self._lock_reason = ""
 
         self.setWindowTitle(window_title(is_demo=store.is_demo))
+        self._make_actions()
+        self._make_menus()
+        self._make_toolbar()
 
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigatie")
+        self.navigation.setAccessibleName("Onderdelen")
+        self.navigation.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        for number, name in enumerate(SECTIONS, start=1):
+            item = QListWidgetItem(name)
+            item.setSizeHint(QSize(0, self.fontMetrics().height() + 14))
+            if name in WORKING_SECTIONS:
+                item.setToolTip(f"{name} (Ctrl+{number})")
+            else:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip(LATER_TOOLTIP.format(name=name))
+            self.navigation.addItem(item)
+        width = max(self.fontMetrics().horizontalAdvance(n) for n in SECTIONS) + 48
+        self.navigation.setMinimumWidth(width)
+
+        self.stack = QStackedWidget()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("hoofdsplitter")
+        self.splitter.addWidget(self.navigation)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([width, 1000])
+        self.setCentralWidget(self.splitter)
+
+        self.location_label = QLabel()
+        self.location_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.backup_label = QLabel()
+        self.statusBar().addWidget(self.location_label, 1)
+        self.statusBar().addPermanentWidget(self.backup_label)
+
+        self.idle_watcher = IdleWatcher(
+            idle_lock_ms if idle_lock_ms is not None else DEFAULT_IDLE_MINUTES * 60_000, self
+        )
+        self.idle_watcher.idle.connect(self.idle_lock)
+
+        self._build_screens()
+        self._restore_window_state()
+        self.navigation.currentRowChanged.connect(self._navigation_changed)
+        self.set_store(store)
+        if notice:
+            self.statusBar().showMessage(notice, 20_000)
+
+    # Building ------------------------------------------------------------------------------
+
+    def _make_actions(self) -> None:
         self.lock_action = QAction("Vergrendelen", self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.lock_action.triggered.connect(self._lock_or_unlock)
         self.addAction(self.lock_action)
 
+        self.import_action = QAction("Casussen &importeren…", self)
+        self.import_action.triggered.connect(self.import_cases)
+        self.export_action = QAction("Casussen &exporteren…", self)
+        self.export_action.triggered.connect(self.export_cases)
+        self.backup_action = QAction("&Back-up maken…", self)
+        self.backup_action.triggered.connect(self.make_backup)
+        self.quit_action = QAction("&Afsluiten", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.quit_action.triggered.connect(self.close)
+        self.addAction(self.quit_action)
+
+        self.section_actions: list[QAction] = []
+        for number, name in enumerate(SECTIONS, start=1):
+            action = QAction(name, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _checked=False, n=name: self.show_section(n))
+            if name not in WORKING_SECTIONS:
+                action.setEnabled(False)
+                action.setToolTip(LATER_TOOLTIP.format(name=name))
+            self.addAction(action)
+            self.section_actions.append(action)
+
+    def _make_menus(self) -> None:
+        menu = self.menuBar().addMenu("&Bestand")
+        menu.setToolTipsVisible(True)
+        menu.addAction(self.import_action)
+        menu.addAction(self.export_action)
+        menu.addSeparator()
+        menu.addAction(self.backup_action)
+        menu.addSeparator()
+        menu.addAction(self.lock_action)
+        menu.addAction(self.quit_action)
+        go = self.menuBar().addMenu("&Ga naar")
+        go.setToolTipsVisible(True)
+        for action in self.section_actions:
+            go.addAction(action)
+
+    def _make_toolbar(self) -> None:
         toolbar = QToolBar("Account")
         toolbar.setObjectName("accountbalk")
         toolbar.setMovable(False)
@@ -80,7 +249,7 @@ class MainWindow(QMainWindow):
         toolbar.toggleViewAction().setVisible(False)
         toolbar.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        if store.is_demo:
+        if self._is_demo:
             banner = QLabel("DEMO — verzonnen gegevens, niet voor echte casussen")
             banner.setStyleSheet(
                 "background: #ffe08a; color: #3d2c00; font-weight: bold; padding: 3px 8px;"
@@ -99,49 +268,110 @@ class MainWindow(QMainWindow):
             lock_button.setAutoRaise(False)  # looks like a button, not like a label
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
 
-        self.navigation = QListWidget()
-        self.navigation.setAccessibleName("Onderdelen")
-        self.navigation.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    def _build_screens(self) -> None:
+        """Make every screen anew (at start, and when another account or store is opened)."""
+        for screen in self.screens.values():
+            self._save_screen_state_of(screen)
+            self.stack.removeWidget(screen)
+            screen.deleteLater()
+        self.screens = {}
         for name in SECTIONS:
-            item = QListWidgetItem(name)
-            item.setSizeHint(QSize(0, self.fontMetrics().height() + 14))
-            if name not in WORKING_SECTIONS:
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
-                item.setToolTip("Dit onderdeel komt in een volgende versie.")
-            self.navigation.addItem(item)
-            if name == "Casussen":
-                item.setSelected(True)
-                self.navigation.setCurrentItem(item)
-        width = max(self.fontMetrics().horizontalAdvance(n) for n in SECTIONS) + 48
-        self.navigation.setFixedWidth(width)
+            factory = SCREEN_FACTORIES.get(name)
+            if factory is None:
+                continue
+            screen = factory()
+            self.screens[name] = screen
+            self.stack.addWidget(screen)
+            signal = getattr(screen, "open_case", None)
+            if signal is not None:
+                signal.connect(self.open_case)
+            # Links to sections that come later say so in the status bar.
+            for signal_name, target in (
+                ("open_actions", "Actiepunten"),
+                ("open_meeting", "Overleggen"),
+            ):
+                signal = getattr(screen, signal_name, None)
+                if signal is not None:
+                    signal.connect(lambda *_args, t=target: self.show_section(t))
+            if isinstance(screen, SettingsView):
+                screen.idle_lock_minutes_changed.connect(self._idle_minutes_changed)
+            self._restore_screen_state(name, screen)
+        self._stale = set(self.screens)
 
-        self.cases_view = CasesView()
-        central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.addWidget(self.navigation)
-        layout.addWidget(self.cases_view, 1)
-        self.setCentralWidget(central)
-
-        self.location_label = QLabel(f"Opslag: {store.path}")
-        self.location_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.statusBar().addWidget(self.location_label, 1)
-
-        self._size_to_screen()
-        self._update_chrome()
-        self.cases_view.filter_edit.setFocus()  # ready to type a name or casusnummer
-        self.cases_view.load(store)
+    # Screens and navigation ----------------------------------------------------------------
 
     @property
     def store(self) -> Store | None:
         """The open store, or None while locked."""
         return self._store
 
-    def _size_to_screen(self) -> None:
-        screen = self.screen().availableGeometry()
-        self.resize(min(1280, screen.width() * 9 // 10), min(800, screen.height() * 9 // 10))
+    @property
+    def cases_view(self) -> CasesView:
+        """The Casussen screen."""
+        return cast(CasesView, self.screens["Casussen"])
+
+    @property
+    def audit_view(self) -> AuditLogView:
+        """The Logboek screen."""
+        return cast(AuditLogView, self.screens["Logboek"])
+
+    @property
+    def settings_view(self) -> SettingsView:
+        """The Instellingen screen."""
+        return cast(SettingsView, self.screens["Instellingen"])
+
+    @property
+    def current_section(self) -> str:
+        """The section on screen."""
+        return self._current
+
+    def show_section(self, name: str) -> bool:
+        """Bring a section to the front (loading it if needed); False if it does not exist yet."""
+        screen = self.screens.get(name)
+        if screen is None:
+            self.statusBar().showMessage(LATER_TOOLTIP.format(name=name), 5000)
+            return False
+        self._current = name
+        row = SECTIONS.index(name)
+        if self.navigation.currentRow() != row:
+            self.navigation.blockSignals(True)
+            self.navigation.setCurrentRow(row)
+            self.navigation.blockSignals(False)
+        self.stack.setCurrentWidget(screen)
+        self._load_if_stale(name)
+        # Keyboard focus into the screen: its search field if it has one, else the navigation
+        # (a window without a focus widget gets no shortcuts on some platforms).
+        focus = getattr(screen, "filter_edit", None)
+        if not isinstance(focus, QWidget) or not focus.isEnabled():
+            focus = self.navigation
+        current = QApplication.focusWidget()
+        if self._store is not None and (current is None or not screen.isAncestorOf(current)):
+            focus.setFocus()
+        return True
+
+    def _navigation_changed(self, row: int) -> None:
+        if 0 <= row < len(SECTIONS):
+            self.show_section(SECTIONS[row])
+
+    def _load_if_stale(self, name: str) -> None:
+        store = self._store
+        if store is None or name not in self._stale:
+            return
+        self._stale.discard(name)
+        cast(Screen, self.screens[name]).load(store)
+
+    def open_case(self, case_id: int) -> None:
+        """Show the Casussen screen with the form of one case (a screen asked for it)."""
+        self.show_section("Casussen")
+        opener = getattr(self.cases_view, "open_case_form", None)
+        if callable(opener):
+            opener(case_id)
+
+    # Store, lock and unlock ------------------------------------------------------------------
 
     def _update_chrome(self) -> None:
-        if self._store is not None:
+        is_open = self._store is not None
+        if is_open:
             self.account_label.setText(f"Account: {self._account}")
             self.lock_action.setText("Vergrendelen")
             self.lock_action.setToolTip("Vergrendelen (Ctrl+L): sluit de opslag tot u terugkomt")
@@ -149,8 +379,13 @@ class MainWindow(QMainWindow):
             self.account_label.setText("Vergrendeld")
             self.lock_action.setText("Ontgrendelen…")
             self.lock_action.setToolTip("Ontgrendelen (Ctrl+L)")
-        self.cases_view.setEnabled(self._store is not None)
-        self.navigation.setEnabled(self._store is not None)
+        self.location_label.setText(f"Opslag: {self._store_path}")
+        self.stack.setEnabled(is_open)
+        self.navigation.setEnabled(is_open)
+        for action in (self.import_action, self.export_action, self.backup_action):
+            action.setEnabled(is_open)
+        for action, name in zip(self.section_actions, SECTIONS, strict=True):
+            action.setEnabled(is_open and name in self.screens)
 
     def _lock_or_unlock(self) -> None:
         if self._store is not None:
@@ -158,15 +393,40 @@ class MainWindow(QMainWindow):
         else:
             self.show_unlock_dialog()
 
-    def lock(self) -> None:
-        """Empty the view, close the store in the background, then ask to unlock again."""
+    def idle_lock(self) -> None:
+        """Lock because nobody used the app for the idle time."""
+        if self._store is None:
+            return
+        minutes = max(1, round(self.idle_watcher.interval_ms / 60_000))
+        period = "1 minuut" if minutes == 1 else f"{minutes} minuten"
+        self.lock(reason=f"Casusoverleg is vergrendeld na {period} zonder gebruik.")
+
+    def lock(self, reason: str = "") -> None:
+        """Empty the screens, close the store in the background, then ask to unlock again."""
         store = self._store
         if store is None:
             return
         self._store = None
-        self.cases_view.clear()
+        self._lock_reason = reason
+        self.idle_watcher.stop()
+        self._save_window_state()
+        self._close_dialogs()
+        for screen in self.screens.values():
+            cast(Screen, screen).clear()
+        self._stale = set(self.screens)
+        self.backup_label.setText("")
         self._update_chrome()
         tasks.run_in_background(lambda: accounts.lock(store), self._after_lock, self._lock_failed)
+
+    def _close_dialogs(self) -> None:
+        """Close what a dialog shows of the store (an import preview, a file chooser …)."""
+        for dialog in self.findChildren(QDialog):
+            if dialog is self.unlock_dialog or isinstance(dialog, QProgressDialog):
+                continue
+            if isinstance(dialog, ImportDialog):
+                dialog.discard()
+            elif dialog.isVisible():
+                dialog.reject()
 
     def _after_lock(self, _result: object) -> None:
         self.locked.emit()
@@ -188,7 +448,13 @@ class MainWindow(QMainWindow):
             self.unlock_dialog.raise_()
             self.unlock_dialog.activateWindow()
             return
-        dialog = UnlockDialog(self._store_path, account=self._account, parent=self)
+        dialog = UnlockDialog(
+            self._store_path,
+            account=self._account,
+            hint=self._lock_reason
+            or "Casusoverleg is vergrendeld. Geef uw wachtwoord om verder te werken.",
+            parent=self,
+        )
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.accepted.connect(self._unlock_accepted)
         dialog.finished.connect(self._unlock_finished)
@@ -203,6 +469,8 @@ class MainWindow(QMainWindow):
             accounts.lock(dialog.store)
             return
         self.set_store(dialog.store)
+        if dialog.restored is not None:
+            self.statusBar().showMessage(restore_notice(dialog.restored.previous), 20_000)
 
     def _unlock_finished(self, _result: int) -> None:
         if self.unlock_dialog is not None:
@@ -210,26 +478,240 @@ class MainWindow(QMainWindow):
             self.unlock_dialog = None
 
     def set_store(self, store: Store) -> None:
-        """Show an unlocked store (after the unlock dialog)."""
+        """Show an unlocked store: the current screen loads first, the others when shown."""
+        other = (
+            store.account.casefold() != self._account.casefold()
+            or store.path.resolve() != self._store_path.resolve()
+        )
+        if other:
+            # Someone else, or another store: nothing typed by the last user may show.
+            self._build_screens()
         self._store = store
         self._account = store.account
+        self._store_path = store.path
         self._update_chrome()
-        self.cases_view.load(store)
+        section = self._current or self._start_section()
+        self.show_section(section)
+        if section != "Casussen":
+            self._load_if_stale("Casussen")  # the register is where most work starts
+        self._load_status(store)
+        self.idle_watcher.start()
         self.unlocked.emit()
+
+    def _start_section(self) -> str:
+        remembered = str(self._state.value("venster/onderdeel", "") or "")
+        if remembered in self.screens:
+            return remembered
+        return "Overzicht"
+
+    def _load_status(self, store: Store) -> None:
+        def fetch() -> tuple[datetime | None, Settings]:
+            return backup.last_backup_time(store), settings.load_settings(store)
+
+        def done(result: tuple[datetime | None, Settings]) -> None:
+            if store is not self._store:
+                return
+            when, values = result
+            self.backup_label.setText(backup_text(when))
+            self._idle_minutes_changed(values.idle_lock_minutes)
+            self.status_loaded.emit()
+
+        tasks.run_in_background(fetch, done, self._background_failed)
+
+    def _idle_minutes_changed(self, minutes: int) -> None:
+        if self._idle_override is None:
+            self.idle_watcher.set_interval_ms(minutes * 60_000)
+
+    def _background_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, CasusoverlegError):
+            raise exc
+        self.statusBar().showMessage(exc.message, 10_000)
 
     def close_store(self) -> None:
         """Let running work finish, then lock the store (closing the window, quitting)."""
         self._closing = True
+        self.idle_watcher.stop()
         tasks.wait_for_idle()
         if self.unlock_dialog is not None:
             self.unlock_dialog.reject()
+        self._close_dialogs()
         store, self._store = self._store, None
-        self.cases_view.clear()
+        for screen in self.screens.values():
+            cast(Screen, screen).clear()
         if store is not None:
             accounts.lock(store)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Lock the store when the window closes."""
+        if not self._closing:
+            self._save_window_state()
         self.close_store()
         super().closeEvent(event)
         self.closed.emit()
+
+    # File menu -----------------------------------------------------------------------------
+
+    def import_cases(self) -> None:
+        """Choose a case list, show its check, and import it on request."""
+        store = self._store
+        if store is None:
+            return
+        path = dialogs.ask_open_file(self, "Casussen importeren", IMPORT_FILTER, str(Path.home()))
+        if path is None or self._store is not store:
+            return
+        dialog = ImportDialog(store, path, parent=self)
+        dialog.imported.connect(self._imported)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.open()
+        dialog.check()
+
+    def _imported(self, result: ImportResult) -> None:
+        store = self._store
+        if store is None:
+            return
+        # Every screen may show cases: reload the one in front, the others when shown.
+        self._stale = set(self.screens)
+        self._load_if_stale(self._current)
+        count = result.count
+        text = f"{count} casus geïmporteerd." if count == 1 else f"{count} casussen geïmporteerd."
+        if result.new_owners:
+            text += " Nieuwe casushouders: " + ", ".join(result.new_owners) + "."
+        self.statusBar().showMessage(text, 15_000)
+        dialogs.inform(self, "Casussen importeren", text)
+
+    def export_cases(self) -> None:
+        """Write every case to an .xlsx or .csv file (after saying it is not encrypted)."""
+        store = self._store
+        if store is None:
+            return
+        suggestion = str(Path.home() / f"casussen-{date.today():%Y-%m-%d}.xlsx")
+        path = dialogs.ask_save_file(self, "Casussen exporteren", EXPORT_FILTER, suggestion)
+        if path is None or self._store is not store:
+            return
+        if not self._export_confirmed:
+            yes, remember = dialogs.confirm_with_checkbox(
+                self,
+                "Casussen exporteren",
+                f"Het bestand {path.name} wordt NIET versleuteld. Iedereen die het bestand "
+                "kan openen, kan de namen en gegevens van de kinderen lezen.\n\n"
+                "Bewaar het alleen op een beveiligde plek en verwijder het als u het niet meer "
+                "nodig hebt. De export wordt in het logboek vastgelegd.",
+                "Exporteren",
+                "Niet meer vragen tot Casusoverleg wordt afgesloten",
+            )
+            if not yes or self._store is not store:
+                return
+            self._export_confirmed = remember
+        progress = dialogs.busy_progress(
+            self, "Casussen exporteren", f"De casussen worden geschreven naar {path.name}…"
+        )
+
+        def done(count: int) -> None:
+            progress.close()
+            progress.deleteLater()
+            noun = "casus" if count == 1 else "casussen"
+            text = f"{count} {noun} geëxporteerd naar {path}."
+            self.statusBar().showMessage(text, 15_000)
+            if self._store is not None:
+                dialogs.inform(self, "Casussen exporteren", text)
+
+        def failed(exc: BaseException) -> None:
+            progress.close()
+            progress.deleteLater()
+            self._report_failure("Casussen exporteren", "Exporteren is mislukt.", exc)
+
+        tasks.run_in_background(lambda: exports.export_cases(store, path), done, failed)
+
+    def make_backup(self) -> None:
+        """Write an encrypted backup (.zip) of the store to a chosen place."""
+        store = self._store
+        if store is None:
+            return
+        suggestion = str(Path.home() / f"casusoverleg-back-up-{date.today():%Y-%m-%d}.zip")
+        path = dialogs.ask_save_file(self, "Back-up maken", BACKUP_FILTER, suggestion)
+        if path is None or self._store is not store:
+            return
+        # The file dialog already asked whether an existing file may be replaced.
+        overwrite = path.exists()
+        progress = dialogs.busy_progress(self, "Back-up maken", "De back-up wordt gemaakt…")
+
+        def make() -> datetime | None:
+            backup.backup(store, path, overwrite=overwrite)
+            return backup.last_backup_time(store)
+
+        def done(when: datetime | None) -> None:
+            progress.close()
+            progress.deleteLater()
+            if self._store is store:
+                self.backup_label.setText(backup_text(when))
+            self.statusBar().showMessage(f"Back-up gemaakt: {path}", 15_000)
+
+        def failed(exc: BaseException) -> None:
+            progress.close()
+            progress.deleteLater()
+            self._report_failure("Back-up maken", "De back-up is niet gemaakt.", exc)
+
+        tasks.run_in_background(make, done, failed)
+
+    def _report_failure(self, title: str, text: str, exc: BaseException) -> None:
+        if not isinstance(exc, CasusoverlegError):
+            dialogs.warn(self, title, text, detail="Er ging iets onverwachts mis.")
+            raise exc
+        dialogs.warn(self, title, text, detail=exc.message)
+
+    # Remembered window state (sizes only, never data) ---------------------------------------
+
+    def _size_to_screen(self) -> None:
+        screen = self.screen().availableGeometry()
+        self.resize(min(1280, screen.width() * 9 // 10), min(800, screen.height() * 9 // 10))
+
+    def _restore_window_state(self) -> None:
+        geometry = self._state.value("venster/geometrie")
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self._size_to_screen()
+        splitter = self._state.value("venster/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+
+    def _save_window_state(self) -> None:
+        self._state.setValue("venster/geometrie", self.saveGeometry())
+        self._state.setValue("venster/splitter", self.splitter.saveState())
+        if self._current:
+            self._state.setValue("venster/onderdeel", self._current)
+        for screen in self.screens.values():
+            self._save_screen_state_of(screen)
+        self._state.sync()
+
+    def _screen_keys(self, name: str, screen: QWidget) -> list[tuple[str, QHeaderView | QSplitter]]:
+        keys: list[tuple[str, QHeaderView | QSplitter]] = []
+        for i, table in enumerate(screen.findChildren(QTableView)):
+            label = table.objectName() or f"tabel{i}"
+            keys.append((f"kolommen/{name}/{label}", table.horizontalHeader()))
+        for i, tree in enumerate(screen.findChildren(QTreeView)):
+            label = tree.objectName() or f"boom{i}"
+            keys.append((f"kolommen/{name}/{label}", tree.header()))
+        for i, splitter in enumerate(screen.findChildren(QSplitter)):
+            label = splitter.objectName() or f"splitter{i}"
+            keys.append((f"splitters/{name}/{label}", splitter))
+        return keys
+
+    def _save_screen_state_of(self, screen: QWidget) -> None:
+        name = next((n for n, s in self.screens.items() if s is screen), "")
+        if not name:
+            return
+        for key, widget in self._screen_keys(name, screen):
+            self._state.setValue(key, widget.saveState())
+
+    def _restore_screen_state(self, name: str, screen: QWidget) -> None:
+        for key, widget in self._screen_keys(name, screen):
+            value = self._state.value(key)
+            if isinstance(value, QByteArray):
+                widget.restoreState(value)
+
+
+def restore_notice(previous: Path | None) -> str:
+    """What the status bar says after a backup was put back."""
+    if previous is None:
+        return "De back-up is teruggezet."
+    return f"De back-up is teruggezet; de vorige opslag is bewaard als {previous.name}."

@@ -1,11 +1,15 @@
-"""The unlock dialog: account and passphrase; the key derivation runs off the GUI thread."""
+"""The unlock dialog: account and passphrase; the key derivation runs off the GUI thread.
+
+When the store cannot be opened (in use, damaged, newer version, not there) the dialog says why
+and offers a way forward: open another store, or restore a backup over a damaged one.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,14 +24,39 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casusoverleg.errors import CasusoverlegError, WrongKey
-from casusoverleg.services import accounts
+from casusoverleg.errors import (
+    CasusoverlegError,
+    DamagedStore,
+    NewerStore,
+    StoreInUse,
+    StoreNotFound,
+    WrongKey,
+)
+from casusoverleg.services import accounts, backup
+from casusoverleg.services.backup import BackupInfo, RestoreResult
 from casusoverleg.services.store import Store
 
-from ui import tasks
+from ui import dialogs, tasks
 
 WRONG_KEY_MESSAGE = "Onbekend account of onjuist wachtwoord."
 BUSY_UNLOCKING = "Bezig met ontgrendelen…"
+BUSY_RESTORING = "De back-up wordt gecontroleerd en teruggezet…"
+STORE_FILTER = "Casusoverleg-opslag (*.db);;Alle bestanden (*)"
+BACKUP_FILTER = "Back-up van Casusoverleg (*.zip);;Alle bestanden (*)"
+
+# What the user can do next, after the core's own sentence about what is wrong.
+WAY_FORWARD = {
+    StoreInUse: (
+        "Sluit Casusoverleg op de andere plek af en probeer het dan opnieuw, of open een "
+        "andere opslag."
+    ),
+    DamagedStore: (
+        "Zet een back-up terug (de beschadigde opslag blijft ernaast bewaard) of open een "
+        "andere opslag."
+    ),
+    NewerStore: ("Werk Casusoverleg bij naar de nieuwste versie, of open een andere opslag."),
+    StoreNotFound: "Open de opslag op de plek waar hij staat.",
+}
 
 Unlocker = Callable[[Path, str, str], Store]
 
@@ -52,6 +81,8 @@ class UnlockDialog(QDialog):
         self._store: Store | None = None
         self._busy = False
         self._ready = prepare is None
+        self._restore_from: Path | None = None
+        self.restored: RestoreResult | None = None
 
         self.setWindowTitle("Casusoverleg ontgrendelen")
         self.setModal(True)
@@ -61,9 +92,11 @@ class UnlockDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         title.setFont(font)
-        intro = QLabel(hint or "Geef uw account en wachtwoord om de opslag te openen.")
+        self.intro_label = intro = QLabel(
+            hint or "Geef uw account en wachtwoord om de opslag te openen."
+        )
         intro.setWordWrap(True)
-        where = QLabel(f"Opslag: {store_path}")
+        self.where_label = where = QLabel(f"Opslag: {store_path}")
         where.setWordWrap(True)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         palette = where.palette()  # greyed: information, not a field
@@ -88,6 +121,21 @@ class UnlockDialog(QDialog):
         self.message_label.setStyleSheet("color: #b00020;")
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message_label.hide()
+
+        self.restore_button = QPushButton("Back-up &terugzetten…")
+        self.restore_button.setAutoDefault(False)
+        self.restore_button.clicked.connect(self.choose_backup)
+        self.other_store_button = QPushButton("Andere &opslag openen…")
+        self.other_store_button.setAutoDefault(False)
+        self.other_store_button.clicked.connect(self.choose_other_store)
+        ways = QHBoxLayout()
+        ways.setContentsMargins(0, 0, 0, 0)
+        ways.addWidget(self.restore_button)
+        ways.addWidget(self.other_store_button)
+        ways.addStretch(1)
+        self.ways_row = QWidget()
+        self.ways_row.setLayout(ways)
+        self.ways_row.hide()
 
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)  # no steps to count: a moving bar says "working"
@@ -115,6 +163,10 @@ class UnlockDialog(QDialog):
         buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
+        # Enter in a field always unlocks, even when a clicked button took the default role
+        # away from "Ontgrendelen" (a second call while busy does nothing).
+        self.account_edit.returnPressed.connect(self.submit)
+        self.passphrase_edit.returnPressed.connect(self.submit)
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -122,6 +174,7 @@ class UnlockDialog(QDialog):
         layout.addSpacing(4)
         layout.addLayout(form)
         layout.addWidget(self.message_label)
+        layout.addWidget(self.ways_row)
         layout.addWidget(self.busy_row)
         layout.addWidget(where)
         layout.addSpacing(4)
@@ -139,6 +192,11 @@ class UnlockDialog(QDialog):
         return self._store
 
     @property
+    def store_path(self) -> Path:
+        """The store this dialog opens (another one if the user chose so)."""
+        return self._path
+
+    @property
     def busy(self) -> bool:
         """True while preparing or unlocking in the background."""
         return self._busy
@@ -150,16 +208,77 @@ class UnlockDialog(QDialog):
         account = self.account_edit.text().strip()
         passphrase = self.passphrase_edit.text()
         if not account:
-            self._show_message("Vul uw account in.", self.account_edit)
+            self._show_error("Vul uw account in.", self.account_edit)
             return
         if not passphrase:
-            self._show_message("Vul uw wachtwoord in.", self.passphrase_edit)
+            self._show_error("Vul uw wachtwoord in.", self.passphrase_edit)
+            return
+        path, unlock, source = self._path, self._unlock, self._restore_from
+        if source is not None:
+            self._set_busy(BUSY_RESTORING)
+
+            def restore_and_unlock() -> tuple[RestoreResult, Store]:
+                result = backup.restore(source, path, account, passphrase)
+                return result, unlock(path, account, passphrase)
+
+            tasks.run_in_background(restore_and_unlock, self._restored, self._unlock_failed)
             return
         self._set_busy(BUSY_UNLOCKING)
-        path, unlock = self._path, self._unlock
         tasks.run_in_background(
             lambda: unlock(path, account, passphrase), self._unlocked, self._unlock_failed
         )
+
+    def choose_other_store(self) -> None:
+        """Pick another store file to open (a store in use, damaged, or in another place)."""
+        if self._busy:
+            return
+        chosen = dialogs.ask_open_file(
+            self, "Andere opslag openen", STORE_FILTER, str(self._path.parent)
+        )
+        if chosen is None:
+            return
+        self._path = chosen
+        self._restore_from = None
+        self.where_label.setText(f"Opslag: {chosen}")
+        self.unlock_button.setText("Ontgrendelen")
+        self.ways_row.hide()
+        self._show_message(f"Gekozen: {chosen.name}. Geef uw account en wachtwoord.")
+        self.message_label.setStyleSheet("")
+        self._focus_empty_field()
+
+    def choose_backup(self) -> None:
+        """Pick a backup to put in place of the damaged store, then ask for its passphrase."""
+        if self._busy:
+            return
+        chosen = dialogs.ask_open_file(
+            self, "Back-up kiezen om terug te zetten", BACKUP_FILTER, str(self._path.parent)
+        )
+        if chosen is None:
+            return
+        self._set_busy("De back-up wordt gelezen…")
+        tasks.run_in_background(
+            lambda: backup.read_info(chosen),
+            lambda info: self._backup_chosen(chosen, info),
+            self._backup_failed,
+        )
+
+    def _backup_chosen(self, source: Path, info: BackupInfo) -> None:
+        self._set_idle()
+        self._restore_from = source
+        self.ways_row.hide()
+        self.unlock_button.setText("Terugzetten en openen")
+        self.message_label.setStyleSheet("")
+        self._show_message(
+            f"Back-up {source.name} van {info.created.astimezone():%d-%m-%Y %H:%M} wordt "
+            f"teruggezet op {self._path.name}; de huidige opslag blijft ernaast bewaard. "
+            "Geef account en wachtwoord zoals ze waren toen de back-up werd gemaakt."
+        )
+        self.passphrase_edit.clear()
+        self._focus_empty_field()
+
+    def _focus_empty_field(self) -> None:
+        target = self.passphrase_edit if self.account_edit.text() else self.account_edit
+        target.setFocus()
 
     def reject(self) -> None:
         """Cancel, but not while a step is under way (it takes a moment and must finish)."""
@@ -171,14 +290,19 @@ class UnlockDialog(QDialog):
         self.message_label.hide()
         self.busy_label.setText(text)
         self.busy_row.show()
-        for widget in (self.account_edit, self.passphrase_edit, self.unlock_button):
+        for widget in (
+            self.account_edit,
+            self.passphrase_edit,
+            self.unlock_button,
+            self.cancel_button,
+            self.ways_row,
+        ):
             widget.setEnabled(False)
-        self.cancel_button.setEnabled(False)
 
     def _set_idle(self) -> None:
         self._busy = False
         self.busy_row.hide()
-        for widget in (self.account_edit, self.passphrase_edit, self.cancel_button):
+        for widget in (self.account_edit, self.passphrase_edit, self.cancel_button, self.ways_row):
             widget.setEnabled(True)
         self.unlock_button.setEnabled(self._ready)
 
@@ -187,6 +311,12 @@ class UnlockDialog(QDialog):
         self.message_label.show()
         if focus is not None:
             focus.setFocus()
+        # Grow to the wrapped message (and the buttons shown with it) once the layout settled.
+        QTimer.singleShot(0, self.adjustSize)
+
+    def _show_error(self, text: str, focus: QLineEdit | None = None) -> None:
+        self.message_label.setStyleSheet("color: #b00020;")
+        self._show_message(text, focus)
 
     def _prepared(self, _result: object) -> None:
         self._ready = True
@@ -199,9 +329,9 @@ class UnlockDialog(QDialog):
         for widget in (self.account_edit, self.passphrase_edit):
             widget.setEnabled(False)
         if not isinstance(exc, CasusoverlegError):
-            self._show_message("Het voorbereiden is mislukt door een onverwachte fout.")
+            self._show_error("Het voorbereiden is mislukt door een onverwachte fout.")
             raise exc
-        self._show_message(exc.message)
+        self._show_error(exc.message)
 
     def _unlocked(self, store: Store) -> None:
         self._set_idle()
@@ -209,14 +339,39 @@ class UnlockDialog(QDialog):
         self._store = store
         self.accept()
 
+    def _restored(self, outcome: tuple[RestoreResult, Store]) -> None:
+        self.restored, store = outcome
+        self._restore_from = None
+        self._unlocked(store)
+
     def _unlock_failed(self, exc: BaseException) -> None:
         self._set_idle()
+        self.ways_row.hide()
         if isinstance(exc, WrongKey):
             self.passphrase_edit.clear()
-            self._show_message(WRONG_KEY_MESSAGE, self.passphrase_edit)
-        elif isinstance(exc, CasusoverlegError):
-            # StoreInUse, DamagedStore, NewerStore, StoreNotFound: their own Dutch sentence.
-            self._show_message(exc.message, self.passphrase_edit)
-        else:
-            self._show_message("Ontgrendelen is mislukt door een onverwachte fout.")
+            self._show_error(WRONG_KEY_MESSAGE, self.passphrase_edit)
+        elif not isinstance(exc, CasusoverlegError):
+            self._show_error("Ontgrendelen is mislukt door een onverwachte fout.")
             raise exc
+        elif self._restore_from is not None:
+            self._backup_failed(exc)
+        else:
+            # StoreInUse, DamagedStore, NewerStore, StoreNotFound: the core's own Dutch
+            # sentence, then what the user can do about it.
+            way = next((w for kind, w in WAY_FORWARD.items() if isinstance(exc, kind)), "")
+            self._show_error(exc.message + (f"\n\n{way}" if way else ""), self.passphrase_edit)
+            if way:
+                self.restore_button.setVisible(isinstance(exc, DamagedStore))
+                self.ways_row.show()
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        """A backup that cannot be read or restored: say why; another backup may do."""
+        self._set_idle()
+        self._restore_from = None
+        self.unlock_button.setText("Ontgrendelen")
+        if not isinstance(exc, CasusoverlegError):
+            self._show_error("De back-up kon niet worden gelezen door een onverwachte fout.")
+            raise exc
+        self._show_error(exc.message + "\n\nKies een andere back-up of open een andere opslag.")
+        self.restore_button.show()
+        self.ways_row.show()

@@ -14,6 +14,9 @@ from casusoverleg.services import audit
 from casusoverleg.services.store import Store
 from casusoverleg.store.engine import connect_raw, create_store_file, make_engine, rekey_pragma
 from casusoverleg.store.keyslots import (
+    MIN_PASSPHRASE_LENGTH as MIN_PASSPHRASE_LENGTH,  # re-exported for the screens
+)
+from casusoverleg.store.keyslots import (
     RECOVERY_ACCOUNT,
     KdfParams,
     KeyFile,

@@ -314,6 +314,28 @@ def get_agenda(store: Store, meeting_id: int) -> Agenda:
         return _agenda(session, _meeting(session, meeting_id))
 
 
+@dataclass(frozen=True)
+class AgendaCount:
+    """How far a meeting's agenda is: all its items, and the case items among them."""
+
+    items: int
+    cases: int
+
+
+def agenda_counts(store: Store) -> dict[int, AgendaCount]:
+    """Per meeting id that has an agenda, its item counts (one query, for meeting lists)."""
+    query = select(
+        AgendaItem.meeting_id,
+        func.count(AgendaItem.id),
+        func.count(AgendaItem.id).filter(AgendaItem.kind == str(AgendaItemKind.CASUS)),
+    ).group_by(AgendaItem.meeting_id)
+    with store.read() as session:
+        return {
+            meeting_id: AgendaCount(int(items), int(case_items))
+            for meeting_id, items, case_items in session.execute(query)
+        }
+
+
 # -- changing ------------------------------------------------------------------------------------
 
 

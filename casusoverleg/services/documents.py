@@ -4,17 +4,20 @@ The rendering layer (`casusoverleg.documents`) takes plain input dataclasses; th
 the services' results onto them. Privacy by default: agenda and action list get casusnummer
 and initials only; minutes get names only with `show_names=True`; the dossier names the child.
 Every file is written atomically with owner-only permissions, and every print is logged.
+A document can also be rendered in memory only (`render_document`, for the on-screen preview)
+and written later (`save_document`); file and memory share one rendering path per document.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal, cast
 
 from babel.dates import format_date
 
@@ -61,6 +64,55 @@ class Printed:
 
     path: Path
     pages: int
+
+
+DocumentKind = Literal["agenda", "minutes", "actions", "dossier"]
+
+
+@dataclass(frozen=True)
+class DocumentRequest:
+    """Which document to make: of which meeting or case, with which choices."""
+
+    kind: DocumentKind
+    meeting_id: int | None = None  # agenda, minutes
+    case_id: int | None = None  # dossier
+    include_done: bool = False  # actions
+    group_by: str = "owner"  # actions: "owner" or "case"
+    show_names: bool = False  # minutes
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    """A PDF made in memory (for the preview): its bytes never touch the disk by themselves."""
+
+    title: str
+    data: bytes = field(repr=False)
+    suggested_name: str
+    pages: int
+    case_number: str | None
+    request: DocumentRequest | None = None
+
+
+# What a document is called in the log (object_type), by kind.
+_SUBJECTS: dict[str, str] = {
+    "agenda": "agenda",
+    "minutes": "verslag",
+    "actions": "actielijst",
+    "dossier": "dossier",
+}
+
+
+@dataclass(frozen=True)
+class _Job:
+    """A document ready to render: into a file or a buffer, and how to log where it went."""
+
+    title: str
+    suggested_name: str
+    case_number: str | None
+    render: Callable[[str | IO[bytes]], int]
+    # Called with where the document went ("naar agenda.pdf", "als voorbeeld"), before it is
+    # handed over: a print that cannot be logged is not made.
+    log: Callable[[str], None]
 
 
 def organisation_name(store: Store) -> str:
@@ -184,10 +236,7 @@ def agenda_document(store: Store, meeting_id: int) -> tuple[MeetingInfo, AgendaD
     return meeting, document
 
 
-def print_agenda(
-    store: Store, meeting_id: int, path: Path | str, *, today: date | None = None
-) -> Printed:
-    """Write a meeting's agenda as PDF and log the print."""
+def _agenda_job(store: Store, meeting_id: int, today: date | None) -> _Job:
     meeting, document = agenda_document(store, meeting_id)
     when = _long_date(meeting.date)
     meta = _meta(
@@ -197,18 +246,26 @@ def print_agenda(
         subject="Agenda",
         today=today,
     )
-    path = Path(path)
-    return _write_pdf(
-        path,
-        lambda tmp: render_agenda(document, tmp, meta),
-        lambda: audit.log(
+    return _Job(
+        title=meta.title,
+        suggested_name=f"agenda-{meeting.date:%Y-%m-%d}.pdf",
+        case_number=None,
+        render=lambda target: render_agenda(document, target, meta),
+        log=lambda where: audit.log(
             store,
             AuditAction.PRINT,
             object_type="agenda",
             object_id=meeting_id,
-            detail=f"agenda overleg {meeting.date:%d-%m-%Y} naar {path.name}",
+            detail=f"agenda overleg {meeting.date:%d-%m-%Y} {where}",
         ),
     )
+
+
+def print_agenda(
+    store: Store, meeting_id: int, path: Path | str, *, today: date | None = None
+) -> Printed:
+    """Write a meeting's agenda as PDF and log the print."""
+    return _print(_agenda_job(store, meeting_id, today), path)
 
 
 # -- minutes -------------------------------------------------------------------------------------
@@ -276,15 +333,7 @@ def _agreed(action: ActionInfo, position: int) -> AgreedAction:
     )
 
 
-def print_minutes(
-    store: Store,
-    meeting_id: int,
-    path: Path | str,
-    *,
-    show_names: bool = False,
-    today: date | None = None,
-) -> Printed:
-    """Write a meeting's minutes as PDF (children's names only if asked) and log the print."""
+def _minutes_job(store: Store, meeting_id: int, show_names: bool, today: date | None) -> _Job:
     meeting, document, numbers = minutes_document(
         store, meeting_id, show_names=show_names, today=today
     )
@@ -296,9 +345,8 @@ def print_minutes(
         subject="Verslag (" + document.status.label + ")",
         today=today,
     )
-    path = Path(path)
 
-    def log() -> None:
+    def log(where: str) -> None:
         names = " met namen van kinderen" if show_names else ""
         with store.write() as session:
             audit.record(
@@ -307,7 +355,7 @@ def print_minutes(
                 AuditAction.PRINT,
                 object_type="verslag",
                 object_id=meeting_id,
-                detail=f"verslag overleg {meeting.date:%d-%m-%Y}{names} naar {path.name}",
+                detail=f"verslag overleg {meeting.date:%d-%m-%Y}{names} {where}",
             )
             if show_names:
                 # Names on paper are a disclosure per child: each case's own log shows it.
@@ -322,7 +370,25 @@ def print_minutes(
                         detail=f"naam afgedrukt in verslag overleg {meeting.date:%d-%m-%Y}",
                     )
 
-    return _write_pdf(path, lambda tmp: render_minutes(document, tmp, meta), log)
+    return _Job(
+        title=meta.title,
+        suggested_name=f"verslag-{meeting.date:%Y-%m-%d}.pdf",
+        case_number=None,
+        render=lambda target: render_minutes(document, target, meta),
+        log=log,
+    )
+
+
+def print_minutes(
+    store: Store,
+    meeting_id: int,
+    path: Path | str,
+    *,
+    show_names: bool = False,
+    today: date | None = None,
+) -> Printed:
+    """Write a meeting's minutes as PDF (children's names only if asked) and log the print."""
+    return _print(_minutes_job(store, meeting_id, show_names, today), path)
 
 
 # -- action list ---------------------------------------------------------------------------------
@@ -363,15 +429,7 @@ def actions_document(
     )
 
 
-def print_actions(
-    store: Store,
-    path: Path | str,
-    *,
-    include_done: bool = False,
-    group_by: GroupBy = "owner",
-    today: date | None = None,
-) -> Printed:
-    """Write the action list (open actions, or all with `include_done`) as PDF; log it."""
+def _actions_job(store: Store, include_done: bool, group_by: GroupBy, today: date | None) -> _Job:
     document = actions_document(store, include_done=include_done, group_by=group_by, today=today)
     title = "Actielijst — alle actiepunten" if include_done else "Actielijst"
     meta = _meta(
@@ -381,18 +439,31 @@ def print_actions(
         subject="Actielijst",
         today=today,
     )
-    path = Path(path)
     which = "alle" if include_done else "open"
-    return _write_pdf(
-        path,
-        lambda tmp: render_actions(document, tmp, meta),
-        lambda: audit.log(
+    return _Job(
+        title=meta.title,
+        suggested_name=f"actielijst-{document.as_of:%Y-%m-%d}.pdf",
+        case_number=None,
+        render=lambda target: render_actions(document, target, meta),
+        log=lambda where: audit.log(
             store,
             AuditAction.PRINT,
             object_type="actielijst",
-            detail=f"{len(document.lines)} {which} actiepunten naar {path.name}",
+            detail=f"{len(document.lines)} {which} actiepunten {where}",
         ),
     )
+
+
+def print_actions(
+    store: Store,
+    path: Path | str,
+    *,
+    include_done: bool = False,
+    group_by: GroupBy = "owner",
+    today: date | None = None,
+) -> Printed:
+    """Write the action list (open actions, or all with `include_done`) as PDF; log it."""
+    return _print(_actions_job(store, include_done, group_by, today), path)
 
 
 # -- case dossier --------------------------------------------------------------------------------
@@ -467,10 +538,7 @@ def dossier_document(store: Store, case_id: int, *, today: date | None = None) -
     )
 
 
-def print_dossier(
-    store: Store, case_id: int, path: Path | str, *, today: date | None = None
-) -> Printed:
-    """Write a child's whole dossier (answer to an inzageverzoek) as PDF and log the print."""
+def _dossier_job(store: Store, case_id: int, today: date | None) -> _Job:
     document = dossier_document(store, case_id, today=today)
     meta = _meta(
         store,
@@ -480,16 +548,113 @@ def print_dossier(
         subject="Dossier (inzageverzoek)",
         today=today,
     )
-    path = Path(path)
-    return _write_pdf(
-        path,
-        lambda tmp: render_dossier(document, tmp, meta),
-        lambda: audit.log(
+    return _Job(
+        title=meta.title,
+        # The casusnummer, never the name: a file name is seen by everyone who sees the folder.
+        suggested_name=f"dossier-{document.case_number}.pdf",
+        case_number=document.case_number,
+        render=lambda target: render_dossier(document, target, meta),
+        log=lambda where: audit.log(
             store,
             AuditAction.PRINT,
             case_number=document.case_number,
             object_type="dossier",
             object_id=case_id,
-            detail=f"dossier (inzage) naar {path.name}",
+            detail=f"dossier (inzage) {where}",
         ),
+    )
+
+
+def print_dossier(
+    store: Store, case_id: int, path: Path | str, *, today: date | None = None
+) -> Printed:
+    """Write a child's whole dossier (answer to an inzageverzoek) as PDF and log the print."""
+    return _print(_dossier_job(store, case_id, today), path)
+
+
+# -- one path for file and memory ----------------------------------------------------------------
+
+
+def _print(job: _Job, path: Path | str) -> Printed:
+    path = Path(path)
+    return _write_pdf(path, job.render, lambda: job.log(f"naar {path.name}"))
+
+
+def _job(store: Store, request: DocumentRequest, today: date | None) -> _Job:
+    """The job for a request; BadInput when the request lacks what its kind needs."""
+    if request.kind in ("agenda", "minutes"):
+        if request.meeting_id is None:
+            raise BadInput("Kies eerst een overleg.")
+        if request.kind == "agenda":
+            return _agenda_job(store, request.meeting_id, today)
+        return _minutes_job(store, request.meeting_id, request.show_names, today)
+    if request.kind == "actions":
+        if request.group_by not in ("owner", "case"):
+            raise BadInput("Groepeer de actielijst per eigenaar (owner) of per casus (case).")
+        return _actions_job(store, request.include_done, cast(GroupBy, request.group_by), today)
+    if request.kind == "dossier":
+        if request.case_id is None:
+            raise BadInput("Kies eerst een casus.")
+        return _dossier_job(store, request.case_id, today)
+    raise BadInput(f"Onbekend soort document '{request.kind}'.")
+
+
+def render_document(
+    store: Store, request: DocumentRequest, *, today: date | None = None
+) -> RenderedDocument:
+    """Make a document as PDF in memory (nothing written to disk) and log it as a preview."""
+    job = _job(store, request, today)
+    buffer = io.BytesIO()
+    pages = job.render(buffer)
+    job.log("als voorbeeld")
+    return RenderedDocument(
+        title=job.title,
+        data=buffer.getvalue(),
+        suggested_name=job.suggested_name,
+        pages=pages,
+        case_number=job.case_number,
+        request=request,
+    )
+
+
+def _object(rendered: RenderedDocument) -> tuple[str, int | str]:
+    request = rendered.request
+    if request is None:
+        return "document", ""
+    object_id = request.case_id if request.kind == "dossier" else request.meeting_id
+    return _SUBJECTS[request.kind], "" if object_id is None else object_id
+
+
+def save_document(store: Store, rendered: RenderedDocument, path: Path | str) -> Path:
+    """Write a rendered document to a (.pdf) file, atomically and owner-only; log the export."""
+    path = Path(path)
+    object_type, object_id = _object(rendered)
+
+    def write(tmp: str) -> int:
+        Path(tmp).write_bytes(rendered.data)
+        return rendered.pages
+
+    def log() -> None:
+        audit.log(
+            store,
+            AuditAction.EXPORT,
+            case_number=rendered.case_number,
+            object_type=object_type,
+            object_id=object_id,
+            detail=f"{rendered.title} opgeslagen als {path.name}",
+        )
+
+    return _write_pdf(path, write, log).path
+
+
+def log_paper_print(store: Store, rendered: RenderedDocument, printer: str) -> None:
+    """Log that a rendered document was sent to a printer."""
+    object_type, object_id = _object(rendered)
+    audit.log(
+        store,
+        AuditAction.PRINT,
+        case_number=rendered.case_number,
+        object_type=object_type,
+        object_id=object_id,
+        detail=f"{rendered.title} afgedrukt op {printer or 'printer'}",
     )

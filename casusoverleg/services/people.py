@@ -80,6 +80,30 @@ def create_organisation(store: Store, name: str, team: Team) -> OrganisationInfo
         return _org_info(org)
 
 
+def update_organisation(
+    store: Store, organisation_id: int, *, name: str | None = None, team: Team | None = None
+) -> OrganisationInfo:
+    """Rename an organisation or change its kind of team."""
+    with store.write() as session:
+        org = session.get(Organisation, organisation_id)
+        if org is None:
+            raise BadInput("Deze organisatie bestaat niet (meer).")
+        if name is not None:
+            name = name.strip()
+            if not name:
+                raise BadInput("Geef de naam van de organisatie.")
+            clash = session.scalar(select(Organisation.id).where(Organisation.name == name))
+            if clash is not None and clash != org.id:
+                raise BadInput(f"De organisatie '{name}' bestaat al.")
+            org.name = name
+        if team is not None:
+            org.team = str(team)
+        audit.record(
+            session, store, AuditAction.UPDATE, object_type="organisatie", object_id=org.id
+        )
+        return _org_info(org)
+
+
 def list_organisations(store: Store, *, include_archived: bool = False) -> list[OrganisationInfo]:
     """Organisations by name."""
     query = select(Organisation).order_by(Organisation.name)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from datetime import time as datetime_time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event
 
@@ -229,8 +230,116 @@ def bench_actions_pdf(work: Path) -> None:
     store.close()
 
 
+def _qt_app(work: Path) -> Any:
+    """The offscreen QApplication, in Dutch, with window state kept in `work`."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import install_dutch
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work))
+    app = QApplication.instance() or QApplication(["bench"])
+    install_dutch(app)
+    return app
+
+
+def _process_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Run the event loop until `condition` holds (results of background work arrive)."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("benchmark condition not reached")
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+
+def bench_ui_filter(work: Path) -> None:
+    """A keystroke in the Casussen filter field with 50,000 cases, until the table is repainted."""
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtTest import QTest
+
+    from ui import tasks
+    from ui.cases import CasesView
+
+    _qt_app(work)
+    store = accounts.init_store(work / "ui-filter.db", "b", "b" * 12, kdf=FAST_KDF).store
+    for start in range(0, 50_000, 10_000):
+        cases.create_cases(store, case_inputs(10_000, start))
+    view = CasesView()
+    view.resize(1200, 800)
+    view.show()
+    view.load(store)
+    _process_until(lambda: view.model.total_count == 50_000 and tasks.is_idle())
+    times = []
+    # Typing on (narrowing), words that match many rows and few, and a backspace each time
+    # (which searches every row again).
+    for word in ("jansen", "fonkel", "b-0012", "mila 4", "de boer"):
+        view.filter_edit.clear()
+        QCoreApplication.processEvents()
+        for char in word:
+            start = time.perf_counter()
+            QTest.keyClick(view.filter_edit, char)
+            QCoreApplication.processEvents()  # the table repaints
+            times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        QTest.keyClick(view.filter_edit, Qt.Key.Key_Backspace)
+        QCoreApplication.processEvents()
+        times.append(time.perf_counter() - start)
+    report("ui_filter_50k", statistics.median(times) * 1000, "ms")
+    view.close()
+    view.deleteLater()
+    tasks.wait_for_idle()
+    store.close()
+
+
+def bench_ui_unlock_to_window(work: Path) -> None:
+    """Click on Ontgrendelen (real key derivation) until the main window shows 10,000 cases."""
+    from PySide6.QtCore import QCoreApplication
+
+    from ui import tasks
+    from ui.app import GuiSession
+    from ui.unlock import UnlockDialog
+
+    _qt_app(work)
+    path = work / "ui-unlock.db"
+    created = accounts.init_store(path, "bench", "bench wachtwoord 1", kdf=KdfParams())
+    cases.create_cases(created.store, case_inputs(10_000))
+    accounts.lock(created.store)
+    times = []
+    for _ in range(3):
+        session = GuiSession(path, account="bench")
+        dialog = session.dialog
+        assert isinstance(dialog, UnlockDialog)
+        session.start()
+        QCoreApplication.processEvents()
+        dialog.passphrase_edit.setText("bench wachtwoord 1")
+        start = time.perf_counter()
+        dialog.unlock_button.click()
+
+        def shown(session: GuiSession = session) -> bool:
+            window = session.window
+            return (
+                window is not None
+                and window.isVisible()
+                and window.cases_view.model.total_count == 10_000
+            )
+
+        _process_until(shown)
+        QCoreApplication.processEvents()  # the window paints with the table filled
+        times.append(time.perf_counter() - start)
+        window = session.window
+        assert window is not None
+        window.close()
+        tasks.wait_for_idle()
+        window.deleteLater()
+        QCoreApplication.processEvents()
+    report("ui_unlock_to_window_10k", statistics.median(times), "s")
+
+
 def main() -> int:
     """Run every benchmark in a temp dir that is removed afterwards."""
+    only = set(sys.argv[1:])  # e.g. `python -m tests.benchmarks bench_ui_filter`
     with tempfile.TemporaryDirectory(prefix="casusoverleg-bench-") as tmp:
         work = Path(tmp)
         for bench in (
@@ -240,8 +349,11 @@ def main() -> int:
             bench_ratio,
             bench_agenda_pdf,
             bench_actions_pdf,
+            bench_ui_filter,
+            bench_ui_unlock_to_window,
         ):
-            bench(work)
+            if not only or bench.__name__ in only:
+                bench(work)
     return 0
 
 

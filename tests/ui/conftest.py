@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, QSettings
 
 from casusoverleg.domain.enums import CaseStatus, ExemptionGround
 from casusoverleg.services import accounts, cases
@@ -74,6 +74,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(item.path).parents:
             item.add_marker(pytest.mark.qt_log_ignore(_OFFSCREEN_NOISE))
+
+
+@pytest.fixture(autouse=True)
+def _window_state_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the window's remembered sizes (QSettings) out of the real user profile."""
+    folder = tmp_path_factory.mktemp("vensterstaat")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
 
 
 @pytest.fixture(autouse=True)

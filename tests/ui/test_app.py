@@ -55,7 +55,7 @@ def test_run_gui_restores_the_excepthook(
 ) -> None:
     monkeypatch.setattr(app, "show_message", lambda parent, title, text: None)
     before = sys.excepthook
-    app.run_gui(["--store", str(tmp_path / "geen.db")])
+    app.run_gui(["--store", str(tmp_path / "nergens" / "geen.db")])
     assert sys.excepthook is before
 
 
@@ -76,3 +76,21 @@ def test_sigterm_quits_the_event_loop_and_handlers_are_restored(qapp: QApplicati
         os.kill(os.getpid(), signal.SIGTERM)
     assert recorder.quits == 1
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_file_dialogs_speak_dutch_where_qt_does_not(qapp: QApplication) -> None:
+    from PySide6.QtWidgets import QFileDialog, QWidget
+
+    from ui import dialogs
+
+    translator = app.install_dutch(qapp)
+    parent = QWidget()
+    try:
+        chooser = dialogs._file_dialog(parent, "Kiezen", "", "Alle bestanden (*)")
+        assert chooser.labelText(QFileDialog.DialogLabel.LookIn) == "Zoeken in:"
+        assert chooser.labelText(QFileDialog.DialogLabel.FileType) == "Bestandstype:"
+        assert chooser.labelText(QFileDialog.DialogLabel.Reject) == "Annuleren"
+    finally:
+        parent.deleteLater()
+        if translator is not None:
+            qapp.removeTranslator(translator)

@@ -6,14 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from casusoverleg.services import accounts
+from casusoverleg.store.keyslots import FAST_KDF
 from tests.helpers.stores import ACCOUNT, PASSPHRASE
 from tests.ui.conftest import CASES
 
+from ui import dialogs, tasks
 from ui.app import demo_session
 from ui.mainwindow import SECTIONS, WORKING_SECTIONS, MainWindow
 
@@ -101,3 +104,149 @@ def test_demo_window_says_demo(qtbot: QtBot, tmp_path: Path) -> None:
     assert window.store is not None and window.store.is_demo
     with qtbot.waitSignal(session.finished):
         window.close()
+
+
+def _activate(qtbot: QtBot, window: MainWindow) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
+def test_ctrl_1_to_8_switch_screens_and_later_ones_are_greyed(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    _activate(qtbot, window)
+    for number, name in enumerate(SECTIONS, start=1):
+        before = window.current_section
+        qtbot.keySequence(window, QKeySequence(f"Ctrl+{number}"))
+        if name in WORKING_SECTIONS:
+            assert window.current_section == name
+            assert window.stack.currentWidget() is window.screens[name]
+            assert window.navigation.currentRow() == number - 1
+        else:
+            assert window.current_section == before
+            assert not window.section_actions[number - 1].isEnabled()
+            item = window.navigation.item(number - 1)
+            assert not item.flags() & Qt.ItemFlag.ItemIsEnabled
+            assert item.toolTip() == f"{name} komt in een volgende versie van Casusoverleg."
+    qtbot.waitUntil(tasks.is_idle)
+
+
+def test_file_menu_and_status_bar(qtbot: QtBot, window: MainWindow) -> None:
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["&Bestand", "&Ga naar"]
+    file_menu = window.menuBar().actions()[0].menu()
+    entries = [(a.text(), a.shortcut().toString()) for a in file_menu.actions() if a.text()]
+    assert entries == [
+        ("Casussen &importeren…", ""),
+        ("Casussen &exporteren…", ""),
+        ("&Back-up maken…", ""),
+        ("Vergrendelen", "Ctrl+L"),
+        ("&Afsluiten", "Ctrl+Q"),
+    ]
+    qtbot.waitUntil(lambda: window.backup_label.text() != "")
+    assert window.backup_label.text() == "Laatste back-up: nog geen back-up"
+
+
+def test_backup_from_the_file_menu_updates_the_status_bar(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "back-up.zip"
+    monkeypatch.setattr(dialogs, "ask_save_file", lambda *args: target)
+    qtbot.waitUntil(lambda: window.backup_label.text() != "")
+    window.backup_action.trigger()
+    qtbot.waitUntil(lambda: window.backup_label.text() != "Laatste back-up: nog geen back-up")
+    assert target.is_file()
+    assert window.backup_label.text().startswith("Laatste back-up: ")
+    assert window.statusBar().currentMessage() == f"Back-up gemaakt: {target}"
+
+
+def test_export_warns_once_that_the_file_is_not_encrypted(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    targets = iter([tmp_path / "casussen.csv", tmp_path / "nog een keer.xlsx"])
+    monkeypatch.setattr(dialogs, "ask_save_file", lambda *args: next(targets))
+    warnings: list[str] = []
+
+    def confirm(parent: object, title: str, text: str, yes: str, check: str) -> tuple[bool, bool]:
+        warnings.append(text)
+        return True, True  # "Exporteren", and do not ask again
+
+    informed: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm_with_checkbox", confirm)
+    monkeypatch.setattr(dialogs, "inform", lambda parent, title, text, **kw: informed.append(text))
+    window.export_action.trigger()
+    qtbot.waitUntil(lambda: len(informed) == 1)
+    assert "NIET versleuteld" in warnings[0]
+    assert informed[0].startswith(f"{len(CASES)} casussen geëxporteerd")
+    lines = (tmp_path / "casussen.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == len(CASES) + 1
+    window.export_action.trigger()
+    qtbot.waitUntil(lambda: len(informed) == 2)
+    assert len(warnings) == 1  # asked once
+    assert (tmp_path / "nog een keer.xlsx").is_file()
+
+
+def test_window_state_is_remembered_and_holds_no_case_data(qtbot: QtBot, store_path: Path) -> None:
+    state = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "t", "vensterstaat")
+    first = MainWindow(accounts.unlock(store_path, ACCOUNT, PASSPHRASE), state=state)
+    qtbot.addWidget(first)
+    first.show()
+    first.show_section("Casussen")
+    view = first.cases_view
+    qtbot.waitUntil(lambda: view.model.rowCount() == len(CASES))
+    qtbot.keyClicks(view.filter_edit, "Bakker")
+    view.table.setColumnWidth(2, 211)
+    first.resize(first.width() - 37, first.height() - 23)
+    size = first.size()
+    first.splitter.setSizes([first.splitter.sizes()[0] + 9, first.splitter.sizes()[1] - 9])
+    splitter_sizes = first.splitter.sizes()
+    first.show_section("Logboek")
+    qtbot.waitUntil(tasks.is_idle)
+    with qtbot.waitSignal(first.closed):
+        first.close()
+
+    text = Path(state.fileName()).read_text(encoding="utf-8", errors="replace")
+    keys = state.allKeys()
+    assert "venster/geometrie" in keys and "venster/splitter" in keys
+    assert any(k.startswith("kolommen/Casussen/") for k in keys)
+    for first_name, last_name, school, *_rest in CASES:
+        for word in (first_name, last_name, school, "Bakker"):
+            assert word not in text
+    assert ACCOUNT not in text and str(store_path) not in text
+
+    second = MainWindow(accounts.unlock(store_path, ACCOUNT, PASSPHRASE), state=state)
+    qtbot.addWidget(second)
+    second.show()
+    try:
+        assert second.current_section == "Logboek"  # where the user left off
+        assert second.cases_view.table.columnWidth(2) == 211
+        assert second.size() == size
+        assert second.splitter.sizes() == splitter_sizes
+        assert second.cases_view.filter_edit.text() == ""  # no typed text from the ini file
+        qtbot.waitUntil(tasks.is_idle)
+    finally:
+        second.close()
+
+
+def test_another_account_gets_fresh_screens(
+    qtbot: QtBot, window: MainWindow, store_path: Path
+) -> None:
+    store = window.store
+    assert store is not None
+    accounts.add_account(store, "collega", "een ander lang wachtwoord", kdf=FAST_KDF)
+    window.show_section("Casussen")
+    qtbot.keyClicks(window.cases_view.filter_edit, "Bakker")
+    old_view = window.cases_view
+    with qtbot.waitSignal(window.locked):
+        window.lock()
+    dialog = window.unlock_dialog
+    assert dialog is not None
+    dialog.account_edit.clear()
+    qtbot.keyClicks(dialog.account_edit, "collega")
+    with qtbot.waitSignal(window.unlocked):
+        qtbot.keyClicks(dialog.passphrase_edit, "een ander lang wachtwoord")
+        qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+    assert window.cases_view is not old_view
+    assert window.cases_view.filter_edit.text() == ""
+    assert window.account_label.text() == "Account: collega"
+    qtbot.waitUntil(lambda: window.cases_view.model.rowCount() == len(CASES))

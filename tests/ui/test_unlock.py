@@ -17,12 +17,12 @@ from casusoverleg.errors import (
     StoreInUse,
     StoreNotFound,
 )
-from casusoverleg.services import accounts
+from casusoverleg.services import accounts, backup, cases
 from casusoverleg.services.store import Store
-from tests.helpers.stores import ACCOUNT, PASSPHRASE
+from tests.helpers.stores import ACCOUNT, PASSPHRASE, make_store
 from tests.ui.conftest import CASES
 
-from ui import app
+from ui import app, dialogs
 from ui.app import GuiSession
 from ui.unlock import BUSY_UNLOCKING, WRONG_KEY_MESSAGE, UnlockDialog
 
@@ -31,6 +31,7 @@ def _type_and_submit(qtbot: QtBot, dialog: UnlockDialog, account: str, passphras
     if account:
         dialog.account_edit.clear()
         qtbot.keyClicks(dialog.account_edit, account)
+    dialog.passphrase_edit.clear()
     qtbot.keyClicks(dialog.passphrase_edit, passphrase)
     qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
 
@@ -130,8 +131,12 @@ def test_store_errors_show_their_dutch_message(
     dialog.show()
     _type_and_submit(qtbot, dialog, "", "een wachtwoord")
     qtbot.waitUntil(lambda: dialog.message_label.isVisible())
-    assert dialog.message_label.text() == error.message
+    # The core's own sentence first, then what to do about it.
+    assert dialog.message_label.text().startswith(error.message)
     assert dialog.isVisible() and dialog.unlock_button.isEnabled()
+    assert dialog.ways_row.isVisibleTo(dialog)
+    assert dialog.other_store_button.isVisibleTo(dialog)
+    assert dialog.restore_button.isVisibleTo(dialog) == isinstance(error, DamagedStore)
 
 
 def test_damaged_store_file_is_reported(qtbot: QtBot, store_path: Path) -> None:
@@ -180,3 +185,106 @@ def test_cancel_ends_the_session(qtbot: QtBot, store_path: Path) -> None:
     with qtbot.waitSignal(session.finished):
         qtbot.mouseClick(session.dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert session.window is None
+
+
+def _damage(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[5000:5100] = bytes(100)  # a page no longer matches its HMAC
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_store_is_replaced_by_a_chosen_backup(
+    qtbot: QtBot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    zip_path = tmp_path / "back-up.zip"
+    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
+    backup.backup(store, zip_path)
+    accounts.lock(store)
+    _damage(store_path)
+
+    dialog = UnlockDialog(store_path, account=ACCOUNT)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _type_and_submit(qtbot, dialog, "", PASSPHRASE)
+    qtbot.waitUntil(lambda: dialog.message_label.isVisible(), timeout=10_000)
+    assert "beschadigd" in dialog.message_label.text()
+    assert "Zet een back-up terug" in dialog.message_label.text()
+    assert dialog.restore_button.isVisibleTo(dialog)
+
+    asked: list[str] = []
+
+    def choose(parent: object, title: str, name_filter: str, folder: str = "") -> Path:
+        asked.append(name_filter)
+        return zip_path
+
+    monkeypatch.setattr(dialogs, "ask_open_file", choose)
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.unlock_button.text() == "Terugzetten en openen")
+    assert "*.zip" in asked[0]
+    assert "back-up.zip" in dialog.message_label.text()
+    assert not dialog.ways_row.isVisibleTo(dialog)
+
+    # A wrong passphrase for the backup changes nothing.
+    _type_and_submit(qtbot, dialog, "", "niet het goede wachtwoord")
+    qtbot.waitUntil(lambda: not dialog.busy and dialog.message_label.isVisible(), timeout=10_000)
+    assert dialog.message_label.text() == WRONG_KEY_MESSAGE
+    assert dialog.store is None
+
+    _type_and_submit(qtbot, dialog, "", PASSPHRASE)
+    qtbot.waitUntil(lambda: dialog.store is not None, timeout=10_000)
+    restored = dialog.store
+    assert restored is not None and restored.path == store_path
+    assert dialog.restored is not None and dialog.restored.previous is not None
+    assert dialog.restored.previous.exists()  # the damaged store is kept beside it
+    try:
+        assert cases.count_cases(restored) == len(CASES)
+    finally:
+        accounts.lock(restored)
+
+
+def test_a_file_that_is_no_backup_is_refused_and_another_may_be_chosen(
+    qtbot: QtBot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _damage(store_path)
+    not_a_backup = tmp_path / "iets.zip"
+    not_a_backup.write_bytes(b"geen zip")
+    monkeypatch.setattr(dialogs, "ask_open_file", lambda *args: not_a_backup)
+    dialog = UnlockDialog(store_path, account=ACCOUNT)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _type_and_submit(qtbot, dialog, "", PASSPHRASE)
+    qtbot.waitUntil(lambda: dialog.restore_button.isVisibleTo(dialog), timeout=10_000)
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy)
+    assert "geen (volledige) back-up" in dialog.message_label.text()
+    assert dialog.restore_button.isVisibleTo(dialog)
+    assert dialog.unlock_button.text() == "Ontgrendelen"
+
+
+def test_another_store_can_be_opened_when_this_one_is_in_use(
+    qtbot: QtBot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other_dir = tmp_path / "ander"
+    other_dir.mkdir()
+    other, _key = make_store(other_dir)
+    other_path = other.path
+    accounts.lock(other)
+    holder = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
+    try:
+        dialog = UnlockDialog(store_path, account=ACCOUNT)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        _type_and_submit(qtbot, dialog, "", PASSPHRASE)
+        qtbot.waitUntil(lambda: dialog.ways_row.isVisibleTo(dialog))
+        assert "in gebruik" in dialog.message_label.text()
+        assert not dialog.restore_button.isVisibleTo(dialog)
+        monkeypatch.setattr(dialogs, "ask_open_file", lambda *args: other_path)
+        qtbot.mouseClick(dialog.other_store_button, Qt.MouseButton.LeftButton)
+        assert dialog.store_path == other_path
+        assert str(other_path) in dialog.where_label.text()
+        _type_and_submit(qtbot, dialog, "", PASSPHRASE)
+        qtbot.waitUntil(lambda: dialog.store is not None)
+        assert dialog.store is not None and dialog.store.path == other_path
+        accounts.lock(dialog.store)
+    finally:
+        accounts.lock(holder)

@@ -1,0 +1,127 @@
+"""Auto-lock: after the idle time the screens are emptied and the store closed; typing survives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from casusoverleg.domain.enums import AuditAction
+from casusoverleg.services import accounts, audit
+from tests.helpers.stores import ACCOUNT, PASSPHRASE
+from tests.ui.conftest import CASES
+
+from ui.autolock import IdleWatcher
+from ui.cases import COL_NAME
+from ui.mainwindow import MainWindow
+
+IDLE_MS = 200
+
+
+@pytest.fixture
+def window(qtbot: QtBot, store_path: Path) -> Iterator[MainWindow]:
+    """A main window that locks itself after 200 ms without input, on the Casussen screen."""
+    main = MainWindow(accounts.unlock(store_path, ACCOUNT, PASSPHRASE), idle_lock_ms=IDLE_MS)
+    qtbot.addWidget(main)
+    main.show()
+    main.show_section("Casussen")
+    qtbot.waitUntil(lambda: main.cases_view.model.rowCount() == len(CASES))
+    yield main
+    main.close()
+
+
+def test_the_watcher_fires_only_after_a_quiet_interval(qtbot: QtBot) -> None:
+    watcher = IdleWatcher(150)
+    fired: list[bool] = []
+    watcher.idle.connect(lambda: fired.append(True))
+    watcher.start()
+    try:
+        # Input keeps it from firing: a mouse move every 50 ms for 300 ms.
+        target = QApplication.instance()
+        assert target is not None
+        for _ in range(6):
+            qtbot.wait(50)
+            move = QMouseEvent(
+                QEvent.Type.MouseMove,
+                QPointF(1, 1),
+                QPointF(1, 1),
+                Qt.MouseButton.NoButton,
+                Qt.MouseButton.NoButton,
+                Qt.KeyboardModifier.NoModifier,
+            )
+            QApplication.sendEvent(target, move)
+        assert fired == []
+        with qtbot.waitSignal(watcher.idle, timeout=2000):
+            pass
+        assert fired == [True]
+    finally:
+        watcher.stop()
+    assert not watcher.running
+
+
+def test_idle_locks_empties_the_screens_and_keeps_the_typed_text(
+    qtbot: QtBot, window: MainWindow, store_path: Path
+) -> None:
+    view = window.cases_view
+    row = [view.model.index(r, COL_NAME).data() for r in range(view.model.rowCount())].index(
+        "Emma Bakker"
+    )
+    view.table.setFocus()
+    view.table.selectRow(row)
+    with qtbot.waitSignal(view.form.loaded):
+        qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    form = view.form
+    form.school_edit.setFocus()
+    form.school_edit.selectAll()
+    qtbot.keyClicks(form.school_edit, "Getypt voordat de telefoon ging")
+    store = window.store
+    assert store is not None
+
+    # Now nobody touches the keyboard or the mouse.
+    with qtbot.waitSignal(window.locked, timeout=5000):
+        pass
+    assert store.closed and window.store is None
+    assert view.model.rowCount() == 0
+    assert form.school_edit.text() == "" and form.first_name_edit.text() == ""
+    assert window.account_label.text() == "Vergrendeld"
+    dialog = window.unlock_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert "zonder gebruik" in dialog.intro_label.text()
+
+    # The unlock dialog waits: no second lock while it is open.
+    qtbot.wait(IDLE_MS * 2)
+    assert not window.idle_watcher.running
+
+    with qtbot.waitSignal(form.loaded, timeout=5000):
+        qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
+        qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+    assert form.first_name_edit.text() == "Emma"
+    assert form.school_edit.text() == "Getypt voordat de telefoon ging"
+    assert window.idle_watcher.running
+
+    # The typed text was never written: the store still has the old school.
+    reopened = window.store
+    assert reopened is not None
+    events = audit.list_events(reopened, account=ACCOUNT)
+    assert any(e.action == AuditAction.LOCK for e in events)
+    assert not any(e.action == AuditAction.UPDATE for e in events)
+
+
+def test_the_idle_time_comes_from_the_settings(qtbot: QtBot, store_path: Path) -> None:
+    from casusoverleg.services import settings
+
+    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
+    settings.set_setting(store, "idle_lock_minutes", 7)
+    main = MainWindow(store)
+    qtbot.addWidget(main)
+    main.show()
+    try:
+        qtbot.waitUntil(lambda: main.idle_watcher.interval_ms == 7 * 60_000)
+        assert main.idle_watcher.running
+    finally:
+        main.close()

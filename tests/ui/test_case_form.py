@@ -1,0 +1,378 @@
+"""The case form: create and edit by typing, validation next to the field, nothing lost."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+from pytestqt.qtbot import QtBot
+
+from casusoverleg.domain.enums import AuditAction, CaseStatus, ExemptionGround, Team
+from casusoverleg.errors import BadInput
+from casusoverleg.services import accounts, audit, cases, people
+from casusoverleg.services.cases import CaseFilter, CaseRecord
+from casusoverleg.services.store import Store
+from tests.helpers.stores import ACCOUNT, PASSPHRASE
+from tests.ui.conftest import CASES
+
+from ui import common, tasks
+from ui.case_form import TAB_LOG, CaseForm
+from ui.cases import COL_NAME, CasesView
+from ui.common import parse_date
+from ui.mainwindow import MainWindow
+
+
+@pytest.fixture
+def open_store(store_path: Path) -> Iterator[Store]:
+    """The test store, unlocked, with one casushouder."""
+    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
+    org = people.create_organisation(store, "Team Leerplicht Zwolle", Team.LEERPLICHT)
+    people.create_participant(store, "Els de Boer", org.id, function="Leerplichtambtenaar")
+    yield store
+    accounts.lock(store)
+
+
+@pytest.fixture
+def view(qtbot: QtBot, open_store: Store) -> CasesView:
+    """A CasesView on the test store, shown and active (shortcuts need an active window)."""
+    widget = CasesView()
+    qtbot.addWidget(widget)
+    widget.resize(1200, 700)
+    widget.show()
+    with qtbot.waitSignal(widget.loaded):
+        widget.load(open_store)
+    widget.activateWindow()
+    qtbot.waitActive(widget)
+    return widget
+
+
+def _case_of(store: Store, text: str) -> CaseRecord:
+    found = cases.list_cases(store, CaseFilter(text=text), log_search=False)
+    assert len(found) == 1, found
+    return cases.get_case(store, found[0].id)
+
+
+def _open_by_keyboard(qtbot: QtBot, view: CasesView, name: str) -> CaseForm:
+    """Select the row of `name` and press Enter, as a user does."""
+    row = [view.model.index(r, COL_NAME).data() for r in range(view.model.rowCount())].index(name)
+    view.table.setFocus()
+    view.table.selectRow(row)
+    with qtbot.waitSignal(view.form.loaded):
+        qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert view.is_form_shown()
+    return view.form
+
+
+def _retype(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+
+
+def _save(qtbot: QtBot, form: CaseForm) -> None:
+    with qtbot.waitSignal(form.saved):
+        qtbot.keyClick(form.first_name_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_typed_dates_are_understood_in_dutch_forms() -> None:
+    assert parse_date("03-09-2026") == date(2026, 9, 3)
+    assert parse_date("3-9-2026") == date(2026, 9, 3)
+    assert parse_date("03/09/2026") == date(2026, 9, 3)
+    assert parse_date("03092026") == date(2026, 9, 3)
+    assert parse_date("2026-09-03") == date(2026, 9, 3)
+    assert parse_date("  ") is None
+    with pytest.raises(ValueError, match="geen bestaande datum"):
+        parse_date("31-02-2026")
+    with pytest.raises(ValueError, match="dd-mm-jjjj"):
+        parse_date("morgen")
+
+
+def test_new_case_typed_with_ctrl_n_and_saved_with_ctrl_s(
+    qtbot: QtBot, view: CasesView, open_store: Store
+) -> None:
+    with qtbot.waitSignal(view.form.loaded):
+        qtbot.keyClick(view.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    form = view.form
+    assert view.is_form_shown()
+    assert form.title_label.text() == "Nieuwe casus"
+    assert form.first_name_edit.hasFocus()
+    qtbot.keyClicks(form.first_name_edit, "Lotte")
+    qtbot.keyClicks(form.last_name_edit, "van der Veen")
+    qtbot.keyClicks(form.dates["birth_date"].edit, "14-2-2013")
+    qtbot.keyClicks(form.school_edit, "Het Stedelijk Lyceum")
+    form.ground_combo.setFocus()
+    qtbot.keyClicks(form.ground_combo, "thuis")
+    assert form.ground_combo.currentData() == "THUISZITTER"
+    form.owner_combo.setFocus()
+    qtbot.keyClicks(form.owner_combo, "Els")
+    qtbot.keyClicks(form.dates["absent_since"].edit, "01-06-2026")
+    qtbot.keyClicks(form.notes_edit, "Moeder belde: ziek sinds juni.")
+    assert form.is_dirty()
+    assert form.title_label.text().endswith("•")
+    assert "3 maanden" in form.signal_labels["thuiszitter"].text()
+
+    _save(qtbot, form)
+    stored = _case_of(open_store, "lotte")
+    assert (stored.first_name, stored.last_name) == ("Lotte", "van der Veen")
+    assert stored.birth_date == date(2013, 2, 14)
+    assert stored.ground == ExemptionGround.THUISZITTER
+    assert stored.absent_since == date(2026, 6, 1)
+    assert stored.owner_name == "Els de Boer"
+    assert stored.registered_on == date.today()
+    assert stored.notes == "Moeder belde: ziek sinds juni."
+    # The form now shows the stored case, number given; the list has the new row.
+    assert form.case_id == stored.id
+    assert form.case_number_edit.text() == stored.case_number
+    assert form.dates["birth_date"].text() == "14-02-2013"
+    assert not form.is_dirty()
+    assert view.model.total_count == len(CASES) + 1
+    assert view.count_label.text() == "6 casussen"
+    tasks.wait_for_idle()
+
+
+def test_enter_on_a_row_opens_the_form_and_the_view_is_logged(
+    qtbot: QtBot, view: CasesView, open_store: Store
+) -> None:
+    number = _case_of(open_store, "daan").case_number
+    before = len(audit.list_events(open_store, case_number=number))
+    form = _open_by_keyboard(qtbot, view, "Daan Jansen")
+    events = audit.list_events(open_store, case_number=number)
+    assert len(events) == before + 1
+    assert events[0].action == AuditAction.VIEW
+    assert form.title_label.text() == f"Casus {number} — Daan Jansen"
+    assert form.first_name_edit.text() == "Daan"
+    assert form.dates["birth_date"].text() == "01-07-2011"
+    assert form.ground_combo.currentData() == "THUISZITTER"
+    assert form.status_combo.currentData() == "IN_BEHANDELING"
+    assert not form.is_dirty()
+
+    with qtbot.waitSignal(form.extras_loaded):
+        pass
+    form.tabs.setCurrentIndex(TAB_LOG)
+    assert form.log_table.rowCount() == len(events)
+    assert form.log_table.item(0, 3).text() == "inzien"
+    tasks.wait_for_idle()
+
+
+def test_editing_by_typing_is_stored_and_shown_in_the_list(
+    qtbot: QtBot, view: CasesView, open_store: Store
+) -> None:
+    form = _open_by_keyboard(qtbot, view, "Sanne de Vries")
+    _retype(qtbot, form.school_edit, "OBS De Toermalijn")
+    _retype(qtbot, form.dates["review_date"].edit, "15-01-2027")
+    qtbot.keyClicks(form.notes_edit, "Gesprek met ouders gepland.")
+    form.status_combo.setFocus()
+    qtbot.keyClick(form.status_combo, Qt.Key.Key_Down)
+    assert form.status_combo.currentData() == "IN_BEHANDELING"
+    _save(qtbot, form)
+
+    stored = _case_of(open_store, "sanne")
+    assert stored.school == "OBS De Toermalijn"
+    assert stored.review_date == date(2027, 1, 15)
+    assert stored.notes == "Gesprek met ouders gepland."
+    assert stored.status == CaseStatus.IN_BEHANDELING
+    assert "Opgeslagen om" in form.message_label.text()
+    changes = audit.list_events(open_store, case_number=stored.case_number)
+    assert changes[0].action == AuditAction.UPDATE or changes[1].action == AuditAction.UPDATE
+
+    with qtbot.waitSignal(form.extras_loaded):
+        pass
+    qtbot.keyClick(form.first_name_edit, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert not view.is_form_shown()
+    assert view.current_case() is not None
+    assert view.current_case().school == "OBS De Toermalijn"  # type: ignore[union-attr]
+    tasks.wait_for_idle()
+
+
+def test_validation_errors_show_next_to_the_field_and_keep_the_text(
+    qtbot: QtBot, view: CasesView, open_store: Store
+) -> None:
+    with qtbot.waitSignal(view.form.loaded):
+        view.new_case()
+    form = view.form
+    qtbot.keyClicks(form.first_name_edit, "Lotte")
+    qtbot.keyClicks(form.dates["birth_date"].edit, "31-02-2014")
+    qtbot.keyClick(form.first_name_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    assert form.errors["birth_date"].isVisible()
+    assert form.errors["birth_date"].text() == "31-02-2014 is geen bestaande datum."
+    assert form.dates["birth_date"].text() == "31-02-2014"
+    assert form.first_name_edit.text() == "Lotte"
+    assert "Niet opgeslagen" in form.message_label.text()
+    assert form.errors["last_name"].text() == "Vul de achternaam in."  # all at once
+    assert form.last_name_edit.hasFocus()  # the first wrong field, in screen order
+
+    _retype(qtbot, form.dates["birth_date"].edit, "28-02-2014")
+    qtbot.keyClick(form.first_name_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not form.errors["birth_date"].isVisible()
+    assert form.errors["last_name"].text() == "Vul de achternaam in."
+    assert form.errors["ground"].text() == "Kies een grond."
+    assert form.errors["last_name"].isVisible()
+    assert not form.errors["first_name"].isVisible()
+    assert form.first_name_edit.text() == "Lotte"
+    assert cases.count_cases(open_store) == len(CASES)
+    assert tasks.is_idle()  # nothing was sent to the store
+
+
+def test_a_failed_save_keeps_every_character_and_says_why(
+    qtbot: QtBot, view: CasesView, open_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken = _case_of(open_store, "daan").case_number
+    form = _open_by_keyboard(qtbot, view, "Sanne de Vries")
+    _retype(qtbot, form.case_number_edit, taken)
+    _retype(qtbot, form.school_edit, "Nieuwe school")
+    with qtbot.waitSignal(form.save_failed):
+        qtbot.keyClick(form.school_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert form.errors["case_number"].text() == f"Casusnummer {taken} bestaat al."
+    assert form.case_number_edit.text() == taken
+    assert form.school_edit.text() == "Nieuwe school"
+    assert form.is_dirty()
+
+    def refuse(*_args: object, **_kwargs: object) -> CaseRecord:
+        raise BadInput("De schijf is vol.")
+
+    monkeypatch.setattr(cases, "update_case", refuse)
+    _retype(qtbot, form.case_number_edit, "2026-9999")
+    with qtbot.waitSignal(form.save_failed):
+        qtbot.keyClick(form.school_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert form.message_label.text() == "Niet opgeslagen: De schijf is vol."
+    assert form.case_number_edit.text() == "2026-9999"
+    assert form.school_edit.text() == "Nieuwe school"
+    assert form.save_button.isEnabled()
+    assert _case_of(open_store, "sanne").school == "Basisschool De Fonkeling"
+    tasks.wait_for_idle()
+
+
+def test_leaving_with_unsaved_changes_asks_first(
+    qtbot: QtBot, view: CasesView, open_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers: list[str] = []
+    monkeypatch.setattr(common, "ask_save_changes", lambda *_a: answers.pop(0))
+    form = _open_by_keyboard(qtbot, view, "Emma Bakker")
+    qtbot.keyClicks(form.school_edit, " (locatie Zuid)")
+
+    answers.append(common.CANCEL)
+    qtbot.mouseClick(form.back_button, Qt.MouseButton.LeftButton)
+    assert view.is_form_shown()
+    assert form.school_edit.text().endswith("(locatie Zuid)")
+
+    answers.append(common.SAVE)
+    qtbot.mouseClick(form.back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.is_form_shown())
+    assert _case_of(open_store, "emma").school == "Basisschool De Fonkeling (locatie Zuid)"
+
+    form = _open_by_keyboard(qtbot, view, "Emma Bakker")
+    qtbot.keyClicks(form.school_edit, " X")
+    answers.append(common.DISCARD)
+    qtbot.mouseClick(form.back_button, Qt.MouseButton.LeftButton)
+    assert not view.is_form_shown()
+    assert _case_of(open_store, "emma").school == "Basisschool De Fonkeling (locatie Zuid)"
+    assert answers == []
+    tasks.wait_for_idle()
+
+
+def test_a_lock_empties_the_form_and_the_typed_text_comes_back(
+    qtbot: QtBot, view: CasesView, open_store: Store
+) -> None:
+    form = _open_by_keyboard(qtbot, view, "Zoë van den Berg")
+    _retype(qtbot, form.school_edit, "Nog niet opgeslagen school")
+    qtbot.keyClicks(form.notes_edit, "geheim")
+
+    view.clear()  # what the main window does on lock
+    assert form.school_edit.text() == ""
+    assert form.first_name_edit.text() == ""
+    assert form.notes_edit.toPlainText() == ""
+    assert view.has_unsaved_changes()
+    assert view.is_form_shown()
+
+    with qtbot.waitSignal(form.loaded):
+        view.load(open_store)
+    assert form.first_name_edit.text() == "Zoë"
+    assert form.school_edit.text() == "Nog niet opgeslagen school"
+    assert form.notes_edit.toPlainText() == "geheim"
+    assert form.is_dirty()
+    assert "niet opgeslagen wijzigingen" in form.message_label.text()
+    _save(qtbot, form)
+    assert _case_of(open_store, "zoe").school == "Nog niet opgeslagen school"
+    tasks.wait_for_idle()
+
+
+def test_a_new_case_typed_before_a_lock_is_not_stored_twice(
+    qtbot: QtBot, view: CasesView, open_store: Store
+) -> None:
+    with qtbot.waitSignal(view.form.loaded):
+        view.new_case()
+    form = view.form
+    qtbot.keyClicks(form.first_name_edit, "Noor")
+    qtbot.keyClicks(form.last_name_edit, "Smit")
+    qtbot.keyClicks(form.dates["birth_date"].edit, "02-02-2016")
+    form.ground_combo.setCurrentIndex(form.ground_combo.findData("PREVENTIEF"))
+    # Saved, and the screen locks before the result is back.
+    form.save()
+    view.clear()
+    tasks.wait_for_idle()
+    assert form.case_id is not None
+    with qtbot.waitSignal(form.loaded):
+        view.load(open_store)
+    assert form.first_name_edit.text() == "Noor"
+    assert not form.is_dirty()
+    assert cases.count_cases(open_store) == len(CASES) + 1
+    tasks.wait_for_idle()
+
+
+def test_closing_the_case_from_the_form_asks_and_stores_it(
+    qtbot: QtBot, view: CasesView, open_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    questions: list[str] = []
+
+    def yes(_parent: object, _title: str, text: str, **_kwargs: object) -> bool:
+        questions.append(text)
+        return True
+
+    monkeypatch.setattr(common, "ask", yes)
+    form = _open_by_keyboard(qtbot, view, "Daan Jansen")
+    assert form.close_button.isEnabled()
+    with qtbot.waitSignal(view.case_closed):
+        qtbot.mouseClick(form.close_button, Qt.MouseButton.LeftButton)
+    assert "Daan Jansen" in questions[0]
+    stored = _case_of(open_store, "daan")
+    assert stored.status == CaseStatus.AFGESLOTEN
+    assert stored.closed_on == date.today()
+    assert form.status_combo.currentData() == "AFGESLOTEN"
+    assert "afgesloten op" in form.title_label.text()
+    assert not form.close_button.isEnabled()
+    tasks.wait_for_idle()
+
+
+def test_locking_the_main_window_keeps_the_typed_text_of_the_form(
+    qtbot: QtBot, store_path: Path
+) -> None:
+    window = MainWindow(accounts.unlock(store_path, ACCOUNT, PASSPHRASE))
+    qtbot.addWidget(window)
+    window.show()
+    view = window.cases_view
+    qtbot.waitUntil(lambda: view.model.rowCount() == len(CASES))
+    window.show_section("Casussen")
+    try:
+        form = _open_by_keyboard(qtbot, view, "Emma Bakker")
+        _retype(qtbot, form.school_edit, "Getypt voordat de telefoon ging")
+        with qtbot.waitSignal(window.locked):
+            window.lock()
+        assert form.school_edit.text() == ""
+        assert form.first_name_edit.text() == ""
+        dialog = window.unlock_dialog
+        assert dialog is not None
+        with qtbot.waitSignal(form.loaded):
+            qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
+            qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+        assert view.is_form_shown()
+        assert form.first_name_edit.text() == "Emma"
+        assert form.school_edit.text() == "Getypt voordat de telefoon ging"
+        assert form.is_dirty()
+        tasks.wait_for_idle()
+    finally:
+        window.close()

@@ -1,0 +1,434 @@
+"""Logboek: the audit log, newest first, filtered by case, account and period; read-only.
+
+The chain check runs when the screen opens and says in green or red whether any line was
+changed or removed. Reading the log is itself logged (services.logbook).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casusoverleg.errors import CasusoverlegError
+from casusoverleg.services import logbook
+from casusoverleg.services.audit import AuditEntry, ChainReport
+from casusoverleg.services.logbook import LogPage, LogQuery
+from casusoverleg.services.store import Store
+
+from ui import tasks
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+COLUMNS = (
+    "Tijdstip",
+    "Account",
+    "Werkplek",
+    "Handeling",
+    "Casusnummer",
+    "Onderdeel",
+    "Resultaat",
+    "Toelichting",
+)
+COL_AT, COL_ACCOUNT, COL_WORKSTATION, COL_ACTION, COL_CASE, COL_OBJECT, COL_RESULT, COL_DETAIL = (
+    range(8)
+)
+ALL_ACCOUNTS = "Alle accounts"
+DATE_FORMAT = "dd-MM-yyyy"
+TYPING_DELAY_MS = 400  # wait for a pause in typing before asking (and logging) again
+OK_COLOUR = "#1b5e20"
+BAD_COLOUR = "#b00020"
+
+
+def _cell(entry: AuditEntry, column: int) -> str:
+    if column == COL_AT:
+        return f"{entry.at.astimezone():%d-%m-%Y %H:%M:%S}"
+    if column == COL_ACCOUNT:
+        return entry.account
+    if column == COL_WORKSTATION:
+        return entry.workstation
+    if column == COL_ACTION:
+        return entry.action.label
+    if column == COL_CASE:
+        return entry.case_number or ""
+    if column == COL_OBJECT:
+        return " ".join(p for p in (entry.object_type, entry.object_id) if p)
+    if column == COL_RESULT:
+        return entry.result
+    if column == COL_DETAIL:
+        return entry.detail
+    return ""
+
+
+class AuditTableModel(QAbstractTableModel):
+    """Log lines as the service returns them (newest first); nothing can be edited."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._entries: list[AuditEntry] = []
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Lines shown (none under a child index: a flat table)."""
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """The fixed columns."""
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Text of a cell; the long columns also as tooltip."""
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        entry = self._entries[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _cell(entry, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (COL_DETAIL, COL_OBJECT):
+            return _cell(entry, index.column()) or None
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Dutch column titles."""
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section]
+        return None
+
+    def set_entries(self, entries: list[AuditEntry]) -> None:
+        """Show these lines."""
+        self.beginResetModel()
+        self._entries = list(entries)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        """Drop every line (locking)."""
+        self.set_entries([])
+
+    def entry_at(self, row: int) -> AuditEntry:
+        """The line shown on a row."""
+        return self._entries[row]
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
+def chain_text(report: ChainReport) -> str:
+    """The chain check as one Dutch sentence for the top of the screen."""
+    if report.ok:
+        return (
+            f"✔ {report.message} Geen regel is gewijzigd of verwijderd sinds hij werd geschreven."
+        )
+    return f"✘ Het logboek is niet in orde: {report.message}"
+
+
+class AuditLogView(QWidget):
+    """The Logboek screen."""
+
+    loaded = Signal()  # lines for the current filter are shown
+    checked = Signal()  # the chain check result is shown
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store: Store | None = None
+        self._generation = 0
+        self._query_running = False
+        self._query_again = False
+
+        title = QLabel("Logboek")
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        title.setFont(font)
+        self.chain_label = QLabel()
+        self.chain_label.setWordWrap(True)
+        self.chain_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.case_edit = QLineEdit()
+        self.case_edit.setPlaceholderText("bijv. 2026-0001")
+        self.case_edit.setClearButtonEnabled(True)
+        self.case_edit.setAccessibleName("Casusnummer")
+        self.case_edit.setMaximumWidth(self.fontMetrics().averageCharWidth() * 22)
+        self.account_combo = QComboBox()
+        self.account_combo.setAccessibleName("Account")
+        self.account_combo.addItem(ALL_ACCOUNTS, "")
+        self.account_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.period_check = QCheckBox("&Periode van")
+        today = date.today()
+        self.since_edit = self._date_edit(_qdate(today.replace(day=1)), "Van")
+        self.until_edit = self._date_edit(_qdate(today), "Tot en met")
+        self.reset_button = QPushButton("Filters &wissen")
+        self.reset_button.setAutoDefault(False)
+
+        case_label = QLabel("&Casusnummer:")
+        case_label.setBuddy(self.case_edit)
+        account_label = QLabel("&Account:")
+        account_label.setBuddy(self.account_combo)
+        filters = QHBoxLayout()
+        filters.addWidget(case_label)
+        filters.addWidget(self.case_edit)
+        filters.addSpacing(12)
+        filters.addWidget(account_label)
+        filters.addWidget(self.account_combo)
+        filters.addSpacing(12)
+        filters.addWidget(self.period_check)
+        filters.addWidget(self.since_edit)
+        filters.addWidget(QLabel("t/m"))
+        filters.addWidget(self.until_edit)
+        filters.addStretch(1)
+        filters.addWidget(self.reset_button)
+
+        self.count_label = QLabel()
+
+        self.model = AuditTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("logboektabel")
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setCornerButtonEnabled(False)
+        self.table.verticalHeader().hide()
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        self._set_column_widths()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.chain_label)
+        layout.addSpacing(4)
+        layout.addLayout(filters)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.table, 1)
+
+        self._typing_timer = QTimer(self)
+        self._typing_timer.setSingleShot(True)
+        self._typing_timer.setInterval(TYPING_DELAY_MS)
+        self._typing_timer.timeout.connect(self.refresh)
+        self.case_edit.textChanged.connect(self._typing_timer.start)
+        self.case_edit.returnPressed.connect(self.refresh)
+        self.account_combo.currentIndexChanged.connect(self.refresh)
+        self.period_check.toggled.connect(self._period_toggled)
+        self.since_edit.dateChanged.connect(self._dates_changed)
+        self.until_edit.dateChanged.connect(self._dates_changed)
+        self.reset_button.clicked.connect(self.reset_filters)
+        self._period_toggled(False)
+        self._set_enabled(False)
+
+    def _date_edit(self, value: QDate, name: str) -> QDateEdit:
+        edit = QDateEdit(value)
+        edit.setDisplayFormat(DATE_FORMAT)
+        edit.setCalendarPopup(True)
+        edit.setAccessibleName(name)
+        edit.setLocale(QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands))
+        return edit
+
+    def _set_column_widths(self) -> None:
+        metrics = self.table.fontMetrics()
+        char = metrics.averageCharWidth()
+        widths = {
+            COL_AT: metrics.horizontalAdvance("00-00-0000 00:00:00"),
+            COL_ACCOUNT: char * 14,
+            COL_WORKSTATION: char * 20,
+            COL_ACTION: metrics.horizontalAdvance("ontgrendelen mislukt"),
+            COL_CASE: metrics.horizontalAdvance("2026-00000"),
+            COL_OBJECT: char * 22,
+            COL_RESULT: metrics.horizontalAdvance("geweigerd"),
+        }
+        for column, width in widths.items():
+            title = metrics.horizontalAdvance(COLUMNS[column]) + 16
+            self.table.setColumnWidth(column, max(width + 16, title))
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for widget in (self.case_edit, self.account_combo, self.period_check, self.reset_button):
+            widget.setEnabled(enabled)
+        period = enabled and self.period_check.isChecked()
+        self.since_edit.setEnabled(period)
+        self.until_edit.setEnabled(period)
+
+    def _period_toggled(self, on: bool) -> None:
+        self.since_edit.setEnabled(on and self._store is not None)
+        self.until_edit.setEnabled(on and self._store is not None)
+        self.refresh()
+
+    def _dates_changed(self) -> None:
+        if self.period_check.isChecked():
+            self.refresh()
+
+    def current_query(self) -> LogQuery:
+        """The filters as they stand on screen."""
+        since = until = None
+        if self.period_check.isChecked():
+            since = _pydate(self.since_edit.date())
+            until = _pydate(self.until_edit.date())
+        return LogQuery(
+            case_number=self.case_edit.text().strip(),
+            account=str(self.account_combo.currentData() or ""),
+            since=since,
+            until=until,
+        )
+
+    def reset_filters(self) -> None:
+        """Show every line again."""
+        for widget in (self.case_edit, self.account_combo, self.period_check):
+            widget.blockSignals(True)
+        self.case_edit.clear()
+        self.account_combo.setCurrentIndex(0)
+        self.period_check.setChecked(False)
+        for widget in (self.case_edit, self.account_combo, self.period_check):
+            widget.blockSignals(False)
+        self._set_enabled(self._store is not None)
+        self.refresh()
+
+    # The screen protocol ---------------------------------------------------------------------
+
+    def load(self, store: Store) -> None:
+        """Open the log of `store`: its lines (logged as a view) and then the chain check."""
+        self._store = store
+        self._generation += 1
+        self._set_enabled(True)
+        self.chain_label.setStyleSheet("")
+        self.chain_label.setText("Het logboek wordt gecontroleerd…")
+        self._run_query(opened=True)
+        generation = self._generation
+
+        def checked(report: ChainReport) -> None:
+            if generation != self._generation:
+                return
+            colour = OK_COLOUR if report.ok else BAD_COLOUR
+            self.chain_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+            self.chain_label.setText(chain_text(report))
+            self.checked.emit()
+
+        tasks.run_in_background(lambda: logbook.check_log(store), checked, self._failed)
+
+    def clear(self) -> None:
+        """Drop every line, the accounts and the check result (locking)."""
+        self._generation += 1
+        self._store = None
+        self._typing_timer.stop()
+        self._query_running = self._query_again = False
+        self.model.clear()
+        self.account_combo.blockSignals(True)
+        while self.account_combo.count() > 1:
+            self.account_combo.removeItem(1)
+        self.account_combo.setCurrentIndex(0)
+        self.account_combo.blockSignals(False)
+        self.case_edit.blockSignals(True)
+        self.case_edit.clear()
+        self.case_edit.blockSignals(False)
+        self.chain_label.setText("")
+        self.chain_label.setStyleSheet("")
+        self.count_label.setText("")
+        self._set_enabled(False)
+
+    # Queries -----------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Ask again for the lines that match the filters (one query at a time)."""
+        self._typing_timer.stop()
+        if self._store is None:
+            return
+        if self._query_running:
+            self._query_again = True
+            return
+        self._run_query(opened=False)
+
+    def _run_query(self, *, opened: bool) -> None:
+        store = self._store
+        if store is None:
+            return
+        query = self.current_query()
+        if query.since and query.until and query.since > query.until:
+            self.count_label.setText("De begindatum ligt na de einddatum.")
+            self.model.clear()
+            return
+        generation = self._generation
+        self._query_running = True
+        self._query_again = False
+        self.count_label.setText("Logboek wordt gelezen…")
+
+        def done(page: LogPage) -> None:
+            if generation != self._generation:
+                return
+            self._query_running = False
+            self._fill_accounts(page.accounts)
+            self.model.set_entries(page.entries)
+            self.count_label.setText(self._count_text(page))
+            if self._query_again:
+                self.refresh()
+            else:
+                self.loaded.emit()
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self._query_running = False
+            self._failed(exc)
+
+        tasks.run_in_background(lambda: logbook.read_log(store, query, opened=opened), done, failed)
+
+    @staticmethod
+    def _count_text(page: LogPage) -> str:
+        count = QLocale().toString(len(page.entries))
+        if page.truncated:
+            return f"De nieuwste {count} regels; verfijn de filters om oudere regels te zien."
+        return f"{count} regel" if len(page.entries) == 1 else f"{count} regels"
+
+    def _fill_accounts(self, names: list[str]) -> None:
+        current = str(self.account_combo.currentData() or "")
+        known = [str(self.account_combo.itemData(i)) for i in range(1, self.account_combo.count())]
+        if known == names:
+            return
+        self.account_combo.blockSignals(True)
+        while self.account_combo.count() > 1:
+            self.account_combo.removeItem(1)
+        for name in names:
+            self.account_combo.addItem(name, name)
+        index = self.account_combo.findData(current) if current else 0
+        self.account_combo.setCurrentIndex(max(0, index))
+        self.account_combo.blockSignals(False)
+
+    def _failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, CasusoverlegError):
+            self.count_label.setText("Het logboek kon niet worden gelezen (onverwachte fout).")
+            raise exc
+        self.count_label.setText(exc.message)

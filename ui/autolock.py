@@ -1,0 +1,95 @@
+"""Idle detection for the auto-lock: no key or mouse input to the app for a while.
+
+An application-wide event filter notes the time of the last input; one single-shot timer checks
+it when the interval has passed and re-arms itself for the rest. The filter only stores a number
+per input event, so it costs next to nothing while typing or scrolling a big table.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+
+# Input that means someone is at the keyboard or the mouse.
+_INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.KeyRelease,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonRelease,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TouchUpdate,
+        QEvent.Type.TabletPress,
+        QEvent.Type.InputMethod,
+        QEvent.Type.Shortcut,
+    }
+)
+
+
+class IdleWatcher(QObject):
+    """Emits `idle` once after `interval_ms` without input while running."""
+
+    idle = Signal()
+
+    def __init__(self, interval_ms: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._interval_ms = max(1, interval_ms)
+        self._last_input = time.monotonic()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._check)
+        self._installed = False
+
+    @property
+    def interval_ms(self) -> int:
+        """Idle time before `idle` is emitted."""
+        return self._interval_ms
+
+    @property
+    def running(self) -> bool:
+        """Whether the watcher is counting."""
+        return self._timer.isActive()
+
+    def set_interval_ms(self, interval_ms: int) -> None:
+        """Change the idle time; a running watcher counts from the last input."""
+        self._interval_ms = max(1, interval_ms)
+        if self.running:
+            self._arm()
+
+    def start(self) -> None:
+        """Start counting now (after unlocking)."""
+        app = QCoreApplication.instance()
+        if not self._installed and app is not None:
+            app.installEventFilter(self)
+            self._installed = True
+        self._last_input = time.monotonic()
+        self._arm()
+
+    def stop(self) -> None:
+        """Stop counting (while locked, or when the window closes)."""
+        self._timer.stop()
+        app = QCoreApplication.instance()
+        if self._installed and app is not None:
+            app.removeEventFilter(self)
+        self._installed = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Note the time of every key or mouse input; never consumes the event."""
+        if event.type() in _INPUT_EVENTS:
+            self._last_input = time.monotonic()
+        return False
+
+    def _arm(self) -> None:
+        elapsed_ms = int((time.monotonic() - self._last_input) * 1000)
+        self._timer.start(max(0, self._interval_ms - elapsed_ms))
+
+    def _check(self) -> None:
+        elapsed_ms = (time.monotonic() - self._last_input) * 1000
+        if elapsed_ms + 5 >= self._interval_ms:  # a timer may fire a few ms early
+            self.idle.emit()
+        else:
+            self._arm()

@@ -1,0 +1,94 @@
+"""Small things the screens share: Dutch dates and counts, short ground labels, questions."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from PySide6.QtCore import QDate, QLocale
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from casusoverleg.domain.enums import ExemptionGround
+
+from ui import dialogs
+
+# What fits in a table column; the long label (ExemptionGround.label) goes in the tooltip.
+GROUND_SHORT = {
+    ExemptionGround.ART5_A: "art. 5 onder a",
+    ExemptionGround.ART5_B: "art. 5 onder b",
+    ExemptionGround.ART5_C: "art. 5 onder c",
+    ExemptionGround.ART15: "art. 15",
+    ExemptionGround.ART3A: "art. 3a",
+    ExemptionGround.ART3B: "art. 3b",
+    ExemptionGround.ART11: "art. 11",
+    ExemptionGround.THUISZITTER: "thuiszitter",
+    ExemptionGround.PREVENTIEF: "preventief",
+}
+
+DATE_HINT = "dd-mm-jjjj"
+_DUTCH = QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands)
+_DATE_PARTS = re.compile(r"^\s*(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_DIGITS = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")
+
+
+def format_date(value: date | None) -> str:
+    """A date as the screen shows it in tables and fields: dd-mm-jjjj."""
+    return value.strftime("%d-%m-%Y") if value else ""
+
+
+def long_date(value: date) -> str:
+    """A date written out in Dutch: "dinsdag 13 januari 2026"."""
+    return _DUTCH.toString(QDate(value.year, value.month, value.day), "dddd d MMMM yyyy")
+
+
+def parse_date(text: str) -> date | None:
+    """A typed date (dd-mm-jjjj, d-m-jjjj, ddmmjjjj or jjjj-mm-dd); None when empty.
+
+    Raises ValueError with a Dutch message for anything else.
+    """
+    if not text.strip():
+        return None
+    found = _DATE_PARTS.match(text) or _DIGITS.match(text)
+    if found:
+        day, month, year = (int(p) for p in found.groups())
+    elif iso := _ISO.match(text):
+        year, month, day = (int(p) for p in iso.groups())
+    else:
+        raise ValueError(f"Typ de datum als {DATE_HINT}, bijvoorbeeld 03-09-2026.")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{text.strip()} is geen bestaande datum.") from None
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """ "1 dag", "3 dagen"; the number with the Dutch thousands separator."""
+    return f"{QLocale().toString(count)} {one if count == 1 else many}"
+
+
+def ask(parent: QWidget, title: str, text: str, *, yes: str, detail: str = "") -> bool:
+    """Ask a yes/no question in Dutch (Annuleren is the default); True for `yes`.
+
+    The screens call it as `common.ask`, so that tests can replace it.
+    """
+    return dialogs.confirm(parent, title, text, yes, detail=detail)
+
+
+SAVE, DISCARD, CANCEL = "opslaan", "niet opslaan", "annuleren"
+
+
+def ask_save_changes(parent: QWidget, text: str) -> str:
+    """ "Wijzigingen opslaan?": SAVE, DISCARD or CANCEL. Tests replace this function."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Wijzigingen opslaan?", text, parent=parent)
+    save = box.addButton("Opslaan", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("Niet opslaan", QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton("Annuleren", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(save)
+    box.setEscapeButton(cancel)
+    try:
+        box.exec()
+        clicked = box.clickedButton()
+    finally:
+        box.deleteLater()
+    return SAVE if clicked is save else DISCARD if clicked is discard else CANCEL

@@ -1,0 +1,351 @@
+"""Overzicht: the next meeting, deadlines, thuiszitters and late actions; each line opens itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProxyStyle,
+    QPushButton,
+    QScrollArea,
+    QStyle,
+    QStyleHintReturn,
+    QStyleOption,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casusoverleg.errors import CasusoverlegError
+from casusoverleg.services import dashboard as dashboard_service
+from casusoverleg.services.dashboard import CaseSignal, Dashboard, NextMeeting, OverdueAction
+from casusoverleg.services.store import Store
+
+from ui import tasks
+from ui.common import format_date, long_date, plural
+
+# What a line opens: (kind, id). Kinds: "case", "meeting", "actions".
+TARGET_ROLE = Qt.ItemDataRole.UserRole
+# A section never grows taller than this many lines; the rest scrolls inside it.
+MAX_VISIBLE_LINES = 8
+
+
+class _OpenOnSingleClick(QProxyStyle):
+    """Lines behave as links: one click opens them (Enter still does too)."""
+
+    def styleHint(
+        self,
+        stylehint: QStyle.StyleHint,
+        opt: QStyleOption | None = None,
+        widget: QWidget | None = None,
+        returnData: QStyleHintReturn | None = None,
+    ) -> int:
+        """Ask item views to activate an item on a single click."""
+        if stylehint == QStyle.StyleHint.SH_ItemView_ActivateItemOnSingleClick:
+            return 1
+        return super().styleHint(stylehint, opt, widget, returnData)
+
+
+class Section(QFrame):
+    """One block of the overview: a title with a count and the lines under it."""
+
+    def __init__(self, title: str, empty_text: str, style: QStyle, *, counted: bool = True) -> None:
+        super().__init__()
+        self._counted = counted
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._title = title
+        self._empty_text = empty_text
+        self.title_label = QLabel()
+        font = self.title_label.font()
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.title_label.setWordWrap(True)
+        self.lines = QListWidget()
+        self.lines.setStyle(style)
+        self.lines.setFrameShape(QFrame.Shape.NoFrame)
+        self.lines.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.lines.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.lines.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.lines.setSpacing(3)
+        self.lines.setAccessibleName(title)
+        self.lines.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        self.empty_label = QLabel()
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.lines)
+        layout.addWidget(self.empty_label)
+        layout.addStretch(1)  # a short section beside a long one keeps its lines at the top
+        self.set_title(title)
+        self.set_lines([])
+
+    def set_title(self, title: str) -> None:
+        """Change the title (it may name a date)."""
+        self._title = title
+        self.lines.setAccessibleName(title)
+
+    def set_lines(
+        self, lines: list[tuple[str, str, tuple[str, int]]], *, loading: bool = False
+    ) -> None:
+        """Show (text, tooltip, target) lines; an empty list shows the empty text."""
+        self.lines.clear()
+        for text, tooltip, target in lines:
+            item = QListWidgetItem(text)
+            item.setToolTip(tooltip)
+            item.setData(TARGET_ROLE, target)
+            self.lines.addItem(item)
+        count = f" ({len(lines)})" if lines and self._counted else ""
+        self.title_label.setText(self._title + count)
+        self.empty_label.setText("Wordt geladen…" if loading else self._empty_text)
+        self.empty_label.setVisible(not lines)
+        self.lines.setVisible(bool(lines))
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        rows = min(self.lines.count(), MAX_VISIBLE_LINES)
+        height = sum(self.lines.sizeHintForRow(r) for r in range(rows))
+        spacing = 2 * self.lines.spacing() * rows
+        self.lines.setFixedHeight(height + spacing + 2 * self.lines.frameWidth() + 4)
+
+
+class OverviewView(QWidget):
+    """The Overzicht screen, filled in the background from `services.dashboard`."""
+
+    loaded = Signal()
+    open_case = Signal(int)  # case id
+    open_meeting = Signal(int)  # meeting id
+    open_actions = Signal()  # the Actiepunten screen
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._generation = 0
+        self._store: Store | None = None
+        self._today_override: date | None = None
+        self._style = _OpenOnSingleClick()
+
+        self.title_label = QLabel("Overzicht")
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.date_label = QLabel()
+        self.refresh_button = QPushButton("&Vernieuwen")
+        self.refresh_button.setToolTip("Het overzicht opnieuw ophalen (F5)")
+        self.refresh_button.clicked.connect(self.refresh)
+        refresh = QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self)
+        refresh.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        refresh.activated.connect(self.refresh)
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("color: #b00020;")
+        self.message_label.hide()
+
+        style = self._style
+        self.meeting = Section(
+            "Volgend overleg", "Er is geen overleg gepland.", style, counted=False
+        )
+        self.three_months = Section(
+            "Thuiszitters langer dan 3 maanden thuis",
+            "Geen thuiszitters langer dan 3 maanden.",
+            style,
+        )
+        self.four_weeks = Section(
+            "Thuiszitters langer dan 4 weken thuis", "Geen thuiszitters langer dan 4 weken.", style
+        )
+        self.late_actions = Section(
+            "Actiepunten over de datum", "Geen openstaande actiepunten over de datum.", style
+        )
+        self.reviews = Section(
+            "Herbeoordeling verstreken", "Geen herbeoordelingsdatum verstreken.", style
+        )
+        self.renewals = Section(
+            "Verlengen vrijstelling art. 5", "Geen vrijstellingen om te verlengen.", style
+        )
+        self.sections = (
+            self.meeting,
+            self.three_months,
+            self.four_weeks,
+            self.late_actions,
+            self.reviews,
+            self.renewals,
+        )
+        for section in self.sections:
+            section.lines.itemActivated.connect(self._activated)
+
+        grid = QGridLayout()
+        grid.addWidget(self.meeting, 0, 0, 1, 2)
+        grid.addWidget(self.three_months, 1, 0)
+        grid.addWidget(self.four_weeks, 1, 1)
+        grid.addWidget(self.late_actions, 2, 0, 1, 2)  # long lines: the whole width
+        grid.addWidget(self.reviews, 3, 0)
+        grid.addWidget(self.renewals, 3, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(4, 1)
+        inner = QWidget()
+        inner.setLayout(grid)
+        scroll = QScrollArea()
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+
+        header = QHBoxLayout()
+        header.addWidget(self.title_label)
+        header.addSpacing(12)
+        header.addWidget(self.date_label, 1)
+        header.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.message_label)
+        layout.addWidget(scroll, 1)
+        # Parented last, so it is deleted after the lists that use it.
+        self._style.setParent(self)
+        self.clear()
+
+    def sizeHint(self) -> QSize:
+        """Room for two columns of lines."""
+        return QSize(900, 600)
+
+    def set_today(self, today: date | None) -> None:
+        """Compute the overview for another day than today (tests, demos)."""
+        self._today_override = today
+
+    # Loading ----------------------------------------------------------------------------------
+
+    def load(self, store: Store) -> None:
+        """Fetch the overview of `store` in the background (the view is logged)."""
+        self._store = store
+        self._generation += 1
+        generation = self._generation
+        today = self._today_override or date.today()
+        self.refresh_button.setEnabled(True)
+        if not self.meeting.lines.count():
+            for section in self.sections:
+                section.set_lines([], loading=True)
+
+        def done(board: Dashboard) -> None:
+            if generation == self._generation:
+                self._show(board)
+                self.loaded.emit()
+
+        def failed(exc: BaseException) -> None:
+            if generation != self._generation:
+                return
+            if not isinstance(exc, CasusoverlegError):
+                raise exc
+            self.message_label.setText(f"Het overzicht kon niet worden geladen: {exc.message}")
+            self.message_label.show()
+
+        tasks.run_in_background(lambda: dashboard_service.dashboard(store, today), done, failed)
+
+    def refresh(self) -> None:
+        """Fetch the overview again (F5)."""
+        if self._store is not None:
+            self.load(self._store)
+
+    def clear(self) -> None:
+        """Drop every line (the store is being locked)."""
+        self._store = None
+        self._generation += 1
+        self.date_label.setText("")
+        self.message_label.hide()
+        self.refresh_button.setEnabled(False)
+        for section in self.sections:
+            section.set_lines([])
+
+    # Showing ----------------------------------------------------------------------------------
+
+    def _show(self, board: Dashboard) -> None:
+        today = board.today
+        self.message_label.hide()
+        self.date_label.setText(long_date(today))
+        self.meeting.set_lines(
+            [self._meeting_line(board.next_meeting)] if board.next_meeting else []
+        )
+        self.three_months.set_lines(
+            [self._absent_line(s, today) for s in board.thuiszitters_three_months]
+        )
+        self.four_weeks.set_lines(
+            [self._absent_line(s, today) for s in board.thuiszitters_four_weeks]
+        )
+        self.late_actions.set_lines([self._action_line(a, today) for a in board.overdue_actions])
+        self.reviews.set_lines([self._review_line(s, today) for s in board.reviews_passed])
+        deadline = board.renewal_deadline
+        self.renewals.set_title(
+            f"Verlengen vrijstelling art. 5 — uiterlijk {long_date(deadline)}, "
+            f"nog {plural((deadline - today).days, 'dag', 'dagen')}"
+        )
+        self.renewals.set_lines([self._renewal_line(s) for s in board.renewals])
+
+    @staticmethod
+    def _meeting_line(meeting: NextMeeting) -> tuple[str, str, tuple[str, int]]:
+        when = f"{long_date(meeting.date)}, {meeting.start_time:%H:%M}–{meeting.end_time:%H:%M}"
+        where = f" · {meeting.location}" if meeting.location else ""
+        if meeting.agenda_items == 0:
+            agenda = "Nog geen agenda."
+        else:
+            agenda = "Agenda: " + plural(meeting.agenda_items, "punt", "punten")
+            agenda += ", waarvan " + plural(meeting.case_items, "casus", "casussen") + "."
+        text = f"{meeting.title}: {when}{where}\n{agenda}"
+        return text, "Het overleg openen", ("meeting", meeting.id)
+
+    @staticmethod
+    def _case_text(signal: CaseSignal) -> str:
+        return f"{signal.case_number}  {signal.full_name}"
+
+    @staticmethod
+    def _owner_tip(signal: CaseSignal) -> str:
+        owner = signal.owner_name or "geen casushouder"
+        return f"Casus {signal.case_number} openen · casushouder: {owner}"
+
+    def _absent_line(self, signal: CaseSignal, today: date) -> tuple[str, str, tuple[str, int]]:
+        weeks = plural((today - signal.on).days // 7, "week", "weken")
+        text = f"{self._case_text(signal)} — thuis sinds {format_date(signal.on)} ({weeks})"
+        return text, self._owner_tip(signal), ("case", signal.case_id)
+
+    def _review_line(self, signal: CaseSignal, today: date) -> tuple[str, str, tuple[str, int]]:
+        ago = plural((today - signal.on).days, "dag", "dagen")
+        text = (
+            f"{self._case_text(signal)} — herbeoordeling {format_date(signal.on)} ({ago} geleden)"
+        )
+        return text, self._owner_tip(signal), ("case", signal.case_id)
+
+    def _renewal_line(self, signal: CaseSignal) -> tuple[str, str, tuple[str, int]]:
+        until = getattr(signal, "exemption_until", None)
+        detail = f"vrijstelling tot {format_date(until)}" if until else "geen einddatum vastgelegd"
+        text = f"{self._case_text(signal)} — {detail}"
+        return text, self._owner_tip(signal), ("case", signal.case_id)
+
+    @staticmethod
+    def _action_line(action: OverdueAction, today: date) -> tuple[str, str, tuple[str, int]]:
+        owner = action.owner_name + (" (gearchiveerd)" if action.owner_archived else "")
+        late = plural(action.days_late(today), "dag", "dagen")
+        case = f" · casus {action.case_number}" if action.case_number else ""
+        text = (
+            f"{action.description}\n{owner}, {action.organisation_name}{case} · "
+            f"uiterlijk {format_date(action.due_date)}, {late} te laat"
+        )
+        return text, "De actiepunten openen", ("actions", action.id)
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        kind, target_id = item.data(TARGET_ROLE)
+        openers: dict[str, Callable[[], None]] = {
+            "case": lambda: self.open_case.emit(target_id),
+            "meeting": lambda: self.open_meeting.emit(target_id),
+            "actions": self.open_actions.emit,
+        }
+        openers[kind]()
+
+    def section_texts(self, section: Section) -> list[str]:
+        """The lines a section shows (for tests and accessibility checks)."""
+        return [section.lines.item(i).text() for i in range(section.lines.count())]

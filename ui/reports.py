@@ -1,0 +1,649 @@
+"""Rapportage: counts per ground and year, time to advice, thuiszitters; charts, table, xlsx.
+
+The figures come from `services.reports.statistics` (numbers only, no names). The charts are
+plain bars drawn with QPainter (PySide6-Essentials has no QtCharts): one per ground for a chosen
+year, and the thuiszitters by how long they were at home.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHelpEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableView,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casusoverleg.domain.enums import ExemptionGround
+from casusoverleg.domain.thuiszitter import ThuiszitterSignal
+from casusoverleg.errors import CasusoverlegError
+from casusoverleg.services import exports, reports
+from casusoverleg.services.reports import Statistics
+from casusoverleg.services.store import Store
+
+from ui import dialogs, pdf_preview, tasks
+from ui.common import GROUND_SHORT, long_date
+
+XLSX_FILTER = "Excel-werkmap (*.xlsx)"
+BAR_COLOUR = "#1F3A5F"  # the documents' dark blue
+WARN_COLOUR = "#9B1C1C"  # the documents' dark red: thuiszitters past a norm
+BAND_LABELS = {
+    ThuiszitterSignal.GEEN: "4 weken of korter",
+    ThuiszitterSignal.VIER_WEKEN: "4 weken tot 3 maanden",
+    ThuiszitterSignal.DRIE_MAANDEN: "langer dan 3 maanden",
+}
+
+
+def ask_export_path(parent: QWidget, suggestion: str) -> Path | None:
+    """Where to write the statistics workbook; None if cancelled (tests replace this)."""
+    return dialogs.ask_save_file(parent, "Statistiek exporteren", XLSX_FILTER, suggestion)
+
+
+def days_text(value: float | int | None) -> str:
+    """A number of days as the table shows it: "23", "23,5", or "—" when there is none."""
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.1f}".replace(".", ",")
+
+
+# -- the tables ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    """A small table of figures: column titles, rows of cells, which rows are totals."""
+
+    header: list[str]
+    rows: list[list[str | int]]
+    total_rows: frozenset[int] = frozenset()
+    tooltips: dict[tuple[int, int], str] | None = None
+
+
+class FiguresModel(QAbstractTableModel):
+    """A read-only table of figures; numbers right-aligned, total rows bold."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._table = FigureTable([], [])
+
+    def set_table(self, table: FigureTable) -> None:
+        """Show other figures."""
+        self.beginResetModel()
+        self._table = table
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Rows of figures (none under an item: a flat table)."""
+        return 0 if parent.isValid() else len(self._table.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Columns of the header."""
+        return 0 if parent.isValid() else len(self._table.header)
+
+    def cell(self, row: int, column: int) -> str | int:
+        """The value in a cell (tests read the numbers through this)."""
+        return self._table.rows[row][column]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        """Text, alignment, bold totals and tooltips."""
+        if not index.isValid():
+            return None
+        value = self._table.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if index.column() == 0:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and index.row() in self._table.total_rows:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and self._table.tooltips:
+            return self._table.tooltips.get((index.row(), index.column()))
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        """Column titles; no row numbers."""
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if 0 <= section < len(self._table.header):
+            return self._table.header[section]
+        return None
+
+
+def counts_table(figures: Statistics) -> FigureTable:
+    """Cases per ground (rows) and year of registration (columns), with totals."""
+    years = figures.years
+    rows: list[list[str | int]] = []
+    tips: dict[tuple[int, int], str] = {}
+    for number, ground in enumerate(ExemptionGround):
+        rows.append(
+            [
+                ground.label,
+                *(figures.count(ground, y) for y in years),
+                figures.total_for_ground(ground),
+            ]
+        )
+        tips[(number, 0)] = GROUND_SHORT[ground]
+    rows.append(
+        ["Totaal", *(figures.total_for_year(y) for y in years), sum(figures.counts.values())]
+    )
+    header = ["Grond", *(str(y) for y in years), "Totaal"]
+    return FigureTable(header, rows, frozenset({len(rows) - 1}), tips)
+
+
+def advice_table(figures: Statistics) -> FigureTable:
+    """Days from registration to the first advice, per year of registration and overall."""
+    rows: list[list[str | int]] = [
+        [str(t.year), t.cases, days_text(t.median_days), days_text(t.max_days)]
+        for t in figures.advice_times
+    ]
+    overall = figures.advice_overall
+    rows.append(
+        ["Alle jaren", overall.cases, days_text(overall.median_days), days_text(overall.max_days)]
+    )
+    header = ["Jaar van aanmelding", "Met advies", "Mediaan (dagen)", "Langste (dagen)"]
+    return FigureTable(header, rows, frozenset({len(rows) - 1}))
+
+
+def thuiszitter_table(figures: Statistics) -> FigureTable:
+    """How many thuiszitters, how long at home, and how many past each norm."""
+    home = figures.thuiszitters
+    rows: list[list[str | int]] = [
+        ["Thuiszitters met datum 'thuis sinds'", home.total],
+        ["waarvan nu nog thuis", home.still_at_home],
+        ["Mediaan aantal dagen thuis", days_text(home.median_days)],
+        ["Langste periode thuis (dagen)", days_text(home.max_days)],
+    ]
+    for signal, label in BAND_LABELS.items():
+        rows.append([f"Thuis {label}", home.by_signal.get(signal, 0)])
+    return FigureTable(["", "Aantal"], rows)
+
+
+def _fit_table(view: QTableView) -> None:
+    """Exactly as large as its cells: these tables are small and must not scroll on their own
+    nor stretch a column of numbers far away from its labels."""
+    view.resizeColumnsToContents()
+    view.resizeRowsToContents()
+    header = view.horizontalHeader()
+    minimum = view.fontMetrics().horizontalAdvance("00000") + 18
+    for column in range(view.model().columnCount()):
+        # Some air between a label and the numbers next to it.
+        wider = header.sectionSize(column) + 14
+        header.resizeSection(column, wider if column == 0 else max(wider, minimum))
+    columns = view.model().columnCount()
+    frame = 2 * view.frameWidth()
+    width = sum(header.sectionSize(c) for c in range(columns)) + frame
+    height = header.height() + frame
+    height += sum(view.rowHeight(r) for r in range(view.model().rowCount()))
+    view.setFixedSize(max(width, 200), height)
+
+
+def _table_view(name: str, accessible: str) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setAccessibleName(accessible)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+    return view
+
+
+# -- the charts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its label, its value, and a colour (None: the usual blue)."""
+
+    label: str
+    value: int
+    colour: str | None = None
+    tooltip: str = ""
+
+
+class BarChart(QWidget):
+    """Horizontal bars with their labels on the left and their numbers at the end."""
+
+    def __init__(self, title: str, empty_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._title = title
+        self._empty_text = empty_text
+        self.bars: list[Bar] = []
+        self.setAccessibleName(title)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMouseTracking(True)
+
+    def set_title(self, title: str) -> None:
+        """Change the title (it names the year)."""
+        self._title = title
+        self.setAccessibleName(title)
+        self.update()
+
+    @property
+    def title(self) -> str:
+        """The title above the bars."""
+        return self._title
+
+    def set_bars(self, bars: list[Bar]) -> None:
+        """Show these bars (an empty list shows the empty text)."""
+        self.bars = list(bars)
+        self.setAccessibleDescription(", ".join(f"{b.label}: {b.value}" for b in bars))
+        self.updateGeometry()
+        self.update()
+
+    def _row_height(self) -> int:
+        return self.fontMetrics().height() + 10
+
+    def sizeHint(self) -> QSize:
+        """Room for the title and every bar."""
+        rows = max(len(self.bars), 2)
+        return QSize(420, self._title_height() + rows * self._row_height() + 12)
+
+    def minimumSizeHint(self) -> QSize:
+        """As tall as the bars need; narrow windows squeeze the bars, not the labels."""
+        return QSize(260, self.sizeHint().height())
+
+    def _title_height(self) -> int:
+        return self.fontMetrics().height() + 14
+
+    def _bar_rect(self, row: int, label_width: int, number_width: int, top: int) -> QRectF:
+        height = self._row_height()
+        left = label_width + 16
+        room = max(self.width() - left - number_width - 16, 10)
+        peak = max((b.value for b in self.bars), default=0)
+        width = room * self.bars[row].value / peak if peak else 0
+        return QRectF(left, top + row * height + 3, max(width, 0), height - 6)
+
+    def _layout(self) -> tuple[int, int, int]:
+        metrics = self.fontMetrics()
+        label_width = max((metrics.horizontalAdvance(b.label) for b in self.bars), default=0)
+        # Labels take at most 45 % of the width; longer ones are cut with "…".
+        label_width = min(label_width, int(self.width() * 0.45))
+        number_width = max((metrics.horizontalAdvance(str(b.value)) for b in self.bars), default=0)
+        return label_width, number_width, self._title_height()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Title, then one labelled bar per row."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        text = palette.color(QPalette.ColorRole.WindowText)
+        muted = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+        metrics = self.fontMetrics()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(text)
+        painter.drawText(
+            QRectF(0, 0, self.width(), self._title_height() - 4),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            self._title,
+        )
+        painter.setFont(self.font())
+        if not self.bars or all(b.value == 0 for b in self.bars):
+            painter.setPen(muted)
+            painter.drawText(
+                QRectF(0, self._title_height(), self.width(), 2 * self._row_height()),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+                self._empty_text,
+            )
+            painter.end()
+            return
+        label_width, number_width, top = self._layout()
+        height = self._row_height()
+        for row, bar in enumerate(self.bars):
+            y = top + row * height
+            painter.setPen(text)
+            # A little slack: rounding must not cut off a label that was measured to fit.
+            label = metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight, label_width + 2)
+            painter.drawText(
+                QRectF(0, y, label_width + 2, height),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                label,
+            )
+            rect = self._bar_rect(row, label_width, number_width, top)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(bar.colour or BAR_COLOUR))
+            if rect.width() > 0:
+                painter.drawRoundedRect(rect, 2, 2)
+            painter.setPen(text if bar.value else muted)
+            painter.drawText(
+                QRectF(rect.right() + 6, y, number_width + 10, height),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                str(bar.value),
+            )
+        # A thin axis line where the bars start.
+        painter.setPen(muted)
+        left = label_width + 16
+        painter.drawLine(left, top, left, top + len(self.bars) * height)
+        painter.end()
+
+    def bar_at(self, x: float, y: float) -> int | None:
+        """The row of the bar at a point (for tooltips), or None."""
+        if not self.bars:
+            return None
+        top = self._title_height()
+        row = int((y - top) // self._row_height())
+        return row if 0 <= row < len(self.bars) and y >= top else None
+
+    def event(self, e: QEvent) -> bool:
+        """Tooltips name the full ground and the number."""
+        if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
+            row = self.bar_at(e.pos().x(), e.pos().y())
+            if row is None:
+                QToolTip.hideText()
+                e.ignore()
+                return True
+            bar = self.bars[row]
+            QToolTip.showText(e.globalPos(), f"{bar.tooltip or bar.label}: {bar.value}", self)
+            return True
+        return super().event(e)
+
+
+# -- the screen ----------------------------------------------------------------------------------
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.08)
+    label.setFont(font)
+    label.setContentsMargins(0, 10, 0, 2)
+    return label
+
+
+class ReportsView(QWidget):
+    """The Rapportage screen, filled in the background from `services.reports`."""
+
+    loaded = Signal()
+    exported = Signal(object)  # Path of the written workbook
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store: Store | None = None
+        self._generation = 0
+        self.figures: Statistics | None = None
+
+        self.title_label = QLabel("Rapportage")
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.date_label = QLabel()
+        self.refresh_button = QPushButton("&Vernieuwen")
+        self.refresh_button.setToolTip("De cijfers opnieuw berekenen (F5)")
+        self.refresh_button.clicked.connect(self.refresh)
+        refresh = QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self)
+        refresh.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        refresh.activated.connect(self.refresh)
+        self.export_button = QPushButton("&Exporteren naar Excel…")
+        self.export_button.setToolTip(
+            "De cijfers als Excel-werkmap opslaan (voor het jaarverslag leerplicht)"
+        )
+        self.export_button.clicked.connect(self.export)
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.hide()
+
+        self.year_combo = QComboBox()
+        self.year_combo.setAccessibleName("Jaar van aanmelding")
+        self.year_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.year_combo.currentIndexChanged.connect(self._year_changed)
+        year_label = QLabel("&Jaar:")
+        year_label.setBuddy(self.year_combo)
+
+        self.ground_chart = BarChart("Casussen per grond", "Geen casussen aangemeld in dit jaar.")
+        self.thuis_chart = BarChart(
+            "Thuiszitters naar duur thuis", "Geen thuiszitters met datum 'thuis sinds'."
+        )
+
+        self.counts_model = FiguresModel(self)
+        self.advice_model = FiguresModel(self)
+        self.thuis_model = FiguresModel(self)
+        self.counts_view = _table_view("per_grond", "Casussen per grond en jaar")
+        self.counts_view.setModel(self.counts_model)
+        self.advice_view = _table_view("tijd_tot_advies", "Tijd van aanmelding tot advies")
+        self.advice_view.setModel(self.advice_model)
+        self.thuis_view = _table_view("thuiszitters", "Thuiszitters")
+        self.thuis_view.setModel(self.thuis_model)
+
+        head = QHBoxLayout()
+        head.addWidget(self.title_label)
+        head.addSpacing(12)
+        head.addWidget(self.date_label)
+        head.addStretch(1)
+        head.addWidget(self.refresh_button)
+        head.addWidget(self.export_button)
+
+        chart_head = QHBoxLayout()
+        chart_head.addWidget(year_label)
+        chart_head.addWidget(self.year_combo)
+        chart_head.addStretch(1)
+
+        charts = QGridLayout()
+        charts.setHorizontalSpacing(32)
+        charts.addLayout(chart_head, 0, 0)
+        charts.addWidget(self.ground_chart, 1, 0, Qt.AlignmentFlag.AlignTop)
+        charts.addWidget(self.thuis_chart, 1, 1, Qt.AlignmentFlag.AlignTop)
+        charts.setColumnStretch(0, 3)
+        charts.setColumnStretch(1, 2)
+
+        lower = QGridLayout()
+        lower.setHorizontalSpacing(24)
+        lower.addWidget(_heading("Tijd van aanmelding tot eerste advies"), 0, 0)
+        lower.addWidget(_heading("Thuiszitters"), 0, 1)
+        top_left = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
+        lower.addWidget(self.advice_view, 1, 0, top_left)
+        lower.addWidget(self.thuis_view, 1, 1, top_left)
+        lower.setColumnStretch(2, 1)
+
+        body = QVBoxLayout()
+        body.addLayout(charts)
+        body.addWidget(_heading("Casussen per grond en jaar van aanmelding"))
+        body.addWidget(self.counts_view, 0, Qt.AlignmentFlag.AlignLeft)
+        body.addLayout(lower)
+        body.addStretch(1)
+        inner = QWidget()
+        inner.setLayout(body)
+        scroll = QScrollArea()
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.message_label)
+        layout.addWidget(scroll, 1)
+        self.clear()
+
+    # The screen protocol ---------------------------------------------------------------------
+
+    def load(self, store: Store) -> None:
+        """Compute the figures in the background and show them."""
+        self._store = store
+        self._generation += 1
+        generation = self._generation
+        self.date_label.setText("Wordt berekend…")
+        self.refresh_button.setEnabled(False)
+        tasks.run_in_background(
+            lambda: reports.statistics(store),
+            lambda figures: self._show(generation, figures),
+            lambda exc: self._failed(generation, exc),
+        )
+
+    def refresh(self) -> None:
+        """Compute the figures again."""
+        if self._store is not None:
+            self.load(self._store)
+
+    def clear(self) -> None:
+        """Drop the figures (the window is being locked)."""
+        self._generation += 1
+        self._store = None
+        self.figures = None
+        self.date_label.setText("")
+        self.message_label.hide()
+        self.year_combo.blockSignals(True)
+        self.year_combo.clear()
+        self.year_combo.blockSignals(False)
+        self.year_combo.setEnabled(False)
+        self.ground_chart.set_title("Casussen per grond")
+        self.ground_chart.set_bars([])
+        self.thuis_chart.set_bars([])
+        for model, view in (
+            (self.counts_model, self.counts_view),
+            (self.advice_model, self.advice_view),
+            (self.thuis_model, self.thuis_view),
+        ):
+            model.set_table(FigureTable([], []))
+            _fit_table(view)
+        self.export_button.setEnabled(False)
+        self.refresh_button.setEnabled(False)
+
+    # Showing ---------------------------------------------------------------------------------
+
+    def _show(self, generation: int, figures: Statistics) -> None:
+        if generation != self._generation:
+            return
+        self.figures = figures
+        self.message_label.hide()
+        self.date_label.setText(f"stand {long_date(figures.as_of)}")
+        self.refresh_button.setEnabled(True)
+        self.export_button.setEnabled(True)
+        self.counts_model.set_table(counts_table(figures))
+        self.advice_model.set_table(advice_table(figures))
+        self.thuis_model.set_table(thuiszitter_table(figures))
+        self._fit_columns()
+        years = figures.years or [figures.as_of.year]
+        chosen = self.year_combo.currentData()
+        self.year_combo.blockSignals(True)
+        self.year_combo.clear()
+        for year in reversed(years):
+            self.year_combo.addItem(str(year), year)
+        at = self.year_combo.findData(chosen if chosen in years else years[-1])
+        self.year_combo.setCurrentIndex(max(at, 0))
+        self.year_combo.blockSignals(False)
+        self.year_combo.setEnabled(True)
+        self._year_changed()
+        home = figures.thuiszitters
+        self.thuis_chart.set_bars(
+            [
+                Bar(
+                    label,
+                    home.by_signal.get(signal, 0),
+                    WARN_COLOUR if signal == ThuiszitterSignal.DRIE_MAANDEN else None,
+                    f"thuis {label}",
+                )
+                for signal, label in BAND_LABELS.items()
+            ]
+        )
+        self.loaded.emit()
+
+    def _fit_columns(self) -> None:
+        for view in (self.counts_view, self.advice_view, self.thuis_view):
+            _fit_table(view)
+
+    def _year_changed(self, _index: int = -1) -> None:
+        figures = self.figures
+        year = self.year_combo.currentData()
+        if figures is None or not isinstance(year, int):
+            return
+        self.ground_chart.set_title(f"Casussen per grond, aangemeld in {year}")
+        self.ground_chart.set_bars(
+            [Bar(GROUND_SHORT[g], figures.count(g, year), tooltip=g.label) for g in ExemptionGround]
+        )
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.date_label.setText("")
+        self.refresh_button.setEnabled(self._store is not None)
+        message = exc.message if isinstance(exc, CasusoverlegError) else "Er ging iets mis."
+        self.message_label.setText(f"De cijfers konden niet worden berekend: {message}")
+        self.message_label.show()
+        if not isinstance(exc, CasusoverlegError):
+            raise exc
+
+    # Export ----------------------------------------------------------------------------------
+
+    def export(self) -> None:
+        """Write the figures to an .xlsx file (after saying once that it is not encrypted)."""
+        store = self._store
+        if store is None:
+            return
+        suggestion = str(Path.home() / f"rapportage-{date.today():%Y-%m-%d}.xlsx")
+        path = ask_export_path(self, suggestion)
+        if path is None or self._store is not store:
+            return
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+        if not pdf_preview.confirm_plain_file(self, path.name) or self._store is not store:
+            return
+        self.export_button.setEnabled(False)
+        self.date_label.setText(f"Wordt geëxporteerd naar {path.name}…")
+        generation = self._generation
+
+        def done(_rows: int) -> None:
+            if generation != self._generation:
+                return
+            self.export_button.setEnabled(True)
+            if self.figures is not None:
+                self.date_label.setText(f"stand {long_date(self.figures.as_of)}")
+            self.message_label.setText(f"Geëxporteerd naar {path} (niet versleuteld).")
+            self.message_label.show()
+            self.exported.emit(path)
+
+        def failed(exc: BaseException) -> None:
+            if generation != self._generation:
+                return
+            self.export_button.setEnabled(True)
+            detail = exc.message if isinstance(exc, CasusoverlegError) else "Er ging iets mis."
+            dialogs.warn(self, "Statistiek exporteren", "Exporteren is mislukt.", detail=detail)
+            if not isinstance(exc, CasusoverlegError):
+                raise exc
+
+        tasks.run_in_background(lambda: exports.export_statistics(store, path), done, failed)
