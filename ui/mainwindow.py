@@ -40,14 +40,18 @@ from casusoverleg.services.imports import ImportResult
 from casusoverleg.services.settings import Settings
 from casusoverleg.services.store import Store
 
-from ui import dialogs, tasks
+from ui import dialogs, pdf_preview, tasks
+from ui.actions import ActionsView
 from ui.audit_log import AuditLogView
 from ui.autolock import IdleWatcher
 from ui.cases import CasesView
 from ui.import_dialog import FILE_FILTER as IMPORT_FILTER
 from ui.import_dialog import ImportDialog
+from ui.meeting_mode import MeetingModeWindow
+from ui.meetings import MeetingsView
 from ui.overview import OverviewView
 from ui.participants import ParticipantsView
+from ui.reports import ReportsView
 from ui.settings import SettingsView
 from ui.unlock import UnlockDialog
 
@@ -81,11 +85,14 @@ class Screen(Protocol):
         """Drop the data shown (keep unsaved typed text in memory)."""
 
 
-# The screens that exist so far, by section; Overleggen, Actiepunten and Rapportage come later.
+# The screens, by section.
 SCREEN_FACTORIES: dict[str, Callable[[], QWidget]] = {
     "Overzicht": OverviewView,
     "Casussen": CasesView,
+    "Overleggen": MeetingsView,
+    "Actiepunten": ActionsView,
     "Deelnemers": ParticipantsView,
+    "Rapportage": ReportsView,
     "Logboek": AuditLogView,
     "Instellingen": SettingsView,
 }
@@ -140,6 +147,7 @@ class MainWindow(QMainWindow):
         self.unlock_dialog: UnlockDialog | None = None
         self.screens: dict[str, QWidget] = {}
         self._stale: set[str] = set()
+        self.meeting_mode: MeetingModeWindow | None = None
         self._current = ""
         self._lock_reason = ""
 
@@ -285,14 +293,15 @@ class MainWindow(QMainWindow):
             signal = getattr(screen, "open_case", None)
             if signal is not None:
                 signal.connect(self.open_case)
-            # Links to sections that come later say so in the status bar.
-            for signal_name, target in (
-                ("open_actions", "Actiepunten"),
-                ("open_meeting", "Overleggen"),
-            ):
-                signal = getattr(screen, signal_name, None)
-                if signal is not None:
-                    signal.connect(lambda *_args, t=target: self.show_section(t))
+            signal = getattr(screen, "open_actions", None)
+            if signal is not None:
+                signal.connect(lambda: self.show_section("Actiepunten"))
+            signal = getattr(screen, "open_meeting", None)
+            if signal is not None:
+                signal.connect(self.open_meeting)
+            signal = getattr(screen, "open_meeting_mode", None)
+            if signal is not None:
+                signal.connect(self.open_meeting_mode)
             if isinstance(screen, SettingsView):
                 screen.idle_lock_minutes_changed.connect(self._idle_minutes_changed)
             self._restore_screen_state(name, screen)
@@ -360,6 +369,34 @@ class MainWindow(QMainWindow):
         self._stale.discard(name)
         cast(Screen, self.screens[name]).load(store)
 
+    def open_meeting(self, meeting_id: int) -> None:
+        """Show one meeting on the Overleggen screen."""
+        if self.show_section("Overleggen"):
+            cast(MeetingsView, self.screens["Overleggen"]).show_meeting(meeting_id)
+
+    def open_meeting_mode(self, meeting_id: int) -> None:
+        """Run a meeting in meeting mode, in a window of its own over the main window."""
+        if self._store is None:
+            return
+        if self.meeting_mode is not None:
+            self.meeting_mode.close()
+        window = MeetingModeWindow(meeting_id)
+        window.meeting_closed.connect(self._meeting_changed)
+        window.action_added.connect(self._meeting_changed)
+        window.left.connect(self._meeting_mode_left)
+        self.meeting_mode = window
+        window.load(self._store)
+        window.present()
+
+    def _meeting_changed(self, *_args: object) -> None:
+        # What meeting mode wrote shows on the other screens the next time they are shown.
+        self._stale |= {"Overzicht", "Overleggen", "Actiepunten", "Casussen"} & set(self.screens)
+
+    def _meeting_mode_left(self) -> None:
+        self.meeting_mode = None
+        self._meeting_changed()
+        self._load_if_stale(self.current_section)
+
     def open_case(self, case_id: int) -> None:
         """Show the Casussen screen with the form of one case (a screen asked for it)."""
         self.show_section("Casussen")
@@ -411,8 +448,11 @@ class MainWindow(QMainWindow):
         self.idle_watcher.stop()
         self._save_window_state()
         self._close_dialogs()
+        pdf_preview.close_all_previews()
         for screen in self.screens.values():
             cast(Screen, screen).clear()
+        if self.meeting_mode is not None:
+            self.meeting_mode.clear()
         self._stale = set(self.screens)
         self.backup_label.setText("")
         self._update_chrome()
@@ -495,6 +535,11 @@ class MainWindow(QMainWindow):
         if section != "Casussen":
             self._load_if_stale("Casussen")  # the register is where most work starts
         self._load_status(store)
+        if self.meeting_mode is not None:
+            if other:
+                self.meeting_mode.close()
+            else:
+                self.meeting_mode.load(store)
         self.idle_watcher.start()
         self.unlocked.emit()
 
@@ -531,10 +576,15 @@ class MainWindow(QMainWindow):
         """Let running work finish, then lock the store (closing the window, quitting)."""
         self._closing = True
         self.idle_watcher.stop()
+        if self.meeting_mode is not None:
+            # Closing meeting mode saves what was typed there; the wait below lets it land.
+            self.meeting_mode.close()
+            self.meeting_mode = None
         tasks.wait_for_idle()
         if self.unlock_dialog is not None:
             self.unlock_dialog.reject()
         self._close_dialogs()
+        pdf_preview.close_all_previews()
         store, self._store = self._store, None
         for screen in self.screens.values():
             cast(Screen, screen).clear()

@@ -157,8 +157,11 @@ def test_export_asks_once_and_writes_the_figures_to_xlsx(
     assert exported.args == [path]
     assert asked == ["rapportage.xlsx"]
     figures = reports.statistics(filled)
-    sheet = load_workbook(path, read_only=True)["Per grond en jaar"]
-    rows = list(sheet.iter_rows(values_only=True))
+    book = load_workbook(path, read_only=True)
+    try:
+        rows = list(book["Per grond en jaar"].iter_rows(values_only=True))
+    finally:
+        book.close()  # a read-only workbook keeps its file open until closed
     assert rows[0] == ("grond", str(LAST_YEAR), str(TODAY.year), "totaal")
     by_ground = {row[0]: row[1:] for row in rows[1:]}
     for ground in ExemptionGround:
