@@ -616,7 +616,12 @@ class ActionsView(QWidget):
 
     def _filters_changed(self) -> None:
         current = self.current_action()
-        self.model.set_filter(self.current_filter())
+        chosen = self.current_filter()
+        self.model.set_filter(chosen)
+        # Open actions have no done date or closing note: give their room to the description.
+        only_open = chosen.show != SHOW_ALL
+        self.table.setColumnHidden(COL_DONE, only_open)
+        self.table.setColumnHidden(COL_NOTE, only_open)
         if current is not None:
             self._select(current.id)
         self._after_change()

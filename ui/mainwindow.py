@@ -734,16 +734,19 @@ class MainWindow(QMainWindow):
         self._state.sync()
 
     def _screen_keys(self, name: str, screen: QWidget) -> list[tuple[str, QHeaderView | QSplitter]]:
+        # The number of columns (or panes) is part of the key: widths saved for a table with
+        # other columns would garble this one (after an update, or for another table).
         keys: list[tuple[str, QHeaderView | QSplitter]] = []
         for i, table in enumerate(screen.findChildren(QTableView)):
             label = table.objectName() or f"tabel{i}"
-            keys.append((f"kolommen/{name}/{label}", table.horizontalHeader()))
+            header = table.horizontalHeader()
+            keys.append((f"kolommen/{name}/{label}/{header.count()}", header))
         for i, tree in enumerate(screen.findChildren(QTreeView)):
             label = tree.objectName() or f"boom{i}"
-            keys.append((f"kolommen/{name}/{label}", tree.header()))
+            keys.append((f"kolommen/{name}/{label}/{tree.header().count()}", tree.header()))
         for i, splitter in enumerate(screen.findChildren(QSplitter)):
             label = splitter.objectName() or f"splitter{i}"
-            keys.append((f"splitters/{name}/{label}", splitter))
+            keys.append((f"splitters/{name}/{label}/{splitter.count()}", splitter))
         return keys
 
     def _save_screen_state_of(self, screen: QWidget) -> None:
