@@ -15,6 +15,7 @@ from typing import Protocol, cast
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QApplication,
     QDialog,
@@ -348,11 +349,21 @@ class MainWindow(QMainWindow):
             self.navigation.blockSignals(False)
         self.stack.setCurrentWidget(screen)
         self._load_if_stale(name)
-        # Keyboard focus into the screen: its search field if it has one, else the navigation
-        # (a window without a focus widget gets no shortcuts on some platforms).
+        # Keyboard focus into the screen, so that its shortcuts work at once: its search field
+        # if it has one, else its first widget that takes focus, else the navigation.
         focus = getattr(screen, "filter_edit", None)
-        if not isinstance(focus, QWidget) or not focus.isEnabled():
-            focus = self.navigation
+        if not isinstance(focus, QWidget) or not focus.isVisible() or not focus.isEnabled():
+            focus = next(
+                (
+                    w
+                    for w in screen.findChildren(QWidget)
+                    if w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                    and w.isVisibleTo(screen)
+                    and w.isEnabled()
+                    and not isinstance(w, QAbstractButton)
+                ),
+                self.navigation,
+            )
         current = QApplication.focusWidget()
         if self._store is not None and (current is None or not screen.isAncestorOf(current)):
             focus.setFocus()
