@@ -1,13 +1,17 @@
-"""Instellingen: for now the idle time before the window locks itself (more settings follow)."""
+"""Instellingen: organisation name, holiday region, idle lock time, retention, meeting length."""
 
 from __future__ import annotations
+
+from dataclasses import fields
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -21,9 +25,20 @@ from casusoverleg.services.store import Store
 
 from ui import tasks
 
+REGION_LABELS = {"noord": "Noord (o.a. Zwolle)", "midden": "Midden", "zuid": "Zuid"}
+
+
+def _spin(value_range: tuple[int, int], suffix: str, name: str) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(*value_range)
+    spin.setSuffix(suffix)
+    spin.setAccessibleName(name)
+    spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+    return spin
+
 
 class SettingsView(QWidget):
-    """The Instellingen screen; `idle_lock_minutes_changed` after a saved change."""
+    """The Instellingen screen; `idle_lock_minutes_changed` after a saved change of that time."""
 
     loaded = Signal()
     saved = Signal()
@@ -32,7 +47,7 @@ class SettingsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store: Store | None = None
-        self._saved_minutes: int | None = None
+        self._saved: Settings | None = None
         self._generation = 0
 
         title = QLabel("Instellingen")
@@ -41,60 +56,108 @@ class SettingsView(QWidget):
         font.setBold(True)
         title.setFont(font)
 
-        self.idle_spin = QSpinBox()
-        low, high = settings.IDLE_LOCK_RANGE
-        self.idle_spin.setRange(low, high)
-        self.idle_spin.setSuffix(" minuten")
-        self.idle_spin.setAccessibleName("Automatisch vergrendelen na")
-        self.idle_spin.valueChanged.connect(self._update_buttons)
-        idle_help = QLabel(
-            "Zonder toetsaanslag of muisbeweging vergrendelt Casusoverleg zich na deze tijd: "
-            "de schermen worden leeggemaakt en de opslag gesloten. Wat u aan het typen was, "
-            "blijft bewaard tot u weer ontgrendelt."
+        self.organisation_edit = QLineEdit()
+        self.organisation_edit.setPlaceholderText("bijvoorbeeld: Gemeente Zwolle, team Leerplicht")
+        self.organisation_edit.setMaxLength(120)
+        self.organisation_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        self.region_combo = QComboBox()
+        for value in settings.REGIONS:
+            self.region_combo.addItem(REGION_LABELS.get(value, value), value)
+        self.idle_spin = _spin(settings.IDLE_LOCK_RANGE, " minuten", "Automatisch vergrendelen na")
+        self.retention_spin = _spin(
+            settings.RETENTION_RANGE, " jaar na geboortedatum", "Bewaartermijn"
         )
-        idle_help.setWordWrap(True)
+        self.meeting_spin = _spin(
+            settings.MEETING_MINUTES_RANGE, " minuten", "Standaardduur van een overleg"
+        )
+        self.organisation_edit.textEdited.connect(self._update_buttons)
+        self.region_combo.currentIndexChanged.connect(self._update_buttons)
+        for spin in (self.idle_spin, self.retention_spin, self.meeting_spin):
+            spin.valueChanged.connect(self._update_buttons)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.addRow("&Organisatie (op documenten):", self.organisation_edit)
+        form.addRow("Vakantie&regio (schoolvakanties):", self.region_combo)
+        form.addRow("Automatisch &vergrendelen na:", self.idle_spin)
+        form.addRow("&Bewaartermijn:", self.retention_spin)
+        form.addRow("Standaard&duur van een overleg:", self.meeting_spin)
+
+        notes = QLabel(
+            "Zonder toetsaanslag of muisbeweging vergrendelt Casusoverleg zich na de ingestelde "
+            "tijd: de schermen worden leeggemaakt en de opslag gesloten; wat u aan het typen "
+            "was, blijft bewaard tot u weer ontgrendelt. De bewaartermijn volgt de VNG-"
+            "selectielijst (19 jaar na de geboortedatum); de vakantieregio bepaalt welke "
+            "schoolvakanties een nieuwe overlegreeks overslaat. Elke wijziging komt in het "
+            "logboek."
+        )
+        notes.setWordWrap(True)
+        notes.setMaximumWidth(self.fontMetrics().averageCharWidth() * 90)
 
         self.save_button = QPushButton("Op&slaan")
+        self.save_button.setShortcut("Ctrl+S")
         self.save_button.clicked.connect(self.save)
         self.status_label = QLabel()
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.status_label, 1)
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        form.addRow("Automatisch &vergrendelen na:", self.idle_spin)
-
-        later = QLabel(
-            "Organisatie, vakantieregio, bewaartermijn, accounts en de controle van de opslag "
-            "komen in een volgende versie op dit scherm."
-        )
-        later.setWordWrap(True)
-
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addSpacing(8)
         layout.addLayout(form)
-        layout.addWidget(idle_help)
+        layout.addSpacing(4)
+        layout.addWidget(notes)
+        layout.addSpacing(8)
         layout.addLayout(buttons)
-        layout.addSpacing(16)
-        layout.addWidget(later)
         layout.addStretch(1)
-        for label in (idle_help, later):
-            label.setMaximumWidth(self.fontMetrics().averageCharWidth() * 90)
-        self.idle_spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         self._set_enabled(False)
 
+    def _inputs(self) -> list[QWidget]:
+        return [
+            self.organisation_edit,
+            self.region_combo,
+            self.idle_spin,
+            self.retention_spin,
+            self.meeting_spin,
+        ]
+
+    def typed(self) -> Settings:
+        """The values as the fields show them now."""
+        for spin in (self.idle_spin, self.retention_spin, self.meeting_spin):
+            spin.interpretText()
+        return Settings(
+            idle_lock_minutes=self.idle_spin.value(),
+            organisation_name=" ".join(self.organisation_edit.text().split()),
+            region=str(self.region_combo.currentData()),
+            retention_years=self.retention_spin.value(),
+            default_meeting_minutes=self.meeting_spin.value(),
+        )
+
+    def _changes(self) -> dict[str, int | str]:
+        if self._saved is None:
+            return {}
+        typed = self.typed()
+        return {
+            f.name: getattr(typed, f.name)
+            for f in fields(Settings)
+            if getattr(typed, f.name) != getattr(self._saved, f.name)
+        }
+
+    def _show(self, values: Settings) -> None:
+        self.organisation_edit.setText(values.organisation_name)
+        self.region_combo.setCurrentIndex(max(0, self.region_combo.findData(values.region)))
+        self.idle_spin.setValue(values.idle_lock_minutes)
+        self.retention_spin.setValue(values.retention_years)
+        self.meeting_spin.setValue(values.default_meeting_minutes)
+
     def _set_enabled(self, enabled: bool) -> None:
-        self.idle_spin.setEnabled(enabled)
+        for widget in self._inputs():
+            widget.setEnabled(enabled)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self.save_button.setEnabled(
-            self._store is not None
-            and self._saved_minutes is not None
-            and self.idle_spin.value() != self._saved_minutes
-        )
+        self.save_button.setEnabled(self._store is not None and bool(self._changes()))
 
     def load(self, store: Store) -> None:
         """Read the settings of `store` in the background."""
@@ -106,8 +169,8 @@ class SettingsView(QWidget):
         def done(values: Settings) -> None:
             if generation != self._generation:
                 return
-            self._saved_minutes = values.idle_lock_minutes
-            self.idle_spin.setValue(values.idle_lock_minutes)
+            self._saved = values
+            self._show(values)
             self._set_enabled(True)
             self.loaded.emit()
 
@@ -117,32 +180,31 @@ class SettingsView(QWidget):
         """Forget the store and its values (locking)."""
         self._generation += 1
         self._store = None
-        self._saved_minutes = None
+        self._saved = None
         self.status_label.setText("")
         self._set_enabled(False)
 
     def save(self) -> None:
-        """Write the changed idle time (logged) in the background."""
+        """Write the changed settings (checked, logged) in the background."""
         store = self._store
-        if store is None:
+        changes = self._changes()
+        if store is None or not changes:
             return
-        self.idle_spin.interpretText()
-        minutes = self.idle_spin.value()
         generation = self._generation
         self.save_button.setEnabled(False)
 
         def done(values: Settings) -> None:
             if generation != self._generation:
                 return
-            self._saved_minutes = values.idle_lock_minutes
+            self._saved = values
+            self._show(values)
             self.status_label.setText("Opgeslagen.")
             self._update_buttons()
-            self.idle_lock_minutes_changed.emit(values.idle_lock_minutes)
+            if "idle_lock_minutes" in changes:
+                self.idle_lock_minutes_changed.emit(values.idle_lock_minutes)
             self.saved.emit()
 
-        tasks.run_in_background(
-            lambda: settings.set_setting(store, "idle_lock_minutes", minutes), done, self._failed
-        )
+        tasks.run_in_background(lambda: settings.set_settings(store, changes), done, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self._update_buttons()

@@ -120,12 +120,20 @@ def get_setting(store: Store, name: str) -> int | str:
 
 def set_setting(store: Store, name: str, value: int | str) -> Settings:
     """Change one setting (checked, logged with old and new value); returns all settings."""
-    _check_name(name)
-    new = _CHECKS[name](value)
+    return set_settings(store, {name: value})
+
+
+def set_settings(store: Store, changes: dict[str, int | str]) -> Settings:
+    """Change several settings at once: all checked first, then written in one transaction."""
+    for name in changes:
+        _check_name(name)
+    checked = {name: _CHECKS[name](value) for name, value in changes.items()}
     with store.write() as session:
-        row = session.get(Setting, name)
-        old = _stored(row.value, name) if row is not None else getattr(_DEFAULTS, name)
-        if old != new:
+        for name, new in checked.items():
+            row = session.get(Setting, name)
+            old = _stored(row.value, name) if row is not None else getattr(_DEFAULTS, name)
+            if old == new:
+                continue
             if row is None:
                 session.add(Setting(key=name, value=str(new)))
             else:

@@ -53,3 +53,41 @@ def test_typing_a_new_idle_time_saves_it_and_the_window_uses_it(
         qtbot.waitUntil(tasks.is_idle)
     finally:
         window.close()
+
+
+def test_every_setting_is_typed_saved_in_one_go_and_logged(qtbot: QtBot, store_path: Path) -> None:
+    window = MainWindow(accounts.unlock(store_path, ACCOUNT, PASSPHRASE))
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        view = window.settings_view
+        with qtbot.waitSignal(view.loaded):
+            window.show_section("Instellingen")
+        view.organisation_edit.setFocus()
+        qtbot.keyClicks(view.organisation_edit, "Gemeente Zwolle, team Leerplicht")
+        view.region_combo.setFocus()
+        qtbot.keyClick(view.region_combo, Qt.Key.Key_Down)  # noord → midden
+        for spin, text in ((view.retention_spin, "20"), (view.meeting_spin, "90")):
+            spin.setFocus()
+            spin.selectAll()
+            qtbot.keyClicks(spin, text)
+        with qtbot.waitSignal(view.saved):
+            qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+        store = window.store
+        assert store is not None
+        saved = settings.load_settings(store)
+        assert saved.organisation_name == "Gemeente Zwolle, team Leerplicht"
+        assert saved.region == "midden"
+        assert saved.retention_years == 20
+        assert saved.default_meeting_minutes == 90
+        changed = {e.object_id for e in audit.list_events(store, limit=4)}
+        assert changed == {
+            "organisation_name",
+            "region",
+            "retention_years",
+            "default_meeting_minutes",
+        }
+        assert not view.save_button.isEnabled()
+        qtbot.waitUntil(tasks.is_idle)
+    finally:
+        window.close()
