@@ -26,11 +26,14 @@ IDLE_MS = 200
 @pytest.fixture
 def window(qtbot: QtBot, store_path: Path) -> Iterator[MainWindow]:
     """A main window that locks itself after 200 ms without input, on the Casussen screen."""
-    main = MainWindow(accounts.unlock(store_path, ACCOUNT, PASSPHRASE), idle_lock_ms=IDLE_MS)
+    # A long idle time while the cases load: on a busy machine 200 ms can pass before they
+    # arrive, and the window would lock itself in the middle of setting up.
+    main = MainWindow(accounts.unlock(store_path, ACCOUNT, PASSPHRASE), idle_lock_ms=60_000)
     qtbot.addWidget(main)
     main.show()
     main.show_section("Casussen")
     qtbot.waitUntil(lambda: main.cases_view.model.rowCount() == len(CASES))
+    main.idle_watcher.set_interval_ms(IDLE_MS)
     yield main
     main.close()
 
