@@ -25,15 +25,15 @@ IDLE_MS = 200
 
 @pytest.fixture
 def window(qtbot: QtBot, store_path: Path) -> Iterator[MainWindow]:
-    """A main window that locks itself after 200 ms without input, on the Casussen screen."""
-    # A long idle time while the cases load: on a busy machine 200 ms can pass before they
-    # arrive, and the window would lock itself in the middle of setting up.
+    """A main window on the Casussen screen, its cases loaded (the test sets the idle time)."""
+    # A long idle time while setting up: on a busy machine 200 ms can pass before the cases
+    # or the case form arrive, and the window would lock itself half-way. The test shortens it
+    # just before it stops giving input.
     main = MainWindow(accounts.unlock(store_path, ACCOUNT, PASSPHRASE), idle_lock_ms=60_000)
     qtbot.addWidget(main)
     main.show()
     main.show_section("Casussen")
     qtbot.waitUntil(lambda: main.cases_view.model.rowCount() == len(CASES))
-    main.idle_watcher.set_interval_ms(IDLE_MS)
     yield main
     main.close()
 
@@ -85,7 +85,8 @@ def test_idle_locks_empties_the_screens_and_keeps_the_typed_text(
     store = window.store
     assert store is not None
 
-    # Now nobody touches the keyboard or the mouse.
+    # Now nobody touches the keyboard or the mouse (for 200 ms, counted from the last key).
+    window.idle_watcher.set_interval_ms(IDLE_MS)
     with qtbot.waitSignal(window.locked, timeout=5000):
         pass
     assert store.closed and window.store is None
@@ -100,6 +101,8 @@ def test_idle_locks_empties_the_screens_and_keeps_the_typed_text(
     qtbot.wait(IDLE_MS * 2)
     assert not window.idle_watcher.running
 
+    # Back to a long idle time, so a slow reload cannot lock the window again mid-test.
+    window.idle_watcher.set_interval_ms(60_000)
     with qtbot.waitSignal(form.loaded, timeout=5000):
         qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
         qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
