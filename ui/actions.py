@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QLocale,
     QModelIndex,
@@ -49,6 +48,7 @@ from casusoverleg.services.store import Store
 from ui import pdf_preview, tasks
 from ui.case_form import DateField
 from ui.common import format_date
+from ui.table_model import TitledTableModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -157,8 +157,10 @@ def count_text(visible: list[ActionInfo], total: int, *, filtered: bool) -> str:
     return text
 
 
-class ActionTableModel(QAbstractTableModel):
+class ActionTableModel(TitledTableModel):
     """Action rows from the actions service; filtered and sorted on the Python list."""
+
+    column_titles = COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,10 +175,6 @@ class ActionTableModel(QAbstractTableModel):
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         """Visible rows (none under a child index: a flat table)."""
         return 0 if parent.isValid() else len(self._visible)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """The fixed columns."""
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Text, tooltip, colour and action id of one cell."""
@@ -198,18 +196,6 @@ class ActionTableModel(QAbstractTableModel):
             return QBrush(QColor(LATE_COLOUR))
         if role == ACTION_ID_ROLE:
             return action.id
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Dutch column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -18,7 +18,6 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractListModel,
-    QAbstractTableModel,
     QByteArray,
     QItemSelectionModel,
     QMimeData,
@@ -65,6 +64,7 @@ from casusoverleg.services.store import Store
 
 from ui import dialogs, tasks
 from ui.common import plural
+from ui.table_model import TitledTableModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -218,8 +218,10 @@ class ProposalListModel(QAbstractListModel):
 # -- the agenda -----------------------------------------------------------------------------------
 
 
-class AgendaTableModel(QAbstractTableModel):
+class AgendaTableModel(TitledTableModel):
     """A meeting's agenda items with start times computed from the (live) durations."""
+
+    column_titles = COLUMNS
 
     move_requested = Signal(int, int)  # item id, new position (1 is first)
     add_requested = Signal(object, object)  # list of case ids, position (1-based) or None
@@ -242,10 +244,6 @@ class AgendaTableModel(QAbstractTableModel):
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         """Agenda items (none under a child index)."""
         return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """The fixed columns."""
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Texts, edit values and choices of one cell."""
@@ -298,18 +296,6 @@ class AgendaTableModel(QAbstractTableModel):
         if column == COL_QUESTION:
             return " ".join(item.question.split())
         return ""
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Dutch column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         """Durations always, presenter and question of a case editable; items draggable."""

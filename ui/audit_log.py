@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QLocale,
     QModelIndex,
@@ -42,6 +41,7 @@ from casusoverleg.services.logbook import LogPage, LogQuery
 from casusoverleg.services.store import Store
 
 from ui import tasks
+from ui.table_model import TitledTableModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -85,8 +85,10 @@ def _cell(entry: AuditEntry, column: int) -> str:
     return ""
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(TitledTableModel):
     """Log lines as the service returns them (newest first); nothing can be edited."""
+
+    column_titles = COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,10 +97,6 @@ class AuditTableModel(QAbstractTableModel):
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         """Lines shown (none under a child index: a flat table)."""
         return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """The fixed columns."""
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Text of a cell; the long columns also as tooltip."""
@@ -109,18 +107,6 @@ class AuditTableModel(QAbstractTableModel):
             return _cell(entry, index.column())
         if role == Qt.ItemDataRole.ToolTipRole and index.column() in (COL_DETAIL, COL_OBJECT):
             return _cell(entry, index.column()) or None
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Dutch column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
         return None
 
     def set_entries(self, entries: list[AuditEntry]) -> None:

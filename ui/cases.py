@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelection,
     QItemSelectionModel,
     QLocale,
@@ -42,6 +41,7 @@ from casusoverleg.services.store import Store
 from ui import common, tasks
 from ui.case_form import CaseForm
 from ui.common import GROUND_SHORT, format_date
+from ui.table_model import TitledTableModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -111,8 +111,10 @@ def _matches(rows: list[CaseRow], words: list[str]) -> list[CaseRow]:
     return [r for r in rows if all(w in r.search_text for w in words)]
 
 
-class CaseTableModel(QAbstractTableModel):
+class CaseTableModel(TitledTableModel):
     """Case rows from the cases service; filtered and sorted over the Python list, not a proxy."""
+
+    column_titles = COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,10 +132,6 @@ class CaseTableModel(QAbstractTableModel):
         """Visible rows (none under a child index: this is a flat table)."""
         return 0 if parent.isValid() else len(self._visible)
 
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """The fixed columns."""
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Text, tooltip and case id of one cell."""
         if not index.isValid() or not 0 <= index.row() < len(self._visible):
@@ -148,18 +146,6 @@ class CaseTableModel(QAbstractTableModel):
                 return row.school or None
         if role == CASE_ID_ROLE:
             return row.id
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Dutch column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -39,6 +39,7 @@ from casusoverleg.services.imports import ImportPreview, ImportRejected, ImportR
 from casusoverleg.services.store import Store
 
 from ui import dialogs, tasks
+from ui.table_model import TitledTableModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -58,21 +59,17 @@ ERROR_COLOUR = "#b00020"
 OK_COLOUR = "#1b5e20"
 
 
-class TextTableModel(QAbstractTableModel):
+class TextTableModel(TitledTableModel):
     """A read-only table of texts (the rejected rows, or the cases about to be imported)."""
 
     def __init__(self, columns: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._columns = tuple(columns)
+        self.column_titles = tuple(columns)
         self._rows: list[tuple[str, ...]] = []
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         """Rows shown (a flat table)."""
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """The fixed columns."""
-        return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """The text of a cell, also as tooltip (reasons can be long)."""
@@ -82,18 +79,6 @@ class TextTableModel(QAbstractTableModel):
             return self._rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Dutch column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._columns)
-        ):
-            return self._columns[section]
         return None
 
     def set_rows(self, rows: Sequence[Sequence[str]]) -> None:

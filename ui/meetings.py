@@ -12,7 +12,6 @@ from datetime import date, time
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QItemSelectionModel,
     QLocale,
@@ -64,6 +63,7 @@ from ui.agenda_builder import CHOICES_ROLE, AgendaBuilder, ChoiceDelegate
 from ui.case_form import DateField
 from ui.common import format_date, long_date, plural
 from ui.series_dialog import SeriesDialog, short_date
+from ui.table_model import TitledTableModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -117,8 +117,10 @@ def is_moved(meeting: MeetingInfo) -> bool:
 # -- the meeting list -----------------------------------------------------------------------------
 
 
-class MeetingTableModel(QAbstractTableModel):
+class MeetingTableModel(TitledTableModel):
     """Meetings by date, with their status and how far their agenda is."""
+
+    column_titles = MEETING_COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,10 +132,6 @@ class MeetingTableModel(QAbstractTableModel):
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         """Meetings shown (none under a child index)."""
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """The fixed columns."""
-        return 0 if parent.isValid() else len(MEETING_COLUMNS)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Texts, tooltip, the meeting id; past meetings grey, the next one bold."""
@@ -171,18 +169,6 @@ class MeetingTableModel(QAbstractTableModel):
             return QBrush(QPalette().color(QPalette.ColorRole.PlaceholderText))
         if role == MEETING_ID_ROLE:
             return meeting.id
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Dutch column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(MEETING_COLUMNS)
-        ):
-            return MEETING_COLUMNS[section]
         return None
 
     def set_meetings(
@@ -342,8 +328,10 @@ _ROLE_CHOICES = [(r.label, str(r)) for r in MeetingRole]
 _STATUS_CHOICES = [(s.label, str(s)) for s in AttendanceStatus]
 
 
-class AttendanceModel(QAbstractTableModel):
+class AttendanceModel(TitledTableModel):
     """Who is on a meeting's list, with role and presence (both chosen in the cell)."""
+
+    column_titles = ATTENDANCE_COLUMNS
 
     edit_requested = Signal(int, object, object)  # participant id, MeetingRole, AttendanceStatus
 
@@ -355,10 +343,6 @@ class AttendanceModel(QAbstractTableModel):
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         """People on the list (none under a child index)."""
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """The fixed columns."""
-        return 0 if parent.isValid() else len(ATTENDANCE_COLUMNS)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Texts, the values behind role and presence, and their choices."""
@@ -383,18 +367,6 @@ class AttendanceModel(QAbstractTableModel):
                 return list(_ROLE_CHOICES)
             if column == COL_PRESENCE:
                 return list(_STATUS_CHOICES)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Dutch column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(ATTENDANCE_COLUMNS)
-        ):
-            return ATTENDANCE_COLUMNS[section]
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
