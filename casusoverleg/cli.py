@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 import platformdirs
 
 from casusoverleg import __version__
+from casusoverleg.domain.dates import parse_date
 from casusoverleg.errors import BadInput, CasusoverlegError
 from casusoverleg.services import accounts
 from casusoverleg.services.store import Store
@@ -327,13 +328,14 @@ _SKIP_WORDS = {
 
 
 def _parse_date(text: str, option: str) -> date:
-    """A date as YYYY-MM-DD (or dd-mm-jjjj, as Dutch users type it); BadInput otherwise."""
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise BadInput(f"{option}: '{text}' is geen geldige datum (gebruik JJJJ-MM-DD).")
+    """An option's date (JJJJ-MM-DD, or as Dutch users type it); BadInput otherwise."""
+    try:
+        value = parse_date(text)
+    except ValueError:
+        value = None
+    if value is None:
+        raise BadInput(f"{option}: '{text}' is geen geldige datum (gebruik JJJJ-MM-DD).")
+    return value
 
 
 def _parse_time(text: str, option: str) -> time:

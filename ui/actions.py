@@ -46,9 +46,10 @@ from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.store import Store
 
 from ui import pdf_preview, tasks
-from ui.case_form import DateField
 from ui.common import format_date
+from ui.ops import Change
 from ui.table_model import TitledTableModel
+from ui.widgets.date_field import DateField
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -382,6 +383,9 @@ def preview_actions(parent: QWidget, store: Store, request: DocumentRequest) -> 
 
 class ActionsView(QWidget):
     """The Actiepunten screen: filters, count, the table and what can be done with an action."""
+
+    # The changes after which this screen loads again (see ui.ops).
+    reload_on = Change.ACTIONS | Change.PEOPLE | Change.CASES | Change.MINUTES
 
     loaded = Signal()  # the actions of the current store are in the table
     changed = Signal(object)  # ActionInfo, after marking done or reopening

@@ -30,7 +30,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -65,14 +64,13 @@ from casusoverleg.services.store import Store
 from ui import dialogs, tasks
 from ui.common import plural
 from ui.table_model import TitledTableModel
+from ui.widgets.choice_delegate import CHOICES_ROLE, ChoiceDelegate
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 CASE_MIME = "application/x-casusoverleg-casus"
 ITEM_MIME = "application/x-casusoverleg-agendapunt"
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole
-# A list of (label, value) pairs a ChoiceDelegate offers for a cell.
-CHOICES_ROLE = Qt.ItemDataRole.UserRole + 1
 
 COLUMNS = ("Nr.", "Tijd", "Agendapunt", "Duur", "Inbrenger", "Vraag")
 COL_POS, COL_START, COL_TITLE, COL_MINUTES, COL_PRESENTER, COL_QUESTION = range(6)
@@ -563,35 +561,6 @@ class MinutesDelegate(QStyledItemDelegate):
         if isinstance(model, AgendaTableModel):
             model.cancel_preview()
         super().destroyEditor(editor, index)
-
-
-class ChoiceDelegate(QStyledItemDelegate):
-    """A combo box of the (label, value) pairs a cell offers in CHOICES_ROLE; saved on a pick."""
-
-    def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem, index: ModelIndex
-    ) -> QWidget:
-        """A combo box with the cell's choices."""
-        combo = QComboBox(parent)
-        for label, value in index.data(CHOICES_ROLE) or []:
-            combo.addItem(label, value)
-        combo.activated.connect(lambda _i: self._picked(combo))
-        return combo
-
-    def _picked(self, combo: QComboBox) -> None:
-        self.commitData.emit(combo)
-        self.closeEditor.emit(combo, QStyledItemDelegate.EndEditHint.SubmitModelCache)
-
-    def setEditorData(self, editor: QWidget, index: ModelIndex) -> None:
-        """Select the current value."""
-        if isinstance(editor, QComboBox):
-            found = editor.findData(index.data(Qt.ItemDataRole.EditRole))
-            editor.setCurrentIndex(max(0, found))
-
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: ModelIndex) -> None:
-        """Save the chosen value."""
-        if isinstance(editor, QComboBox):
-            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
 class ProposalList(QListView):

@@ -41,6 +41,7 @@ from casusoverleg.services.logbook import LogPage, LogQuery
 from casusoverleg.services.store import Store
 
 from ui import tasks
+from ui.ops import Change
 from ui.table_model import TitledTableModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -143,6 +144,9 @@ def chain_text(report: ChainReport) -> str:
 
 class AuditLogView(QWidget):
     """The Logboek screen."""
+
+    # The changes after which this screen loads again (see ui.ops).
+    reload_on = Change.everything()  # every change writes log lines
 
     loaded = Signal()  # lines for the current filter are shown
     checked = Signal()  # the chain check result is shown

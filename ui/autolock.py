@@ -8,6 +8,7 @@ per input event, so it costs next to nothing while typing or scrolling a big tab
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
@@ -35,11 +36,20 @@ class IdleWatcher(QObject):
 
     idle = Signal()
 
-    def __init__(self, interval_ms: int, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        interval_ms: int,
+        parent: QObject | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        timer: QTimer | None = None,
+    ) -> None:
+        """`clock` (seconds) and `timer` are for tests, which move time themselves."""
         super().__init__(parent)
+        self._clock = clock
         self._interval_ms = max(1, interval_ms)
-        self._last_input = time.monotonic()
-        self._timer = QTimer(self)
+        self._last_input = clock()
+        self._timer = timer if timer is not None else QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._check)
         self._installed = False
@@ -66,7 +76,7 @@ class IdleWatcher(QObject):
         if not self._installed and app is not None:
             app.installEventFilter(self)
             self._installed = True
-        self._last_input = time.monotonic()
+        self._last_input = self._clock()
         self._arm()
 
     def stop(self) -> None:
@@ -80,15 +90,15 @@ class IdleWatcher(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Note the time of every key or mouse input; never consumes the event."""
         if event.type() in _INPUT_EVENTS:
-            self._last_input = time.monotonic()
+            self._last_input = self._clock()
         return False
 
     def _arm(self) -> None:
-        elapsed_ms = int((time.monotonic() - self._last_input) * 1000)
+        elapsed_ms = int((self._clock() - self._last_input) * 1000)
         self._timer.start(max(0, self._interval_ms - elapsed_ms))
 
     def _check(self) -> None:
-        elapsed_ms = (time.monotonic() - self._last_input) * 1000
+        elapsed_ms = (self._clock() - self._last_input) * 1000
         if elapsed_ms + 5 >= self._interval_ms:  # a timer may fire a few ms early
             self.idle.emit()
         else:

@@ -12,12 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QCalendarWidget,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -36,16 +34,15 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
-    QWidgetAction,
 )
 
 from casusoverleg.domain.deadlines import renewal_deadline
 from casusoverleg.domain.enums import CaseStatus, ExemptionGround
 from casusoverleg.domain.leerplicht import leerplicht_status
 from casusoverleg.domain.retention import retention_date
+from casusoverleg.domain.review import REVIEW_LABEL
 from casusoverleg.domain.thuiszitter import ThuiszitterSignal, thuiszitter_signal, weeks_absent
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import actions, audit, cases, minutes, people
@@ -57,7 +54,8 @@ from casusoverleg.services.people import ParticipantInfo
 from casusoverleg.services.store import Store
 
 from ui import tasks
-from ui.common import DATE_HINT, format_date, long_date, parse_date, plural
+from ui.common import format_date, long_date, plural
+from ui.widgets.date_field import DateField
 
 # The fields of a case in screen order: (name, label with mnemonic).
 FIELDS = (
@@ -122,75 +120,6 @@ def new_case_state(today: date) -> FormState:
     state["status"] = str(CaseStatus.AANGEMELD)
     state["registered_on"] = format_date(today)
     return state
-
-
-class DateField(QWidget):
-    """A date typed as dd-mm-jjjj (empty allowed), with a calendar to pick from."""
-
-    edited = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.edit = QLineEdit()
-        self.edit.setPlaceholderText(DATE_HINT)
-        self.edit.setMaxLength(10)
-        width = self.edit.fontMetrics().horizontalAdvance("00-00-00000") + 16
-        self.edit.setFixedWidth(width)
-        self.edit.textEdited.connect(lambda _text: self.edited.emit())
-
-        self.calendar = QCalendarWidget()
-        self.calendar.setLocale(QLocale())
-        self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        self.calendar.setGridVisible(True)
-        self.calendar.clicked.connect(self._picked)
-        self.calendar.activated.connect(self._picked)
-        self.menu = QMenu(self)
-        holder = QWidgetAction(self.menu)
-        holder.setDefaultWidget(self.calendar)
-        self.menu.addAction(holder)
-        self.menu.aboutToShow.connect(self._show_current)
-
-        self.button = QToolButton()
-        self.button.setArrowType(Qt.ArrowType.DownArrow)
-        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.button.setMenu(self.menu)
-        self.button.setToolTip("Kies een datum in de kalender")
-        self.button.setAccessibleName("Kalender")
-        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field
-        self.button.setStyleSheet("QToolButton::menu-indicator { image: none; }")
-
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.edit)
-        layout.addWidget(self.button)
-        layout.addStretch(1)
-        self.setFocusProxy(self.edit)
-
-    def text(self) -> str:
-        """What is typed."""
-        return self.edit.text()
-
-    def set_text(self, text: str) -> None:
-        """Show `text` (a dd-mm-jjjj date or whatever was typed before)."""
-        self.edit.setText(text)
-
-    def value(self) -> date | None:
-        """The typed date, None when empty; ValueError (Dutch) when it is no date."""
-        return parse_date(self.edit.text())
-
-    def _show_current(self) -> None:
-        try:
-            current = self.value() or date.today()
-        except ValueError:
-            current = date.today()
-        self.calendar.setSelectedDate(QDate(current.year, current.month, current.day))
-
-    def _picked(self, picked: QDate) -> None:
-        self.edit.setText(format_date(date(picked.year(), picked.month(), picked.day())))
-        self.menu.close()
-        self.edit.setFocus()
-        self.edited.emit()
 
 
 @dataclass
@@ -800,7 +729,7 @@ class CaseForm(QWidget):
                 parts.append(f"<p><b>Besluit:</b> {self._paragraphs(entry.decision)}</p>")
             if entry.next_review_date:
                 review = html.escape(format_date(entry.next_review_date))
-                parts.append(f"<p><b>Volgende bespreking:</b> {review}</p>")
+                parts.append(f"<p><b>{REVIEW_LABEL}:</b> {review}</p>")
             if entry.notes:
                 parts.append(f"<p><b>Aantekeningen:</b> {self._paragraphs(entry.notes)}</p>")
             for amendment in entry.amendments:

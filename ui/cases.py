@@ -41,6 +41,7 @@ from casusoverleg.services.store import Store
 from ui import common, tasks
 from ui.case_form import CaseForm
 from ui.common import GROUND_SHORT, format_date
+from ui.ops import Change
 from ui.table_model import TitledTableModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -290,6 +291,9 @@ def count_text(visible: int, total: int, *, filtered: bool) -> str:
 
 class CasesView(QWidget):
     """The Casussen screen: filters, the count and the case table; the case form on a page."""
+
+    # The changes after which this screen loads again (see ui.ops).
+    reload_on = Change.CASES | Change.PEOPLE | Change.ACTIONS | Change.MINUTES | Change.AGENDA
 
     loaded = Signal()  # the rows of the current store are in the table
     case_closed = Signal(object)  # CaseRecord, after "Casus afsluiten…"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from PySide6.QtCore import QDate, QLocale
@@ -25,11 +24,7 @@ GROUND_SHORT = {
     ExemptionGround.PREVENTIEF: "preventief",
 }
 
-DATE_HINT = "dd-mm-jjjj"
 _DUTCH = QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands)
-_DATE_PARTS = re.compile(r"^\s*(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-_DIGITS = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")
 
 
 def format_date(value: date | None) -> str:
@@ -40,26 +35,6 @@ def format_date(value: date | None) -> str:
 def long_date(value: date) -> str:
     """A date written out in Dutch: "dinsdag 13 januari 2026"."""
     return _DUTCH.toString(QDate(value.year, value.month, value.day), "dddd d MMMM yyyy")
-
-
-def parse_date(text: str) -> date | None:
-    """A typed date (dd-mm-jjjj, d-m-jjjj, ddmmjjjj or jjjj-mm-dd); None when empty.
-
-    Raises ValueError with a Dutch message for anything else.
-    """
-    if not text.strip():
-        return None
-    found = _DATE_PARTS.match(text) or _DIGITS.match(text)
-    if found:
-        day, month, year = (int(p) for p in found.groups())
-    elif iso := _ISO.match(text):
-        year, month, day = (int(p) for p in iso.groups())
-    else:
-        raise ValueError(f"Typ de datum als {DATE_HINT}, bijvoorbeeld 03-09-2026.")
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise ValueError(f"{text.strip()} is geen bestaande datum.") from None
 
 
 def plural(count: int, one: str, many: str) -> str:

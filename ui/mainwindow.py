@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol, cast
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -41,7 +41,7 @@ from casusoverleg.services.imports import ImportResult
 from casusoverleg.services.settings import Settings
 from casusoverleg.services.store import Store
 
-from ui import dialogs, pdf_preview, tasks
+from ui import dialogs, ops, pdf_preview, tasks
 from ui.actions import ActionsView
 from ui.audit_log import AuditLogView
 from ui.autolock import IdleWatcher
@@ -84,6 +84,19 @@ class Screen(Protocol):
 
     def clear(self) -> None:
         """Drop the data shown (keep unsaved typed text in memory)."""
+
+
+def reload_wanted(screen: QObject, change: ops.Change, source: object) -> bool:
+    """Whether `screen` must load again after `change` (its `reload_on` says which kinds).
+
+    The screen that made the change (or holds the widget that did) has shown it already.
+    """
+    wanted = getattr(screen, "reload_on", ops.Change.NONE)
+    if not wanted & change:
+        return False
+    if isinstance(source, QWidget) and isinstance(screen, QWidget):
+        return not (source is screen or screen.isAncestorOf(source))
+    return source is not screen
 
 
 # The screens, by section.
@@ -196,6 +209,7 @@ class MainWindow(QMainWindow):
         self.idle_watcher.idle.connect(self.idle_lock)
 
         self._build_screens()
+        ops.change_bus().did_change.connect(self._store_changed)
         self._restore_window_state()
         self.navigation.currentRowChanged.connect(self._navigation_changed)
         self.set_store(store)
@@ -392,21 +406,27 @@ class MainWindow(QMainWindow):
         if self.meeting_mode is not None:
             self.meeting_mode.close()
         window = MeetingModeWindow(meeting_id)
-        window.meeting_closed.connect(self._meeting_changed)
-        window.action_added.connect(self._meeting_changed)
         window.left.connect(self._meeting_mode_left)
         self.meeting_mode = window
         window.load(self._store)
         window.present()
 
-    def _meeting_changed(self, *_args: object) -> None:
-        # What meeting mode wrote shows on the other screens the next time they are shown.
-        self._stale |= {"Overzicht", "Overleggen", "Actiepunten", "Casussen"} & set(self.screens)
+    def _store_changed(self, change: ops.Change, source: object) -> None:
+        """An op changed the store: screens that show that kind load again (the front one now)."""
+        if self._store is None:
+            return
+        for name, screen in self.screens.items():
+            if reload_wanted(screen, change, source):
+                self._stale.add(name)
+        if self.meeting_mode is not None and reload_wanted(self.meeting_mode, change, source):
+            self.meeting_mode.load(self._store)
+        # A change made in another window (meeting mode) shows when the user comes back.
+        if not (isinstance(source, QWidget) and source.window() is not self):
+            self._load_if_stale(self._current)
 
     def _meeting_mode_left(self) -> None:
         self.meeting_mode = None
-        self._meeting_changed()
-        self._load_if_stale(self.current_section)
+        self._load_if_stale(self._current)
 
     def open_case(self, case_id: int) -> None:
         """Show the Casussen screen with the form of one case (a screen asked for it)."""
@@ -467,7 +487,10 @@ class MainWindow(QMainWindow):
         self._stale = set(self.screens)
         self.backup_label.setText("")
         self._update_chrome()
-        tasks.run_in_background(lambda: accounts.lock(store), self._after_lock, self._lock_failed)
+        ops.drop_all_pending()  # nothing read before the lock may show after it
+        ops.StoreOp(self, store, accounts.lock).success(self._after_lock).failure(
+            self._lock_failed
+        ).run()
 
     def _close_dialogs(self) -> None:
         """Close what a dialog shows of the store (an import preview, a file chooser …)."""
@@ -484,10 +507,8 @@ class MainWindow(QMainWindow):
         if not self._closing:
             self.show_unlock_dialog()
 
-    def _lock_failed(self, exc: BaseException) -> None:
+    def _lock_failed(self, exc: CasusoverlegError) -> None:
         # accounts.lock closes the store even when logging the lock fails.
-        if not isinstance(exc, CasusoverlegError):
-            raise exc
         self.statusBar().showMessage(exc.message, 10_000)
         self._after_lock(None)
 
@@ -561,26 +582,24 @@ class MainWindow(QMainWindow):
         return "Overzicht"
 
     def _load_status(self, store: Store) -> None:
-        def fetch() -> tuple[datetime | None, Settings]:
+        def fetch(store: Store) -> tuple[datetime | None, Settings]:
             return backup.last_backup_time(store), settings.load_settings(store)
 
         def done(result: tuple[datetime | None, Settings]) -> None:
-            if store is not self._store:
-                return
             when, values = result
             self.backup_label.setText(backup_text(when))
             self._idle_minutes_changed(values.idle_lock_minutes)
             self.status_loaded.emit()
 
-        tasks.run_in_background(fetch, done, self._background_failed)
+        ops.StoreOp(self, store, fetch).key("status").success(done).failure(
+            self._show_in_status_bar
+        ).run()
 
     def _idle_minutes_changed(self, minutes: int) -> None:
         if self._idle_override is None:
             self.idle_watcher.set_interval_ms(minutes * 60_000)
 
-    def _background_failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, CasusoverlegError):
-            raise exc
+    def _show_in_status_bar(self, exc: CasusoverlegError) -> None:
         self.statusBar().showMessage(exc.message, 10_000)
 
     def close_store(self) -> None:
@@ -631,9 +650,8 @@ class MainWindow(QMainWindow):
         store = self._store
         if store is None:
             return
-        # Every screen may show cases: reload the one in front, the others when shown.
-        self._stale = set(self.screens)
-        self._load_if_stale(self._current)
+        # New cases and perhaps new participants: the screens that show them load again.
+        ops.change_bus().did_change.emit(ops.Change.CASES | ops.Change.PEOPLE, self)
         count = result.count
         text = f"{count} casus geïmporteerd." if count == 1 else f"{count} casussen geïmporteerd."
         if result.new_owners:
@@ -664,25 +682,19 @@ class MainWindow(QMainWindow):
             if not yes or self._store is not store:
                 return
             self._export_confirmed = remember
-        progress = dialogs.busy_progress(
-            self, "Casussen exporteren", f"De casussen worden geschreven naar {path.name}…"
-        )
 
         def done(count: int) -> None:
-            progress.close()
-            progress.deleteLater()
             noun = "casus" if count == 1 else "casussen"
             text = f"{count} {noun} geëxporteerd naar {path}."
             self.statusBar().showMessage(text, 15_000)
             if self._store is not None:
                 dialogs.inform(self, "Casussen exporteren", text)
 
-        def failed(exc: BaseException) -> None:
-            progress.close()
-            progress.deleteLater()
-            self._report_failure("Casussen exporteren", "Exporteren is mislukt.", exc)
-
-        tasks.run_in_background(lambda: exports.export_cases(store, path), done, failed)
+        ops.StoreOp(self, store, lambda s: exports.export_cases(s, path)).with_progress(
+            "Casussen exporteren", f"De casussen worden geschreven naar {path.name}…"
+        ).success(done).failure(
+            lambda exc: self._report_failure("Casussen exporteren", "Exporteren is mislukt.", exc)
+        ).run()
 
     def make_backup(self) -> None:
         """Write an encrypted backup (.zip) of the store to a chosen place."""
@@ -695,30 +707,23 @@ class MainWindow(QMainWindow):
             return
         # The file dialog already asked whether an existing file may be replaced.
         overwrite = path.exists()
-        progress = dialogs.busy_progress(self, "Back-up maken", "De back-up wordt gemaakt…")
 
-        def make() -> datetime | None:
+        def make(store: Store) -> datetime | None:
             backup.backup(store, path, overwrite=overwrite)
             return backup.last_backup_time(store)
 
         def done(when: datetime | None) -> None:
-            progress.close()
-            progress.deleteLater()
             if self._store is store:
                 self.backup_label.setText(backup_text(when))
             self.statusBar().showMessage(f"Back-up gemaakt: {path}", 15_000)
 
-        def failed(exc: BaseException) -> None:
-            progress.close()
-            progress.deleteLater()
-            self._report_failure("Back-up maken", "De back-up is niet gemaakt.", exc)
+        ops.StoreOp(self, store, make).with_progress(
+            "Back-up maken", "De back-up wordt gemaakt…"
+        ).success(done).failure(
+            lambda exc: self._report_failure("Back-up maken", "De back-up is niet gemaakt.", exc)
+        ).run()
 
-        tasks.run_in_background(make, done, failed)
-
-    def _report_failure(self, title: str, text: str, exc: BaseException) -> None:
-        if not isinstance(exc, CasusoverlegError):
-            dialogs.warn(self, title, text, detail="Er ging iets onverwachts mis.")
-            raise exc
+    def _report_failure(self, title: str, text: str, exc: CasusoverlegError) -> None:
         dialogs.warn(self, title, text, detail=exc.message)
 
     # Remembered window state (sizes only, never data) ---------------------------------------

@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casusoverleg.domain.dates import parse_date
 from casusoverleg.domain.enums import (
     CORE_TEAMS,
     ActionStatus,
@@ -62,6 +63,7 @@ from casusoverleg.domain.enums import (
     MeetingStatus,
     MinutesStatus,
 )
+from casusoverleg.domain.review import review_date_problem
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import actions, agenda, meetings, minutes, people
 from casusoverleg.services.actions import ActionInfo
@@ -73,9 +75,10 @@ from casusoverleg.services.people import ParticipantInfo
 from casusoverleg.services.store import Store
 from casusoverleg.services.unchanged import UNCHANGED, Keep
 
-from ui import common, pdf_preview, tasks
-from ui.case_form import DateField
-from ui.common import format_date, long_date, parse_date
+from ui import common, ops, pdf_preview, tasks
+from ui.common import format_date, long_date
+from ui.ops import Change
+from ui.widgets.date_field import DateField
 
 SAVE_DELAY_MS = 400  # save this long after the last keystroke
 DUE_AFTER = timedelta(weeks=2)  # default due date of a new action: two weeks after the meeting
@@ -149,9 +152,7 @@ def review_problem(text: str, meeting_date: date) -> str:
         value = parse_date(text)
     except ValueError as exc:
         return str(exc)
-    if value is not None and value <= meeting_date:
-        return "De volgende bespreking moet na de datum van het overleg liggen."
-    return ""
+    return review_date_problem(value, meeting_date)
 
 
 def changes(typed: ItemText, saved: ItemText, meeting_date: date) -> dict[str, object]:
@@ -774,7 +775,7 @@ class ItemPage(QWidget):
         self.notes_label = _buddy("Aa&ntekeningen", self.notes_edit)
         self.advice_label = _buddy("Ad&vies", self.advice_combo)
         self.decision_label = _buddy("&Besluit", self.decision_edit)
-        self.review_label = _buddy("Volgende bespre&king", self.review_field.edit)
+        self.review_label = _buddy("Volgende herbeoorde&ling", self.review_field.edit)
         self.case_fields = QWidget()
         case_row = QHBoxLayout(self.case_fields)
         case_row.setContentsMargins(0, 0, 0, 0)
@@ -916,6 +917,10 @@ class _Saving:
 class MeetingModeWindow(QWidget):
     """A meeting on the projector: attendance, then one agenda item at a time."""
 
+    # Meeting mode writes the meeting; reloading under the minute-taker's hands would move
+    # their cursor, so it loads only when opened or unlocked.
+    reload_on = Change.NONE
+
     loaded = Signal()  # the meeting is on screen
     saved = Signal(int)  # agenda item id, after a save reached the store
     save_failed = Signal(str)  # why (Dutch); the text stays
@@ -954,6 +959,16 @@ class MeetingModeWindow(QWidget):
         fit_date_field(self.item_page.quick_add.due_field)
         self._make_shortcuts()
         self._show_locked_or_empty("Het overleg wordt geladen…")
+        # What meeting mode writes shows on the other screens (see ui.ops.change_bus).
+        announce = ops.change_bus().did_change.emit
+        self.saved.connect(lambda _id: announce(Change.MINUTES | Change.CASES, self))
+        self.action_added.connect(lambda _a: announce(Change.ACTIONS, self))
+        self.action_changed.connect(lambda _a: announce(Change.ACTIONS, self))
+        self.attendance_saved.connect(lambda _a: announce(Change.MEETINGS, self))
+        self.minutes_fixed.connect(lambda _id: announce(Change.MINUTES, self))
+        self.meeting_closed.connect(
+            lambda _id: announce(Change.MEETINGS | Change.MINUTES | Change.ACTIONS, self)
+        )
 
     # Building ---------------------------------------------------------------------------------
 
@@ -1132,7 +1147,7 @@ class MeetingModeWindow(QWidget):
         if self._saving.failed:
             parts.append("niet alle tekst is opgeslagen")
         if self._waiting_dates():
-            parts.append("een datum van de volgende bespreking is onvolledig")
+            parts.append("een datum van de volgende herbeoordeling is onvolledig")
         if any(d.description.strip() for d in self._action_drafts.values()):
             parts.append("een getypt actiepunt is nog niet toegevoegd (Enter)")
         return f"Let op: {'; '.join(parts)}. " if parts else ""
@@ -1559,7 +1574,7 @@ class MeetingModeWindow(QWidget):
         elif saving.in_flight or self._save_timer.isActive() or self._unsaved_items():
             self._set_status("Bezig met opslaan…", "")
         elif self._waiting_dates():
-            self._set_status("Datum volgende bespreking nog niet opgeslagen", ERROR_COLOUR)
+            self._set_status("Datum volgende herbeoordeling nog niet opgeslagen", ERROR_COLOUR)
         else:
             self._set_status(self._status_note or "✓ Opgeslagen", OK_COLOUR)
 

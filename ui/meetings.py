@@ -59,11 +59,13 @@ from casusoverleg.services.settings import Settings
 from casusoverleg.services.store import Store
 
 from ui import common, tasks
-from ui.agenda_builder import CHOICES_ROLE, AgendaBuilder, ChoiceDelegate
-from ui.case_form import DateField
+from ui.agenda_builder import AgendaBuilder
 from ui.common import format_date, long_date, plural
+from ui.ops import Change
 from ui.series_dialog import SeriesDialog, short_date
 from ui.table_model import TitledTableModel
+from ui.widgets.choice_delegate import CHOICES_ROLE, ChoiceDelegate
+from ui.widgets.date_field import DateField
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -446,6 +448,16 @@ def _set_current_row(view: QTableView, row: int, column: int = 0) -> None:
 
 class MeetingsView(QWidget):
     """The Overleggen screen: series, meetings (list and month), and the meeting page."""
+
+    # The changes after which this screen loads again (see ui.ops).
+    reload_on = (
+        Change.MEETINGS
+        | Change.AGENDA
+        | Change.MINUTES
+        | Change.ACTIONS
+        | Change.CASES
+        | Change.PEOPLE
+    )
 
     loaded = Signal()  # series and meetings are shown
     meeting_shown = Signal()  # the page of the selected meeting (attendance) is filled

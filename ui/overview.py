@@ -32,6 +32,7 @@ from casusoverleg.services.store import Store
 
 from ui import tasks
 from ui.common import format_date, long_date, plural
+from ui.ops import Change
 
 # What a line opens: (kind, id). Kinds: "case", "meeting", "actions".
 TARGET_ROLE = Qt.ItemDataRole.UserRole
@@ -120,6 +121,16 @@ class Section(QFrame):
 
 class OverviewView(QWidget):
     """The Overzicht screen, filled in the background from `services.dashboard`."""
+
+    # The changes after which this screen loads again (see ui.ops).
+    reload_on = (
+        Change.CASES
+        | Change.MEETINGS
+        | Change.AGENDA
+        | Change.MINUTES
+        | Change.ACTIONS
+        | Change.SETTINGS
+    )
 
     loaded = Signal()
     open_case = Signal(int)  # case id

@@ -39,6 +39,7 @@ from casusoverleg.services.store import Store
 
 from ui import common, tasks
 from ui.common import format_date
+from ui.ops import Change
 
 # What a tree line stands for: ("org", id), ("person", id), or ("group", 0) for "Gearchiveerd".
 TARGET_ROLE = Qt.ItemDataRole.UserRole
@@ -206,6 +207,9 @@ class OrganisationEditor(QGroupBox):
 
 class ParticipantsView(QWidget):
     """The Deelnemers screen: a tree of organisations and people, and an editor beside it."""
+
+    # The changes after which this screen loads again (see ui.ops).
+    reload_on = Change.PEOPLE | Change.ACTIONS | Change.CASES
 
     loaded = Signal()
     saved = Signal()  # a person or organisation was written (and the lists reloaded)

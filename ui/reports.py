@@ -57,6 +57,7 @@ from casusoverleg.services.store import Store
 
 from ui import dialogs, pdf_preview, tasks
 from ui.common import GROUND_SHORT, long_date
+from ui.ops import Change
 
 XLSX_FILTER = "Excel-werkmap (*.xlsx)"
 BAR_COLOUR = "#1F3A5F"  # the documents' dark blue
@@ -398,6 +399,9 @@ def _heading(text: str) -> QLabel:
 
 class ReportsView(QWidget):
     """The Rapportage screen, filled in the background from `services.reports`."""
+
+    # The changes after which this screen loads again (see ui.ops).
+    reload_on = Change.CASES | Change.MINUTES | Change.MEETINGS | Change.SETTINGS
 
     loaded = Signal()
     exported = Signal(object)  # Path of the written workbook

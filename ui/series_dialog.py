@@ -50,8 +50,8 @@ from casusoverleg.services.meetings import SeriesInfo, SeriesInput
 from casusoverleg.services.store import Store
 
 from ui import tasks
-from ui.case_form import DateField
 from ui.common import format_date, plural
+from ui.widgets.date_field import DateField
 
 ERROR_COLOUR = "#b00020"
 WARNING_STYLE = (

@@ -24,6 +24,7 @@ from casusoverleg.services.settings import Settings
 from casusoverleg.services.store import Store
 
 from ui import tasks
+from ui.ops import Change
 
 REGION_LABELS = {"noord": "Noord (o.a. Zwolle)", "midden": "Midden", "zuid": "Zuid"}
 
@@ -39,6 +40,9 @@ def _spin(value_range: tuple[int, int], suffix: str, name: str) -> QSpinBox:
 
 class SettingsView(QWidget):
     """The Instellingen screen; `idle_lock_minutes_changed` after a saved change of that time."""
+
+    # The changes after which this screen loads again (see ui.ops).
+    reload_on = Change.SETTINGS
 
     loaded = Signal()
     saved = Signal()

@@ -35,6 +35,7 @@ from casusoverleg.documents.layout import (
     text,
     timestamp,
 )
+from casusoverleg.domain.review import REVIEW_LABEL
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def _discussion(item: DossierDiscussion) -> list[Flowable]:
     story += labelled("Advies", item.advice)
     story += labelled("Besluit", item.decision)
     if item.next_review:
-        story += labelled("Herbeoordeling", dutch_date(item.next_review))
+        story += labelled(REVIEW_LABEL, dutch_date(item.next_review))
     if not (item.notes.strip() or item.advice or item.decision.strip()):
         story.append(Paragraph("Er is bij deze bespreking niets vastgelegd.", s.small))
     for correction in item.corrections:

@@ -35,6 +35,7 @@ from casusoverleg.documents.layout import (
     timestamp,
 )
 from casusoverleg.domain.enums import AttendanceStatus, MinutesStatus
+from casusoverleg.domain.review import REVIEW_LABEL
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def _point(point: MinutesPoint) -> list[Flowable]:
     story += labelled("Advies", point.advice)
     story += labelled("Besluit", point.decision)
     if point.next_review:
-        story += labelled("Herbeoordeling", dutch_date(point.next_review))
+        story += labelled(REVIEW_LABEL, dutch_date(point.next_review))
     if point.actions:
         story += [spacer(1), _actions_table(point.actions, with_item=False)]
     for correction in point.corrections:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from casusoverleg.domain.dates import parse_date
 from casusoverleg.domain.enums import AuditAction, CaseStatus, ExemptionGround, Team
 from casusoverleg.errors import BadInput
 from casusoverleg.services import audit, cases, people
@@ -93,8 +94,6 @@ _COLUMN_ORDER = {c: i for i, c in enumerate((*COLUMNS, *OPTIONAL_DATE_COLUMNS))}
 # The organisation that new case owners from an import join.
 LEERPLICHT_ORGANISATION = "Team Leerplicht"
 
-_DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
 # Export puts a quote before text that a spreadsheet would read as a formula; undo that here.
 _NEUTRALISED = re.compile(r"'(?=[=+\-@\t\r])")
 _HEADER_FOLD = re.compile(r"[\s\-]+")
@@ -300,21 +299,6 @@ def read_case_file(path: Path | str) -> list[dict[str, str]]:
 def _shown(value: str) -> str:
     """A cell value quoted in a message, cut short so a long cell cannot flood the screen."""
     return f"'{value}'" if len(value) <= 40 else f"'{value[:37]}...'"
-
-
-def parse_date(value: str) -> date:
-    """A date written as dd-mm-jjjj (also d-m-jjjj, dd/mm/jjjj) or jjjj-mm-dd; ValueError if not."""
-    text = value.strip()
-    if match := _DMY.fullmatch(text):
-        day, month, year = (int(g) for g in match.groups())
-    elif match := _ISO.fullmatch(text):
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        raise ValueError(f"{_shown(text)} is geen datum; schrijf dd-mm-jjjj.")
-    try:
-        return date(year, month, day)
-    except ValueError as exc:
-        raise ValueError(f"{_shown(text)} is geen bestaande datum.") from exc
 
 
 def _fold_ground(value: str) -> str:

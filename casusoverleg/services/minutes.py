@@ -25,6 +25,7 @@ from casusoverleg.domain.enums import (
     MeetingStatus,
     MinutesStatus,
 )
+from casusoverleg.domain.review import review_date_problem
 from casusoverleg.domain.text import initials
 from casusoverleg.errors import BadInput
 from casusoverleg.services import audit
@@ -292,12 +293,10 @@ def save_entry(
         gives_review = next_review_date is not UNCHANGED and next_review_date is not None
         if not is_case and (gives_advice or gives_review):
             raise BadInput("Een advies en een herbeoordelingsdatum horen bij een casus.")
-        if (
-            next_review_date is not UNCHANGED
-            and next_review_date is not None
-            and next_review_date <= meeting.date
+        if next_review_date is not UNCHANGED and (
+            problem := review_date_problem(next_review_date, meeting.date)
         ):
-            raise BadInput("De volgende herbeoordeling moet na de datum van het overleg liggen.")
+            raise BadInput(problem)
         entry = _main_entry(session, agenda_item_id)
         wanted: dict[str, object] = {}
         if notes is not UNCHANGED:

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -17,9 +17,10 @@ from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.meetings import MeetingInfo
 from casusoverleg.services.store import Store
 from tests.helpers.meeting_data import add_case, add_meeting, make_members
+from tests.helpers.ui import idle
 
 import ui.pdf_preview
-from ui import agenda_builder, tasks
+from ui import agenda_builder
 from ui.agenda_builder import (
     COL_MINUTES,
     COL_START,
@@ -31,12 +32,6 @@ from ui.agenda_builder import (
 
 MEETING_DAY = date(2027, 6, 8)
 CASES = ("2027-0001", "2027-0002", "2027-0003")
-
-
-def _idle() -> None:
-    """Deliver queued events (an editor commits queued), then finish the background work."""
-    QCoreApplication.processEvents()
-    assert tasks.wait_for_idle(10_000)
 
 
 @pytest.fixture
@@ -66,7 +61,7 @@ def builder(qtbot: QtBot, store: Store, meeting: MeetingInfo) -> AgendaBuilder:
 
     widget.set_participants(people.list_participants(store))
     widget.show_meeting(store, meeting)
-    _idle()
+    idle()
     return widget
 
 
@@ -91,7 +86,7 @@ def _agenda_row(builder: AgendaBuilder, number: str) -> int:
 def _frame_only(store: Store, meeting: MeetingInfo, builder: AgendaBuilder) -> None:
     agenda.build_agenda(store, meeting.id, [])
     builder.show_meeting(store, meeting)
-    _idle()
+    idle()
 
 
 FRAME = ["OPENING", "VERSLAG", "ACTIELIJST", "RONDVRAAG", "SLUITING"]
@@ -130,7 +125,7 @@ def test_agenda_opstellen_builds_the_default_agenda(
 ) -> None:
     with qtbot.waitSignal(builder.changed):
         qtbot.mouseClick(builder.build_button, Qt.MouseButton.LeftButton)
-    _idle()
+    idle()
     assert _order(store, meeting) == [
         "OPENING",
         "VERSLAG",
@@ -157,13 +152,13 @@ def test_drag_proposed_cases_onto_the_agenda(
     data = builder.proposals.mimeData([first])
     assert builder.model.canDropMimeData(data, Qt.DropAction.CopyAction, 3, 0, QModelIndex())
     assert builder.model.dropMimeData(data, Qt.DropAction.CopyAction, 3, 0, QModelIndex())
-    _idle()
+    idle()
     assert _order(store, meeting) == [*FRAME[:3], "2027-0002", *FRAME[3:]]
     # The next one dropped above it, right after the actielijst.
     second = builder.proposals.index(_proposal_row(builder, "2027-0003"))
     data = builder.proposals.mimeData([second])
     assert builder.model.dropMimeData(data, Qt.DropAction.CopyAction, 3, 0, QModelIndex())
-    _idle()
+    idle()
     assert _order(store, meeting) == [*FRAME[:3], "2027-0003", "2027-0002", *FRAME[3:]]
     # A proposal on the agenda is greyed and can no longer be dragged.
     row = _proposal_row(builder, "2027-0003")
@@ -174,7 +169,7 @@ def test_drag_proposed_cases_onto_the_agenda(
     third = builder.proposals.index(_proposal_row(builder, "2027-0001"))
     data = builder.proposals.mimeData([third])
     assert builder.model.dropMimeData(data, Qt.DropAction.CopyAction, 0, 0, QModelIndex())
-    _idle()
+    idle()
     assert _order(store, meeting)[3:6] == ["2027-0003", "2027-0002", "2027-0001"]
 
 
@@ -183,7 +178,7 @@ def test_drag_on_an_empty_agenda_makes_the_frame(
 ) -> None:
     data = builder.proposals.mimeData([builder.proposals.index(0)])
     assert builder.model.dropMimeData(data, Qt.DropAction.CopyAction, -1, -1, QModelIndex())
-    _idle()
+    idle()
     assert _order(store, meeting) == [*FRAME[:3], "2027-0009", *FRAME[3:]]
 
 
@@ -197,26 +192,26 @@ def test_reorder_by_dragging_an_item(
         )
         agenda.add_case_item(store, meeting.id, case_id)
     builder.show_meeting(store, meeting)
-    _idle()
+    idle()
     last = builder.model.index(_agenda_row(builder, "2027-0003"), COL_TITLE)
     data = builder.model.mimeData([last])
     # Between the actielijst (row 2) and the first case (row 3).
     assert builder.model.dropMimeData(data, Qt.DropAction.MoveAction, 3, 0, QModelIndex())
     assert builder.model.item_at(3).case_number == "2027-0003"  # on screen at once
-    _idle()
+    idle()
     assert _order(store, meeting)[3:6] == ["2027-0003", "2027-0001", "2027-0002"]
     # Dropped on a row, it takes that row's place.
     moving = builder.model.index(_agenda_row(builder, "2027-0003"), COL_TITLE)
     target = builder.model.index(_agenda_row(builder, "2027-0002"), COL_TITLE)
     data = builder.model.mimeData([moving])
     assert builder.model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, target)
-    _idle()
+    idle()
     assert _order(store, meeting)[3:6] == ["2027-0001", "2027-0002", "2027-0003"]
     # Nothing goes before the opening.
     data = builder.model.mimeData([builder.model.index(3, COL_TITLE)])
     assert not builder.model.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
     assert builder.message == "De opening blijft het eerste agendapunt."
-    _idle()
+    idle()
     assert _order(store, meeting)[3] == "2027-0001"
 
 
@@ -228,7 +223,7 @@ def test_keyboard_enter_adds_and_ctrl_arrows_reorder(
     for number in ("2027-0001", "2027-0002"):
         view.setCurrentIndex(builder.proposals.index(_proposal_row(builder, number)))
         qtbot.keyClick(view, Qt.Key.Key_Return)
-        _idle()
+        idle()
     assert _order(store, meeting) == [*FRAME[:3], "2027-0001", "2027-0002", *FRAME[3:]]
     assert builder.message == "Casus 2027-0002 op de agenda gezet."
     # The added item is current: Ctrl+Up moves it above the other case.
@@ -236,31 +231,31 @@ def test_keyboard_enter_adds_and_ctrl_arrows_reorder(
     table.setFocus()
     assert table.currentIndex().row() == _agenda_row(builder, "2027-0002")
     qtbot.keyClick(table, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
-    _idle()
+    idle()
     assert _order(store, meeting)[3:5] == ["2027-0002", "2027-0001"]
     assert table.currentIndex().row() == 3
     qtbot.keyClick(table, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(table, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
-    _idle()
+    idle()
     assert _order(store, meeting)[:4] == ["OPENING", "2027-0002", "VERSLAG", "ACTIELIJST"]
     # Not above the opening.
     qtbot.keyClick(table, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
-    _idle()
+    idle()
     assert builder.message == "De opening blijft het eerste agendapunt."
     assert _order(store, meeting)[1] == "2027-0002"
     for _ in range(2):
         qtbot.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
-    _idle()
+    idle()
     assert _order(store, meeting)[3:5] == ["2027-0002", "2027-0001"]
     # Delete takes the case off; it is proposed again.
     qtbot.keyClick(table, Qt.Key.Key_Delete)
-    _idle()
+    idle()
     assert "2027-0002" not in _order(store, meeting)
     assert not builder.proposals.is_on_agenda(_proposal_row(builder, "2027-0002"))
     # The "Toevoegen →" button does the same as Enter.
     view.setCurrentIndex(builder.proposals.index(_proposal_row(builder, "2027-0002")))
     qtbot.mouseClick(builder.add_button, Qt.MouseButton.LeftButton)
-    _idle()
+    idle()
     assert _order(store, meeting)[3:5] == ["2027-0001", "2027-0002"]
 
 
@@ -277,7 +272,7 @@ def test_durations_move_start_times_and_warn_of_overrun_live(
     qtbot: QtBot, store: Store, meeting: MeetingInfo, builder: AgendaBuilder
 ) -> None:
     qtbot.mouseClick(builder.build_button, Qt.MouseButton.LeftButton)
-    _idle()
+    idle()
     assert builder.warnings == []  # 5+5+10+4*15+5+5 = 90 of 120 minutes
     row = _agenda_row(builder, "2027-0001")
     following = builder.model.index(row + 1, COL_START)
@@ -294,7 +289,7 @@ def test_durations_move_start_times_and_warn_of_overrun_live(
     assert "tot 15:15" in builder.summary_label.text()
     assert agenda.get_agenda(store, meeting.id).total_minutes == 90
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    _idle()
+    idle()
     stored = agenda.get_agenda(store, meeting.id)
     assert [i.minutes for i in stored.items if i.case_number == "2027-0001"] == [60]
     assert stored.overrun_minutes == 15
@@ -306,7 +301,7 @@ def test_durations_move_start_times_and_warn_of_overrun_live(
     qtbot.keyClicks(editor, "20")
     assert builder.warnings == []
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
-    _idle()
+    idle()
     assert following.data() == "14:35"
     assert builder.warnings[0].startswith("De agenda duurt 135 minuten")
     assert agenda.get_agenda(store, meeting.id).total_minutes == 135
@@ -316,7 +311,7 @@ def test_question_edited_in_place(
     qtbot: QtBot, store: Store, meeting: MeetingInfo, builder: AgendaBuilder
 ) -> None:
     qtbot.mouseClick(builder.build_button, Qt.MouseButton.LeftButton)
-    _idle()
+    idle()
     row = _agenda_row(builder, "2027-0002")
     index = builder.model.index(row, agenda_builder.COL_QUESTION)
     builder.table.setCurrentIndex(index)
@@ -326,7 +321,7 @@ def test_question_edited_in_place(
     assert editor is not None
     qtbot.keyClicks(editor, "s deeltijd haalbaar?")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    _idle()
+    idle()
     stored = [i for i in agenda.get_agenda(store, meeting.id).items if i.case_number == "2027-0002"]
     assert stored[0].question == "Is deeltijd haalbaar?"
 
@@ -348,7 +343,7 @@ def test_invitation_is_saved_where_the_user_says(
 
     monkeypatch.setattr(agenda_builder, "ask_ics_path", ask)
     qtbot.mouseClick(builder.ics_button, Qt.MouseButton.LeftButton)
-    _idle()
+    idle()
     assert asked[0].endswith("Uitnodiging Casusoverleg 2027-06-08.ics")
     text = target.read_text(encoding="utf-8")
     assert "BEGIN:VEVENT" in text
@@ -370,7 +365,7 @@ def test_pdf_button_opens_the_agenda_preview(
         ui.pdf_preview, "show_pdf_preview", lambda _p, _s, request: requests.append(request)
     )
     qtbot.mouseClick(builder.build_button, Qt.MouseButton.LeftButton)
-    _idle()
+    idle()
     qtbot.mouseClick(builder.pdf_button, Qt.MouseButton.LeftButton)
     assert requests == [DocumentRequest(kind="agenda", meeting_id=meeting.id)]
 
@@ -381,7 +376,7 @@ def test_cancelled_meeting_agenda_is_read_only(
     agenda.build_agenda(store, meeting.id)
     cancelled = meetings.cancel_meeting(store, meeting.id)
     builder.show_meeting(store, cancelled)
-    _idle()
+    idle()
     assert not builder.model.editable
     assert builder.warnings == ["Dit overleg is geannuleerd."]
     assert not builder.add_button.isEnabled()

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.services import accounts, audit
 from tests.helpers.stores import ACCOUNT, PASSPHRASE
+from tests.helpers.stubs import FakeClock, FakeTimer
 from tests.ui.conftest import CASES
 
 from ui.autolock import IdleWatcher
@@ -38,33 +39,62 @@ def window(qtbot: QtBot, store_path: Path) -> Iterator[MainWindow]:
     main.close()
 
 
+def _mouse_move() -> None:
+    target = QApplication.instance()
+    assert target is not None
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(1, 1),
+        QPointF(1, 1),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(target, move)
+
+
 def test_the_watcher_fires_only_after_a_quiet_interval(qtbot: QtBot) -> None:
-    watcher = IdleWatcher(150)
+    clock, timer = FakeClock(), FakeTimer()
+    watcher = IdleWatcher(150, clock=clock, timer=timer)
     fired: list[bool] = []
     watcher.idle.connect(lambda: fired.append(True))
     watcher.start()
     try:
+        assert timer.started_with == [150]
         # Input keeps it from firing: a mouse move every 50 ms for 300 ms.
-        target = QApplication.instance()
-        assert target is not None
         for _ in range(6):
-            qtbot.wait(50)
-            move = QMouseEvent(
-                QEvent.Type.MouseMove,
-                QPointF(1, 1),
-                QPointF(1, 1),
-                Qt.MouseButton.NoButton,
-                Qt.MouseButton.NoButton,
-                Qt.KeyboardModifier.NoModifier,
-            )
-            QApplication.sendEvent(target, move)
+            clock.advance_ms(50)
+            _mouse_move()
+        # The timer comes due 150 ms after the start; the last input was 0 ms ago.
+        timer.fire()
         assert fired == []
-        with qtbot.waitSignal(watcher.idle, timeout=2000):
-            pass
+        assert timer.started_with[-1] == 150  # re-armed for a whole interval after the input
+        clock.advance_ms(140)
+        timer.fire()
+        assert fired == []
+        assert timer.started_with[-1] == 10
+        clock.advance_ms(10)
+        timer.fire()
         assert fired == [True]
     finally:
         watcher.stop()
     assert not watcher.running
+
+
+def test_a_shorter_idle_time_counts_from_the_last_input(qtbot: QtBot) -> None:
+    clock, timer = FakeClock(), FakeTimer()
+    watcher = IdleWatcher(60_000, clock=clock, timer=timer)
+    fired: list[bool] = []
+    watcher.idle.connect(lambda: fired.append(True))
+    watcher.start()
+    try:
+        clock.advance_ms(40_000)
+        watcher.set_interval_ms(30_000)  # Instellingen: a shorter time, already passed
+        assert timer.started_with[-1] == 0
+        timer.fire()
+        assert fired == [True]
+    finally:
+        watcher.stop()
 
 
 def test_idle_locks_empties_the_screens_and_keeps_the_typed_text(

@@ -13,10 +13,10 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from casusoverleg.domain.enums import CaseStatus, ExemptionGround, Team
-from casusoverleg.services import accounts, cases, people
+from casusoverleg.services import cases, people
 from casusoverleg.services.cases import CaseFilter, CaseRow
 from casusoverleg.services.store import Store
-from tests.helpers.stores import ACCOUNT, PASSPHRASE
+from tests.helpers.ui import unlocked
 from tests.ui.conftest import CASES
 
 from ui import common, tasks
@@ -35,9 +35,8 @@ from ui.cases import (
 @pytest.fixture
 def open_store(store_path: Path) -> Iterator[Store]:
     """The test store, unlocked."""
-    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
-    yield store
-    accounts.lock(store)
+    with unlocked(store_path) as store:
+        yield store
 
 
 @pytest.fixture

@@ -456,10 +456,10 @@ def test_a_half_typed_review_date_is_kept_and_said_to_be_unsaved(
     field.setFocus()
     qtbot.keyClicks(field, format_date(meeting.date)[:6])  # "15-12-" of the meeting day
     qtbot.waitUntil(
-        lambda: window.status_label.text() == "Datum volgende bespreking nog niet opgeslagen"
+        lambda: window.status_label.text() == "Datum volgende herbeoordeling nog niet opgeslagen"
     )
     assert window.has_unsaved()
-    assert "datum van de volgende bespreking is onvolledig" in window.unsaved_warning()
+    assert "datum van de volgende herbeoordeling is onvolledig" in window.unsaved_warning()
     assert field.text() == format_date(meeting.date)[:6]
     qtbot.keyClicks(field, str(meeting.date.year))  # the meeting day itself: too early
     qtbot.keyClick(field, Qt.Key.Key_Tab)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QDate, QModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox, QTableView
 from pytestqt.modeltest import ModelTester
@@ -16,8 +16,9 @@ from casusoverleg.domain.recurrence import Recurrence, SkipMode, SkipRules
 from casusoverleg.services import agenda, meetings
 from casusoverleg.services.store import Store
 from tests.helpers.meeting_data import Members, add_case, make_members
+from tests.helpers.ui import idle
 
-from ui import common, tasks
+from ui import common
 from ui.meetings import (
     COL_AGENDA,
     COL_DATE,
@@ -43,19 +44,13 @@ EXPECTED_DATES = [
 ]
 
 
-def _idle() -> None:
-    """Deliver queued events (an editor commits queued), then finish the background work."""
-    QCoreApplication.processEvents()
-    assert tasks.wait_for_idle(10_000)
-
-
 def _view(qtbot: QtBot, store: Store) -> MeetingsView:
     view = MeetingsView()
     qtbot.addWidget(view)
     view.resize(1300, 800)
     view.show()
     view.load(store)
-    _idle()
+    idle()
     return view
 
 
@@ -85,7 +80,7 @@ def _type(qtbot: QtBot, widget: object, text: str) -> None:
 def _select(view: MeetingsView, on: date) -> None:
     row = next(r for r in range(view.model.rowCount()) if view.model.meeting_at(r).date == on)
     view.table.setCurrentIndex(view.model.index(row, COL_DATE))
-    _idle()
+    idle()
 
 
 # -- models ---------------------------------------------------------------------------------------
@@ -154,7 +149,7 @@ def test_new_series_lists_skipped_holidays_by_name_before_saving(
 
     with qtbot.waitSignal(dialog.created):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    _idle()
+    idle()
     saved = meetings.list_series(store)
     assert [s.name for s in saved] == ["Casusoverleg Zwolle"]
     assert saved[0].location == "Stadskantoor, zaal 2.14"
@@ -252,7 +247,7 @@ def test_list_and_month_show_the_meetings(qtbot: QtBot, store: Store) -> None:
     grid = view.calendar.findChild(QTableView)
     assert grid is not None
     qtbot.keyClick(grid, Qt.Key.Key_Return)
-    _idle()
+    idle()
     assert view.selected_meeting is not None
     assert view.selected_meeting.date == date(2027, 3, 16)
 
@@ -270,7 +265,7 @@ def test_move_a_meeting_by_typing_a_new_date_and_time(qtbot: QtBot, store: Store
     dialog.time_edit.setSelectedSection(dialog.time_edit.Section.HourSection)
     qtbot.keyClicks(dialog.time_edit, "14")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    _idle()
+    idle()
 
     moved = [m for m in meetings.list_meetings(store) if m.date == date(2027, 3, 18)]
     assert len(moved) == 1
@@ -301,11 +296,11 @@ def test_cancel_a_meeting_after_confirming(
 
     monkeypatch.setattr(common, "ask", ask)
     qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
-    _idle()
+    idle()
     assert meetings.get_meeting(store, target.id).status is MeetingStatus.GEPLAND
     answer = True
     qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
-    _idle()
+    idle()
     assert questions[-1] == (
         "Wilt u het overleg van dinsdag 30 maart 2027, 13:00–15:00 annuleren? [Overleg annuleren]"
     )
@@ -327,7 +322,7 @@ def test_add_an_extra_meeting(qtbot: QtBot, store: Store) -> None:
     _type(qtbot, dialog.date_field.edit, "07-04-2027")
     _type(qtbot, dialog.location_edit, "Wijkcentrum Holtenbroek")
     qtbot.keyClick(dialog.location_edit, Qt.Key.Key_Return)
-    _idle()
+    idle()
     extra = [m for m in meetings.list_meetings(store) if m.series_id is None]
     assert [(m.date, m.start_time, m.location) for m in extra] == [
         (date(2027, 4, 7), time(13, 0), "Wijkcentrum Holtenbroek")
@@ -357,14 +352,14 @@ def test_attendance_roles_and_the_missing_team_warning(qtbot: QtBot, store: Stor
     index = view.person_combo.findData(members.leerplicht.id)
     view.person_combo.setCurrentIndex(index)
     qtbot.mouseClick(view.add_person_button, Qt.MouseButton.LeftButton)
-    _idle()
+    idle()
     assert view.attendance_alert.startswith(
         "Niemand aanwezig van Sociaal Wijkteam, Samenwerkingsverband passend onderwijs en "
         "Orthopedagoog."
     )
 
     qtbot.mouseClick(view.add_core_button, Qt.MouseButton.LeftButton)
-    _idle()
+    idle()
     assert view.attendance.rowCount() == 4
     assert view.attendance_alert == ""
     assert view.page_tabs.tabText(1) == "Aan&wezigheid (4)"
@@ -372,7 +367,7 @@ def test_attendance_roles_and_the_missing_team_warning(qtbot: QtBot, store: Stor
     # The wijkteam member sends apologies: the warning names the team.
     view.attendance_table.selectRow(_person_row(view, members.wijkteam.name))
     qtbot.mouseClick(view.status_buttons[AttendanceStatus.AFGEMELD], Qt.MouseButton.LeftButton)
-    _idle()
+    idle()
     assert view.attendance_alert.startswith("Niemand aanwezig van Sociaal Wijkteam.")
     assert view.alert.isVisible()
     assert (
@@ -388,7 +383,7 @@ def test_attendance_roles_and_the_missing_team_warning(qtbot: QtBot, store: Stor
     assert editor is not None
     assert editor.currentText() == "deelnemer"
     qtbot.keyClick(editor, Qt.Key.Key_Home)
-    _idle()
+    idle()
     chair = [
         a for a in meetings.list_attendance(store, meeting.id) if a.role is MeetingRole.VOORZITTER
     ]
@@ -433,7 +428,7 @@ def test_meeting_mode_cases_and_shortcuts(qtbot: QtBot, store: Store) -> None:
     case_id = add_case(store, "2027-0001")
     agenda.add_case_item(store, target.id, case_id)
     view.builder.show_meeting(store, target)
-    _idle()
+    idle()
     row = next(
         r
         for r in range(view.builder.model.rowCount())
@@ -455,7 +450,7 @@ def test_show_meeting_selects_it_for_the_overview(qtbot: QtBot, store: Store) ->
     view.series_combo.setCurrentIndex(1)  # only the series: the extra meeting is not listed
     assert view.model.row_of(extra.id) is None
     view.show_meeting(extra.id)
-    _idle()
+    idle()
     assert view.selected_meeting is not None and view.selected_meeting.id == extra.id
     assert view.heading.text() == "dinsdag 11 mei 2027, 10:00–11:00"
 
@@ -466,7 +461,7 @@ def test_held_meeting_can_be_reviewed_not_moved(qtbot: QtBot, store: Store) -> N
     meetings.set_meeting_status(store, first.id, MeetingStatus.GEHOUDEN)
     view = _view(qtbot, store)
     view.show_meeting(first.id)
-    _idle()
+    idle()
     assert view.model.index(0, COL_STATUS).data() == "gehouden"
     assert not view.move_button.isEnabled()
     assert not view.cancel_button.isEnabled()

@@ -11,10 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
-from casusoverleg.domain.enums import Team
-from casusoverleg.services import accounts, actions, people
+from casusoverleg.services import actions, people
 from casusoverleg.services.store import Store
-from tests.helpers.stores import ACCOUNT, PASSPHRASE
+from tests.helpers.ui import add_leerplicht_owner, add_wijkteam, unlocked
 
 from ui import common, tasks
 from ui.participants import ARCHIVED_ROLE, ParticipantsView
@@ -23,14 +22,10 @@ from ui.participants import ARCHIVED_ROLE, ParticipantsView
 @pytest.fixture
 def open_store(store_path: Path) -> Iterator[Store]:
     """The test store with two organisations and three people."""
-    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
-    lp = people.create_organisation(store, "Team Leerplicht Zwolle", Team.LEERPLICHT)
-    wijk = people.create_organisation(store, "Sociaal Wijkteam Zwolle", Team.SOCIAAL_WIJKTEAM)
-    people.create_participant(store, "Els de Boer", lp.id, function="Leerplichtambtenaar")
-    people.create_participant(store, "Piet Peters", wijk.id, function="Jeugdconsulent")
-    people.create_participant(store, "Anouk Smit", wijk.id, function="Wijkcoach")
-    yield store
-    accounts.lock(store)
+    with unlocked(store_path) as store:
+        add_leerplicht_owner(store)
+        add_wijkteam(store)
+        yield store
 
 
 @pytest.fixture

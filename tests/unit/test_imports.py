@@ -210,27 +210,6 @@ def test_every_ground_alias_in_one_file(store: Store, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "day"),
-    [
-        ("12-03-2014", date(2014, 3, 12)),
-        ("2-3-2014", date(2014, 3, 2)),
-        ("12/03/2014", date(2014, 3, 12)),
-        ("2014-03-12", date(2014, 3, 12)),
-        ("2014-3-2", date(2014, 3, 2)),
-        ("2014-03-12 00:00:00", date(2014, 3, 12)),
-    ],
-)
-def test_dates_dutch_and_iso(text: str, day: date) -> None:
-    assert imports.parse_date(text) == day
-
-
-@pytest.mark.parametrize("text", ["12-03-14", "31-02-2014", "maart 2014", "2014/03/12", "12.3"])
-def test_bad_dates_are_refused(text: str) -> None:
-    with pytest.raises(ValueError, match="datum"):
-        imports.parse_date(text)
-
-
-@pytest.mark.parametrize(
     ("text", "status"),
     [
         ("", CaseStatus.AANGEMELD),

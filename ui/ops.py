@@ -1,0 +1,219 @@
+"""How a screen reaches the store: `StoreOp` (and `Op` before one is open), one error policy.
+
+Modelled on Anki's `aqt.operations` (`QueryOp`, `CollectionOp`, `operation_did_execute`)::
+
+    StoreOp(self, store, lambda s: cases.get_case(s, case_id)).key("case").success(self._show).run()
+
+- The op receives the store and runs on the single database worker (`ui.tasks`); it must not
+  touch widgets. Success and failure come back on the GUI thread.
+- One error policy. A `CasusoverlegError` carries a Dutch message: it goes to the `failure`
+  callback, or, without one, to a warning dialog over `parent`. Anything else is a bug: it is
+  logged (type only, never the message, which may hold a child's data) and handed to the global
+  handler (`sys.excepthook`, which the app sets to a calm Dutch dialog).
+- Staleness lives here, not in the screens: an op started under a `key` makes the result of an
+  older op with the same parent and key be dropped, and `drop_pending(parent)` (a screen being
+  emptied) or `drop_all_pending()` (the store being locked) drops every result still on its way.
+- After a successful change, `changes(...)` is announced on `change_bus()`; each screen says in
+  its `reload_on` which changes make it load again (the main window applies that).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import sys
+from collections.abc import Callable
+from typing import Generic, Self, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from casusoverleg.errors import CasusoverlegError
+from casusoverleg.services.store import Store
+
+from ui import dialogs, tasks
+
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+
+class Change(enum.Flag):
+    """What an operation changed in the store; screens reload on the kinds they show."""
+
+    NONE = 0
+    CASES = enum.auto()
+    PEOPLE = enum.auto()  # participants and organisations
+    MEETINGS = enum.auto()  # series, meetings, attendance
+    AGENDA = enum.auto()
+    MINUTES = enum.auto()
+    ACTIONS = enum.auto()
+    SETTINGS = enum.auto()
+    ACCOUNTS = enum.auto()
+
+    @classmethod
+    def everything(cls) -> Change:
+        """Every kind at once (an import, a restore)."""
+        result = cls.NONE
+        for member in cls:
+            result |= member
+        return result
+
+
+class ChangeBus(QObject):
+    """Announces every change an op made: `did_change(change, source_widget)`."""
+
+    did_change = Signal(object, object)
+
+
+_bus: ChangeBus | None = None
+
+
+def change_bus() -> ChangeBus:
+    """The one change announcer (made on first use, on the GUI thread)."""
+    global _bus
+    if _bus is None:
+        _bus = ChangeBus()
+    return _bus
+
+
+# Staleness. `_epoch[parent]` rises when a parent's pending results are dropped; `_latest`
+# holds the newest ticket per (parent, key). A result is delivered only if both still match.
+_global_epoch = 0
+_epoch: dict[int, int] = {}
+_latest: dict[tuple[int, str], int] = {}
+_tickets = 0
+
+
+def drop_pending(parent: QObject) -> None:
+    """Drop every result still on its way to `parent` (the screen is emptied or reloads)."""
+    _epoch[id(parent)] = _epoch.get(id(parent), 0) + 1
+
+
+def drop_all_pending() -> None:
+    """Drop every result still on its way to any screen (the store is being locked)."""
+    global _global_epoch
+    _global_epoch += 1
+
+
+def _report_unexpected(exc: BaseException) -> None:
+    # The message may quote data from the store: log the type only.
+    log.error("Onverwachte fout in een achtergrondtaak: %s", type(exc).__name__)
+    sys.excepthook(type(exc), exc, exc.__traceback__)
+
+
+class Op(Generic[T]):
+    """One slow operation run off the GUI thread (no store open yet: unlocking, creating one).
+
+    The same policies as `StoreOp`; build it, then `run()`.
+    """
+
+    def __init__(self, parent: QWidget, op: Callable[[], T]) -> None:
+        self._parent = parent
+        self._op = op
+        self._on_success: Callable[[T], None] | None = None
+        self._on_failure: Callable[[CasusoverlegError], None] | None = None
+        self._on_finished: Callable[[], None] | None = None
+        self._key: str | None = None
+        self._changes = Change.NONE
+        self._progress: tuple[str, str] | None = None
+        self._failure_title = "Niet gelukt"
+
+    def success(self, on_success: Callable[[T], None]) -> Self:
+        """Call `on_success(result)` on the GUI thread when the op succeeded."""
+        self._on_success = on_success
+        return self
+
+    def failure(self, on_failure: Callable[[CasusoverlegError], None]) -> Self:
+        """Show a Dutch `CasusoverlegError` this way instead of in a warning dialog."""
+        self._on_failure = on_failure
+        return self
+
+    def finished(self, on_finished: Callable[[], None]) -> Self:
+        """Call `on_finished()` after success or failure (re-enable a button, say)."""
+        self._on_finished = on_finished
+        return self
+
+    def key(self, key: str) -> Self:
+        """A newer op of the same parent with this key makes this op's result be dropped."""
+        self._key = key
+        return self
+
+    def changes(self, change: Change) -> Self:
+        """Announce `change` on the change bus after success."""
+        self._changes = change
+        return self
+
+    def titled(self, title: str) -> Self:
+        """The title of the warning dialog the default failure policy shows."""
+        self._failure_title = title
+        return self
+
+    def with_progress(self, title: str, text: str) -> Self:
+        """Show a window-modal busy bar over the parent while the op runs."""
+        self._progress = (title, text)
+        return self
+
+    def run(self) -> None:
+        """Start the op on the database worker."""
+        global _tickets
+        parent_id = id(self._parent)
+        _tickets += 1
+        ticket = _tickets
+        if self._key is not None:
+            _latest[(parent_id, self._key)] = ticket
+        epoch = (_global_epoch, _epoch.get(parent_id, 0))
+        progress: QProgressDialog | None = None
+        if self._progress is not None:
+            progress = dialogs.busy_progress(self._parent, *self._progress)
+
+        def is_current() -> bool:
+            if not shiboken6.isValid(self._parent):
+                return False
+            if (_global_epoch, _epoch.get(parent_id, 0)) != epoch:
+                return False
+            return self._key is None or _latest.get((parent_id, self._key)) == ticket
+
+        def close_progress() -> None:
+            if progress is not None and shiboken6.isValid(progress):
+                progress.close()
+                progress.deleteLater()
+
+        def done(result: T) -> None:
+            close_progress()
+            if is_current():
+                if self._on_success is not None:
+                    self._on_success(result)
+                if self._on_finished is not None:
+                    self._on_finished()
+            # A change happened even if the screen that asked for it has moved on.
+            if self._changes and shiboken6.isValid(self._parent):
+                change_bus().did_change.emit(self._changes, self._parent)
+
+        def failed(exc: BaseException) -> None:
+            close_progress()
+            current = is_current()
+            if not isinstance(exc, CasusoverlegError):
+                if current and self._on_finished is not None:
+                    self._on_finished()
+                _report_unexpected(exc)
+                return
+            if not current:
+                return
+            if self._on_failure is not None:
+                self._on_failure(exc)
+            else:
+                dialogs.warn(self._parent, self._failure_title, exc.message)
+            if self._on_finished is not None:
+                self._on_finished()
+
+        tasks.run_in_background(self._op, done, failed)
+
+
+class StoreOp(Op[T]):
+    """One operation on the open store, run off the GUI thread; build it, then `run()`."""
+
+    def __init__(self, parent: QWidget, store: Store, op: Callable[[Store], T]) -> None:
+        super().__init__(parent, lambda: op(store))
+        self.store = store
