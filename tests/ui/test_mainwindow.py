@@ -8,17 +8,18 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from casusoverleg.services import accounts
+from casusoverleg.services import accounts, cases
 from casusoverleg.store.keyslots import FAST_KDF
-from tests.helpers.stores import ACCOUNT, PASSPHRASE
+from tests.helpers.stores import ACCOUNT, PASSPHRASE, sample_case
 from tests.ui.conftest import CASES
 
 from ui import dialogs, tasks
 from ui.app import demo_session
 from ui.mainwindow import SECTIONS, WORKING_SECTIONS, MainWindow
+from ui.ops import Change, StoreOp
 
 
 @pytest.fixture
@@ -250,3 +251,50 @@ def test_another_account_gets_fresh_screens(
     assert window.cases_view.filter_edit.text() == ""
     assert window.account_label.text() == "Account: collega"
     qtbot.waitUntil(lambda: window.cases_view.model.rowCount() == len(CASES))
+
+
+def test_a_change_reloads_the_screens_that_show_it_and_only_those(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    store = window.store
+    assert store is not None
+    settings_view = window.settings_view
+    with qtbot.waitSignal(settings_view.loaded):
+        window.show_section("Instellingen")
+    overview = window.screens["Overzicht"]
+    window.show_section("Overzicht")  # loaded when the window opened
+    assert tasks.wait_for_idle()
+
+    # A new case, written by another part of the window (the import dialog, say).
+    source = QWidget(window)
+    with qtbot.waitSignal(overview.loaded):  # type: ignore[attr-defined]
+        StoreOp(source, store, lambda s: cases.create_case(s, sample_case("Noor"))).changes(
+            Change.CASES
+        ).run()
+
+    # The register shows it when shown; the settings do not load again for a case.
+    with qtbot.waitSignal(window.cases_view.loaded):
+        window.show_section("Casussen")
+    assert window.cases_view.model.total_count == len(CASES) + 1
+    with qtbot.assertNotEmitted(settings_view.loaded):
+        window.show_section("Instellingen")
+        assert tasks.wait_for_idle()
+
+
+def test_a_change_made_in_meeting_mode_shows_when_the_user_comes_back(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    store = window.store
+    assert store is not None
+    other_window = QWidget()  # meeting mode is a window of its own
+    qtbot.addWidget(other_window)
+    with qtbot.assertNotEmitted(window.cases_view.loaded):
+        StoreOp(other_window, store, lambda s: cases.create_case(s, sample_case("Noor"))).changes(
+            Change.CASES
+        ).run()
+        assert tasks.wait_for_idle()
+    assert window.cases_view.model.total_count == len(CASES)
+    with qtbot.waitSignal(window.cases_view.loaded):
+        window.show_section("Overzicht")
+        window.show_section("Casussen")
+    assert window.cases_view.model.total_count == len(CASES) + 1
