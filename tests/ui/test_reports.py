@@ -80,25 +80,25 @@ def test_the_table_shows_the_numbers_the_service_computes(
     grounds = list(ExemptionGround)
     assert model.rowCount() == len(grounds) + 1
     for row, ground in enumerate(grounds):
-        assert model.cell(row, 0) == ground.label
+        assert model.value(row, 0) == ground.label
         for column, year in enumerate(figures.years, start=1):
-            assert model.cell(row, column) == figures.count(ground, year)
-        assert model.cell(row, 3) == figures.total_for_ground(ground)
+            assert model.value(row, column) == figures.count(ground, year)
+        assert model.value(row, 3) == figures.total_for_ground(ground)
     total = len(grounds)
-    assert model.cell(total, 0) == "Totaal"
-    assert model.cell(total, 1) == figures.total_for_year(LAST_YEAR) == 3
-    assert model.cell(total, 3) == sum(figures.counts.values())
+    assert model.value(total, 0) == "Totaal"
+    assert model.value(total, 1) == figures.total_for_year(LAST_YEAR) == 3
+    assert model.value(total, 3) == sum(figures.counts.values())
 
     advice = view.advice_model
     overall = figures.advice_overall
     assert overall.cases >= 2
     last = advice.rowCount() - 1
-    assert advice.cell(last, 0) == "Alle jaren"
-    assert advice.cell(last, 1) == overall.cases
-    assert advice.cell(last, 2) == days_text(overall.median_days)
+    assert advice.value(last, 0) == "Alle jaren"
+    assert advice.value(last, 1) == overall.cases
+    assert advice.value(last, 2) == days_text(overall.median_days)
     thuis = view.thuis_model
-    assert thuis.cell(0, 1) == figures.thuiszitters.total >= 1
-    assert thuis.cell(2, 1) == days_text(figures.thuiszitters.median_days)
+    assert thuis.value(0, 1) == figures.thuiszitters.total >= 1
+    assert thuis.value(2, 1) == days_text(figures.thuiszitters.median_days)
 
     for checked in (view.counts_model, view.advice_model, view.thuis_model):
         qtmodeltester.check(checked, force_py=True)
