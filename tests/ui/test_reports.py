@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from types import TracebackType
 
 import pytest
 from openpyxl import load_workbook
@@ -13,7 +15,8 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from casusoverleg.domain.enums import AuditAction, ExemptionGround
-from casusoverleg.services import audit, cases, reports
+from casusoverleg.errors import BadInput
+from casusoverleg.services import audit, cases, exports, reports
 from casusoverleg.services.store import Store
 from tests.helpers.scenario import build
 from tests.helpers.stores import sample_case
@@ -189,3 +192,62 @@ def test_export_not_confirmed_writes_nothing(
     view.export()
     assert tasks.is_idle()
     assert not (tmp_path / "r.xlsx").exists() and len(audit.list_events(filled)) == count
+
+
+@pytest.fixture
+def crashes(monkeypatch: pytest.MonkeyPatch) -> list[type[BaseException]]:
+    """The unexpected errors that reached the global handler (the app's crash dialog)."""
+    handled: list[type[BaseException]] = []
+
+    def hook(kind: type[BaseException], _exc: BaseException, _tb: TracebackType | None) -> None:
+        handled.append(kind)
+
+    monkeypatch.setattr(sys, "excepthook", hook)
+    return handled
+
+
+def test_figures_that_cannot_be_computed_say_why_and_keep_the_last_ones(
+    qtbot: QtBot, view: ReportsView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = view.figures
+    stand = view.date_label.text()
+
+    def refuse(_store: Store) -> reports.Statistics:
+        raise BadInput("De opslag is even niet bereikbaar.")
+
+    monkeypatch.setattr(reports, "statistics", refuse)
+    qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.message_label.isVisibleTo(view))
+    assert view.message_label.text() == (
+        "De cijfers konden niet worden berekend: De opslag is even niet bereikbaar."
+    )
+    assert view.figures is before and view.date_label.text() == stand
+    assert view.refresh_button.isEnabled() and view.export_button.isEnabled()
+
+
+def test_an_unexpected_error_goes_to_the_crash_dialog_and_the_buttons_come_back(
+    qtbot: QtBot,
+    view: ReportsView,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    crashes: list[type[BaseException]],
+) -> None:
+    def broken(*_args: object) -> None:
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(reports, "statistics", broken)
+    with qtbot.assertNotEmitted(view.loaded):
+        view.refresh()
+        qtbot.waitUntil(lambda: bool(crashes))
+    assert view.refresh_button.isEnabled() and view.date_label.text().startswith("stand ")
+    assert not view.message_label.isVisibleTo(view)
+
+    monkeypatch.setattr(reports_ui, "ask_export_path", lambda _p, _s: tmp_path / "r.xlsx")
+    monkeypatch.setattr(pdf_preview, "ask_plain_file", lambda _p, _n: True)
+    monkeypatch.setattr(exports, "export_statistics", broken)
+    with qtbot.assertNotEmitted(view.exported):
+        qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+        assert not view.export_button.isEnabled()
+        qtbot.waitUntil(lambda: len(crashes) == 2)
+    assert crashes == [ZeroDivisionError, ZeroDivisionError]
+    assert view.export_button.isEnabled() and view.date_label.text().startswith("stand ")
