@@ -48,7 +48,8 @@ from casusoverleg.services import documents
 from casusoverleg.services.documents import DocumentRequest, RenderedDocument
 from casusoverleg.services.store import Store
 
-from ui import dialogs, tasks
+from ui import dialogs, ops, style
+from ui.ops import StoreOp
 
 KIND_NAMES = {
     "agenda": "Agenda",
@@ -58,6 +59,7 @@ KIND_NAMES = {
 }
 PDF_FILTER = "PDF-document (*.pdf)"
 BUSY_TEXT = "Het document wordt gemaakt…"
+NOT_MADE = "Het document kon niet worden gemaakt."
 # Zoom steps (1.0: the page at its real size on screen).
 ZOOM_STEPS = (0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
 PAGE_GAP = 16  # pixels between pages and around them
@@ -232,7 +234,7 @@ class PdfPreviewDialog(QDialog):
     """A document on screen, with Afdrukken… and Opslaan als…; closed and emptied on lock."""
 
     ready = Signal()  # the pages are on screen
-    failed = Signal(str)  # the document could not be made (Dutch message)
+    failed = Signal(str)  # the document could not be made (Dutch message; "" if a bug)
     saved = Signal(object)  # Path of the written file
     printed = Signal(int)  # pages sent to the printer
 
@@ -396,9 +398,9 @@ class PdfPreviewDialog(QDialog):
             return
         request = self.request
         self._set_busy(BUSY_TEXT)
-        tasks.run_in_background(
-            lambda: documents.render_document(store, request), self._rendered, self._render_failed
-        )
+        StoreOp(self, store, lambda s: documents.render_document(s, request)).key("render").success(
+            self._rendered
+        ).failure(self._render_failed).finished(self._render_ended).run()
 
     def _set_busy(self, text: str) -> None:
         self.busy_label.setText(text)
@@ -411,8 +413,6 @@ class PdfPreviewDialog(QDialog):
         self.page_label.setText("")
 
     def _rendered(self, rendered: RenderedDocument) -> None:
-        if self._discarded:
-            return
         self.rendered = rendered
         self.pages = PdfPages(rendered.data)
         self.setWindowTitle(f"Voorbeeld — {rendered.title}")
@@ -427,18 +427,19 @@ class PdfPreviewDialog(QDialog):
         self.scroll_area.setFocus()
         self.ready.emit()
 
-    def _render_failed(self, exc: BaseException) -> None:
-        if self._discarded:
-            return
-        if isinstance(exc, CasusoverlegError):
-            message = exc.message
-        else:
-            message = "Er ging iets onverwachts mis bij het maken van het document."
-        self.error_label.setText(f"Het document kon niet worden gemaakt.\n\n{message}")
+    def _render_failed(self, exc: CasusoverlegError) -> None:
+        self._show_error(exc.message)
+
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(f"{NOT_MADE}\n\n{message}" if message else NOT_MADE)
         self.stack.setCurrentWidget(self.error_label)
         self.failed.emit(message)
-        if not isinstance(exc, CasusoverlegError):
-            raise exc
+
+    def _render_ended(self) -> None:
+        # Still busy after an unexpected error (the app's crash dialog said the rest): no
+        # moving bar that never stops.
+        if self.rendered is None and self.stack.currentIndex() == 0:
+            self._show_error("")
 
     def page_image(self, index: int, width: int, ratio: float) -> QImage | None:
         """Page `index` as an image for `width` logical pixels at pixel ratio `ratio`."""
@@ -573,15 +574,11 @@ class PdfPreviewDialog(QDialog):
         finally:
             QGuiApplication.restoreOverrideCursor()
         name = printer.printerName()
-        tasks.run_in_background(
-            lambda: documents.log_paper_print(store, rendered, name),
-            lambda _none: self._done_printing(count),
-            self._background_failed,
-        )
+        StoreOp(self, store, lambda s: documents.log_paper_print(s, rendered, name)).success(
+            lambda _none: self._done_printing(count)
+        ).failure(lambda exc: self.status_label.setText(style.failed_because(exc))).run()
 
     def _done_printing(self, count: int) -> None:
-        if self._discarded:
-            return
         noun = "pagina" if count == 1 else "pagina's"
         self.status_label.setText(f"{count} {noun} naar de printer gestuurd.")
         self.printed.emit(count)
@@ -599,36 +596,24 @@ class PdfPreviewDialog(QDialog):
         if not confirm_plain_file(self, path.name) or self._discarded:
             return
         self.save_action.setEnabled(False)
-        self.status_label.setText(f"Opslaan als {path.name}…")
-        tasks.run_in_background(
-            lambda: documents.save_document(store, rendered, path),
-            self._saved,
-            self._save_failed,
-        )
+        saving = f"Opslaan als {path.name}…"
+        self.status_label.setText(saving)
+
+        def ended() -> None:
+            self.save_action.setEnabled(self.rendered is not None)
+            if self.status_label.text() == saving:  # not saved, for whatever reason
+                self.status_label.setText("")
+
+        StoreOp(self, store, lambda s: documents.save_document(s, rendered, path)).success(
+            self._saved
+        ).failure(self._save_failed).finished(ended).run()
 
     def _saved(self, path: Path) -> None:
-        if self._discarded:
-            return
-        self.save_action.setEnabled(True)
         self.status_label.setText(f"Opgeslagen als {path} (niet versleuteld).")
         self.saved.emit(path)
 
-    def _save_failed(self, exc: BaseException) -> None:
-        if self._discarded:
-            return
-        self.save_action.setEnabled(True)
-        self.status_label.setText("")
-        detail = exc.message if isinstance(exc, CasusoverlegError) else "Er ging iets mis."
-        dialogs.warn(self, "PDF opslaan", "Het bestand is niet opgeslagen.", detail=detail)
-        if not isinstance(exc, CasusoverlegError):
-            raise exc
-
-    def _background_failed(self, exc: BaseException) -> None:
-        if self._discarded:
-            return
-        if not isinstance(exc, CasusoverlegError):
-            raise exc
-        self.status_label.setText(exc.message)
+    def _save_failed(self, exc: CasusoverlegError) -> None:
+        dialogs.warn(self, "PDF opslaan", "Het bestand is niet opgeslagen.", detail=exc.message)
 
     # Closing -------------------------------------------------------------------------------
 
@@ -642,6 +627,7 @@ class PdfPreviewDialog(QDialog):
         if self._discarded:
             return
         self._discarded = True
+        ops.drop_pending(self)  # a document still being made or saved is not shown
         _open_previews.discard(self)
         self._cache.clear()
         for view in self._page_views:

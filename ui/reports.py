@@ -13,10 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
-    QModelIndex,
-    QPersistentModelIndex,
     QRectF,
     QSize,
     Qt,
@@ -33,7 +30,6 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -55,13 +51,14 @@ from casusoverleg.services import exports, reports
 from casusoverleg.services.reports import Statistics
 from casusoverleg.services.store import Store
 
-from ui import dialogs, pdf_preview, tasks
+from ui import dialogs, ops, pdf_preview, style
 from ui.common import GROUND_SHORT, long_date
-from ui.ops import Change
+from ui.ops import Change, StoreOp
+from ui.table_model import RowsTableModel
+from ui.widgets.tables import rows_table
 
 XLSX_FILTER = "Excel-werkmap (*.xlsx)"
-BAR_COLOUR = "#1F3A5F"  # the documents' dark blue
-WARN_COLOUR = "#9B1C1C"  # the documents' dark red: thuiszitters past a norm
+COMPUTING = "Wordt berekend…"
 BAND_LABELS = {
     ThuiszitterSignal.GEEN: "4 weken of korter",
     ThuiszitterSignal.VIER_WEKEN: "4 weken tot 3 maanden",
@@ -87,122 +84,121 @@ def days_text(value: float | int | None) -> str:
 
 
 @dataclass(frozen=True)
+class FigureRow:
+    """One row of figures: a label and its numbers; bold if it is a total."""
+
+    cells: tuple[str | int, ...]
+    total: bool = False
+    tooltip: str = ""  # on the label
+
+
+@dataclass(frozen=True)
 class FigureTable:
-    """A small table of figures: column titles, rows of cells, which rows are totals."""
+    """A small table of figures: column titles and rows."""
 
-    header: list[str]
-    rows: list[list[str | int]]
-    total_rows: frozenset[int] = frozenset()
-    tooltips: dict[tuple[int, int], str] | None = None
+    header: tuple[str, ...]
+    rows: tuple[FigureRow, ...]
 
 
-class FiguresModel(QAbstractTableModel):
+class FiguresModel(RowsTableModel[FigureRow]):
     """A read-only table of figures; numbers right-aligned, total rows bold."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._table = FigureTable([], [])
+    @staticmethod
+    def row_id(row: FigureRow) -> object:
+        """Rows are found by their label."""
+        return row.cells[0]
 
     def set_table(self, table: FigureTable) -> None:
-        """Show other figures."""
-        self.beginResetModel()
-        self._table = table
-        self.endResetModel()
+        """Show other figures (other years make other columns)."""
+        # Only views read the columns, and only after the reset that `set_rows` makes.
+        self.column_titles = table.header
+        self.set_rows(list(table.rows))
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Rows of figures (none under an item: a flat table)."""
-        return 0 if parent.isValid() else len(self._table.rows)
+    def value(self, row: int, column: int) -> str | int:
+        """The value in a cell as computed (tests read the numbers through this)."""
+        return self.row_at(row).cells[column]
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Columns of the header."""
-        return 0 if parent.isValid() else len(self._table.header)
-
-    def cell(self, row: int, column: int) -> str | int:
-        """The value in a cell (tests read the numbers through this)."""
-        return self._table.rows[row][column]
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        """Text, alignment, bold totals and tooltips."""
-        if not index.isValid():
-            return None
-        value = self._table.rows[index.row()][index.column()]
+    def cell(self, row: FigureRow, column: int, role: int) -> Any:
+        """Text, alignment, bold totals and the label's tooltip."""
         if role == Qt.ItemDataRole.DisplayRole:
-            return str(value)
+            return str(row.cells[column])
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if index.column() == 0:
-                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and index.row() in self._table.total_rows:
+            side = Qt.AlignmentFlag.AlignLeft if column == 0 else Qt.AlignmentFlag.AlignRight
+            return int(side | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and row.total:
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole and self._table.tooltips:
-            return self._table.tooltips.get((index.row(), index.column()))
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0 and row.tooltip:
+            return row.tooltip
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        """Column titles; no row numbers."""
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        if 0 <= section < len(self._table.header):
-            return self._table.header[section]
-        return None
+
+EMPTY_TABLE = FigureTable((), ())
 
 
 def counts_table(figures: Statistics) -> FigureTable:
     """Cases per ground (rows) and year of registration (columns), with totals."""
     years = figures.years
-    rows: list[list[str | int]] = []
-    tips: dict[tuple[int, int], str] = {}
-    for number, ground in enumerate(ExemptionGround):
-        rows.append(
-            [
+    rows = [
+        FigureRow(
+            (
                 ground.label,
                 *(figures.count(ground, y) for y in years),
                 figures.total_for_ground(ground),
-            ]
+            ),
+            tooltip=GROUND_SHORT[ground],
         )
-        tips[(number, 0)] = GROUND_SHORT[ground]
-    rows.append(
-        ["Totaal", *(figures.total_for_year(y) for y in years), sum(figures.counts.values())]
+        for ground in ExemptionGround
+    ]
+    total: tuple[str | int, ...] = (
+        "Totaal",
+        *(figures.total_for_year(y) for y in years),
+        sum(figures.counts.values()),
     )
-    header = ["Grond", *(str(y) for y in years), "Totaal"]
-    return FigureTable(header, rows, frozenset({len(rows) - 1}), tips)
+    rows.append(FigureRow(total, total=True))
+    return FigureTable(("Grond", *(str(y) for y in years), "Totaal"), tuple(rows))
 
 
 def advice_table(figures: Statistics) -> FigureTable:
     """Days from registration to the first advice, per year of registration and overall."""
-    rows: list[list[str | int]] = [
-        [str(t.year), t.cases, days_text(t.median_days), days_text(t.max_days)]
+    rows = [
+        FigureRow((str(t.year), t.cases, days_text(t.median_days), days_text(t.max_days)))
         for t in figures.advice_times
     ]
     overall = figures.advice_overall
     rows.append(
-        ["Alle jaren", overall.cases, days_text(overall.median_days), days_text(overall.max_days)]
+        FigureRow(
+            (
+                "Alle jaren",
+                overall.cases,
+                days_text(overall.median_days),
+                days_text(overall.max_days),
+            ),
+            total=True,
+        )
     )
-    header = ["Jaar van aanmelding", "Met advies", "Mediaan (dagen)", "Langste (dagen)"]
-    return FigureTable(header, rows, frozenset({len(rows) - 1}))
+    header = ("Jaar van aanmelding", "Met advies", "Mediaan (dagen)", "Langste (dagen)")
+    return FigureTable(header, tuple(rows))
 
 
 def thuiszitter_table(figures: Statistics) -> FigureTable:
     """How many thuiszitters, how long at home, and how many past each norm."""
     home = figures.thuiszitters
-    rows: list[list[str | int]] = [
-        ["Thuiszitters met datum 'thuis sinds'", home.total],
-        ["waarvan nu nog thuis", home.still_at_home],
-        ["Mediaan aantal dagen thuis", days_text(home.median_days)],
-        ["Langste periode thuis (dagen)", days_text(home.max_days)],
+    cells: list[tuple[str | int, ...]] = [
+        ("Thuiszitters met datum 'thuis sinds'", home.total),
+        ("waarvan nu nog thuis", home.still_at_home),
+        ("Mediaan aantal dagen thuis", days_text(home.median_days)),
+        ("Langste periode thuis (dagen)", days_text(home.max_days)),
     ]
-    for signal, label in BAND_LABELS.items():
-        rows.append([f"Thuis {label}", home.by_signal.get(signal, 0)])
-    return FigureTable(["", "Aantal"], rows)
+    cells += [(f"Thuis {label}", home.by_signal.get(s, 0)) for s, label in BAND_LABELS.items()]
+    return FigureTable(("", "Aantal"), tuple(FigureRow(c) for c in cells))
 
 
 def _fit_table(view: QTableView) -> None:
     """Exactly as large as its cells: these tables are small and must not scroll on their own
     nor stretch a column of numbers far away from its labels."""
     view.resizeColumnsToContents()
-    view.resizeRowsToContents()
     header = view.horizontalHeader()
     minimum = view.fontMetrics().horizontalAdvance("00000") + 18
     for column in range(view.model().columnCount()):
@@ -217,15 +213,9 @@ def _fit_table(view: QTableView) -> None:
     view.setFixedSize(max(width, 200), height)
 
 
-def _table_view(name: str, accessible: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
+def _table_view(model: FiguresModel, name: str, accessible: str) -> QTableView:
+    view = rows_table(model, name, stretch_last=False)
     view.setAccessibleName(accessible)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
     view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     view.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -237,7 +227,7 @@ def _table_view(name: str, accessible: str) -> QTableView:
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar: its label, its value, and a colour (None: the usual blue)."""
+    """One bar: its label, its value, and a colour (None: the documents' blue)."""
 
     label: str
     value: int
@@ -347,7 +337,7 @@ class BarChart(QWidget):
             )
             rect = self._bar_rect(row, label_width, number_width, top)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(bar.colour or BAR_COLOUR))
+            painter.setBrush(QColor(bar.colour or style.DOCUMENT_BLUE))
             if rect.width() > 0:
                 painter.drawRoundedRect(rect, 2, 2)
             painter.setPen(text if bar.value else muted)
@@ -409,7 +399,7 @@ class ReportsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store: Store | None = None
-        self._generation = 0
+        self._exporting = False
         self.figures: Statistics | None = None
 
         self.title_label = QLabel("Rapportage")
@@ -448,12 +438,11 @@ class ReportsView(QWidget):
         self.counts_model = FiguresModel(self)
         self.advice_model = FiguresModel(self)
         self.thuis_model = FiguresModel(self)
-        self.counts_view = _table_view("per_grond", "Casussen per grond en jaar")
-        self.counts_view.setModel(self.counts_model)
-        self.advice_view = _table_view("tijd_tot_advies", "Tijd van aanmelding tot advies")
-        self.advice_view.setModel(self.advice_model)
-        self.thuis_view = _table_view("thuiszitters", "Thuiszitters")
-        self.thuis_view.setModel(self.thuis_model)
+        self.counts_view = _table_view(self.counts_model, "per_grond", "Casussen per grond en jaar")
+        self.advice_view = _table_view(
+            self.advice_model, "tijd_tot_advies", "Tijd van aanmelding tot advies"
+        )
+        self.thuis_view = _table_view(self.thuis_model, "thuiszitters", "Thuiszitters")
 
         head = QHBoxLayout()
         head.addWidget(self.title_label)
@@ -509,15 +498,11 @@ class ReportsView(QWidget):
     def load(self, store: Store) -> None:
         """Compute the figures in the background and show them."""
         self._store = store
-        self._generation += 1
-        generation = self._generation
-        self.date_label.setText("Wordt berekend…")
+        self.date_label.setText(COMPUTING)
         self.refresh_button.setEnabled(False)
-        tasks.run_in_background(
-            lambda: reports.statistics(store),
-            lambda figures: self._show(generation, figures),
-            lambda exc: self._failed(generation, exc),
-        )
+        StoreOp(self, store, reports.statistics).key("figures").success(self._show).failure(
+            self._failed
+        ).finished(self._settled).run()
 
     def refresh(self) -> None:
         """Compute the figures again."""
@@ -526,8 +511,9 @@ class ReportsView(QWidget):
 
     def clear(self) -> None:
         """Drop the figures (the window is being locked)."""
-        self._generation += 1
+        ops.drop_pending(self)
         self._store = None
+        self._exporting = False
         self.figures = None
         self.date_label.setText("")
         self.message_label.hide()
@@ -543,21 +529,16 @@ class ReportsView(QWidget):
             (self.advice_model, self.advice_view),
             (self.thuis_model, self.thuis_view),
         ):
-            model.set_table(FigureTable([], []))
+            model.set_table(EMPTY_TABLE)
             _fit_table(view)
         self.export_button.setEnabled(False)
         self.refresh_button.setEnabled(False)
 
     # Showing ---------------------------------------------------------------------------------
 
-    def _show(self, generation: int, figures: Statistics) -> None:
-        if generation != self._generation:
-            return
+    def _show(self, figures: Statistics) -> None:
         self.figures = figures
         self.message_label.hide()
-        self.date_label.setText(f"stand {long_date(figures.as_of)}")
-        self.refresh_button.setEnabled(True)
-        self.export_button.setEnabled(True)
         self.counts_model.set_table(counts_table(figures))
         self.advice_model.set_table(advice_table(figures))
         self.thuis_model.set_table(thuiszitter_table(figures))
@@ -579,13 +560,21 @@ class ReportsView(QWidget):
                 Bar(
                     label,
                     home.by_signal.get(signal, 0),
-                    WARN_COLOUR if signal == ThuiszitterSignal.DRIE_MAANDEN else None,
+                    style.DOCUMENT_RED if signal == ThuiszitterSignal.DRIE_MAANDEN else None,
                     f"thuis {label}",
                 )
                 for signal, label in BAND_LABELS.items()
             ]
         )
+        self._settled()
         self.loaded.emit()
+
+    def _settled(self) -> None:
+        """Back at rest after computing or exporting, whatever came of it."""
+        figures = self.figures
+        self.date_label.setText(f"stand {long_date(figures.as_of)}" if figures else "")
+        self.refresh_button.setEnabled(self._store is not None)
+        self.export_button.setEnabled(figures is not None and not self._exporting)
 
     def _fit_columns(self) -> None:
         for view in (self.counts_view, self.advice_view, self.thuis_view):
@@ -601,16 +590,13 @@ class ReportsView(QWidget):
             [Bar(GROUND_SHORT[g], figures.count(g, year), tooltip=g.label) for g in ExemptionGround]
         )
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self.date_label.setText("")
-        self.refresh_button.setEnabled(self._store is not None)
-        message = exc.message if isinstance(exc, CasusoverlegError) else "Er ging iets mis."
-        self.message_label.setText(f"De cijfers konden niet worden berekend: {message}")
+    def _failed(self, exc: CasusoverlegError) -> None:
+        self._show_message(f"De cijfers konden niet worden berekend: {exc.message}", error=True)
+
+    def _show_message(self, text: str, *, error: bool = False) -> None:
+        self.message_label.setStyleSheet(style.ERROR_STYLE if error else "")
+        self.message_label.setText(text)
         self.message_label.show()
-        if not isinstance(exc, CasusoverlegError):
-            raise exc
 
     # Export ----------------------------------------------------------------------------------
 
@@ -627,27 +613,23 @@ class ReportsView(QWidget):
             path = path.with_name(path.name + ".xlsx")
         if not pdf_preview.confirm_plain_file(self, path.name) or self._store is not store:
             return
+        self._exporting = True
         self.export_button.setEnabled(False)
         self.date_label.setText(f"Wordt geëxporteerd naar {path.name}…")
-        generation = self._generation
 
         def done(_rows: int) -> None:
-            if generation != self._generation:
-                return
-            self.export_button.setEnabled(True)
-            if self.figures is not None:
-                self.date_label.setText(f"stand {long_date(self.figures.as_of)}")
-            self.message_label.setText(f"Geëxporteerd naar {path} (niet versleuteld).")
-            self.message_label.show()
+            self._show_message(f"Geëxporteerd naar {path} (niet versleuteld).")
             self.exported.emit(path)
 
-        def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
-            self.export_button.setEnabled(True)
-            detail = exc.message if isinstance(exc, CasusoverlegError) else "Er ging iets mis."
-            dialogs.warn(self, "Statistiek exporteren", "Exporteren is mislukt.", detail=detail)
-            if not isinstance(exc, CasusoverlegError):
-                raise exc
+        def failed(exc: CasusoverlegError) -> None:
+            dialogs.warn(
+                self, "Statistiek exporteren", "Exporteren is mislukt.", detail=exc.message
+            )
 
-        tasks.run_in_background(lambda: exports.export_statistics(store, path), done, failed)
+        def ended() -> None:
+            self._exporting = False
+            self._settled()
+
+        StoreOp(self, store, lambda s: exports.export_statistics(s, path)).success(done).failure(
+            failed
+        ).finished(ended).run()

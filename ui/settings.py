@@ -23,8 +23,8 @@ from casusoverleg.services import settings
 from casusoverleg.services.settings import Settings
 from casusoverleg.services.store import Store
 
-from ui import tasks
-from ui.ops import Change
+from ui import ops, style
+from ui.ops import Change, StoreOp
 
 REGION_LABELS = {"noord": "Noord (o.a. Zwolle)", "midden": "Midden", "zuid": "Zuid"}
 
@@ -52,7 +52,6 @@ class SettingsView(QWidget):
         super().__init__(parent)
         self._store: Store | None = None
         self._saved: Settings | None = None
-        self._generation = 0
 
         title = QLabel("Instellingen")
         font = QFont(title.font())
@@ -166,23 +165,21 @@ class SettingsView(QWidget):
     def load(self, store: Store) -> None:
         """Read the settings of `store` in the background."""
         self._store = store
-        self._generation += 1
-        generation = self._generation
         self.status_label.setText("")
+        self.status_label.setStyleSheet("")
+        StoreOp(self, store, settings.load_settings).key("load").success(self._loaded).failure(
+            self._failed
+        ).run()
 
-        def done(values: Settings) -> None:
-            if generation != self._generation:
-                return
-            self._saved = values
-            self._show(values)
-            self._set_enabled(True)
-            self.loaded.emit()
-
-        tasks.run_in_background(lambda: settings.load_settings(store), done, self._failed)
+    def _loaded(self, values: Settings) -> None:
+        self._saved = values
+        self._show(values)
+        self._set_enabled(True)
+        self.loaded.emit()
 
     def clear(self) -> None:
         """Forget the store and its values (locking)."""
-        self._generation += 1
+        ops.drop_pending(self)
         self._store = None
         self._saved = None
         self.status_label.setText("")
@@ -194,25 +191,24 @@ class SettingsView(QWidget):
         changes = self._changes()
         if store is None or not changes:
             return
-        generation = self._generation
         self.save_button.setEnabled(False)
 
         def done(values: Settings) -> None:
-            if generation != self._generation:
-                return
             self._saved = values
             self._show(values)
+            self.status_label.setStyleSheet(style.OK_STYLE)
             self.status_label.setText("Opgeslagen.")
             self._update_buttons()
             if "idle_lock_minutes" in changes:
                 self.idle_lock_minutes_changed.emit(values.idle_lock_minutes)
             self.saved.emit()
 
-        tasks.run_in_background(lambda: settings.set_settings(store, changes), done, self._failed)
+        # `finished` also after an unexpected error: the button must not stay disabled.
+        StoreOp(self, store, lambda s: settings.set_settings(s, changes)).success(done).failure(
+            self._failed
+        ).finished(self._update_buttons).changes(Change.SETTINGS).run()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: CasusoverlegError) -> None:
         self._update_buttons()
-        if not isinstance(exc, CasusoverlegError):
-            self.status_label.setText("Er ging iets onverwachts mis.")
-            raise exc
-        self.status_label.setText(exc.message)
+        self.status_label.setStyleSheet(style.ERROR_STYLE)
+        self.status_label.setText(style.failed_because(exc))

@@ -36,7 +36,8 @@ from casusoverleg.services import accounts, backup
 from casusoverleg.services.backup import BackupInfo, RestoreResult
 from casusoverleg.services.store import Store
 
-from ui import dialogs, tasks
+from ui import dialogs, style
+from ui.ops import Op
 
 WRONG_KEY_MESSAGE = "Onbekend account of onjuist wachtwoord."
 BUSY_UNLOCKING = "Bezig met ontgrendelen…"
@@ -118,7 +119,7 @@ class UnlockDialog(QDialog):
 
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet("color: #b00020;")
+        self.message_label.setStyleSheet(style.ERROR_STYLE)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message_label.hide()
 
@@ -184,7 +185,9 @@ class UnlockDialog(QDialog):
         (self.passphrase_edit if account else self.account_edit).setFocus()
         if prepare is not None:
             self._set_busy(preparing_text)
-            tasks.run_in_background(prepare, self._prepared, self._prepare_failed)
+            Op(self, prepare).success(self._prepared).failure(self._show_prepare_error).finished(
+                self._prepare_ended
+            ).run()
 
     @property
     def store(self) -> Store | None:
@@ -221,12 +224,14 @@ class UnlockDialog(QDialog):
                 result = backup.restore(source, path, account, passphrase)
                 return result, unlock(path, account, passphrase)
 
-            tasks.run_in_background(restore_and_unlock, self._restored, self._unlock_failed)
+            Op(self, restore_and_unlock).success(self._restored).failure(
+                self._unlock_failed
+            ).finished(self._step_ended).run()
             return
         self._set_busy(BUSY_UNLOCKING)
-        tasks.run_in_background(
-            lambda: unlock(path, account, passphrase), self._unlocked, self._unlock_failed
-        )
+        Op(self, lambda: unlock(path, account, passphrase)).success(self._unlocked).failure(
+            self._unlock_failed
+        ).finished(self._step_ended).run()
 
     def choose_other_store(self) -> None:
         """Pick another store file to open (a store in use, damaged, or in another place)."""
@@ -256,11 +261,9 @@ class UnlockDialog(QDialog):
         if chosen is None:
             return
         self._set_busy("De back-up wordt gelezen…")
-        tasks.run_in_background(
-            lambda: backup.read_info(chosen),
-            lambda info: self._backup_chosen(chosen, info),
-            self._backup_failed,
-        )
+        Op(self, lambda: backup.read_info(chosen)).success(
+            lambda info: self._backup_chosen(chosen, info)
+        ).failure(self._backup_failed).finished(self._step_ended).run()
 
     def _backup_chosen(self, source: Path, info: BackupInfo) -> None:
         self._set_idle()
@@ -315,23 +318,29 @@ class UnlockDialog(QDialog):
         QTimer.singleShot(0, self.adjustSize)
 
     def _show_error(self, text: str, focus: QLineEdit | None = None) -> None:
-        self.message_label.setStyleSheet("color: #b00020;")
+        self.message_label.setStyleSheet(style.ERROR_STYLE)
         self._show_message(text, focus)
 
     def _prepared(self, _result: object) -> None:
         self._ready = True
-        self._set_idle()
-        target = self.passphrase_edit if self.account_edit.text() else self.account_edit
-        target.setFocus()
 
-    def _prepare_failed(self, exc: BaseException) -> None:
-        self._set_idle()
-        for widget in (self.account_edit, self.passphrase_edit):
-            widget.setEnabled(False)
-        if not isinstance(exc, CasusoverlegError):
-            self._show_error("Het voorbereiden is mislukt door een onverwachte fout.")
-            raise exc
+    def _show_prepare_error(self, exc: CasusoverlegError) -> None:
         self._show_error(exc.message)
+
+    def _prepare_ended(self) -> None:
+        self._set_idle()
+        if self._ready:
+            self._focus_empty_field()
+        else:
+            # Nothing to unlock: only "Annuleren" is left.
+            for widget in (self.account_edit, self.passphrase_edit):
+                widget.setEnabled(False)
+
+    def _step_ended(self) -> None:
+        # After success or a Dutch error the handlers have set the dialog at rest already;
+        # after an unexpected error (the app's crash dialog says so) it must be usable again.
+        if self._busy:
+            self._set_idle()
 
     def _unlocked(self, store: Store) -> None:
         self._set_idle()
@@ -344,15 +353,12 @@ class UnlockDialog(QDialog):
         self._restore_from = None
         self._unlocked(store)
 
-    def _unlock_failed(self, exc: BaseException) -> None:
+    def _unlock_failed(self, exc: CasusoverlegError) -> None:
         self._set_idle()
         self.ways_row.hide()
         if isinstance(exc, WrongKey):
             self.passphrase_edit.clear()
             self._show_error(WRONG_KEY_MESSAGE, self.passphrase_edit)
-        elif not isinstance(exc, CasusoverlegError):
-            self._show_error("Ontgrendelen is mislukt door een onverwachte fout.")
-            raise exc
         elif self._restore_from is not None:
             self._backup_failed(exc)
         else:
@@ -364,14 +370,11 @@ class UnlockDialog(QDialog):
                 self.restore_button.setVisible(isinstance(exc, DamagedStore))
                 self.ways_row.show()
 
-    def _backup_failed(self, exc: BaseException) -> None:
+    def _backup_failed(self, exc: CasusoverlegError) -> None:
         """A backup that cannot be read or restored: say why; another backup may do."""
         self._set_idle()
         self._restore_from = None
         self.unlock_button.setText("Ontgrendelen")
-        if not isinstance(exc, CasusoverlegError):
-            self._show_error("De back-up kon niet worden gelezen door een onverwachte fout.")
-            raise exc
         self._show_error(exc.message + "\n\nKies een andere back-up of open een andere opslag.")
         self.restore_button.show()
         self.ways_row.show()

@@ -34,13 +34,16 @@ from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import accounts
 from casusoverleg.services.store import Store
 
-from ui import dialogs, tasks
+from ui import dialogs, style
+from ui.ops import Op
 
 Creator = Callable[[Path, str, str], accounts.NewStore]
 
 MIN_LENGTH = accounts.MIN_PASSPHRASE_LENGTH
 BUSY_CREATING = "De opslag wordt aangemaakt en versleuteld…"
 STORE_FILTER = "Casusoverleg-opslag (*.db);;Alle bestanden (*)"
+# The strength bar, score 0 to 4: red, amber, then two greens.
+STRENGTH_COLOURS = (style.ERROR_COLOUR, style.ERROR_COLOUR, "#b26a00", "#2e7d32", style.OK_COLOUR)
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,7 @@ class PassphrasePage(QWizardPage):
         self.match_label.setWordWrap(True)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setStyleSheet(style.ERROR_STYLE)
         self.error_label.hide()
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)
@@ -264,7 +267,7 @@ class PassphrasePage(QWizardPage):
         first, second = self.passphrase_edit.text(), self.repeat_edit.text()
         strength = passphrase_strength(first)
         self.strength_bar.setValue(strength.score)
-        colour = ("#b00020", "#b00020", "#b26a00", "#2e7d32", "#1b5e20")[strength.score]
+        colour = STRENGTH_COLOURS[strength.score]
         self.strength_bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
         self.hint_label.setText(strength.hint)
         if not second:
@@ -434,9 +437,9 @@ class SetupWizard(QWizard):
         account = self.account_page.account_edit.text().strip()
         path, create = self.store_path, self._create
         self._set_busy(True)
-        tasks.run_in_background(
-            lambda: create(path, account, passphrase), self._created, self._create_failed
-        )
+        Op(self, lambda: create(path, account, passphrase)).success(self._created).failure(
+            self._create_failed
+        ).finished(self._creation_ended).run()
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -453,12 +456,14 @@ class SetupWizard(QWizard):
         self.passphrase_page.passphrase_edit.clear()
         self.passphrase_page.repeat_edit.clear()
 
-    def _create_failed(self, exc: BaseException) -> None:
+    def _create_failed(self, exc: CasusoverlegError) -> None:
         self._set_busy(False)
-        if not isinstance(exc, CasusoverlegError):
-            self.passphrase_page.show_error("Aanmaken mislukt door een onverwachte fout.")
-            raise exc
         self.passphrase_page.show_error(exc.message)
+
+    def _creation_ended(self) -> None:
+        # After an unexpected error (the app's crash dialog says so): the page is usable again.
+        if self._busy:
+            self._set_busy(False)
 
     def _choose_existing(self) -> None:
         chosen = dialogs.ask_open_file(

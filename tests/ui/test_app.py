@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from ui import app
+from ui.ops import Op
 
 
 def test_store_path_from_option_then_environment_then_default() -> None:
@@ -48,6 +50,27 @@ def test_crash_report_shows_dutch_and_keeps_the_data_out(
     err = capsys.readouterr().err
     assert "ValueError" in err
     assert "Sanne" not in err and "2014" not in err
+
+
+def test_an_unexpected_error_in_a_background_op_reaches_the_crash_report(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(app, "show_message", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(sys, "excepthook", app.excepthook)  # as run_gui installs it
+    parent = QWidget()
+    qtbot.addWidget(parent)
+
+    def broken() -> None:
+        raise KeyError("Sanne de Vries")
+
+    finished: list[bool] = []
+    Op(parent, broken).finished(lambda: finished.append(True)).run()
+    qtbot.waitUntil(lambda: bool(shown))
+    assert shown == [app.CRASH_MESSAGE.format(name="KeyError")]
+    assert finished == [True]  # the screen got back to rest first
+    err = capsys.readouterr().err
+    assert "KeyError" in err and "Sanne" not in err
 
 
 def test_run_gui_restores_the_excepthook(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from collections.abc import Iterator
 from datetime import time
 from pathlib import Path
+from types import TracebackType
 
 import pypdfium2 as pdfium
 import pytest
@@ -17,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from casusoverleg.domain.enums import AuditAction
-from casusoverleg.services import audit, meetings
+from casusoverleg.services import audit, documents, meetings
 from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.store import Store
 from tests.helpers.scenario import Scenario, build
@@ -334,3 +336,30 @@ def test_closing_while_it_is_being_made_ignores_the_late_result(
         assert tasks.wait_for_idle()
     assert dialog.is_discarded and dialog.rendered is None and dialog.pages is None
     qtbot.waitUntil(lambda: not parent.findChildren(PdfPreviewDialog))
+
+
+def test_an_unexpected_error_goes_to_the_crash_dialog_and_the_busy_bar_stops(
+    qtbot: QtBot,
+    parent: QWidget,
+    store: Store,
+    scenario: Scenario,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    handled: list[type[BaseException]] = []
+
+    def hook(kind: type[BaseException], _exc: BaseException, _tb: TracebackType | None) -> None:
+        handled.append(kind)
+
+    def broken(*_args: object) -> None:
+        raise KeyError("Sanne de Vries")
+
+    monkeypatch.setattr(sys, "excepthook", hook)
+    monkeypatch.setattr(documents, "render_document", broken)
+    dialog = show_pdf_preview(parent, store, _agenda(scenario))
+    with qtbot.waitSignal(dialog.failed, timeout=10_000) as failed:
+        pass
+    assert handled == [KeyError]
+    assert failed.args == [""]
+    assert dialog.stack.currentWidget() is dialog.error_label
+    assert dialog.error_label.text() == pdf_preview.NOT_MADE
+    assert not dialog.save_action.isEnabled() and not dialog.print_action.isEnabled()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from types import TracebackType
 
 import pytest
 from openpyxl import load_workbook
@@ -13,7 +15,8 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from casusoverleg.domain.enums import AuditAction, ExemptionGround
-from casusoverleg.services import audit, cases, reports
+from casusoverleg.errors import BadInput
+from casusoverleg.services import audit, cases, exports, reports
 from casusoverleg.services.store import Store
 from tests.helpers.scenario import build
 from tests.helpers.stores import sample_case
@@ -80,25 +83,25 @@ def test_the_table_shows_the_numbers_the_service_computes(
     grounds = list(ExemptionGround)
     assert model.rowCount() == len(grounds) + 1
     for row, ground in enumerate(grounds):
-        assert model.cell(row, 0) == ground.label
+        assert model.value(row, 0) == ground.label
         for column, year in enumerate(figures.years, start=1):
-            assert model.cell(row, column) == figures.count(ground, year)
-        assert model.cell(row, 3) == figures.total_for_ground(ground)
+            assert model.value(row, column) == figures.count(ground, year)
+        assert model.value(row, 3) == figures.total_for_ground(ground)
     total = len(grounds)
-    assert model.cell(total, 0) == "Totaal"
-    assert model.cell(total, 1) == figures.total_for_year(LAST_YEAR) == 3
-    assert model.cell(total, 3) == sum(figures.counts.values())
+    assert model.value(total, 0) == "Totaal"
+    assert model.value(total, 1) == figures.total_for_year(LAST_YEAR) == 3
+    assert model.value(total, 3) == sum(figures.counts.values())
 
     advice = view.advice_model
     overall = figures.advice_overall
     assert overall.cases >= 2
     last = advice.rowCount() - 1
-    assert advice.cell(last, 0) == "Alle jaren"
-    assert advice.cell(last, 1) == overall.cases
-    assert advice.cell(last, 2) == days_text(overall.median_days)
+    assert advice.value(last, 0) == "Alle jaren"
+    assert advice.value(last, 1) == overall.cases
+    assert advice.value(last, 2) == days_text(overall.median_days)
     thuis = view.thuis_model
-    assert thuis.cell(0, 1) == figures.thuiszitters.total >= 1
-    assert thuis.cell(2, 1) == days_text(figures.thuiszitters.median_days)
+    assert thuis.value(0, 1) == figures.thuiszitters.total >= 1
+    assert thuis.value(2, 1) == days_text(figures.thuiszitters.median_days)
 
     for checked in (view.counts_model, view.advice_model, view.thuis_model):
         qtmodeltester.check(checked, force_py=True)
@@ -189,3 +192,62 @@ def test_export_not_confirmed_writes_nothing(
     view.export()
     assert tasks.is_idle()
     assert not (tmp_path / "r.xlsx").exists() and len(audit.list_events(filled)) == count
+
+
+@pytest.fixture
+def crashes(monkeypatch: pytest.MonkeyPatch) -> list[type[BaseException]]:
+    """The unexpected errors that reached the global handler (the app's crash dialog)."""
+    handled: list[type[BaseException]] = []
+
+    def hook(kind: type[BaseException], _exc: BaseException, _tb: TracebackType | None) -> None:
+        handled.append(kind)
+
+    monkeypatch.setattr(sys, "excepthook", hook)
+    return handled
+
+
+def test_figures_that_cannot_be_computed_say_why_and_keep_the_last_ones(
+    qtbot: QtBot, view: ReportsView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = view.figures
+    stand = view.date_label.text()
+
+    def refuse(_store: Store) -> reports.Statistics:
+        raise BadInput("De opslag is even niet bereikbaar.")
+
+    monkeypatch.setattr(reports, "statistics", refuse)
+    qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.message_label.isVisibleTo(view))
+    assert view.message_label.text() == (
+        "De cijfers konden niet worden berekend: De opslag is even niet bereikbaar."
+    )
+    assert view.figures is before and view.date_label.text() == stand
+    assert view.refresh_button.isEnabled() and view.export_button.isEnabled()
+
+
+def test_an_unexpected_error_goes_to_the_crash_dialog_and_the_buttons_come_back(
+    qtbot: QtBot,
+    view: ReportsView,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    crashes: list[type[BaseException]],
+) -> None:
+    def broken(*_args: object) -> None:
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(reports, "statistics", broken)
+    with qtbot.assertNotEmitted(view.loaded):
+        view.refresh()
+        qtbot.waitUntil(lambda: bool(crashes))
+    assert view.refresh_button.isEnabled() and view.date_label.text().startswith("stand ")
+    assert not view.message_label.isVisibleTo(view)
+
+    monkeypatch.setattr(reports_ui, "ask_export_path", lambda _p, _s: tmp_path / "r.xlsx")
+    monkeypatch.setattr(pdf_preview, "ask_plain_file", lambda _p, _n: True)
+    monkeypatch.setattr(exports, "export_statistics", broken)
+    with qtbot.assertNotEmitted(view.exported):
+        qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+        assert not view.export_button.isEnabled()
+        qtbot.waitUntil(lambda: len(crashes) == 2)
+    assert crashes == [ZeroDivisionError, ZeroDivisionError]
+    assert view.export_button.isEnabled() and view.date_label.text().startswith("stand ")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
+from types import TracebackType
 
 import pytest
 from PySide6.QtCore import Qt
@@ -19,6 +21,7 @@ from casusoverleg.errors import (
 )
 from casusoverleg.services import accounts, backup, cases
 from casusoverleg.services.store import Store
+from casusoverleg.store.keyslots import KeyFile
 from tests.helpers.stores import ACCOUNT, PASSPHRASE, make_store
 from tests.ui.conftest import CASES
 
@@ -288,3 +291,108 @@ def test_another_store_can_be_opened_when_this_one_is_in_use(
         accounts.lock(dialog.store)
     finally:
         accounts.lock(holder)
+
+
+@pytest.fixture
+def crashes(monkeypatch: pytest.MonkeyPatch) -> list[type[BaseException]]:
+    """The unexpected errors that reached the global handler (the app's crash dialog)."""
+    handled: list[type[BaseException]] = []
+
+    def hook(kind: type[BaseException], _exc: BaseException, _tb: TracebackType | None) -> None:
+        handled.append(kind)
+
+    monkeypatch.setattr(sys, "excepthook", hook)
+    return handled
+
+
+def test_an_unexpected_error_goes_to_the_crash_dialog_and_the_dialog_can_unlock_again(
+    qtbot: QtBot,
+    store_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    crashes: list[type[BaseException]],
+) -> None:
+    real_unwrap = KeyFile.unwrap
+    tries: list[str] = []
+
+    def unwrap_broken_once(self: KeyFile, account: str, secret: str) -> bytes:
+        tries.append(account)
+        if len(tries) == 1:
+            raise KeyError("nonce")  # a bug, not a Dutch CasusoverlegError
+        return real_unwrap(self, account, secret)
+
+    monkeypatch.setattr(KeyFile, "unwrap", unwrap_broken_once)
+    dialog = UnlockDialog(store_path, account=ACCOUNT)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _type_and_submit(qtbot, dialog, "", PASSPHRASE)
+    qtbot.waitUntil(lambda: bool(crashes))
+
+    assert crashes == [KeyError]
+    assert not dialog.busy and not dialog.busy_row.isVisibleTo(dialog)
+    for widget in (
+        dialog.unlock_button,
+        dialog.cancel_button,
+        dialog.account_edit,
+        dialog.passphrase_edit,
+    ):
+        assert widget.isEnabled(), widget
+    assert not dialog.message_label.isVisibleTo(dialog)  # the crash dialog says it, once
+    assert dialog.isVisible() and dialog.store is None
+
+    _type_and_submit(qtbot, dialog, "", PASSPHRASE)
+    qtbot.waitUntil(lambda: dialog.store is not None)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert tries == [ACCOUNT, ACCOUNT] and crashes == [KeyError]
+    accounts.lock(dialog.store)
+
+
+def test_preparing_that_fails_unexpectedly_leaves_only_cancel(
+    qtbot: QtBot, tmp_path: Path, crashes: list[type[BaseException]]
+) -> None:
+    def prepare() -> None:
+        raise OSError("geen ruimte")
+
+    dialog = UnlockDialog(tmp_path / "demo.db", account="demo", prepare=prepare)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.busy
+    qtbot.waitUntil(lambda: not dialog.busy)
+    assert crashes == [OSError]
+    assert not dialog.unlock_button.isEnabled()
+    assert not dialog.account_edit.isEnabled() and not dialog.passphrase_edit.isEnabled()
+    assert dialog.cancel_button.isEnabled()
+    with qtbot.waitSignal(dialog.rejected):
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+
+
+def test_a_restore_that_fails_unexpectedly_keeps_the_backup_chosen(
+    qtbot: QtBot,
+    store_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    crashes: list[type[BaseException]],
+) -> None:
+    zip_path = tmp_path / "back-up.zip"
+    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
+    backup.backup(store, zip_path)
+    accounts.lock(store)
+    _damage(store_path)
+    monkeypatch.setattr(dialogs, "ask_open_file", lambda *args: zip_path)
+    dialog = UnlockDialog(store_path, account=ACCOUNT)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _type_and_submit(qtbot, dialog, "", PASSPHRASE)
+    qtbot.waitUntil(lambda: dialog.restore_button.isVisibleTo(dialog), timeout=10_000)
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.unlock_button.text() == "Terugzetten en openen")
+
+    def broken_restore(*_args: object) -> None:
+        raise PermissionError("alleen-lezen")
+
+    monkeypatch.setattr(backup, "restore", broken_restore)
+    _type_and_submit(qtbot, dialog, "", PASSPHRASE)
+    qtbot.waitUntil(lambda: bool(crashes))
+    assert crashes == [PermissionError]
+    assert not dialog.busy and dialog.unlock_button.isEnabled()
+    assert dialog.unlock_button.text() == "Terugzetten en openen"  # trying again may work
+    assert dialog.store is None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
+from types import TracebackType
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -201,3 +203,40 @@ def test_run_gui_offers_the_wizard_where_there_is_no_store(
     assert app.run_gui(["--store", str(tmp_path / "nieuw.db")]) == 0
     assert len(shown) == 1 and isinstance(shown[0], SetupWizard)
     assert not (tmp_path / "nieuw.db").exists()
+
+
+def test_an_unexpected_error_goes_to_the_crash_dialog_and_the_page_can_try_again(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handled: list[type[BaseException]] = []
+
+    def hook(kind: type[BaseException], _exc: BaseException, _tb: TracebackType | None) -> None:
+        handled.append(kind)
+
+    monkeypatch.setattr(sys, "excepthook", hook)
+    tries: list[str] = []
+
+    def create_broken_once(p: Path, account: str, passphrase: str) -> accounts.NewStore:
+        tries.append(account)
+        if len(tries) == 1:
+            raise RuntimeError("a bug, not a Dutch message")
+        return fast_create(p, account, passphrase)
+
+    w = SetupWizard(tmp_path / "casusoverleg.db", create=create_broken_once)
+    qtbot.addWidget(w)
+    w.show()
+    _fill_in(qtbot, w, ACCOUNT, PASSPHRASE, PASSPHRASE)
+    _button(w, QWizard.WizardButton.CommitButton)
+    qtbot.waitUntil(lambda: bool(handled))
+    page = w.passphrase_page
+    assert handled == [RuntimeError]
+    assert not w.busy and not page.busy_row.isVisibleTo(page)
+    assert page.passphrase_edit.isEnabled() and page.repeat_edit.isEnabled()
+    assert w.button(QWizard.WizardButton.CancelButton).isEnabled()
+    assert not page.error_label.isVisibleTo(page)  # the crash dialog says it, once
+    assert w.currentPage() is page and w.store is None
+
+    _button(w, QWizard.WizardButton.CommitButton)
+    qtbot.waitUntil(lambda: w.currentPage() is w.recovery_page)
+    assert tries == [ACCOUNT, ACCOUNT] and handled == [RuntimeError]
+    w.close_store()
