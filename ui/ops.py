@@ -115,6 +115,7 @@ class Op(Generic[T]):
         self._on_success: Callable[[T], None] | None = None
         self._on_failure: Callable[[CasusoverlegError], None] | None = None
         self._on_finished: Callable[[], None] | None = None
+        self._on_dropped: Callable[[T], None] | None = None
         self._key: str | None = None
         self._changes = Change.NONE
         self._progress: tuple[str, str] | None = None
@@ -133,6 +134,11 @@ class Op(Generic[T]):
     def finished(self, on_finished: Callable[[], None]) -> Self:
         """Call `on_finished()` after success or failure (re-enable a button, say)."""
         self._on_finished = on_finished
+        return self
+
+    def dropped(self, on_dropped: Callable[[T], None]) -> Self:
+        """Release a result nobody takes any more (an unlocked store whose dialog is gone)."""
+        self._on_dropped = on_dropped
         return self
 
     def key(self, key: str) -> Self:
@@ -187,6 +193,8 @@ class Op(Generic[T]):
                     self._on_success(result)
                 if self._on_finished is not None:
                     self._on_finished()
+            elif self._on_dropped is not None:
+                self._on_dropped(result)
             # A change happened even if the screen that asked for it has moved on.
             if self._changes and shiboken6.isValid(self._parent):
                 change_bus().did_change.emit(self._changes, self._parent)

@@ -226,12 +226,12 @@ class UnlockDialog(QDialog):
 
             Op(self, restore_and_unlock).success(self._restored).failure(
                 self._unlock_failed
-            ).finished(self._step_ended).run()
+            ).finished(self._step_ended).dropped(lambda outcome: accounts.lock(outcome[1])).run()
             return
         self._set_busy(BUSY_UNLOCKING)
         Op(self, lambda: unlock(path, account, passphrase)).success(self._unlocked).failure(
             self._unlock_failed
-        ).finished(self._step_ended).run()
+        ).finished(self._step_ended).dropped(accounts.lock).run()
 
     def choose_other_store(self) -> None:
         """Pick another store file to open (a store in use, damaged, or in another place)."""

@@ -439,7 +439,7 @@ class SetupWizard(QWizard):
         self._set_busy(True)
         Op(self, lambda: create(path, account, passphrase)).success(self._created).failure(
             self._create_failed
-        ).finished(self._creation_ended).run()
+        ).finished(self._creation_ended).dropped(lambda made: accounts.lock(made.store)).run()
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

@@ -242,3 +242,14 @@ def test_an_op_without_a_store_follows_the_same_policy(
     assert tasks.wait_for_idle()
     assert shown == ["ontgrendeld"]
     assert warnings == ["Het wachtwoord is te kort."]
+
+
+def test_a_result_nobody_takes_is_released(parent: QWidget, store: Store) -> None:
+    shown: list[str] = []
+    released: list[str] = []
+    ops.Op(parent, lambda: "open opslag").success(shown.append).dropped(released.append).run()
+    ops.drop_pending(parent)  # the dialog that asked for it is gone
+    ops.Op(parent, lambda: "genomen").success(shown.append).dropped(released.append).run()
+    assert tasks.wait_for_idle()
+    assert shown == ["genomen"]
+    assert released == ["open opslag"]
