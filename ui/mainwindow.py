@@ -690,7 +690,9 @@ class MainWindow(QMainWindow):
             if self._store is not None:
                 dialogs.inform(self, "Casussen exporteren", text)
 
-        ops.StoreOp(self, store, lambda s: exports.export_cases(s, path)).with_progress(
+        ops.StoreOp(self, store, lambda s: exports.export_cases(s, path)).changes(
+            ops.Change.AUDIT
+        ).with_progress(
             "Casussen exporteren", f"De casussen worden geschreven naar {path.name}…"
         ).success(done).failure(
             lambda exc: self._report_failure("Casussen exporteren", "Exporteren is mislukt.", exc)
@@ -717,7 +719,7 @@ class MainWindow(QMainWindow):
                 self.backup_label.setText(backup_text(when))
             self.statusBar().showMessage(f"Back-up gemaakt: {path}", 15_000)
 
-        ops.StoreOp(self, store, make).with_progress(
+        ops.StoreOp(self, store, make).changes(ops.Change.AUDIT).with_progress(
             "Back-up maken", "De back-up wordt gemaakt…"
         ).success(done).failure(
             lambda exc: self._report_failure("Back-up maken", "De back-up is niet gemaakt.", exc)

@@ -51,6 +51,7 @@ class Change(enum.Flag):
     ACTIONS = enum.auto()
     SETTINGS = enum.auto()
     ACCOUNTS = enum.auto()
+    AUDIT = enum.auto()  # only log lines: a view, a print, an export, a backup
 
     @classmethod
     def everything(cls) -> Change:

@@ -49,7 +49,7 @@ from casusoverleg.services.documents import DocumentRequest, RenderedDocument
 from casusoverleg.services.store import Store
 
 from ui import dialogs, ops, style
-from ui.ops import StoreOp
+from ui.ops import Change, StoreOp
 
 KIND_NAMES = {
     "agenda": "Agenda",
@@ -398,9 +398,9 @@ class PdfPreviewDialog(QDialog):
             return
         request = self.request
         self._set_busy(BUSY_TEXT)
-        StoreOp(self, store, lambda s: documents.render_document(s, request)).key("render").success(
-            self._rendered
-        ).failure(self._render_failed).finished(self._render_ended).run()
+        StoreOp(self, store, lambda s: documents.render_document(s, request)).key("render").changes(
+            Change.AUDIT
+        ).success(self._rendered).failure(self._render_failed).finished(self._render_ended).run()
 
     def _set_busy(self, text: str) -> None:
         self.busy_label.setText(text)
@@ -574,9 +574,11 @@ class PdfPreviewDialog(QDialog):
         finally:
             QGuiApplication.restoreOverrideCursor()
         name = printer.printerName()
-        StoreOp(self, store, lambda s: documents.log_paper_print(s, rendered, name)).success(
-            lambda _none: self._done_printing(count)
-        ).failure(lambda exc: self.status_label.setText(style.failed_because(exc))).run()
+        StoreOp(self, store, lambda s: documents.log_paper_print(s, rendered, name)).changes(
+            Change.AUDIT
+        ).success(lambda _none: self._done_printing(count)).failure(
+            lambda exc: self.status_label.setText(style.failed_because(exc))
+        ).run()
 
     def _done_printing(self, count: int) -> None:
         noun = "pagina" if count == 1 else "pagina's"
@@ -604,9 +606,9 @@ class PdfPreviewDialog(QDialog):
             if self.status_label.text() == saving:  # not saved, for whatever reason
                 self.status_label.setText("")
 
-        StoreOp(self, store, lambda s: documents.save_document(s, rendered, path)).success(
-            self._saved
-        ).failure(self._save_failed).finished(ended).run()
+        StoreOp(self, store, lambda s: documents.save_document(s, rendered, path)).changes(
+            Change.AUDIT
+        ).success(self._saved).failure(self._save_failed).finished(ended).run()
 
     def _saved(self, path: Path) -> None:
         self.status_label.setText(f"Opgeslagen als {path} (niet versleuteld).")
