@@ -419,34 +419,46 @@ def list_actions(
 def open_actions_for_agenda(store: Store, meeting_id: int) -> list[ActionInfo]:
     """The open actions agreed before a meeting, for its actielijst; overdue as of its date."""
     with store.read() as session:
-        meeting = session.get(Meeting, meeting_id)
-        if meeting is None:
-            raise BadInput(f"Er is geen overleg met nummer {meeting_id}.")
-        here = (meeting.date, meeting.start_time, meeting.id)
-        query = _query().where(ActionItem.status == str(ActionStatus.OPEN))
-        infos = [
-            info
-            for info in (_info(values, meeting.date) for values in session.execute(_ordered(query)))
-            if (info.created_on or info.created_at.date()) <= meeting.date
-        ]
-        from_items = {i.agenda_item_id for i in infos if i.agenda_item_id is not None}
-        origin = {
-            item_id: (on, start, origin_id)
-            for item_id, on, start, origin_id in session.execute(
-                select(AgendaItem.id, Meeting.date, Meeting.start_time, Meeting.id)
-                .join(Meeting, AgendaItem.meeting_id == Meeting.id)
-                .where(AgendaItem.id.in_(from_items))
-            )
-        }
-        # Agreed in a meeting: only on the agendas of the meetings after that one (two meetings
-        # can fall on one day), never in its own actielijst.
-        return [i for i in infos if i.agenda_item_id is None or origin[i.agenda_item_id] < here]
+        return open_actions_for_agenda_in(session, meeting_id)
+
+
+def open_actions_for_agenda_in(session: Session, meeting_id: int) -> list[ActionInfo]:
+    """`open_actions_for_agenda` inside an open transaction."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise BadInput(f"Er is geen overleg met nummer {meeting_id}.")
+    here = (meeting.date, meeting.start_time, meeting.id)
+    query = _query().where(ActionItem.status == str(ActionStatus.OPEN))
+    infos = [
+        info
+        for info in (_info(values, meeting.date) for values in session.execute(_ordered(query)))
+        if (info.created_on or info.created_at.date()) <= meeting.date
+    ]
+    from_items = {i.agenda_item_id for i in infos if i.agenda_item_id is not None}
+    origin = {
+        item_id: (on, start, origin_id)
+        for item_id, on, start, origin_id in session.execute(
+            select(AgendaItem.id, Meeting.date, Meeting.start_time, Meeting.id)
+            .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+            .where(AgendaItem.id.in_(from_items))
+        )
+    }
+    # Agreed in a meeting: only on the agendas of the meetings after that one (two meetings
+    # can fall on one day), never in its own actielijst.
+    return [i for i in infos if i.agenda_item_id is None or origin[i.agenda_item_id] < here]
 
 
 def list_meeting_actions(
     store: Store, meeting_id: int, *, today: date | None = None
 ) -> list[ActionInfo]:
     """Every action agreed at a meeting (from its agenda items), whatever its status now."""
-    query = _query().where(AgendaItem.meeting_id == meeting_id)
     with store.read() as session:
-        return [_info(v, today or date.today()) for v in session.execute(_ordered(query))]
+        return list_meeting_actions_in(session, meeting_id, today=today)
+
+
+def list_meeting_actions_in(
+    session: Session, meeting_id: int, *, today: date | None = None
+) -> list[ActionInfo]:
+    """`list_meeting_actions` inside an open transaction."""
+    query = _query().where(AgendaItem.meeting_id == meeting_id)
+    return [_info(v, today or date.today()) for v in session.execute(_ordered(query))]

@@ -311,7 +311,12 @@ def _agenda(session: Session, meeting: Meeting) -> Agenda:
 def get_agenda(store: Store, meeting_id: int) -> Agenda:
     """A meeting's agenda with start times and warnings (no items: no agenda built yet)."""
     with store.read() as session:
-        return _agenda(session, _meeting(session, meeting_id))
+        return get_agenda_in(session, meeting_id)
+
+
+def get_agenda_in(session: Session, meeting_id: int) -> Agenda:
+    """`get_agenda` inside an open transaction."""
+    return _agenda(session, _meeting(session, meeting_id))
 
 
 @dataclass(frozen=True)

@@ -152,11 +152,26 @@ def add_meeting(
 def get_meeting(store: Store, meeting_id: int) -> MeetingInfo:
     """One meeting; BadInput if it does not exist."""
     with store.read() as session:
-        meeting = session.get(Meeting, meeting_id)
-        if meeting is None:
-            raise BadInput(f"Er is geen overleg met nummer {meeting_id}.")
-        series = session.get(MeetingSeries, meeting.series_id) if meeting.series_id else None
-        return meeting_info(meeting, series)
+        return get_meeting_in(session, meeting_id)
+
+
+def get_meeting_in(session: Session, meeting_id: int) -> MeetingInfo:
+    """`get_meeting` inside an open transaction (a view that reads a screen in one go)."""
+    return meeting_info(*_load(session, meeting_id))
+
+
+def previous_held_meeting_in(session: Session, meeting_id: int) -> MeetingInfo | None:
+    """The last meeting held before this one (whose minutes this one may fix), or None."""
+    meeting, _series = _load(session, meeting_id)
+    here = (meeting.date, meeting.start_time, meeting.id)
+    rows = session.execute(
+        select(Meeting, MeetingSeries)
+        .outerjoin(MeetingSeries, Meeting.series_id == MeetingSeries.id)
+        .where(Meeting.status == str(MeetingStatus.GEHOUDEN), Meeting.date <= meeting.date)
+        .order_by(Meeting.date, Meeting.start_time, Meeting.id)
+    )
+    earlier = [(m, s) for m, s in rows if (m.date, m.start_time, m.id) < here]
+    return meeting_info(*earlier[-1]) if earlier else None
 
 
 def list_meetings(
@@ -742,13 +757,18 @@ def remove_attendance(store: Store, meeting_id: int, participant_id: int) -> Non
 def list_attendance(store: Store, meeting_id: int) -> list[AttendanceInfo]:
     """Who is on a meeting's list: chair and minute-taker first, then by name."""
     with store.read() as session:
-        _load(session, meeting_id)
-        rows = session.execute(
-            select(Attendance, Participant)
-            .join(Participant, Attendance.participant_id == Participant.id)
-            .where(Attendance.meeting_id == meeting_id)
-        )
-        found = [_attendance_info(row, person) for row, person in rows]
+        return list_attendance_in(session, meeting_id)
+
+
+def list_attendance_in(session: Session, meeting_id: int) -> list[AttendanceInfo]:
+    """`list_attendance` inside an open transaction."""
+    _load(session, meeting_id)
+    rows = session.execute(
+        select(Attendance, Participant)
+        .join(Participant, Attendance.participant_id == Participant.id)
+        .where(Attendance.meeting_id == meeting_id)
+    )
+    found = [_attendance_info(row, person) for row, person in rows]
     return sorted(found, key=lambda a: (_ROLE_ORDER[a.role], a.name.lower()))
 
 

@@ -272,6 +272,20 @@ def get_entry(store: Store, agenda_item_id: int) -> EntryInfo:
         return _entry_info(agenda_item_id, _main_entry(session, agenda_item_id))
 
 
+def get_entries_in(session: Session, agenda_item_ids: Iterable[int]) -> dict[int, EntryInfo]:
+    """`get_entry` for several agenda items at once, inside an open transaction."""
+    wanted = list(agenda_item_ids)
+    main: dict[int, MinutesEntry] = {}
+    if wanted:
+        for entry in session.scalars(
+            select(MinutesEntry)
+            .where(MinutesEntry.agenda_item_id.in_(wanted), MinutesEntry.amends_id.is_(None))
+            .order_by(MinutesEntry.id)
+        ):
+            main.setdefault(entry.agenda_item_id, entry)  # the first, as `_main_entry` takes
+    return {item_id: _entry_info(item_id, main.get(item_id)) for item_id in wanted}
+
+
 def save_entry(
     store: Store,
     agenda_item_id: int,
@@ -452,25 +466,35 @@ def case_history(store: Store, case_id: int) -> list[HistoryEntry]:
     with store.read() as session:
         if session.get(Case, case_id) is None:
             raise BadInput("Deze casus bestaat niet (meer).")
-        rows = session.execute(
-            select(AgendaItem.id, Meeting, MinutesEntry)
-            .join(Meeting, AgendaItem.meeting_id == Meeting.id)
-            .outerjoin(
-                MinutesEntry,
-                and_(
-                    MinutesEntry.agenda_item_id == AgendaItem.id, MinutesEntry.amends_id.is_(None)
-                ),
-            )
-            .where(
-                AgendaItem.case_id == case_id,
-                Meeting.status != str(MeetingStatus.GEANNULEERD),
-            )
-        ).all()
-        # A planned meeting with nothing recorded yet is the future, not history.
-        rows = [r for r in rows if r[1].status == str(MeetingStatus.GEHOUDEN) or r[2] is not None]
-        rows.sort(key=lambda r: meeting_key(r[1]), reverse=True)
-        amendments = _amendments(session, [r[0] for r in rows])
-        return [
+        return case_histories_in(session, [case_id])[case_id]
+
+
+def case_histories_in(session: Session, case_ids: Iterable[int]) -> dict[int, list[HistoryEntry]]:
+    """`case_history` of several cases at once, inside an open transaction (no check)."""
+    wanted = list(case_ids)
+    found: dict[int, list[HistoryEntry]] = {case_id: [] for case_id in wanted}
+    if not wanted:
+        return found
+    rows = session.execute(
+        select(AgendaItem.id, AgendaItem.case_id, Meeting, MinutesEntry)
+        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .outerjoin(
+            MinutesEntry,
+            and_(MinutesEntry.agenda_item_id == AgendaItem.id, MinutesEntry.amends_id.is_(None)),
+        )
+        .where(
+            AgendaItem.case_id.in_(wanted),
+            Meeting.status != str(MeetingStatus.GEANNULEERD),
+        )
+    ).all()
+    # A planned meeting with nothing recorded yet is the future, not history.
+    rows = [r for r in rows if r[2].status == str(MeetingStatus.GEHOUDEN) or r[3] is not None]
+    rows.sort(key=lambda r: meeting_key(r[2]), reverse=True)
+    amendments = _amendments(session, [r[0] for r in rows])
+    for item_id, case_id, meeting, entry in rows:
+        if case_id is None:  # the query asks for items of the wanted cases only
+            continue
+        found[case_id].append(
             HistoryEntry(
                 meeting_id=meeting.id,
                 meeting_date=meeting.date,
@@ -482,8 +506,8 @@ def case_history(store: Store, case_id: int) -> list[HistoryEntry]:
                 amendments=[a.text for a in amendments[item_id]],
                 next_review_date=entry.next_review_date if entry else None,
             )
-            for item_id, meeting, entry in rows
-        ]
+        )
+    return found
 
 
 def get_minutes(store: Store, meeting_id: int, *, today: date | None = None) -> Minutes:

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import Connection, event
 
 from casusoverleg.domain.enums import (
     ActionStatus,
@@ -21,16 +22,17 @@ from casusoverleg.domain.enums import (
     Team,
 )
 from casusoverleg.errors import BadInput
-from casusoverleg.services import accounts, actions, cases, documents, meetings, minutes
+from casusoverleg.services import accounts, actions, agenda, cases, documents, meetings, minutes
 from casusoverleg.services.demo import populate_demo
 from casusoverleg.services.demo_meetings import populate_demo_meetings
 from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.store import Store
 from tests.helpers.stores import ACCOUNT, PASSPHRASE, make_store
 
-from ui import common, meeting_mode, tasks
-from ui.common import format_date
-from ui.meeting_mode import ItemText, MeetingModeWindow, changes, review_problem
+from ui import common, ops, tasks
+from ui.common import format_date, long_date
+from ui.meeting_mode import ItemText, MeetingModeWindow, changes, previews, review_problem
+from ui.ops import Change
 
 # The demo is built as if today were this Tuesday: its meetings, actions and overdue ones are
 # fixed, whatever day the tests run.
@@ -105,6 +107,90 @@ def _wait_saved(qtbot: QtBot, window: MeetingModeWindow) -> None:
 
 def _index_of(window: MeetingModeWindow, kind: AgendaItemKind) -> int:
     return next(i for i, item in enumerate(window.items, start=1) if item.kind is kind)
+
+
+def test_opening_the_next_meeting_takes_one_read_transaction(
+    qtbot: QtBot, store: Store, meeting_id: int
+) -> None:
+    widget = MeetingModeWindow(meeting_id)
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.show()
+    began: list[Connection] = []
+
+    def count(connection: Connection) -> None:
+        began.append(connection)
+
+    # Counted on the real engine: every transaction the screen starts while it opens.
+    event.listen(store.engine, "begin", count)
+    try:
+        with qtbot.waitSignal(widget.loaded):
+            widget.load(store)
+        assert tasks.wait_for_idle()
+    finally:
+        event.remove(store.engine, "begin", count)
+    assert len(began) == 1
+
+    # And that one read holds what the screen shows: the agenda, attendance, the history.
+    built = agenda.get_agenda(store, meeting_id).items
+    assert widget.items == built
+    assert sum(i.case_id is not None for i in built) >= 5
+    assert widget.jump_list.count() == len(built) + 1
+    attendance = meetings.list_attendance(store, meeting_id)
+    assert [r.info for r in widget.attendance_page.rows] == attendance
+    index, item, history = next(
+        (index, item, history)
+        for index, item in enumerate(built, start=1)
+        if item.case_id is not None and (history := minutes.case_history(store, item.case_id))
+    )
+    widget.go_to(index)
+    assert widget.current_item == item
+    assert long_date(history[0].meeting_date) in widget.item_page.history_label.text()
+    tasks.wait_for_idle()
+
+
+def test_each_write_announces_what_it_changed(
+    qtbot: QtBot, window: MeetingModeWindow, store: Store
+) -> None:
+    announced: list[Change] = []
+
+    def heard(change: Change, source: object) -> None:
+        if source is window:
+            announced.append(change)
+
+    def announced_next(count: int) -> Change:
+        qtbot.waitUntil(lambda: len(announced) == count)
+        return announced[-1]
+
+    ops.change_bus().did_change.connect(heard)
+    try:
+        row = window.attendance_page.rows[0]
+        qtbot.keyClick(row, Qt.Key.Key_2)
+        assert announced_next(1) == Change.MEETINGS
+        qtbot.keyClick(row, Qt.Key.Key_1)
+        assert announced_next(2) == Change.MEETINGS
+
+        _key(qtbot, window, Qt.Key.Key_PageDown)  # opening: notes only
+        qtbot.keyClicks(window.item_page.notes_edit, "Welkom.")
+        assert announced_next(3) == Change.MINUTES
+        window.go_to(_index_of(window, AgendaItemKind.CASUS))
+        qtbot.keyClicks(window.item_page.advice_combo, "aanh")  # the case follows its advice
+        assert announced_next(4) == Change.MINUTES | Change.CASES
+
+        box = window.item_page.quick_add
+        qtbot.keyClicks(box.description_edit, "School bellen")
+        box.owner_combo.setCurrentIndex(0)
+        with qtbot.waitSignal(window.action_added):
+            qtbot.keyClick(box.description_edit, Qt.Key.Key_Return)
+        assert announced_next(5) == Change.ACTIONS
+
+        window.go_to(_index_of(window, AgendaItemKind.ACTIELIJST))
+        with qtbot.waitSignal(window.action_changed):
+            window.item_page.open_actions.done_button.click()
+        assert announced_next(6) == Change.ACTIONS
+    finally:
+        ops.change_bus().did_change.disconnect(heard)
+    tasks.wait_for_idle()
 
 
 def test_changes_leave_out_a_review_date_that_cannot_be_saved() -> None:
@@ -192,7 +278,7 @@ def test_a_meeting_typed_from_attendance_to_closing(
     offered: list[list[DocumentRequest]] = []
     monkeypatch.setattr(common, "ask", lambda *args, **kw: asked.append(args[1]) or True)
     monkeypatch.setattr(
-        meeting_mode, "offer_documents", lambda _parent, _store, wanted: offered.append(wanted)
+        previews, "offer_documents", lambda _parent, _store, wanted: offered.append(wanted)
     )
     with qtbot.waitSignal(window.meeting_closed):
         _key(qtbot, window, Qt.Key.Key_E, CTRL | SHIFT)
@@ -240,12 +326,12 @@ def test_closing_opens_the_minutes_and_the_action_list_in_the_preview(
     monkeypatch.setattr(common, "ask", lambda *args, **kw: True)
     with qtbot.waitSignal(window.meeting_closed):
         window.close_button.click()
-    previews = window.findChildren(PdfPreviewDialog)
-    assert sorted(p.request.kind for p in previews) == ["actions", "minutes"]
-    for preview in previews:
+    shown = window.findChildren(PdfPreviewDialog)
+    assert sorted(p.request.kind for p in shown) == ["actions", "minutes"]
+    for preview in shown:
         qtbot.waitUntil(lambda p=preview: p.rendered is not None)
     tasks.wait_for_idle()
-    for preview in previews:
+    for preview in shown:
         preview.discard()
 
 
@@ -398,7 +484,7 @@ def test_verslag_item_fixes_the_previous_minutes(
     assert page.fix_button.isVisible()
     previous = [m for m in meetings.list_meetings(store) if m.status is MeetingStatus.GEHOUDEN][-1]
     viewed: list[DocumentRequest] = []
-    monkeypatch.setattr(meeting_mode, "preview_document", lambda _p, _s, r: viewed.append(r))
+    monkeypatch.setattr(previews, "preview_document", lambda _p, _s, r: viewed.append(r))
     page.view_previous_button.click()
     assert viewed == [DocumentRequest(kind="minutes", meeting_id=previous.id)]
     monkeypatch.setattr(common, "ask", lambda *args, **kw: True)

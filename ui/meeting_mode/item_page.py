@@ -1,0 +1,269 @@
+"""One agenda item: what it is about on the left, what is recorded on the right."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import date
+from itertools import pairwise
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casusoverleg.domain.enums import Advice, AgendaItemKind, MinutesStatus
+from casusoverleg.services.agenda import AgendaItemInfo
+from casusoverleg.services.meetings import MeetingInfo
+from casusoverleg.services.minutes import HistoryEntry
+
+from ui.common import long_date
+from ui.meeting_mode.action_boxes import OpenActionsBox, QuickAddBox
+from ui.meeting_mode.autosave import ItemText, review_problem
+from ui.meeting_mode.look import buddy, capitalised, heading, set_colour, short
+from ui.style import ERROR_COLOUR
+from ui.widgets.date_field import DateField
+
+HISTORY_SHOWN = 3  # earlier discussions shown per case
+
+
+class ItemPage(QWidget):
+    """One agenda item: what it is about on the left, what is recorded on the right."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title_label = heading("", 1.4)
+        self.meta_label = QLabel()
+        self.meta_label.setWordWrap(True)
+
+        # Left: the question, the case's history, the previous minutes, the action list.
+        self.question_box = QGroupBox("Vraag aan het overleg")
+        self.question_label = heading("", 1.1, bold=False)
+        QVBoxLayout(self.question_box).addWidget(self.question_label)
+        self.history_box = QGroupBox("Eerder besproken")
+        self.history_label = QLabel()
+        self.history_label.setWordWrap(True)
+        self.history_label.setTextFormat(Qt.TextFormat.RichText)
+        self.history_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        QVBoxLayout(self.history_box).addWidget(self.history_label)
+        self.previous_box = QGroupBox("Verslag vorig overleg")
+        self.previous_label = QLabel()
+        self.previous_label.setWordWrap(True)
+        self.fix_button = QPushButton("Verslag vaststellen")
+        self.view_previous_button = QPushButton("Verslag bekijken")
+        # One above the other: the column is narrow.
+        previous_buttons = QVBoxLayout()
+        previous_buttons.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignLeft)
+        previous_buttons.addWidget(self.view_previous_button, 0, Qt.AlignmentFlag.AlignLeft)
+        previous_layout = QVBoxLayout(self.previous_box)
+        previous_layout.addWidget(self.previous_label)
+        previous_layout.addLayout(previous_buttons)
+        self.open_actions = OpenActionsBox()
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.question_box)
+        left_layout.addWidget(self.previous_box)
+        left_layout.addWidget(self.history_box)
+        left_layout.addStretch(0)
+        self.left_scroll = QScrollArea()
+        self.left_scroll.setWidget(left)
+        self.left_scroll.setWidgetResizable(True)
+        self.left_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.left_scroll.setMinimumWidth(self.fontMetrics().averageCharWidth() * 40)
+        expanding = QSizePolicy.Policy.Expanding
+        self.left_scroll.setSizePolicy(expanding, expanding)
+
+        # Right: the minutes of this item and its actions.
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setTabChangesFocus(True)
+        self.notes_edit.setPlaceholderText("Wat er besproken wordt…")
+        self.advice_combo = QComboBox()
+        self.advice_combo.addItem("Geen advies", "")
+        for advice in Advice:
+            self.advice_combo.addItem(capitalised(advice.label), str(advice))
+        self.advice_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.advice_combo.setMinimumContentsLength(20)
+        self.decision_edit = QPlainTextEdit()
+        self.decision_edit.setTabChangesFocus(True)
+        self.decision_edit.setPlaceholderText("Wat het overleg besluit…")
+        self.review_field = DateField()
+        self.review_error = QLabel()
+        set_colour(self.review_error, ERROR_COLOUR)
+        self.review_error.setWordWrap(True)
+        self.review_error.hide()
+        self.notes_label = buddy("Aa&ntekeningen", self.notes_edit)
+        self.advice_label = buddy("Ad&vies", self.advice_combo)
+        self.decision_label = buddy("&Besluit", self.decision_edit)
+        self.review_label = buddy("Volgende herbeoorde&ling", self.review_field.edit)
+        self.case_fields = QWidget()
+        case_row = QHBoxLayout(self.case_fields)
+        case_row.setContentsMargins(0, 0, 0, 0)
+        case_row.addWidget(self.advice_label)
+        case_row.addWidget(self.advice_combo)
+        case_row.addSpacing(24)
+        case_row.addWidget(self.review_label)
+        case_row.addWidget(self.review_field)
+        case_row.addStretch(1)
+        self.quick_add = QuickAddBox()
+
+        right = QWidget()
+        right.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.notes_label)
+        right_layout.addWidget(self.notes_edit, 3)
+        right_layout.addWidget(self.case_fields)
+        right_layout.addWidget(self.review_error)
+        right_layout.addWidget(self.decision_label)
+        right_layout.addWidget(self.decision_edit, 1)
+        right_layout.addWidget(self.quick_add)
+
+        self.columns = QHBoxLayout()
+        self.columns.addWidget(self.left_scroll, 2)
+        self.columns.addWidget(right, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.meta_label)
+        layout.addWidget(self.open_actions, 3)
+        layout.addLayout(self.columns, 2)
+        # Typing order: notes, advice, review date, decision, then a new action.
+        box = self.quick_add
+        order = [
+            self.notes_edit,
+            self.advice_combo,
+            self.review_field.edit,
+            self.decision_edit,
+            box.description_edit,
+            box.owner_combo,
+            box.due_field.edit,
+            box.add_button,
+        ]
+        for first, second in pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    def text(self) -> ItemText:
+        """What is typed."""
+        return ItemText(
+            notes=self.notes_edit.toPlainText(),
+            advice=self.advice_combo.currentData() or "",
+            decision=self.decision_edit.toPlainText(),
+            review=self.review_field.text(),
+        )
+
+    def set_text(self, text: ItemText) -> None:
+        """Show typed or saved text (no cursor jump when it is already there)."""
+        if self.notes_edit.toPlainText() != text.notes:
+            self.notes_edit.setPlainText(text.notes)
+        self.advice_combo.setCurrentIndex(max(0, self.advice_combo.findData(text.advice)))
+        if self.decision_edit.toPlainText() != text.decision:
+            self.decision_edit.setPlainText(text.decision)
+        if self.review_field.text() != text.review:
+            self.review_field.set_text(text.review)
+
+    def show_item(self, item: AgendaItemInfo, count: int) -> None:
+        """Title, time and the parts that fit the kind of item."""
+        self.title_label.setText(f"{item.position}. {item.title}")
+        meta = [
+            f"{item.start_time:%H:%M}–{item.end_time:%H:%M} ({item.minutes} minuten)",
+            f"punt {item.position} van {count}",
+        ]
+        if item.presenter_name:
+            meta.append(f"inbreng: {item.presenter_name}")
+        if item.reason:
+            meta.append(f"reden: {item.reason}")
+        self.meta_label.setText(" · ".join(meta))
+        is_case = item.kind is AgendaItemKind.CASUS
+        self.case_fields.setVisible(is_case)
+        self.review_error.hide()
+        self.question_label.setText(item.question)
+        self.question_box.setVisible(bool(item.question))
+        self.history_box.setVisible(is_case)
+        self.previous_box.setVisible(item.kind is AgendaItemKind.VERSLAG)
+        self.open_actions.setVisible(item.kind is AgendaItemKind.ACTIELIJST)
+        has_left = bool(item.question) or is_case or item.kind is AgendaItemKind.VERSLAG
+        self.left_scroll.setVisible(has_left)
+        # The action list needs the width; a case needs room to write.
+
+    def show_history(self, history: Sequence[HistoryEntry]) -> None:
+        """The case's latest discussions, newest first."""
+        if not history:
+            self.history_label.setText("<i>Nog niet eerder besproken.</i>")
+            return
+        parts = []
+        for entry in history[:HISTORY_SHOWN]:
+            lines = [f"<b>{html.escape(long_date(entry.meeting_date))}</b>"]
+            if entry.advice:
+                lines.append(f"Advies: {html.escape(entry.advice.label)}")
+            if entry.decision:
+                lines.append(f"Besluit: {html.escape(short(entry.decision))}")
+            if entry.notes:
+                lines.append(html.escape(short(entry.notes)))
+            parts.append("<br>".join(lines))
+        more = len(history) - HISTORY_SHOWN
+        if more > 0:
+            parts.append(f"<i>en {more} eerdere bespreking{'en' if more > 1 else ''}</i>")
+        self.history_label.setText("<p>" + "</p><p>".join(parts) + "</p>")
+
+    def clear(self) -> None:
+        """Nothing on the page (locked or loading)."""
+        self.set_text(ItemText())
+        self.quick_add.clear()
+        self.open_actions.show_actions([])
+        for label in (
+            self.history_label,
+            self.question_label,
+            self.previous_label,
+            self.title_label,
+            self.meta_label,
+        ):
+            label.clear()
+
+    def set_writable(self, writable: bool) -> None:
+        """Lock the fields of minutes that are fixed (or of a cancelled meeting)."""
+        self.notes_edit.setReadOnly(not writable)
+        self.decision_edit.setReadOnly(not writable)
+        self.advice_combo.setEnabled(writable)
+        self.review_field.setEnabled(writable)
+        self.quick_add.setEnabled(writable)
+
+    def show_review_problem(self, meeting_date: date | None, *, final: bool) -> None:
+        """Say what is wrong with the typed review date: while typing only once it looks whole."""
+        text = self.review_field.text()
+        problem = review_problem(text, meeting_date) if meeting_date else ""
+        if problem and not final and len(text.strip()) < len("1-1-2026"):
+            problem = ""
+        if problem:
+            problem += " Deze datum is nog niet opgeslagen."
+        self.review_error.setText(problem)
+        self.review_error.setVisible(bool(problem))
+
+    def show_previous(self, previous: MeetingInfo | None, *, writable: bool) -> None:
+        """The previous held meeting's minutes: their status, and the buttons that fit it."""
+        if previous is None:
+            self.previous_label.setText("Er is geen eerder gehouden overleg.")
+            self.fix_button.hide()
+            self.view_previous_button.hide()
+            return
+        status = previous.minutes_status
+        self.previous_label.setText(
+            f"Verslag van het overleg van {long_date(previous.date)}: <b>{status.label}</b>."
+        )
+        self.view_previous_button.show()
+        self.fix_button.setVisible(status is MinutesStatus.CONCEPT)
+        self.fix_button.setEnabled(writable)
