@@ -441,11 +441,22 @@ def update_case(
 
 def get_case(store: Store, case_id: int, *, today: date | None = None) -> CaseRecord:
     """One whole case; the view is logged."""
-    today = today or date.today()
     with store.write() as session:
-        case = _case_or_raise(session, case_id)
-        _log_case(session, store, AuditAction.VIEW, case)
-        return _record(case, today, DEFAULT_RETENTION_YEARS)
+        return view_case(session, store, case_id, today=today)
+
+
+def view_case(
+    session: Session, store: Store, case_id: int, *, today: date | None = None
+) -> CaseRecord:
+    """One whole case, its view logged, inside the caller's write transaction."""
+    case = _case_or_raise(session, case_id)
+    _log_case(session, store, AuditAction.VIEW, case)
+    return _record(case, today or date.today(), DEFAULT_RETENTION_YEARS)
+
+
+def case_number_of(session: Session, case_id: int) -> str:
+    """The casusnummer of a case, inside the caller's transaction; BadInput if it is gone."""
+    return _case_or_raise(session, case_id).case_number
 
 
 def _case_or_raise(session: Session, case_id: int) -> Case:

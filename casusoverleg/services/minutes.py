@@ -450,40 +450,43 @@ def _amendments(session: Session, item_ids: list[int]) -> dict[int, list[Amendme
 def case_history(store: Store, case_id: int) -> list[HistoryEntry]:
     """Every meeting that discussed the case, newest first, with advice, decision and notes."""
     with store.read() as session:
-        if session.get(Case, case_id) is None:
-            raise BadInput("Deze casus bestaat niet (meer).")
-        rows = session.execute(
-            select(AgendaItem.id, Meeting, MinutesEntry)
-            .join(Meeting, AgendaItem.meeting_id == Meeting.id)
-            .outerjoin(
-                MinutesEntry,
-                and_(
-                    MinutesEntry.agenda_item_id == AgendaItem.id, MinutesEntry.amends_id.is_(None)
-                ),
-            )
-            .where(
-                AgendaItem.case_id == case_id,
-                Meeting.status != str(MeetingStatus.GEANNULEERD),
-            )
-        ).all()
-        # A planned meeting with nothing recorded yet is the future, not history.
-        rows = [r for r in rows if r[1].status == str(MeetingStatus.GEHOUDEN) or r[2] is not None]
-        rows.sort(key=lambda r: meeting_key(r[1]), reverse=True)
-        amendments = _amendments(session, [r[0] for r in rows])
-        return [
-            HistoryEntry(
-                meeting_id=meeting.id,
-                meeting_date=meeting.date,
-                agenda_item_id=item_id,
-                advice=Advice(entry.advice) if entry and entry.advice else None,
-                decision=entry.decision if entry else "",
-                notes=entry.notes if entry else "",
-                minutes_status=MinutesStatus(meeting.minutes_status),
-                amendments=[a.text for a in amendments[item_id]],
-                next_review_date=entry.next_review_date if entry else None,
-            )
-            for item_id, meeting, entry in rows
-        ]
+        return read_case_history(session, case_id)
+
+
+def read_case_history(session: Session, case_id: int) -> list[HistoryEntry]:
+    """`case_history`, inside the caller's transaction."""
+    if session.get(Case, case_id) is None:
+        raise BadInput("Deze casus bestaat niet (meer).")
+    rows = session.execute(
+        select(AgendaItem.id, Meeting, MinutesEntry)
+        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .outerjoin(
+            MinutesEntry,
+            and_(MinutesEntry.agenda_item_id == AgendaItem.id, MinutesEntry.amends_id.is_(None)),
+        )
+        .where(
+            AgendaItem.case_id == case_id,
+            Meeting.status != str(MeetingStatus.GEANNULEERD),
+        )
+    ).all()
+    # A planned meeting with nothing recorded yet is the future, not history.
+    rows = [r for r in rows if r[1].status == str(MeetingStatus.GEHOUDEN) or r[2] is not None]
+    rows.sort(key=lambda r: meeting_key(r[1]), reverse=True)
+    amendments = _amendments(session, [r[0] for r in rows])
+    return [
+        HistoryEntry(
+            meeting_id=meeting.id,
+            meeting_date=meeting.date,
+            agenda_item_id=item_id,
+            advice=Advice(entry.advice) if entry and entry.advice else None,
+            decision=entry.decision if entry else "",
+            notes=entry.notes if entry else "",
+            minutes_status=MinutesStatus(meeting.minutes_status),
+            amendments=[a.text for a in amendments[item_id]],
+            next_review_date=entry.next_review_date if entry else None,
+        )
+        for item_id, meeting, entry in rows
+    ]
 
 
 def get_minutes(store: Store, meeting_id: int, *, today: date | None = None) -> Minutes:
