@@ -292,8 +292,16 @@ def count_text(visible: int, total: int, *, filtered: bool) -> str:
 class CasesView(QWidget):
     """The Casussen screen: filters, the count and the case table; the case form on a page."""
 
-    # The changes after which this screen loads again (see ui.ops).
-    reload_on = Change.CASES | Change.PEOPLE | Change.ACTIONS | Change.MINUTES | Change.AGENDA
+    # The changes after which this screen loads again (see ui.ops); the settings hold the
+    # retention term the case form shows.
+    reload_on = (
+        Change.CASES
+        | Change.PEOPLE
+        | Change.ACTIONS
+        | Change.MINUTES
+        | Change.AGENDA
+        | Change.SETTINGS
+    )
 
     loaded = Signal()  # the rows of the current store are in the table
     case_closed = Signal(object)  # CaseRecord, after "Casus afsluiten…"
