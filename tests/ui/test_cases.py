@@ -63,7 +63,7 @@ def _names(model: CaseTableModel) -> list[str]:
 
 def test_model_passes_qt_model_checks(qtmodeltester: ModelTester, rows: list[CaseRow]) -> None:
     model = CaseTableModel()
-    model.set_rows(rows)
+    model.set_cases(rows)
     qtmodeltester.check(model)
     model.set_filter_text("fonkeling")
     model.sort(COL_NAME, Qt.SortOrder.DescendingOrder)
@@ -72,7 +72,7 @@ def test_model_passes_qt_model_checks(qtmodeltester: ModelTester, rows: list[Cas
 
 def test_model_shows_dutch_dates_and_labels(rows: list[CaseRow]) -> None:
     model = CaseTableModel()
-    model.set_rows(rows)
+    model.set_cases(rows)
     model.set_filter_text("sanne")
     assert model.rowCount() == 1
     assert model.index(0, COL_NAME).data() == "Sanne de Vries"
@@ -86,7 +86,7 @@ def test_model_shows_dutch_dates_and_labels(rows: list[CaseRow]) -> None:
 
 def test_filter_needs_every_word_and_ignores_accents(rows: list[CaseRow]) -> None:
     model = CaseTableModel()
-    model.set_rows(rows)
+    model.set_cases(rows)
     model.set_filter_text("ZOE")
     assert _names(model) == ["Zoë van den Berg"]
     model.set_filter_text("fonkeling")
@@ -167,7 +167,7 @@ def test_model_with_filters_passes_qt_model_checks(
     qtmodeltester: ModelTester, rows: list[CaseRow]
 ) -> None:
     model = CaseTableModel()
-    model.set_rows(rows)
+    model.set_cases(rows)
     model.set_criteria(RowFilter(only_open=True, ground=ExemptionGround.ART5_A))
     qtmodeltester.check(model)
     model.upsert_row(rows[1])
@@ -176,7 +176,7 @@ def test_model_with_filters_passes_qt_model_checks(
 
 def test_grounds_show_short_with_the_long_label_as_tooltip(rows: list[CaseRow]) -> None:
     model = CaseTableModel()
-    model.set_rows(rows)
+    model.set_cases(rows)
     shown = {model.index(r, COL_GROUND).data() for r in range(model.rowCount())}
     assert shown == {"art. 5 onder a", "thuiszitter", "preventief", "art. 15", "art. 5 onder c"}
 
