@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from types import TracebackType
 
 import pytest
 from PySide6.QtCore import Qt
@@ -22,7 +24,7 @@ from tests.helpers.stores import ACCOUNT, PASSPHRASE
 from tests.helpers.ui import add_leerplicht_owner, unlocked
 from tests.ui.conftest import CASES
 
-from ui import common, tasks
+from ui import common, ops, tasks
 from ui.case_form import TAB_ACTIONS, TAB_LOG, CaseForm
 from ui.cases import COL_NAME, CasesView
 from ui.mainwindow import MainWindow, reload_wanted
@@ -477,3 +479,50 @@ def test_a_lock_while_a_new_case_is_saved_does_not_store_it_twice(
         tasks.wait_for_idle()
     finally:
         window.close()
+
+
+def test_a_save_announces_the_change_but_does_not_reload_its_own_screen(
+    qtbot: QtBot, view: CasesView, open_store: Store
+) -> None:
+    announced: list[tuple[object, object]] = []
+
+    def note(change: object, source: object) -> None:
+        announced.append((change, source))
+
+    form = _open_by_keyboard(qtbot, view, "Daan Jansen")
+    _retype(qtbot, form.school_edit, "Het Stedelijk Lyceum, locatie Centrum")
+    ops.change_bus().did_change.connect(note)
+    try:
+        _save(qtbot, form)
+    finally:
+        ops.change_bus().did_change.disconnect(note)
+    [(change, source)] = announced
+    assert change == Change.CASES
+    assert not reload_wanted(view, Change.CASES, source)  # the list has the row already
+    assert view.current_case().school == "Het Stedelijk Lyceum, locatie Centrum"  # type: ignore[union-attr]
+    tasks.wait_for_idle()
+
+
+def test_an_unexpected_error_while_saving_goes_to_the_crash_dialog_and_keeps_the_text(
+    qtbot: QtBot, view: CasesView, open_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handled: list[type[BaseException]] = []
+
+    def hook(kind: type[BaseException], _exc: BaseException, _tb: TracebackType | None) -> None:
+        handled.append(kind)
+
+    def broken(*_args: object, **_kwargs: object) -> CaseRecord:
+        raise KeyError("Emma Bakker")
+
+    form = _open_by_keyboard(qtbot, view, "Emma Bakker")
+    _retype(qtbot, form.school_edit, "Getypt")
+    monkeypatch.setattr(sys, "excepthook", hook)
+    monkeypatch.setattr(cases, "update_case", broken)
+    form.save()
+    assert tasks.wait_for_idle()
+    assert handled == [KeyError]
+    assert "onverwacht" not in form.message_label.text()
+    assert form.message_label.text() != "Bezig met opslaan…"
+    assert form.school_edit.text() == "Getypt"
+    assert form.is_dirty() and not form.is_saving
+    assert form.save_button.isEnabled()  # ready to try again

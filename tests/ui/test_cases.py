@@ -19,7 +19,7 @@ from casusoverleg.services.store import Store
 from tests.helpers.ui import unlocked
 from tests.ui.conftest import CASES
 
-from ui import common, tasks
+from ui import common, ops, tasks
 from ui.cases import (
     COL_BIRTH,
     COL_GROUND,
@@ -30,6 +30,7 @@ from ui.cases import (
     RowFilter,
     count_text,
 )
+from ui.ops import Change
 
 
 @pytest.fixture
@@ -252,8 +253,18 @@ def test_close_case_asks_first_and_then_closes(
     assert view.close_button.isEnabled()
     qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
     assert tasks.is_idle()  # "Annuleren": nothing sent to the store
-    with qtbot.waitSignal(view.case_closed):
-        qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+    announced: list[object] = []
+
+    def note(change: object, _source: object) -> None:
+        announced.append(change)
+
+    ops.change_bus().did_change.connect(note)
+    try:
+        with qtbot.waitSignal(view.case_closed):
+            qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+    finally:
+        ops.change_bus().did_change.disconnect(note)
+    assert announced == [Change.CASES]  # the other screens that show cases load again
     emma = cases.list_cases(open_store, CaseFilter(text="emma"), log_search=False)[0]
     assert emma.status == CaseStatus.AFGESLOTEN
     row = _names(view.model).index("Emma Bakker")
