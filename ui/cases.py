@@ -6,22 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import (
-    QItemSelection,
-    QItemSelectionModel,
-    QLocale,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QLocale, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -38,13 +28,12 @@ from casusoverleg.services import cases
 from casusoverleg.services.cases import CaseRecord, CaseRow
 from casusoverleg.services.store import Store
 
-from ui import common, tasks
+from ui import common, style
 from ui.case_form import CaseForm
 from ui.common import GROUND_SHORT, format_date
-from ui.ops import Change
-from ui.table_model import TitledTableModel
-
-ModelIndex = QModelIndex | QPersistentModelIndex
+from ui.ops import Change, StoreOp, drop_pending
+from ui.table_model import RowsTableModel
+from ui.widgets.tables import set_up_rows_table
 
 COLUMNS = ("Casusnummer", "Naam", "Geboortedatum", "School", "Grond", "Status", "Casushouder")
 COL_NUMBER, COL_NAME, COL_BIRTH, COL_SCHOOL, COL_GROUND, COL_STATUS, COL_OWNER = range(7)
@@ -112,38 +101,32 @@ def _matches(rows: list[CaseRow], words: list[str]) -> list[CaseRow]:
     return [r for r in rows if all(w in r.search_text for w in words)]
 
 
-class CaseTableModel(TitledTableModel):
-    """Case rows from the cases service; filtered and sorted over the Python list, not a proxy."""
+class CaseTableModel(RowsTableModel[CaseRow]):
+    """Case rows from the cases service; filtered and sorted over the Python list, not a proxy.
+
+    `set_cases` gives every case; the base's rows are the ones that pass the filters, in order.
+    """
 
     column_titles = COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._all: list[CaseRow] = []
-        self._visible: list[CaseRow] = []
         self._filter = ""
         self._criteria = RowFilter()
         self._sort_column = COL_NUMBER
         self._sort_order = Qt.SortOrder.AscendingOrder
-        self._row_of_id: dict[int, int] | None = None
 
     # Qt's model interface -------------------------------------------------------------------
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Visible rows (none under a child index: this is a flat table)."""
-        return 0 if parent.isValid() else len(self._visible)
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def cell(self, row: CaseRow, column: int, role: int) -> Any:
         """Text, tooltip and case id of one cell."""
-        if not index.isValid() or not 0 <= index.row() < len(self._visible):
-            return None
-        row = self._visible[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, index.column())
+            return self._text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if index.column() == COL_GROUND:
+            if column == COL_GROUND:
                 return row.ground.label
-            if index.column() == COL_SCHOOL:
+            if column == COL_SCHOOL:
                 return row.school or None
         if role == CASE_ID_ROLE:
             return row.id
@@ -154,9 +137,7 @@ class CaseTableModel(TitledTableModel):
         if column not in _SORT_KEYS:
             return
         self._sort_column, self._sort_order = column, order
-        self.beginResetModel()
-        self._sort_lists()
-        self.endResetModel()
+        self._sort_and_show(self._rows)
 
     # Our own interface ----------------------------------------------------------------------
 
@@ -178,15 +159,15 @@ class CaseTableModel(TitledTableModel):
             return row.owner_name
         return ""
 
-    def _sort_lists(self) -> None:
+    def _sort_and_show(self, visible: list[CaseRow]) -> None:
+        """Sort every case, then show those of `visible` in that order."""
         key = _SORT_KEYS[self._sort_column]
         reverse = self._sort_order == Qt.SortOrder.DescendingOrder
         # Ties keep casusnummer order, so equal keys do not shuffle between sorts.
         self._all.sort(key=lambda r: r.case_number)
         self._all.sort(key=key, reverse=reverse)
-        visible = {id(r) for r in self._visible}
-        self._visible = [r for r in self._all if id(r) in visible]
-        self._row_of_id = None
+        shown = {id(r) for r in visible}
+        self.set_rows([r for r in self._all if id(r) in shown])
 
     def _select(self, base: list[CaseRow], words: list[str]) -> list[CaseRow]:
         """The rows of `base` that contain every word and pass the combo-box filters."""
@@ -196,48 +177,38 @@ class CaseTableModel(TitledTableModel):
             rows = [r for r in rows if accepts(r)]
         return rows
 
-    def set_rows(self, rows: list[CaseRow]) -> None:
+    def _filtered(self) -> list[CaseRow]:
+        return self._select(self._all, normalise_search(self._filter).split())
+
+    def set_cases(self, rows: list[CaseRow]) -> None:
         """Show a new list of cases (keeps the current filters and sort)."""
-        self.beginResetModel()
         self._all = list(rows)
-        self._visible = self._select(self._all, normalise_search(self._filter).split())
-        self._sort_lists()
-        self.endResetModel()
+        self._sort_and_show(self._filtered())
 
     def upsert_row(self, row: CaseRow) -> None:
         """Put a new or changed case in the list (after a save or close), filtered and sorted."""
-        self.beginResetModel()
         self._all = [r for r in self._all if r.id != row.id]
         self._all.append(row)
-        self._visible = self._select(self._all, normalise_search(self._filter).split())
-        self._sort_lists()
-        self.endResetModel()
+        self._sort_and_show(self._filtered())
 
     def clear(self) -> None:
         """Drop every row (when the store is locked)."""
-        self.set_rows([])
+        self.set_cases([])
 
     def set_filter_text(self, text: str) -> None:
         """Show only rows whose casusnummer, name or school contain every typed word."""
         old, new = normalise_search(self._filter), normalise_search(text)
         self._filter = text
-        words = new.split()
         # Typing on narrows the current result, so search that instead of every row.
-        base = self._visible if old.split() and new.startswith(old) else self._all
-        self.beginResetModel()
-        self._visible = self._select(base, words)
-        self._row_of_id = None
-        self.endResetModel()
+        base = self._rows if old.split() and new.startswith(old) else self._all
+        self.set_rows(self._select(base, new.split()))
 
     def set_criteria(self, criteria: RowFilter) -> None:
         """Filter on grond, status, casushouder and open/closed (with the typed text)."""
         if criteria == self._criteria:
             return
         self._criteria = criteria
-        self.beginResetModel()
-        self._visible = self._select(self._all, normalise_search(self._filter).split())
-        self._row_of_id = None
-        self.endResetModel()
+        self.set_rows(self._filtered())
 
     @property
     def criteria(self) -> RowFilter:
@@ -267,17 +238,7 @@ class CaseTableModel(TitledTableModel):
     @property
     def visible_count(self) -> int:
         """Rows that pass the filter."""
-        return len(self._visible)
-
-    def row_at(self, row: int) -> CaseRow:
-        """The case shown on a visible row."""
-        return self._visible[row]
-
-    def row_of(self, case_id: int) -> int | None:
-        """The visible row of a case, or None if it is filtered out."""
-        if self._row_of_id is None:
-            self._row_of_id = {r.id: i for i, r in enumerate(self._visible)}
-        return self._row_of_id.get(case_id)
+        return len(self._rows)
 
 
 def count_text(visible: int, total: int, *, filtered: bool) -> str:
@@ -292,8 +253,16 @@ def count_text(visible: int, total: int, *, filtered: bool) -> str:
 class CasesView(QWidget):
     """The Casussen screen: filters, the count and the case table; the case form on a page."""
 
-    # The changes after which this screen loads again (see ui.ops).
-    reload_on = Change.CASES | Change.PEOPLE | Change.ACTIONS | Change.MINUTES | Change.AGENDA
+    # The changes after which this screen loads again (see ui.ops); the settings hold the
+    # retention term the case form shows.
+    reload_on = (
+        Change.CASES
+        | Change.PEOPLE
+        | Change.ACTIONS
+        | Change.MINUTES
+        | Change.AGENDA
+        | Change.SETTINGS
+    )
 
     loaded = Signal()  # the rows of the current store are in the table
     case_closed = Signal(object)  # CaseRecord, after "Casus afsluiten…"
@@ -301,7 +270,6 @@ class CasesView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store: Store | None = None
-        self._generation = 0  # a load started before a lock must not fill the emptied table
         self._selected_ids: list[int] = []
         self._current_id: int | None = None
         self._owner_choice: int | None = None  # kept over a lock, restored after the reload
@@ -360,23 +328,11 @@ class CasesView(QWidget):
         self.close_button.clicked.connect(self.close_selected_case)
 
         self.table = QTableView()
-        self.table.setObjectName("casussen")  # the main window remembers column widths by name
         self.table.setModel(self.model)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
+        # The main window remembers column widths by the table's name.
+        set_up_rows_table(self.table, name="casussen", multiple=True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.setCornerButtonEnabled(False)
-        self.table.verticalHeader().hide()
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
         header.setSortIndicator(COL_NUMBER, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self._set_column_widths()
@@ -458,37 +414,28 @@ class CasesView(QWidget):
     def load(self, store: Store) -> None:
         """Fetch the cases of `store` in the background (one logged search)."""
         self._store = store
-        self._generation += 1
-        generation = self._generation
         self.count_label.setText("Casussen worden geladen…")
-
-        def fetch() -> list[CaseRow]:
-            return cases.list_cases(store, log_search=True)
-
-        def done(rows: list[CaseRow]) -> None:
-            if generation == self._generation:
-                self.model.set_rows(rows)
-                self._fill_owner_combo(self.model.owners())
-                self._update_count()
-                self._update_buttons()
-                self.loaded.emit()
-
-        def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
-            if not isinstance(exc, CasusoverlegError):
-                raise exc
-            self.count_label.setText("De casussen konden niet worden geladen.")
-            self.count_label.setToolTip(exc.message)
-
-        tasks.run_in_background(fetch, done, failed)
+        StoreOp(self, store, lambda store: cases.list_cases(store, log_search=True)).key(
+            "list"
+        ).success(self._show_cases).failure(self._not_loaded).run()
         if self.form.is_active:
             self.form.load(store)
+
+    def _show_cases(self, rows: list[CaseRow]) -> None:
+        self.model.set_cases(rows)
+        self._fill_owner_combo(self.model.owners())
+        self._update_count()
+        self._update_buttons()
+        self.loaded.emit()
+
+    def _not_loaded(self, exc: CasusoverlegError) -> None:
+        self.count_label.setText("De casussen konden niet worden geladen.")
+        self.count_label.setToolTip(exc.message)
 
     def clear(self) -> None:
         """Empty the table and the form (the store is being locked); typed text stays in memory."""
         self._store = None
-        self._generation += 1
+        drop_pending(self)
         self._selected_ids, self._current_id = [], None
         self.filter_edit.clear()
         self.model.clear()
@@ -543,7 +490,7 @@ class CasesView(QWidget):
 
     def _show_message(self, text: str, *, error: bool = False) -> None:
         self.message_label.setText(text)
-        self.message_label.setStyleSheet("color: #b00020;" if error else "")
+        self.message_label.setStyleSheet(style.ERROR_STYLE if error else "")
         self.message_label.setVisible(bool(text))
 
     def current_case(self) -> CaseRow | None:
@@ -699,22 +646,15 @@ class CasesView(QWidget):
         question = f"Wilt u {what} afsluiten?"
         if not common.ask(self, "Casus afsluiten", question, yes="Afsluiten", detail=detail):
             return
-        generation = self._generation
+        StoreOp(self, store, lambda store: cases.close_case(store, case_id)).changes(
+            Change.CASES
+        ).success(self._case_closed).failure(
+            lambda exc: self._show_message(f"Niet afgesloten: {exc.message}", error=True)
+        ).run()
 
-        def done(record: CaseRecord) -> None:
-            if generation != self._generation:
-                return
-            self.model.upsert_row(record)
-            self.form.show_closed(record)
-            self._show_message(f"Casus {record.case_number} is afgesloten.")
-            self._update_buttons()
-            self.case_closed.emit(record)
-
-        def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
-            if not isinstance(exc, CasusoverlegError):
-                raise exc
-            self._show_message(f"Niet afgesloten: {exc.message}", error=True)
-
-        tasks.run_in_background(lambda: cases.close_case(store, case_id), done, failed)
+    def _case_closed(self, record: CaseRecord) -> None:
+        self.model.upsert_row(record)
+        self.form.show_closed(record)
+        self._show_message(f"Casus {record.case_number} is afgesloten.")
+        self._update_buttons()
+        self.case_closed.emit(record)

@@ -8,40 +8,33 @@ in Excel and check it again without choosing it anew.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QLocale,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QLocale, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import imports
+from casusoverleg.services.cases import CaseInput
 from casusoverleg.services.imports import ImportPreview, ImportRejected, ImportResult, RowProblem
 from casusoverleg.services.store import Store
 
-from ui import dialogs, tasks
-from ui.table_model import TitledTableModel
-
-ModelIndex = QModelIndex | QPersistentModelIndex
+from ui import style
+from ui.common import format_date
+from ui.ops import Change, StoreOp, drop_pending
+from ui.table_model import RowsTableModel
+from ui.widgets.tables import rows_table
 
 PROBLEM_COLUMNS = ("Regel", "Kolom", "Reden")
 CASE_COLUMNS = (
@@ -55,82 +48,77 @@ CASE_COLUMNS = (
     "Casushouder",
 )
 FILE_FILTER = "Casuslijst (*.xlsx *.csv);;Excel-werkmap (*.xlsx);;CSV-bestand (*.csv)"
-ERROR_COLOUR = "#b00020"
-OK_COLOUR = "#1b5e20"
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-class TextTableModel(TitledTableModel):
-    """A read-only table of texts (the rejected rows, or the cases about to be imported)."""
+class ProblemTableModel(RowsTableModel[RowProblem]):
+    """The rejected rows of a file: regel, kolom, reden (each text also its tooltip)."""
 
-    def __init__(self, columns: Sequence[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.column_titles = tuple(columns)
-        self._rows: list[tuple[str, ...]] = []
+    column_titles = PROBLEM_COLUMNS
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Rows shown (a flat table)."""
-        return 0 if parent.isValid() else len(self._rows)
+    @staticmethod
+    def row_id(row: RowProblem) -> object:
+        """A problem is one cell: its row and column."""
+        return (row.row, row.column)
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """The text of a cell, also as tooltip (reasons can be long)."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
+    def cell(self, row: RowProblem, column: int, role: int) -> Any:
+        """The texts of one problem; the regel right-aligned."""
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return (str(row.row), row.column, row.reason)[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
+            return _RIGHT
         return None
 
-    def set_rows(self, rows: Sequence[Sequence[str]]) -> None:
-        """Show these rows (each as many texts as there are columns)."""
-        self.beginResetModel()
-        self._rows = [tuple(r) for r in rows]
-        self.endResetModel()
 
-    def row_texts(self, row: int) -> tuple[str, ...]:
-        """The texts of one row."""
-        return self._rows[row]
+@dataclass(frozen=True)
+class PreviewRow:
+    """One case a clean file would add: its regel in the file, the case, its casushouder."""
 
+    line: int
+    case: CaseInput
+    owner: str
 
-def problem_rows(problems: Sequence[RowProblem]) -> list[tuple[str, str, str]]:
-    """Rejected rows as table texts."""
-    return [(str(p.row), p.column, p.reason) for p in problems]
+    @property
+    def id(self) -> int:
+        """The regel: unique within one file."""
+        return self.line
 
-
-def case_rows(preview: ImportPreview) -> list[tuple[str, ...]]:
-    """The cases a clean file would add, as table texts."""
-    out: list[tuple[str, ...]] = []
-    for row, data, owner in zip(preview.rows, preview.cases, preview.owner_names, strict=True):
-        out.append(
-            (
-                str(row),
-                data.case_number or "(nieuw nummer)",
-                f"{data.first_name} {data.last_name}".strip(),
-                f"{data.birth_date:%d-%m-%Y}" if data.birth_date else "",
-                data.school,
-                data.ground.label if data.ground else "",
-                data.status.label,
-                owner,
-            )
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """The row as the table shows it (CASE_COLUMNS)."""
+        data = self.case
+        return (
+            str(self.line),
+            data.case_number or "(nieuw nummer)",
+            f"{data.first_name} {data.last_name}".strip(),
+            format_date(data.birth_date),
+            data.school,
+            data.ground.label if data.ground else "",
+            data.status.label,
+            self.owner,
         )
-    return out
 
 
-def _table(model: QAbstractTableModel, name: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setAlternatingRowColors(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setWordWrap(False)
-    table.setCornerButtonEnabled(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setHighlightSections(False)
-    return table
+class PreviewTableModel(RowsTableModel[PreviewRow]):
+    """The cases about to be imported, as the file has them."""
+
+    column_titles = CASE_COLUMNS
+
+    def cell(self, row: PreviewRow, column: int, role: int) -> Any:
+        """The text of a cell, also as tooltip; the regel right-aligned."""
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return row.texts[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
+            return _RIGHT
+        return None
+
+
+def case_rows(preview: ImportPreview) -> list[PreviewRow]:
+    """The cases a clean file would add, as table rows."""
+    return [
+        PreviewRow(line, data, owner)
+        for line, data, owner in zip(preview.rows, preview.cases, preview.owner_names, strict=True)
+    ]
 
 
 class ImportDialog(QDialog):
@@ -145,7 +133,6 @@ class ImportDialog(QDialog):
         self._path = path
         self._preview: ImportPreview | None = None
         self._busy = False
-        self._discarded = False
         self.result_value: ImportResult | None = None
 
         self.setWindowTitle(f"Casussen importeren — {path.name}")
@@ -159,8 +146,8 @@ class ImportDialog(QDialog):
         self.owners_label.setWordWrap(True)
         self.owners_label.hide()
 
-        self.problems = TextTableModel(PROBLEM_COLUMNS, self)
-        self.problem_table = _table(self.problems, "afgekeurde_regels")
+        self.problems = ProblemTableModel(self)
+        self.problem_table = rows_table(self.problems, "afgekeurde_regels")
         metrics = self.problem_table.fontMetrics()
         self.problem_table.setColumnWidth(0, metrics.horizontalAdvance("Regel 00000") + 16)
         self.problem_table.setColumnWidth(1, metrics.horizontalAdvance("vrijstelling_tot") + 32)
@@ -171,8 +158,8 @@ class ImportDialog(QDialog):
         self.reason_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reason_label.hide()
         self.problem_table.selectionModel().currentRowChanged.connect(self._show_reason)
-        self.cases = TextTableModel(CASE_COLUMNS, self)
-        self.case_table = _table(self.cases, "te_importeren_casussen")
+        self.cases = PreviewTableModel(self)
+        self.case_table = rows_table(self.cases, "te_importeren_casussen")
         char = metrics.averageCharWidth()
         for column, width in enumerate((8, 14, 24, 13, 28, 26, 16)):
             self.case_table.setColumnWidth(column, char * width + 16)
@@ -225,15 +212,15 @@ class ImportDialog(QDialog):
         """Read and check the file in the background (nothing is written)."""
         if self._busy:
             return
-        store, path = self._store, self._path
+        path = self._path
         self._set_busy(True)
         self._preview = None
         self.summary_label.setStyleSheet("")
         self.summary_label.setText("Het bestand wordt gelezen en gecontroleerd…")
         self.owners_label.hide()
-        tasks.run_in_background(
-            lambda: imports.preview_import(store, path), self._checked, self._check_failed
-        )
+        StoreOp(self, self._store, lambda store: imports.preview_import(store, path)).key(
+            "check"
+        ).success(self._checked).failure(self._check_failed).finished(self._check_ended).run()
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -246,10 +233,7 @@ class ImportDialog(QDialog):
         )
 
     def _checked(self, preview: ImportPreview) -> None:
-        if self._discarded:
-            return
         self._preview = preview
-        self._set_busy(False)
         locale = QLocale()
         count = len(preview.cases)
         if not preview.cases:
@@ -265,7 +249,7 @@ class ImportDialog(QDialog):
             )
         else:
             noun = "casus" if count == 1 else "casussen"
-            self.summary_label.setStyleSheet(f"color: {OK_COLOUR};")
+            self.summary_label.setStyleSheet(style.OK_STYLE)
             self.summary_label.setText(
                 f"Het bestand is in orde: {locale.toString(count)} {noun} kunnen worden "
                 "geïmporteerd. Er is nog niets opgeslagen."
@@ -274,19 +258,26 @@ class ImportDialog(QDialog):
             self.problem_table.hide()
             self.reason_label.hide()
             self.case_table.show()
-            self.import_button.setFocus()
         if preview.new_owners and not preview.problems:
             self.owners_label.setText(
                 "Nieuwe casushouders (worden toegevoegd aan Team Leerplicht): "
                 + ", ".join(preview.new_owners)
             )
             self.owners_label.show()
+
+    def _check_failed(self, exc: CasusoverlegError) -> None:
+        self._show_error(exc.message)
+
+    def _check_ended(self) -> None:
+        self._set_busy(False)
+        if self.import_button.isEnabled():
+            self.import_button.setFocus()
         self.checked.emit()
 
     def _show_problems(self, problems: Sequence[RowProblem], text: str) -> None:
-        self.summary_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.summary_label.setStyleSheet(style.ERROR_STYLE)
         self.summary_label.setText(text)
-        self.problems.set_rows(problem_rows(problems))
+        self.problems.set_rows(list(problems))
         self.case_table.hide()
         self.problem_table.show()
         self.reason_label.show()
@@ -296,66 +287,43 @@ class ImportDialog(QDialog):
         if not current.isValid():
             self.reason_label.clear()
             return
-        row, column, reason = self.problems.row_texts(current.row())
-        self.reason_label.setText(f"Regel {row}, kolom {column}: {reason}")
+        problem = self.problems.row_at(current.row())
+        self.reason_label.setText(f"Regel {problem.row}, kolom {problem.column}: {problem.reason}")
 
     def _show_error(self, text: str) -> None:
-        self.summary_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.summary_label.setStyleSheet(style.ERROR_STYLE)
         self.summary_label.setText(text)
         self.problem_table.hide()
         self.reason_label.hide()
         self.case_table.hide()
-
-    def _check_failed(self, exc: BaseException) -> None:
-        if self._discarded:
-            return
-        self._set_busy(False)
-        if not isinstance(exc, CasusoverlegError):
-            self._show_error("Het bestand kon niet worden gelezen (onverwachte fout).")
-            self.checked.emit()
-            raise exc
-        self._show_error(exc.message)
-        self.checked.emit()
 
     def start_import(self) -> None:
         """Import the checked file in the background, with a progress dialog."""
         preview = self._preview
         if self._busy or preview is None or not preview.ok or not preview.cases:
             return
-        store, path = self._store, self._path
+        path = self._path
         self._set_busy(True)
         count = QLocale().toString(len(preview.cases))
-        progress = dialogs.busy_progress(
-            self, "Casussen importeren", f"{count} casussen worden geïmporteerd…"
-        )
+        StoreOp(self, self._store, lambda store: imports.import_cases(store, path)).with_progress(
+            "Casussen importeren", f"{count} casussen worden geïmporteerd…"
+        ).changes(Change.CASES | Change.PEOPLE).success(self._imported).failure(
+            self._import_failed
+        ).finished(lambda: self._set_busy(False)).run()
 
-        def done(result: ImportResult) -> None:
-            progress.close()
-            progress.deleteLater()
-            if self._discarded:
-                return
-            self._set_busy(False)
-            self.result_value = result
-            self.imported.emit(result)
-            self.accept()
+    def _imported(self, result: ImportResult) -> None:
+        self._set_busy(False)
+        self.result_value = result
+        self.imported.emit(result)
+        self.accept()
 
-        def failed(exc: BaseException) -> None:
-            progress.close()
-            progress.deleteLater()
-            if self._discarded:
-                return
-            self._preview = None
-            self._set_busy(False)
-            if isinstance(exc, ImportRejected):
-                # The file changed since it was checked: show what is wrong now.
-                self._show_problems(exc.problems, exc.message)
-            elif isinstance(exc, CasusoverlegError):
-                self._show_error(exc.message)
-            else:
-                self._show_error("Importeren is mislukt door een onverwachte fout.")
-                raise exc
-
-        tasks.run_in_background(lambda: imports.import_cases(store, path), done, failed)
+    def _import_failed(self, exc: CasusoverlegError) -> None:
+        self._preview = None
+        if isinstance(exc, ImportRejected):
+            # The file changed since it was checked: show what is wrong now.
+            self._show_problems(exc.problems, exc.message)
+        else:
+            self._show_error(exc.message)
 
     def reject(self) -> None:
         """Close, but not while the import is running (it finishes or fails as a whole)."""
@@ -364,7 +332,7 @@ class ImportDialog(QDialog):
 
     def discard(self) -> None:
         """Close at once and forget what the file holds (the window is being locked)."""
-        self._discarded = True
+        drop_pending(self)
         self._preview = None
         self.problems.set_rows([])
         self.cases.set_rows([])

@@ -86,6 +86,16 @@ class Screen(Protocol):
         """Drop the data shown (keep unsaved typed text in memory)."""
 
 
+def _within(widget: QWidget, ancestor: QWidget) -> bool:
+    """Whether `widget` is `ancestor` or sits in it, dialogs over it included."""
+    found: QWidget | None = widget
+    while found is not None:
+        if found is ancestor:
+            return True
+        found = found.parentWidget()
+    return False
+
+
 def reload_wanted(screen: QObject, change: ops.Change, source: object) -> bool:
     """Whether `screen` must load again after `change` (its `reload_on` says which kinds).
 
@@ -95,7 +105,7 @@ def reload_wanted(screen: QObject, change: ops.Change, source: object) -> bool:
     if not wanted & change:
         return False
     if isinstance(source, QWidget) and isinstance(screen, QWidget):
-        return not (source is screen or screen.isAncestorOf(source))
+        return not _within(source, screen)
     return source is not screen
 
 
@@ -421,7 +431,7 @@ class MainWindow(QMainWindow):
         if self.meeting_mode is not None and reload_wanted(self.meeting_mode, change, source):
             self.meeting_mode.load(self._store)
         # A change made in another window (meeting mode) shows when the user comes back.
-        if not (isinstance(source, QWidget) and source.window() is not self):
+        if not isinstance(source, QWidget) or _within(source, self):
             self._load_if_stale(self._current)
 
     def _meeting_mode_left(self) -> None:
@@ -647,11 +657,9 @@ class MainWindow(QMainWindow):
         dialog.check()
 
     def _imported(self, result: ImportResult) -> None:
-        store = self._store
-        if store is None:
+        # The import announced its change itself (ui.ops); the screens reload from that.
+        if self._store is None:
             return
-        # New cases and perhaps new participants: the screens that show them load again.
-        ops.change_bus().did_change.emit(ops.Change.CASES | ops.Change.PEOPLE, self)
         count = result.count
         text = f"{count} casus geïmporteerd." if count == 1 else f"{count} casussen geïmporteerd."
         if result.new_owners:

@@ -416,6 +416,15 @@ def list_actions(
         return [_info(values, on) for values in session.execute(_ordered(query))]
 
 
+def case_actions_in(session: Session, case_id: int, *, today: date) -> list[ActionInfo]:
+    """Every action of one case (done ones too), by due date, inside the caller's transaction.
+
+    The same list as `list_actions(store, case_id=…, include_done=True, today=…)`.
+    """
+    query = _query().where(ActionItem.case_id == case_id)
+    return [_info(values, today) for values in session.execute(_ordered(query))]
+
+
 def open_actions_for_agenda(store: Store, meeting_id: int) -> list[ActionInfo]:
     """The open actions agreed before a meeting, for its actielijst; overdue as of its date."""
     with store.read() as session:

@@ -163,6 +163,22 @@ def list_events(
     limit: int | None = None,
 ) -> list[AuditEntry]:
     """Events, newest first, filtered by case, account and period."""
+    with store.read() as session:
+        return list_events_in(
+            session, case_number=case_number, account=account, since=since, until=until, limit=limit
+        )
+
+
+def list_events_in(
+    session: Session,
+    *,
+    case_number: str | None = None,
+    account: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int | None = None,
+) -> list[AuditEntry]:
+    """`list_events`, inside the caller's transaction."""
     query = select(AuditEvent).order_by(AuditEvent.id.desc())
     if case_number:
         query = query.where(AuditEvent.case_number == case_number)
@@ -174,22 +190,21 @@ def list_events(
         query = query.where(AuditEvent.at < date.fromordinal(until.toordinal() + 1).isoformat())
     if limit:
         query = query.limit(limit)
-    with store.read() as session:
-        return [
-            AuditEntry(
-                id=e.id,
-                at=datetime.fromisoformat(e.at),
-                account=e.account,
-                workstation=e.workstation,
-                action=AuditAction(e.action),
-                case_number=e.case_number,
-                object_type=e.object_type,
-                object_id=e.object_id,
-                result=e.result,
-                detail=e.detail,
-            )
-            for e in session.scalars(query)
-        ]
+    return [
+        AuditEntry(
+            id=e.id,
+            at=datetime.fromisoformat(e.at),
+            account=e.account,
+            workstation=e.workstation,
+            action=AuditAction(e.action),
+            case_number=e.case_number,
+            object_type=e.object_type,
+            object_id=e.object_id,
+            result=e.result,
+            detail=e.detail,
+        )
+        for e in session.scalars(query)
+    ]
 
 
 # -- failed unlocks ------------------------------------------------------------------------------

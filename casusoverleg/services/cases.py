@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from casusoverleg.domain.deadlines import renewal_deadline
 from casusoverleg.domain.enums import AuditAction, CaseStatus, ExemptionGround
 from casusoverleg.domain.leerplicht import LeerplichtStatus, leerplicht_status
-from casusoverleg.domain.retention import DEFAULT_RETENTION_YEARS, retention_date
+from casusoverleg.domain.retention import RetentionTerm
 from casusoverleg.domain.text import initials, normalise_search
 from casusoverleg.domain.thuiszitter import ThuiszitterSignal, thuiszitter_signal
 from casusoverleg.errors import BadInput
-from casusoverleg.services import audit
+from casusoverleg.services import audit, settings
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import Case, Participant
 
@@ -108,7 +108,7 @@ class CaseRecord(CaseRow):
     leerplicht: LeerplichtStatus = LeerplichtStatus.LEERPLICHTIG
     renewal_deadline: date | None = None
     thuiszitter: ThuiszitterSignal = ThuiszitterSignal.GEEN
-    retention_date: date | None = None
+    retention_date: date | None = None  # by the store's retention term (`retention_term`)
 
     def to_input(self) -> CaseInput:
         """The editable part, to change and pass to `update_case`."""
@@ -225,7 +225,12 @@ def _apply(case: Case, data: CaseInput) -> list[str]:
     return changed
 
 
-def _record(case: Case, today: date, retention_years: int) -> CaseRecord:
+def retention_term(session: Session) -> RetentionTerm:
+    """How long case files are kept, as the store's settings say (the one reader of the term)."""
+    return RetentionTerm(settings.load_settings_in(session).retention_years)
+
+
+def _record(session: Session, case: Case, today: date) -> CaseRecord:
     ground = ExemptionGround(case.ground)
     return CaseRecord(
         id=case.id,
@@ -252,7 +257,7 @@ def _record(case: Case, today: date, retention_years: int) -> CaseRecord:
         thuiszitter=thuiszitter_signal(case.absent_since, today)
         if ground == ExemptionGround.THUISZITTER
         else ThuiszitterSignal.GEEN,
-        retention_date=retention_date(case.birth_date, retention_years),
+        retention_date=retention_term(session).until(case.birth_date),
     )
 
 
@@ -403,7 +408,7 @@ def create_case(store: Store, data: CaseInput, *, today: date | None = None) -> 
         case = add_case(session, store, data, today=today)
         _log_case(session, store, AuditAction.CREATE, case)
         session.refresh(case)
-        return _record(case, today, DEFAULT_RETENTION_YEARS)
+        return _record(session, case, today)
 
 
 def update_case(
@@ -436,16 +441,27 @@ def update_case(
         )
         session.flush()
         session.refresh(case)
-        return _record(case, today, DEFAULT_RETENTION_YEARS)
+        return _record(session, case, today)
 
 
 def get_case(store: Store, case_id: int, *, today: date | None = None) -> CaseRecord:
     """One whole case; the view is logged."""
-    today = today or date.today()
     with store.write() as session:
-        case = _case_or_raise(session, case_id)
-        _log_case(session, store, AuditAction.VIEW, case)
-        return _record(case, today, DEFAULT_RETENTION_YEARS)
+        return view_case(session, store, case_id, today=today)
+
+
+def view_case(
+    session: Session, store: Store, case_id: int, *, today: date | None = None
+) -> CaseRecord:
+    """One whole case, its view logged, inside the caller's write transaction."""
+    case = _case_or_raise(session, case_id)
+    _log_case(session, store, AuditAction.VIEW, case)
+    return _record(session, case, today or date.today())
+
+
+def case_number_of(session: Session, case_id: int) -> str:
+    """The casusnummer of a case, inside the caller's transaction; BadInput if it is gone."""
+    return _case_or_raise(session, case_id).case_number
 
 
 def _case_or_raise(session: Session, case_id: int) -> Case:
@@ -491,7 +507,7 @@ def close_case(
         case.closed_on = on or today
         case.updated_at = datetime.now()
         _log_case(session, store, AuditAction.UPDATE, case, "afgesloten")
-        return _record(case, today, DEFAULT_RETENTION_YEARS)
+        return _record(session, case, today)
 
 
 _ROW_COLUMNS = (

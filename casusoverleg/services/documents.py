@@ -45,7 +45,6 @@ from casusoverleg.domain.enums import (
     MeetingRole,
     MeetingStatus,
 )
-from casusoverleg.domain.retention import retention_date
 from casusoverleg.errors import BadInput
 from casusoverleg.services import actions as action_service
 from casusoverleg.services import agenda as agenda_service
@@ -477,7 +476,6 @@ def dossier_document(store: Store, case_id: int, *, today: date | None = None) -
     """Everything the store holds about one child, as the dossier PDF shows it."""
     today = today or date.today()
     case = cases.get_case(store, case_id, today=today)
-    years = settings.load_settings(store).retention_years
     case_facts = [
         ("Casusnummer", case.case_number),
         ("Naam", case.full_name),
@@ -534,7 +532,7 @@ def dossier_document(store: Store, case_id: int, *, today: date | None = None) -
         discussions=discussions,
         actions=[_action_line(a) for a in found],
         events=events,
-        retention_until=retention_date(case.birth_date, years),
+        retention_until=case.retention_date,  # the store's term, as the case form shows
     )
 
 

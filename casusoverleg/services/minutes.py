@@ -464,9 +464,14 @@ def _amendments(session: Session, item_ids: list[int]) -> dict[int, list[Amendme
 def case_history(store: Store, case_id: int) -> list[HistoryEntry]:
     """Every meeting that discussed the case, newest first, with advice, decision and notes."""
     with store.read() as session:
-        if session.get(Case, case_id) is None:
-            raise BadInput("Deze casus bestaat niet (meer).")
-        return case_histories_in(session, [case_id])[case_id]
+        return case_history_in(session, case_id)
+
+
+def case_history_in(session: Session, case_id: int) -> list[HistoryEntry]:
+    """`case_history`, inside the caller's transaction."""
+    if session.get(Case, case_id) is None:
+        raise BadInput("Deze casus bestaat niet (meer).")
+    return case_histories_in(session, [case_id])[case_id]
 
 
 def case_histories_in(session: Session, case_ids: Iterable[int]) -> dict[int, list[HistoryEntry]]:

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.domain.retention import DEFAULT_RETENTION_YEARS
 from casusoverleg.errors import BadInput
@@ -103,11 +105,16 @@ def _stored(value: str, name: str) -> Any:
 def load_settings(store: Store) -> Settings:
     """All settings of the store."""
     with store.read() as session:
-        values = {
-            name: _stored(row.value, name)
-            for name in SETTING_NAMES
-            if (row := session.get(Setting, name)) is not None
-        }
+        return load_settings_in(session)
+
+
+def load_settings_in(session: Session) -> Settings:
+    """All settings of the store, read inside the caller's transaction."""
+    values = {
+        name: _stored(row.value, name)
+        for name in SETTING_NAMES
+        if (row := session.get(Setting, name)) is not None
+    }
     return replace(_DEFAULTS, **values)
 
 

@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from types import TracebackType
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
+from sqlalchemy import event
 
 from casusoverleg.domain.enums import AuditAction, CaseStatus, ExemptionGround
 from casusoverleg.errors import BadInput
-from casusoverleg.services import accounts, audit, cases
+from casusoverleg.services import accounts, audit, cases, documents, settings
 from casusoverleg.services.cases import CaseFilter, CaseRecord
 from casusoverleg.services.store import Store
+from tests.helpers.pdfs import all_text, squashed
 from tests.helpers.stores import ACCOUNT, PASSPHRASE
 from tests.helpers.ui import add_leerplicht_owner, unlocked
 from tests.ui.conftest import CASES
 
-from ui import common, tasks
-from ui.case_form import TAB_LOG, CaseForm
+from ui import common, ops, tasks
+from ui.case_form import TAB_ACTIONS, TAB_LOG, CaseForm
 from ui.cases import COL_NAME, CasesView
-from ui.mainwindow import MainWindow
+from ui.mainwindow import MainWindow, reload_wanted
+from ui.ops import Change
 
 
 @pytest.fixture
@@ -135,11 +140,80 @@ def test_enter_on_a_row_opens_the_form_and_the_view_is_logged(
     assert form.status_combo.currentData() == "IN_BEHANDELING"
     assert not form.is_dirty()
 
-    with qtbot.waitSignal(form.extras_loaded):
-        pass
+    # The other tabs came with the case, from the same read: the logboek has this view.
     form.tabs.setCurrentIndex(TAB_LOG)
-    assert form.log_table.rowCount() == len(events)
-    assert form.log_table.item(0, 3).text() == "inzien"
+    assert form.pages.log_table.rowCount() == len(events)
+    assert form.pages.log_table.item(0, 3).text() == "inzien"
+    assert "in geen overleg besproken" in form.pages.history_view.toPlainText()
+    assert form.pages.actions_empty.text() == "Er zijn geen actiepunten bij deze casus."
+    tasks.wait_for_idle()
+
+
+def test_opening_a_case_in_the_form_is_one_transaction(
+    qtbot: QtBot, view: CasesView, open_store: Store
+) -> None:
+    begun: list[object] = []
+
+    def count(connection: object) -> None:
+        begun.append(connection)
+
+    event.listen(open_store.engine, "begin", count)
+    try:
+        form = _open_by_keyboard(qtbot, view, "Daan Jansen")
+        tasks.wait_for_idle()
+    finally:
+        event.remove(open_store.engine, "begin", count)
+    assert len(begun) == 1
+    assert form.first_name_edit.text() == "Daan"
+    assert form.pages.log_table.rowCount() > 0
+    assert form.tabs.tabText(TAB_ACTIONS) == "Actiep&unten"  # none yet: no count
+
+
+def _dossier_text(store: Store, case_id: int, path: Path) -> str:
+    documents.print_dossier(store, case_id, path)
+    return squashed(all_text(path))
+
+
+def test_one_retention_date_in_the_form_the_case_record_and_the_dossier(
+    qtbot: QtBot, view: CasesView, open_store: Store, tmp_path: Path
+) -> None:
+    settings.set_setting(open_store, "retention_years", 25)
+    sanne = _case_of(open_store, "sanne")  # born 12-03-2014
+    assert sanne.retention_date == date(2039, 3, 12)
+    form = _open_by_keyboard(qtbot, view, "Sanne de Vries")
+    shown = form.signal_labels["retention"].text()
+    assert shown == "zaterdag 12 maart 2039"
+    assert f"bewaard tot {shown}" in _dossier_text(open_store, sanne.id, tmp_path / "a.pdf")
+    # The form follows the birth date being typed, with the store's term.
+    _retype(qtbot, form.dates["birth_date"].edit, "01-01-2015")
+    assert form.signal_labels["retention"].text() == "zondag 1 januari 2040"
+    _retype(qtbot, form.dates["birth_date"].edit, "12-03-2014")
+    assert not form.is_dirty()
+
+    # The setting changes (Instellingen): the main window reloads this screen; all three follow.
+    settings.set_setting(open_store, "retention_years", 19)
+    assert reload_wanted(view, Change.SETTINGS, None)
+    with qtbot.waitSignal(form.loaded):
+        view.load(open_store)
+    shown = form.signal_labels["retention"].text()
+    assert shown == "zaterdag 12 maart 2033"
+    assert _case_of(open_store, "sanne").retention_date == date(2033, 3, 12)
+    assert f"bewaard tot {shown}" in _dossier_text(open_store, sanne.id, tmp_path / "b.pdf")
+    tasks.wait_for_idle()
+
+
+def test_a_reload_keeps_what_is_typed_in_the_form(
+    qtbot: QtBot, view: CasesView, open_store: Store
+) -> None:
+    form = _open_by_keyboard(qtbot, view, "Emma Bakker")
+    _retype(qtbot, form.school_edit, "Nog niet opgeslagen")
+    # Another screen changed a person: the main window loads this screen again.
+    with qtbot.waitSignal(form.loaded):
+        view.load(open_store)
+    assert form.school_edit.text() == "Nog niet opgeslagen"
+    assert form.first_name_edit.text() == "Emma"
+    assert form.is_dirty()
+    assert form.message_label.text() == ""  # nothing was lost, so nothing to say
     tasks.wait_for_idle()
 
 
@@ -165,7 +239,8 @@ def test_editing_by_typing_is_stored_and_shown_in_the_list(
     assert changes[0].action == AuditAction.UPDATE or changes[1].action == AuditAction.UPDATE
 
     with qtbot.waitSignal(form.extras_loaded):
-        pass
+        pass  # the tabs are read again after the save: the logboek shows the change
+    assert form.pages.log_table.item(0, 3).text() == "wijzigen"
     qtbot.keyClick(form.first_name_edit, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert not view.is_form_shown()
     assert view.current_case() is not None
@@ -361,3 +436,93 @@ def test_locking_the_main_window_keeps_the_typed_text_of_the_form(
         tasks.wait_for_idle()
     finally:
         window.close()
+
+
+def test_a_lock_while_a_new_case_is_saved_does_not_store_it_twice(
+    qtbot: QtBot, store_path: Path
+) -> None:
+    window = MainWindow(accounts.unlock(store_path, ACCOUNT, PASSPHRASE))
+    qtbot.addWidget(window)
+    window.show()
+    view = window.cases_view
+    qtbot.waitUntil(lambda: view.model.rowCount() == len(CASES))
+    window.show_section("Casussen")
+    try:
+        with qtbot.waitSignal(view.form.loaded):
+            view.new_case()
+        form = view.form
+        qtbot.keyClicks(form.first_name_edit, "Noor")
+        qtbot.keyClicks(form.last_name_edit, "Smit")
+        qtbot.keyClicks(form.dates["birth_date"].edit, "02-02-2016")
+        form.ground_combo.setCurrentIndex(form.ground_combo.findData("PREVENTIEF"))
+        # Saved, and the window locks before the answer is back: the answer is dropped.
+        form.save()
+        with qtbot.waitSignal(window.locked):
+            window.lock()
+        dialog = window.unlock_dialog
+        assert dialog is not None
+        with qtbot.waitSignal(form.loaded):
+            qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
+            qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+        store = window.store
+        assert store is not None
+        assert form.case_id is not None
+        assert form.case_number_edit.text() != ""  # the stored case, with its number
+        assert not form.is_dirty()
+        assert cases.count_cases(store) == len(CASES) + 1
+
+        _retype(qtbot, form.school_edit, "De Kleine Wereld")
+        with qtbot.waitSignal(form.saved):
+            qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+        assert cases.count_cases(store) == len(CASES) + 1
+        assert _case_of(store, "noor").school == "De Kleine Wereld"
+        tasks.wait_for_idle()
+    finally:
+        window.close()
+
+
+def test_a_save_announces_the_change_but_does_not_reload_its_own_screen(
+    qtbot: QtBot, view: CasesView, open_store: Store
+) -> None:
+    announced: list[tuple[object, object]] = []
+
+    def note(change: object, source: object) -> None:
+        announced.append((change, source))
+
+    form = _open_by_keyboard(qtbot, view, "Daan Jansen")
+    _retype(qtbot, form.school_edit, "Het Stedelijk Lyceum, locatie Centrum")
+    ops.change_bus().did_change.connect(note)
+    try:
+        _save(qtbot, form)
+    finally:
+        ops.change_bus().did_change.disconnect(note)
+    [(change, source)] = announced
+    assert change == Change.CASES
+    assert not reload_wanted(view, Change.CASES, source)  # the list has the row already
+    assert view.current_case().school == "Het Stedelijk Lyceum, locatie Centrum"  # type: ignore[union-attr]
+    tasks.wait_for_idle()
+
+
+def test_an_unexpected_error_while_saving_goes_to_the_crash_dialog_and_keeps_the_text(
+    qtbot: QtBot, view: CasesView, open_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handled: list[type[BaseException]] = []
+
+    def hook(kind: type[BaseException], _exc: BaseException, _tb: TracebackType | None) -> None:
+        handled.append(kind)
+
+    def broken(*_args: object, **_kwargs: object) -> CaseRecord:
+        raise KeyError("Emma Bakker")
+
+    form = _open_by_keyboard(qtbot, view, "Emma Bakker")
+    _retype(qtbot, form.school_edit, "Getypt")
+    monkeypatch.setattr(sys, "excepthook", hook)
+    monkeypatch.setattr(cases, "update_case", broken)
+    form.save()
+    assert tasks.wait_for_idle()
+    assert handled == [KeyError]
+    assert "onverwacht" not in form.message_label.text()
+    assert form.message_label.text() != "Bezig met opslaan…"
+    assert form.school_edit.text() == "Getypt"
+    assert form.is_dirty() and not form.is_saving
+    assert form.save_button.isEnabled()  # ready to try again

@@ -19,7 +19,7 @@ from casusoverleg.services.store import Store
 from tests.helpers.ui import unlocked
 from tests.ui.conftest import CASES
 
-from ui import common, tasks
+from ui import common, ops, tasks
 from ui.cases import (
     COL_BIRTH,
     COL_GROUND,
@@ -30,6 +30,7 @@ from ui.cases import (
     RowFilter,
     count_text,
 )
+from ui.ops import Change
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def _names(model: CaseTableModel) -> list[str]:
 
 def test_model_passes_qt_model_checks(qtmodeltester: ModelTester, rows: list[CaseRow]) -> None:
     model = CaseTableModel()
-    model.set_rows(rows)
+    model.set_cases(rows)
     qtmodeltester.check(model)
     model.set_filter_text("fonkeling")
     model.sort(COL_NAME, Qt.SortOrder.DescendingOrder)
@@ -72,7 +73,7 @@ def test_model_passes_qt_model_checks(qtmodeltester: ModelTester, rows: list[Cas
 
 def test_model_shows_dutch_dates_and_labels(rows: list[CaseRow]) -> None:
     model = CaseTableModel()
-    model.set_rows(rows)
+    model.set_cases(rows)
     model.set_filter_text("sanne")
     assert model.rowCount() == 1
     assert model.index(0, COL_NAME).data() == "Sanne de Vries"
@@ -86,7 +87,7 @@ def test_model_shows_dutch_dates_and_labels(rows: list[CaseRow]) -> None:
 
 def test_filter_needs_every_word_and_ignores_accents(rows: list[CaseRow]) -> None:
     model = CaseTableModel()
-    model.set_rows(rows)
+    model.set_cases(rows)
     model.set_filter_text("ZOE")
     assert _names(model) == ["Zoë van den Berg"]
     model.set_filter_text("fonkeling")
@@ -167,7 +168,7 @@ def test_model_with_filters_passes_qt_model_checks(
     qtmodeltester: ModelTester, rows: list[CaseRow]
 ) -> None:
     model = CaseTableModel()
-    model.set_rows(rows)
+    model.set_cases(rows)
     model.set_criteria(RowFilter(only_open=True, ground=ExemptionGround.ART5_A))
     qtmodeltester.check(model)
     model.upsert_row(rows[1])
@@ -176,7 +177,7 @@ def test_model_with_filters_passes_qt_model_checks(
 
 def test_grounds_show_short_with_the_long_label_as_tooltip(rows: list[CaseRow]) -> None:
     model = CaseTableModel()
-    model.set_rows(rows)
+    model.set_cases(rows)
     shown = {model.index(r, COL_GROUND).data() for r in range(model.rowCount())}
     assert shown == {"art. 5 onder a", "thuiszitter", "preventief", "art. 15", "art. 5 onder c"}
 
@@ -252,8 +253,18 @@ def test_close_case_asks_first_and_then_closes(
     assert view.close_button.isEnabled()
     qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
     assert tasks.is_idle()  # "Annuleren": nothing sent to the store
-    with qtbot.waitSignal(view.case_closed):
-        qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+    announced: list[object] = []
+
+    def note(change: object, _source: object) -> None:
+        announced.append(change)
+
+    ops.change_bus().did_change.connect(note)
+    try:
+        with qtbot.waitSignal(view.case_closed):
+            qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+    finally:
+        ops.change_bus().did_change.disconnect(note)
+    assert announced == [Change.CASES]  # the other screens that show cases load again
     emma = cases.list_cases(open_store, CaseFilter(text="emma"), log_search=False)[0]
     assert emma.status == CaseStatus.AFGESLOTEN
     row = _names(view.model).index("Emma Bakker")

@@ -12,12 +12,14 @@ from pytestqt.qtbot import QtBot
 
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.services import accounts, audit, cases
-from tests.helpers.stores import ACCOUNT, PASSPHRASE
+from casusoverleg.services.imports import ImportPreview, RowProblem
+from tests.helpers.stores import ACCOUNT, PASSPHRASE, sample_case
 from tests.ui.conftest import CASES
 
-from ui import dialogs
-from ui.import_dialog import ImportDialog, TextTableModel
+from ui import dialogs, ops
+from ui.import_dialog import ImportDialog, PreviewTableModel, ProblemTableModel, case_rows
 from ui.mainwindow import MainWindow
+from ui.ops import Change
 
 HEADER = (
     "casusnummer;voornaam;achternaam;geboortedatum;school;grond;status;aangemeld_op;casushouder"
@@ -62,13 +64,11 @@ def test_a_bad_row_is_shown_and_nothing_is_written(
 
     assert dialog.isVisible()
     assert dialog.problem_table.isVisibleTo(dialog) and not dialog.case_table.isVisibleTo(dialog)
-    rows = [dialog.problems.row_texts(r) for r in range(dialog.problems.rowCount())]
-    assert [(regel, kolom) for regel, kolom, _reden in rows] == [
-        ("4", "geboortedatum"),
-        ("4", "grond"),
-    ]
-    assert "geen bestaande datum" in rows[0][2]
-    assert "Onbekende grond 'vakantie'" in rows[1][2]
+    rows = [dialog.problems.row_at(r) for r in range(dialog.problems.rowCount())]
+    assert [(p.row, p.column) for p in rows] == [(4, "geboortedatum"), (4, "grond")]
+    assert dialog.problems.index(0, 0).data() == "4"
+    assert "geen bestaande datum" in dialog.problems.index(0, 2).data()
+    assert "Onbekende grond 'vakantie'" in rows[1].reason
     assert "2 fout(en) in 1 van de 3 regels" in dialog.summary_label.text()
     assert dialog.reason_label.text().startswith("Regel 4, kolom geboortedatum: ")
     assert not dialog.import_button.isEnabled()
@@ -85,12 +85,24 @@ def test_a_bad_row_is_shown_and_nothing_is_written(
         qtbot.mouseClick(dialog.recheck_button, Qt.MouseButton.LeftButton)
     assert dialog.case_table.isVisibleTo(dialog) and not dialog.problem_table.isVisibleTo(dialog)
     assert dialog.cases.rowCount() == 2
-    assert dialog.cases.row_texts(1)[2] == "Bram de Jong"
+    assert dialog.cases.index(1, 2).data() == "Bram de Jong"
+    assert dialog.cases.index(1, 3).data() == "17-11-2010"
     assert "Fatima Yilmaz" in dialog.owners_label.text()
     assert dialog.import_button.isEnabled()
 
-    with qtbot.waitSignal(dialog.imported):
-        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    announced: list[tuple[object, object]] = []
+
+    def note(change: object, source: object) -> None:
+        announced.append((change, source))
+
+    ops.change_bus().did_change.connect(note)
+    try:
+        with qtbot.waitSignal(dialog.imported):
+            qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    finally:
+        ops.change_bus().did_change.disconnect(note)
+    # New cases and a new casushouder: the screens showing either load again.
+    assert (Change.CASES | Change.PEOPLE, dialog) in announced
     qtbot.waitUntil(lambda: window.cases_view.model.rowCount() == len(CASES) + 2)
     assert cases.count_cases(store) == len(CASES) + 2
     assert window.statusBar().currentMessage().startswith("2 casussen geïmporteerd.")
@@ -128,8 +140,26 @@ def test_locking_closes_the_preview(
     qtbot.waitUntil(lambda: window.findChild(ImportDialog) is None)  # and then deleted
 
 
-def test_text_table_model(qtmodeltester: ModelTester) -> None:
-    model = TextTableModel(("Regel", "Kolom", "Reden"))
-    model.set_rows([("2", "grond", "Onbekende grond"), ("3", "voornaam", "Leeg")])
+def test_problem_table_model(qtmodeltester: ModelTester) -> None:
+    model = ProblemTableModel()
+    model.set_rows([RowProblem(2, "grond", "Onbekende grond"), RowProblem(3, "voornaam", "Leeg")])
     qtmodeltester.check(model)
     assert model.headerData(2, Qt.Orientation.Horizontal) == "Reden"
+    assert model.index(1, 2).data(Qt.ItemDataRole.ToolTipRole) == "Leeg"
+    assert model.row_of((3, "voornaam")) == 1
+
+
+def test_preview_table_model(qtmodeltester: ModelTester) -> None:
+    preview = ImportPreview(
+        cases=[sample_case("Lotte", "Visser"), sample_case("Bram", "de Jong", case_number="X-1")],
+        rows=[2, 3],
+        owner_names=["", "Fatima Yilmaz"],
+        problems=[],
+        new_owners=["Fatima Yilmaz"],
+    )
+    model = PreviewTableModel()
+    model.set_rows(case_rows(preview))
+    qtmodeltester.check(model)
+    assert [model.index(r, 1).data() for r in range(2)] == ["(nieuw nummer)", "X-1"]
+    assert model.index(1, 7).data() == "Fatima Yilmaz"
+    assert model.headerData(2, Qt.Orientation.Horizontal) == "Naam"

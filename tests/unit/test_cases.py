@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 from casusoverleg.domain.enums import CaseStatus
-from casusoverleg.services import cases
+from casusoverleg.services import cases, settings
 from casusoverleg.services.store import Store
 from tests.helpers.stores import sample_case
 
@@ -28,3 +28,12 @@ def test_saving_a_case_as_closed_gives_it_a_closing_date(store: Store) -> None:
         store, created.id, replace(created.to_input(), status=CaseStatus.AFGESLOTEN)
     )
     assert saved.closed_on is not None
+
+
+def test_every_whole_case_has_the_retention_date_of_the_setting(store: Store) -> None:
+    settings.set_setting(store, "retention_years", 25)
+    created = cases.create_case(store, sample_case(birth_date=date(2014, 3, 12)))
+    assert created.retention_date == date(2039, 3, 12)
+    assert cases.get_case(store, created.id).retention_date == date(2039, 3, 12)
+    settings.set_setting(store, "retention_years", 19)
+    assert cases.close_case(store, created.id).retention_date == date(2033, 3, 12)

@@ -2,20 +2,18 @@
 
 Typed text is never lost: a failed save leaves every field as it was and says why, and when the
 store locks the form keeps unsaved values in memory (not on screen, not on disk) and puts them
-back after the next unlock.
+back after the next unlock. A case is read in one transaction (`services.views.case_form`).
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QComboBox,
     QFormLayout,
@@ -23,134 +21,61 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from casusoverleg.domain.deadlines import renewal_deadline
 from casusoverleg.domain.enums import CaseStatus, ExemptionGround
-from casusoverleg.domain.leerplicht import leerplicht_status
-from casusoverleg.domain.retention import retention_date
-from casusoverleg.domain.review import REVIEW_LABEL
-from casusoverleg.domain.thuiszitter import ThuiszitterSignal, thuiszitter_signal, weeks_absent
+from casusoverleg.domain.retention import RetentionTerm
 from casusoverleg.errors import CasusoverlegError
-from casusoverleg.services import actions, audit, cases, minutes, people
-from casusoverleg.services.actions import ActionInfo
-from casusoverleg.services.audit import AuditEntry
+from casusoverleg.services import cases
 from casusoverleg.services.cases import CaseInput, CaseRecord, ValidationError
-from casusoverleg.services.minutes import HistoryEntry
-from casusoverleg.services.people import ParticipantInfo
 from casusoverleg.services.store import Store
+from casusoverleg.services.views import case_form as case_form_view
+from casusoverleg.services.views.case_form import CaseFormData, CaseTabs
 
-from ui import tasks
-from ui.common import format_date, long_date, plural
+from ui import style
+from ui.case_form.fields import (
+    DATE_FIELDS,
+    FIELDS,
+    SIGNALS,
+    TAB_ACTIONS,
+    TAB_DETAILS,
+    TAB_HISTORY,
+    TAB_LOG,
+    TEXT_FIELDS,
+    FormState,
+    new_case_state,
+    record_state,
+    signal_texts,
+)
+from ui.case_form.tabs import CaseTabPages
+from ui.common import format_date
+from ui.ops import Change, StoreOp, drop_pending
 from ui.widgets.date_field import DateField
 
-# The fields of a case in screen order: (name, label with mnemonic).
-FIELDS = (
-    ("case_number", "Casus&nummer"),
-    ("first_name", "&Voornaam"),
-    ("last_name", "&Achternaam"),
-    ("birth_date", "Geboorte&datum"),
-    ("school", "Sc&hool"),
-    ("ground", "G&rond"),
-    ("status", "S&tatus"),
-    ("owner_id", "&Casushouder"),
-    ("registered_on", "Aangemeld &op"),
-    ("absent_since", "Thuis s&inds"),
-    ("review_date", "Herb&eoordeling"),
-    ("exemption_until", "Vri&jstelling tot"),
-    ("notes", "Notities"),
-)
-# Alt+B and Alt+G open the main window's menus, so no mnemonic here uses those letters.
-DATE_FIELDS = ("birth_date", "registered_on", "absent_since", "review_date", "exemption_until")
-TEXT_FIELDS = ("case_number", "first_name", "last_name", "school")
-TAB_DETAILS, TAB_HISTORY, TAB_ACTIONS, TAB_LOG = range(4)
-
-# What a form holds, as the widgets show it: raw text for text and date fields, the chosen
-# value for combos. Unsaved values are kept in this form while the store is locked.
-FormState = dict[str, str]
-
-ERROR_COLOUR = "#b00020"
-ACTION_COLUMNS = ("Actiepunt", "Wie", "Organisatie", "Uiterlijk", "Status", "Gereed op", "Notitie")
-LOG_COLUMNS = (
-    "Wanneer",
-    "Account",
-    "Werkplek",
-    "Handeling",
-    "Onderdeel",
-    "Resultaat",
-    "Toelichting",
-)
-
-
-def record_state(record: CaseRecord) -> FormState:
-    """The form state that shows `record` as stored."""
-    return {
-        "case_number": record.case_number,
-        "first_name": record.first_name,
-        "last_name": record.last_name,
-        "birth_date": format_date(record.birth_date),
-        "school": record.school,
-        "ground": str(record.ground),
-        "status": str(record.status),
-        "owner_id": "" if record.owner_id is None else str(record.owner_id),
-        "registered_on": format_date(record.registered_on),
-        "absent_since": format_date(record.absent_since),
-        "review_date": format_date(record.review_date),
-        "exemption_until": format_date(record.exemption_until),
-        "notes": record.notes,
-    }
-
-
-def new_case_state(today: date) -> FormState:
-    """The form state of a new case: registered today, status aangemeld, the rest empty."""
-    state = dict.fromkeys((name for name, _label in FIELDS), "")
-    state["status"] = str(CaseStatus.AANGEMELD)
-    state["registered_on"] = format_date(today)
-    return state
+SAVING = "Bezig met opslaan…"
+RESTORED = "Uw niet opgeslagen wijzigingen staan er weer."
 
 
 @dataclass
-class _Extras:
-    """What the other three tabs show."""
+class _Save:
+    """One save sent to the store, filled in by the worker as it ends.
 
-    history: list[HistoryEntry]
-    actions: list[ActionInfo]
-    events: list[AuditEntry]
+    The form reads it on the GUI thread even when the op's result is dropped (the store was
+    locked while saving), so that the next save changes the stored case instead of making
+    another one.
+    """
 
-
-def _read_only_table(columns: tuple[str, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(list(columns))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    rows = table.verticalHeader()
-    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return table
-
-
-def _cell(text: str, tooltip: str = "") -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setToolTip(tooltip or text)
-    return item
+    snapshot: FormState  # what the form held when the save started
+    record: CaseRecord | None = None
+    done: bool = False
 
 
 class CaseForm(QWidget):
@@ -169,13 +94,13 @@ class CaseForm(QWidget):
         self._active = False  # a case or a new case is open in the form (also while locked)
         self._case_id: int | None = None
         self._record: CaseRecord | None = None
+        self._retention: RetentionTerm | None = None  # the store's term, read with the case
         self._baseline: FormState = {}
-        self._draft: FormState | None = None  # unsaved values kept while the store is locked
+        self._draft: FormState | None = None  # unsaved values kept over a lock or a reload
         self._draft_focus = ""  # the field the cursor was in when the store locked
+        self._draft_note = ""  # what to say when the draft is back on screen
         self._filling = True  # until every widget exists: building fires change signals
-        self._saving = False
-        self._generation = 0
-        self._participants: list[ParticipantInfo] = []
+        self._save: _Save | None = None  # the save running (or ended unseen) for this case
 
         self.back_button = QPushButton("← Terug naar de lijst")
         self.back_button.setToolTip("Terug naar de lijst (Alt+Links)")
@@ -205,17 +130,7 @@ class CaseForm(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._details_page(), "Gegeven&s")
-        self.history_view = QTextBrowser()
-        self.history_view.setOpenLinks(False)
-        self.tabs.addTab(self.history_view, "Bes&preekhistorie")
-        self.actions_table = _read_only_table(ACTION_COLUMNS)
-        self.actions_table.setObjectName("casus-actiepunten")
-        self.actions_empty = QLabel()
-        self.tabs.addTab(self._with_empty_label(self.actions_table, self.actions_empty), "")
-        self.log_table = _read_only_table(LOG_COLUMNS)
-        self.log_table.setObjectName("casus-logboek")
-        self.tabs.addTab(self.log_table, "&Logboek")
-        self._set_tab_titles(None, None)
+        self.pages = CaseTabPages(self.tabs)
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -229,7 +144,6 @@ class CaseForm(QWidget):
         back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         back.activated.connect(self.back_requested.emit)
 
-        self._set_column_widths()
         self._filling = False
         self._show_nothing()
 
@@ -307,12 +221,7 @@ class CaseForm(QWidget):
         signals = QGroupBox("Signalen (berekend, niet te wijzigen)")
         self.signal_labels: dict[str, QLabel] = {}
         signal_form = self._form_layout(signals)
-        for key, text in (
-            ("leerplicht", "Leerplicht"),
-            ("renewal", "Verlengen vóór"),
-            ("thuiszitter", "Thuiszitter"),
-            ("retention", "Bewaren tot"),
-        ):
+        for key, text in SIGNALS:
             label = QLabel()
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.signal_labels[key] = label
@@ -346,7 +255,7 @@ class CaseForm(QWidget):
     def _error_label(self) -> QLabel:
         label = QLabel()
         label.setWordWrap(True)
-        label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        label.setStyleSheet(style.ERROR_STYLE)
         label.hide()
         return label
 
@@ -362,44 +271,12 @@ class CaseForm(QWidget):
         label.setBuddy(self.dates[name].edit if name in self.dates else self.inputs[name])
         form.addRow(label, holder)
 
-    @staticmethod
-    def _with_empty_label(table: QWidget, empty: QLabel) -> QWidget:
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        empty.setWordWrap(True)
-        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        empty.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-        column.addWidget(table, 1)
-        column.addWidget(empty, 1)
-        return holder
-
-    def _set_column_widths(self) -> None:
-        # From sample texts where the content has a fixed form, a share of characters where not.
-        metrics = self.fontMetrics()
-        char = metrics.averageCharWidth()
-        day = metrics.horizontalAdvance("00-00-0000") + 16
-        moment = metrics.horizontalAdvance("00-00-0000 00:00:00") + 16
-        for table, widths in (
-            (self.actions_table, (char * 44, char * 20, char * 28, day, char * 10, day)),
-            (self.log_table, (moment, char * 14, char * 18, char * 16, char * 14, char * 10)),
-        ):
-            for column, width in enumerate(widths):
-                header = table.model().headerData(column, Qt.Orientation.Horizontal)
-                title = metrics.horizontalAdvance(str(header))
-                table.setColumnWidth(column, max(width, title + 24))
-
-    def _set_tab_titles(self, history: int | None, actions: int | None) -> None:
-        self.tabs.setTabText(
-            TAB_HISTORY, "Bes&preekhistorie" + (f" ({history})" if history else "")
-        )
-        self.tabs.setTabText(TAB_ACTIONS, "Actiep&unten" + (f" ({actions})" if actions else ""))
-
     # State ------------------------------------------------------------------------------------
 
     @property
     def case_id(self) -> int | None:
         """The id of the open case; None for a new, unsaved case or when nothing is open."""
+        self._take_unseen_save()
         return self._case_id
 
     @property
@@ -410,7 +287,7 @@ class CaseForm(QWidget):
     @property
     def is_saving(self) -> bool:
         """Whether a save is running."""
-        return self._saving
+        return self._save is not None and not self._save.done
 
     def state(self) -> FormState:
         """The values on screen (raw text for text and date fields)."""
@@ -461,13 +338,14 @@ class CaseForm(QWidget):
         if self._filling:
             return
         dirty = self.is_dirty()
-        ready = self._active and self.tabs.isEnabled() and not self._saving
+        saving = self.is_saving
+        ready = self._active and self.tabs.isEnabled() and not saving
         self.save_button.setEnabled(ready and dirty)
         self.close_button.setEnabled(
             self._record is not None
             and self._record.status != CaseStatus.AFGESLOTEN
             and not dirty
-            and not self._saving
+            and not saving
         )
         self.close_button.setToolTip(
             "Sla eerst de wijzigingen op" if dirty else "Zet de casus op afgesloten"
@@ -490,39 +368,23 @@ class CaseForm(QWidget):
         self.title_label.setToolTip("Niet opgeslagen wijzigingen" if dirty else "")
 
     def _update_signals(self) -> None:
-        today = date.today()
-        try:
-            birth = self.dates["birth_date"].value()
-        except ValueError:
-            birth = None
-        try:
-            absent = self.dates["absent_since"].value()
-        except ValueError:
-            absent = None
-        ground_value = self.ground_combo.currentData()
-        ground = ExemptionGround(ground_value) if ground_value else None
-        unknown = "— (vul de geboortedatum in)"
-        if birth is None:
-            self.signal_labels["leerplicht"].setText(unknown)
-            self.signal_labels["retention"].setText(unknown)
-        else:
-            self.signal_labels["leerplicht"].setText(leerplicht_status(birth, today).label)
-            self.signal_labels["retention"].setText(long_date(retention_date(birth)))
-        deadline = renewal_deadline(ground, today) if ground else None
-        self.signal_labels["renewal"].setText(
-            long_date(deadline) if deadline else "niet van toepassing (alleen art. 5)"
+        ground = self.ground_combo.currentData()
+        texts = signal_texts(
+            birth=self._typed_date("birth_date"),
+            absent=self._typed_date("absent_since"),
+            ground=ExemptionGround(ground) if ground else None,
+            retention=self._retention,
+            today=date.today(),
         )
-        if ground != ExemptionGround.THUISZITTER:
-            self.signal_labels["thuiszitter"].setText("niet van toepassing")
-        elif absent is None:
-            self.signal_labels["thuiszitter"].setText("— (vul 'thuis sinds' in)")
-        else:
-            signal = thuiszitter_signal(absent, today)
-            weeks = plural(weeks_absent(absent, today), "week", "weken")
-            text = f"{signal.label} ({weeks} thuis)"
-            if signal == ThuiszitterSignal.GEEN:
-                text = f"nog geen signaal ({weeks} thuis)"
-            self.signal_labels["thuiszitter"].setText(text)
+        for key, text in texts.items():
+            self.signal_labels[key].setText(text)
+
+    def _typed_date(self, name: str) -> date | None:
+        """The date in a field, or None while it is empty or not (yet) a date."""
+        try:
+            return self.dates[name].value()
+        except ValueError:
+            return None
 
     # Opening, loading, locking ----------------------------------------------------------------
 
@@ -535,15 +397,23 @@ class CaseForm(QWidget):
         self._start(store, None)
 
     def _start(self, store: Store, case_id: int | None) -> None:
+        self._forget()
         self._store = store
         self._active = True
         self._case_id = case_id
-        self._record = None
-        self._draft = None
-        self._baseline = {}
-        self._show_nothing()
         self.tabs.setCurrentIndex(TAB_DETAILS)
         self._fetch()
+
+    def _forget(self) -> None:
+        """Drop the open case, its unsaved values and the reads still on their way."""
+        drop_pending(self)
+        self._active = False
+        self._case_id = None
+        self._record = None
+        self._draft = None
+        self._save = None  # a save still running reports to the list only (see `_saved`)
+        self._baseline = {}
+        self._show_nothing()
 
     def _show_nothing(self) -> None:
         """Empty every widget (no case data left on screen)."""
@@ -565,35 +435,35 @@ class CaseForm(QWidget):
             label.clear()
             label.hide()
         self._show_message("")
-        self._clear_extras()
-        self._participants = []
+        self.pages.clear()
+        self._retention = None
         self.tabs.setEnabled(False)
         self._edited()
 
-    def _clear_extras(self) -> None:
-        self.history_view.clear()
-        self.actions_table.setRowCount(0)
-        self.actions_empty.setText("")
-        self.actions_empty.hide()
-        self.log_table.setRowCount(0)
-        self._set_tab_titles(None, None)
-
     def load(self, store: Store) -> None:
-        """Fill the form again after an unlock (the open case, with any unsaved values)."""
+        """Fill the form again (after an unlock, or a change elsewhere), unsaved values kept."""
         self._store = store
-        if self._active:
-            self._fetch()
+        if not self._active:
+            return
+        self._take_unseen_save()
+        if self._draft is None and self.is_dirty():
+            self._keep_draft(note="")
+        self._fetch()
 
     def clear(self) -> None:
         """Empty the screen for a lock; unsaved values stay in memory until the next `load`."""
-        self._generation += 1
+        drop_pending(self)
         if self._active and self._draft is None and self.is_dirty():
-            self._draft = self.state()
-            self._draft_focus = self._focused_field()
+            self._keep_draft(note=RESTORED)
         self._store = None
         self._record = None
         self._baseline = {}
         self._show_nothing()
+
+    def _keep_draft(self, *, note: str) -> None:
+        self._draft = self.state()
+        self._draft_focus = self._focused_field()
+        self._draft_note = note
 
     def _focused_field(self) -> str:
         focus = QApplication.focusWidget()
@@ -604,48 +474,29 @@ class CaseForm(QWidget):
 
     def close_form(self) -> None:
         """Forget the open case and any unsaved values (the user chose to leave it)."""
-        self._generation += 1
-        self._active = False
-        self._case_id = None
-        self._record = None
-        self._draft = None
-        self._baseline = {}
-        self._show_nothing()
+        self._forget()
 
     def _fetch(self) -> None:
         store = self._store
         if store is None:
             return
-        self._generation += 1
-        generation = self._generation
         case_id = self._case_id
         self._show_message("De casus wordt geladen…" if case_id else "")
 
-        def fetch() -> tuple[list[ParticipantInfo], CaseRecord | None]:
-            participants = people.list_participants(store, include_archived=True)
-            return participants, cases.get_case(store, case_id) if case_id else None
+        def read(store: Store) -> CaseFormData:
+            if case_id is None:
+                return case_form_view.new_case(store)
+            return case_form_view.open_case(store, case_id)
 
-        def done(result: tuple[list[ParticipantInfo], CaseRecord | None]) -> None:
-            if generation != self._generation:
-                return
-            participants, record = result
-            self._fill(participants, record)
-            self.loaded.emit()
-            if record is not None:
-                self._fetch_extras()
+        StoreOp(self, store, read).key("case").success(self._fill).failure(self._not_loaded).run()
 
-        def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
-            if not isinstance(exc, CasusoverlegError):
-                raise exc
-            self._show_message(f"De casus kon niet worden geladen: {exc.message}", error=True)
+    def _not_loaded(self, exc: CasusoverlegError) -> None:
+        self._show_message(style.could_not_load("De casus", exc), error=True)
 
-        tasks.run_in_background(fetch, done, failed)
-
-    def _fill(self, participants: list[ParticipantInfo], record: CaseRecord | None) -> None:
+    def _fill(self, data: CaseFormData) -> None:
+        record = data.record
         self._record = record
-        self._participants = participants
+        self._retention = data.retention
         self._filling = True
         try:
             self.status_combo.clear()
@@ -657,7 +508,7 @@ class CaseForm(QWidget):
             self.owner_combo.clear()
             self.owner_combo.addItem("Geen casushouder", "")
             owner = record.owner_id if record else None
-            for person in participants:
+            for person in data.participants:
                 if person.archived_on is None:
                     self.owner_combo.addItem(person.label, str(person.id))
                 elif person.id == owner:
@@ -672,7 +523,7 @@ class CaseForm(QWidget):
         if self._draft is not None:
             draft, self._draft = self._draft, None
             self._set_state(draft)
-            self._show_message("Uw niet opgeslagen wijzigingen staan er weer.")
+            self._show_message(self._draft_note)
             if self._draft_focus:
                 self.inputs[self._draft_focus].setFocus(Qt.FocusReason.OtherFocusReason)
         else:
@@ -680,114 +531,29 @@ class CaseForm(QWidget):
         self._edited()
         if record is None:
             self.first_name_edit.setFocus()
+        if data.tabs is not None:
+            self.pages.show(data.tabs)
+        self.loaded.emit()
+        if data.tabs is not None:
+            self.extras_loaded.emit()
 
-    def _fetch_extras(self) -> None:
+    def _fetch_tabs(self) -> None:
         store, record = self._store, self._record
         if store is None or record is None:
             return
-        generation = self._generation
+        StoreOp(self, store, lambda store: case_form_view.case_tabs(store, record.id)).key(
+            "tabs"
+        ).success(self._show_tabs).failure(self.pages.show_failure).run()
 
-        def fetch() -> _Extras:
-            return _Extras(
-                history=minutes.case_history(store, record.id),
-                actions=actions.list_actions(store, case_id=record.id, include_done=True),
-                events=audit.list_events(store, case_number=record.case_number),
-            )
-
-        def done(extras: _Extras) -> None:
-            if generation != self._generation:
-                return
-            self._show_history(extras.history)
-            self._show_actions(extras.actions)
-            self._show_log(extras.events)
-            self._set_tab_titles(len(extras.history), len(extras.actions))
-            self.extras_loaded.emit()
-
-        def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
-            if not isinstance(exc, CasusoverlegError):
-                raise exc
-            self.history_view.setPlainText(f"Kon niet worden geladen: {exc.message}")
-
-        tasks.run_in_background(fetch, done, failed)
-
-    # The other tabs ---------------------------------------------------------------------------
-
-    def _show_history(self, entries: list[HistoryEntry]) -> None:
-        if not entries:
-            self.history_view.setHtml("<p><i>Deze casus is nog in geen overleg besproken.</i></p>")
-            return
-        parts = []
-        for entry in entries:
-            heading = html.escape(long_date(entry.meeting_date))
-            status = html.escape(entry.minutes_status.label)
-            parts.append(f"<h3>{heading} <small>(verslag {status})</small></h3>")
-            if entry.advice:
-                parts.append(f"<p><b>Advies:</b> {html.escape(entry.advice.label)}</p>")
-            if entry.decision:
-                parts.append(f"<p><b>Besluit:</b> {self._paragraphs(entry.decision)}</p>")
-            if entry.next_review_date:
-                review = html.escape(format_date(entry.next_review_date))
-                parts.append(f"<p><b>{REVIEW_LABEL}:</b> {review}</p>")
-            if entry.notes:
-                parts.append(f"<p><b>Aantekeningen:</b> {self._paragraphs(entry.notes)}</p>")
-            for amendment in entry.amendments:
-                parts.append(f"<p><b>Correctie:</b> {self._paragraphs(amendment)}</p>")
-        self.history_view.setHtml("".join(parts))
-
-    @staticmethod
-    def _paragraphs(text: str) -> str:
-        return html.escape(text).replace("\n", "<br>")
-
-    def _show_actions(self, items: list[ActionInfo]) -> None:
-        self.actions_table.setRowCount(0)
-        if not items:
-            self.actions_table.hide()
-            self.actions_empty.setText("Er zijn geen actiepunten bij deze casus.")
-            self.actions_empty.show()
-            return
-        self.actions_empty.hide()
-        self.actions_table.show()
-        self.actions_table.setRowCount(len(items))
-        late = QBrush(QColor(ERROR_COLOUR))
-        for row, action in enumerate(items):
-            due = format_date(action.due_date)
-            cells = (
-                _cell(action.description),
-                _cell(action.owner_name + (" (gearchiveerd)" if action.owner_archived else "")),
-                _cell(action.organisation_name),
-                _cell(due, f"uiterlijk {due} — te laat" if action.overdue else due),
-                _cell(action.status.label),
-                _cell(format_date(action.done_on)),
-                _cell(action.note),
-            )
-            for column, item in enumerate(cells):
-                if action.overdue:
-                    item.setForeground(late)
-                self.actions_table.setItem(row, column, item)
-
-    def _show_log(self, events: list[AuditEntry]) -> None:
-        self.log_table.setRowCount(len(events))
-        for row, event in enumerate(events):
-            when = event.at.astimezone().strftime("%d-%m-%Y %H:%M:%S")
-            cells = (
-                _cell(when),
-                _cell(event.account),
-                _cell(event.workstation),
-                _cell(event.action.label),
-                _cell(event.object_type),
-                _cell(event.result),
-                _cell(event.detail),
-            )
-            for column, item in enumerate(cells):
-                self.log_table.setItem(row, column, item)
+    def _show_tabs(self, tabs: CaseTabs) -> None:
+        self.pages.show(tabs)
+        self.extras_loaded.emit()
 
     # Saving -----------------------------------------------------------------------------------
 
     def _show_message(self, text: str, *, error: bool = False) -> None:
         self.message_label.setText(text)
-        self.message_label.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
+        self.message_label.setStyleSheet(style.ERROR_STYLE if error else "")
         self.message_label.setVisible(bool(text))
 
     def _set_error(self, name: str, message: str) -> None:
@@ -852,7 +618,7 @@ class CaseForm(QWidget):
     def save(self, then: Callable[[], None] | None = None) -> None:
         """Check and save in the background; `then` runs after a successful save."""
         store = self._store
-        if store is None or not self._active or self._saving or not self.tabs.isEnabled():
+        if store is None or not self._active or self.is_saving or not self.tabs.isEnabled():
             return
         data, errors = self._collect()
         self._show_errors(errors)
@@ -862,59 +628,87 @@ class CaseForm(QWidget):
             )
             self.save_failed.emit("controleer de velden")
             return
-        snapshot = self.state()
+        self._take_unseen_save()
         case_id = self._case_id
-        self._saving = True
+        save = self._save = _Save(self.state())
         self._edited()
-        self._show_message("Bezig met opslaan…")
-        generation = self._generation
+        self._show_message(SAVING)
 
-        def write() -> CaseRecord:
-            if case_id is None:
-                return cases.create_case(store, data)
-            return cases.update_case(store, case_id, data)
+        def write(store: Store) -> CaseRecord:
+            try:
+                if case_id is None:
+                    save.record = cases.create_case(store, data)
+                else:
+                    save.record = cases.update_case(store, case_id, data)
+                return save.record
+            finally:
+                save.done = True
 
-        def done(record: CaseRecord) -> None:
-            self._saving = False
-            # Known from now on even if the screen was locked meanwhile: a second save must
-            # change this case, not make another one.
-            self._case_id = record.id
-            if generation != self._generation:
-                if self._draft == snapshot:
-                    self._draft = None  # exactly what was kept is now stored
-                self.saved.emit(record)
-                return
-            self._record = record
-            self._baseline = record_state(record)
-            if self.state() == snapshot:  # nothing typed while saving: show it as stored
-                self._set_state(self._baseline)
-            for index in (TAB_HISTORY, TAB_ACTIONS, TAB_LOG):
-                self.tabs.setTabEnabled(index, True)
-            now = datetime.now().strftime("%H:%M")
-            self._show_message(f"Opgeslagen om {now}.")
-            self._edited()
+        # The op answers to the save button, not the form: emptying the form drops its reads,
+        # never what the store says about a save.
+        StoreOp(self.save_button, store, write).changes(Change.CASES).success(
+            lambda record: self._saved(save, record, then)
+        ).failure(lambda exc: self._save_failed(save, exc)).finished(
+            lambda: self._save_ended(save)
+        ).run()
+
+    def _take_unseen_save(self) -> None:
+        """Take in a save whose result was dropped (the store locked while it ran)."""
+        save = self._save
+        if save is None or not save.done:
+            return
+        self._save = None
+        if save.record is not None:
+            # Known from now on: a second save must change this case, not make another one.
+            self._case_id = save.record.id
+            if self._draft == save.snapshot:
+                self._draft = None  # exactly what was kept is now stored
+
+    def _saved(self, save: _Save, record: CaseRecord, then: Callable[[], None] | None) -> None:
+        if save is not self._save or self._store is None:
+            # The form was emptied or moved on meanwhile; the list still shows the new row.
+            self._take_unseen_save()
             self.saved.emit(record)
-            self._fetch_extras()
-            if then is not None:
-                then()
+            return
+        self._save = None
+        self._case_id = record.id
+        self._record = record
+        self._baseline = record_state(record)
+        if self._draft == save.snapshot:
+            self._draft = None
+        if self.state() == save.snapshot:  # nothing typed while saving: show it as stored
+            self._set_state(self._baseline)
+        for index in (TAB_HISTORY, TAB_ACTIONS, TAB_LOG):
+            self.tabs.setTabEnabled(index, True)
+        self._show_message(f"Opgeslagen om {datetime.now():%H:%M}.")
+        self._edited()
+        self.saved.emit(record)
+        self._fetch_tabs()
+        if then is not None:
+            then()
 
-        def failed(exc: BaseException) -> None:
-            self._saving = False
-            if generation != self._generation:
-                return
-            if isinstance(exc, ValidationError):
-                self._show_errors(exc.errors)
-                why = "verbeter wat in rood bij de velden staat."
-            elif isinstance(exc, CasusoverlegError):
-                why = exc.message
-            else:
-                why = f"er ging iets mis bij het schrijven ({exc})."
-            # Every typed character stays where it is; only the message changes.
-            self._show_message(f"Niet opgeslagen: {why}", error=True)
+    def _save_failed(self, save: _Save, exc: CasusoverlegError) -> None:
+        if save is not self._save or self._store is None:
+            return
+        self._save = None
+        if isinstance(exc, ValidationError):
+            self._show_errors(exc.errors)
+            why = "verbeter wat in rood bij de velden staat."
+        else:
+            why = exc.message
+        # Every typed character stays where it is; only the message changes.
+        self._show_message(f"Niet opgeslagen: {why}", error=True)
+        self._edited()
+        self.save_failed.emit(why)
+
+    def _save_ended(self, save: _Save) -> None:
+        # After success or failure this save is taken in already; after an unexpected error
+        # (shown by the global handler) the form is ready to try again.
+        if save is self._save:
+            self._save = None
+            if self.message_label.text() == SAVING:
+                self._show_message("")
             self._edited()
-            self.save_failed.emit(why)
-
-        tasks.run_in_background(write, done, failed)
 
     def _request_close(self) -> None:
         if self._record is not None and not self.is_dirty():
@@ -933,4 +727,4 @@ class CaseForm(QWidget):
         self._record = record
         self._baseline = record_state(record)
         self._set_state(self._baseline)
-        self._fetch_extras()
+        self._fetch_tabs()
