@@ -152,11 +152,12 @@ def add_meeting(
 def get_meeting(store: Store, meeting_id: int) -> MeetingInfo:
     """One meeting; BadInput if it does not exist."""
     with store.read() as session:
-        meeting = session.get(Meeting, meeting_id)
-        if meeting is None:
-            raise BadInput(f"Er is geen overleg met nummer {meeting_id}.")
-        series = session.get(MeetingSeries, meeting.series_id) if meeting.series_id else None
-        return meeting_info(meeting, series)
+        return get_meeting_in(session, meeting_id)
+
+
+def get_meeting_in(session: Session, meeting_id: int) -> MeetingInfo:
+    """One meeting, read in the caller's transaction; BadInput if it does not exist."""
+    return meeting_info(*_load(session, meeting_id))
 
 
 def list_meetings(
@@ -167,6 +168,18 @@ def list_meetings(
     series_id: int | None = None,
 ) -> list[MeetingInfo]:
     """Meetings by date (and start time), optionally within a period (inclusive) or a series."""
+    with store.read() as session:
+        return list_meetings_in(session, since=since, until=until, series_id=series_id)
+
+
+def list_meetings_in(
+    session: Session,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    series_id: int | None = None,
+) -> list[MeetingInfo]:
+    """`list_meetings`, read in the caller's transaction."""
     query = select(Meeting, MeetingSeries).outerjoin(
         MeetingSeries, Meeting.series_id == MeetingSeries.id
     )
@@ -177,8 +190,7 @@ def list_meetings(
     if series_id is not None:
         query = query.where(Meeting.series_id == series_id)
     query = query.order_by(Meeting.date, Meeting.start_time, Meeting.id)
-    with store.read() as session:
-        return [meeting_info(m, s) for m, s in session.execute(query)]
+    return [meeting_info(m, s) for m, s in session.execute(query)]
 
 
 # -- series ---------------------------------------------------------------------------------------
@@ -522,10 +534,15 @@ def _pair(
 def list_series(store: Store) -> list[SeriesInfo]:
     """All series by name."""
     with store.read() as session:
-        return [
-            _series_info(session, s)
-            for s in session.scalars(select(MeetingSeries).order_by(MeetingSeries.name))
-        ]
+        return list_series_in(session)
+
+
+def list_series_in(session: Session, today: date | None = None) -> list[SeriesInfo]:
+    """All series by name, read in the caller's transaction."""
+    return [
+        _series_info(session, s, today)
+        for s in session.scalars(select(MeetingSeries).order_by(MeetingSeries.name))
+    ]
 
 
 def get_series(store: Store, series_id: int) -> SeriesInfo:
@@ -562,6 +579,16 @@ def _load(session: Session, meeting_id: int) -> tuple[Meeting, MeetingSeries | N
         raise BadInput(f"Er is geen overleg met nummer {meeting_id}.")
     series = session.get(MeetingSeries, meeting.series_id) if meeting.series_id else None
     return meeting, series
+
+
+def meeting_rows_in(session: Session, meeting_id: int) -> tuple[Meeting, MeetingSeries | None]:
+    """A meeting's row and its series' row (None for an extra meeting); BadInput if none.
+
+    A view that reads one meeting through several helpers holds these for its whole
+    transaction: the session keeps a row only while someone holds it, and while it does,
+    each helper's `session.get` of the meeting comes from the session, not from the store.
+    """
+    return _load(session, meeting_id)
 
 
 def edit_meeting(
@@ -742,21 +769,29 @@ def remove_attendance(store: Store, meeting_id: int, participant_id: int) -> Non
 def list_attendance(store: Store, meeting_id: int) -> list[AttendanceInfo]:
     """Who is on a meeting's list: chair and minute-taker first, then by name."""
     with store.read() as session:
-        _load(session, meeting_id)
-        rows = session.execute(
-            select(Attendance, Participant)
-            .join(Participant, Attendance.participant_id == Participant.id)
-            .where(Attendance.meeting_id == meeting_id)
-        )
-        found = [_attendance_info(row, person) for row, person in rows]
+        return list_attendance_in(session, meeting_id)
+
+
+def list_attendance_in(session: Session, meeting_id: int) -> list[AttendanceInfo]:
+    """`list_attendance`, read in the caller's transaction."""
+    _load(session, meeting_id)
+    rows = session.execute(
+        select(Attendance, Participant)
+        .join(Participant, Attendance.participant_id == Participant.id)
+        .where(Attendance.meeting_id == meeting_id)
+    )
+    found = [_attendance_info(row, person) for row, person in rows]
     return sorted(found, key=lambda a: (_ROLE_ORDER[a.role], a.name.lower()))
 
 
 def missing_teams(store: Store, meeting_id: int) -> list[Team]:
     """The core teams (Leerplicht, Sociaal Wijkteam, …) with nobody present at a meeting."""
-    present = {
-        a.team for a in list_attendance(store, meeting_id) if a.status is AttendanceStatus.AANWEZIG
-    }
+    return teams_missing_from(list_attendance(store, meeting_id))
+
+
+def teams_missing_from(attendance: list[AttendanceInfo]) -> list[Team]:
+    """The core teams with nobody present on this attendance list."""
+    present = {a.team for a in attendance if a.status is AttendanceStatus.AANWEZIG}
     return [team for team in CORE_TEAMS if team not in present]
 
 

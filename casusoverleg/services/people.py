@@ -204,6 +204,14 @@ def archive_participant(
 
 def list_participants(store: Store, *, include_archived: bool = False) -> list[ParticipantInfo]:
     """Participants by organisation and name."""
+    with store.read() as session:
+        return list_participants_in(session, include_archived=include_archived)
+
+
+def list_participants_in(
+    session: Session, *, include_archived: bool = False
+) -> list[ParticipantInfo]:
+    """`list_participants`, read in the caller's transaction."""
     query = (
         select(Participant)
         .join(Participant.organisation)
@@ -211,8 +219,7 @@ def list_participants(store: Store, *, include_archived: bool = False) -> list[P
     )
     if not include_archived:
         query = query.where(Participant.archived_on.is_(None))
-    with store.read() as session:
-        return [_participant_info(p) for p in session.scalars(query)]
+    return [_participant_info(p) for p in session.scalars(query)]
 
 
 def find_participant_by_name(store: Store, name: str) -> ParticipantInfo | None:
