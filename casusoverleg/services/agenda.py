@@ -203,7 +203,7 @@ def propose_agenda(store: Store, meeting_id: int) -> list[Proposal]:
 
 
 def propose_agenda_in(session: Session, meeting_id: int) -> list[Proposal]:
-    """`propose_agenda`, read in the caller's transaction."""
+    """`propose_agenda` inside an open transaction."""
     meeting = _meeting(session, meeting_id)
     on_agenda = _case_ids_on_agenda(session, meeting_id)
     return [
@@ -320,7 +320,7 @@ def get_agenda(store: Store, meeting_id: int) -> Agenda:
 
 
 def get_agenda_in(session: Session, meeting_id: int) -> Agenda:
-    """`get_agenda`, read in the caller's transaction."""
+    """`get_agenda` inside an open transaction."""
     return _agenda(session, _meeting(session, meeting_id))
 
 
@@ -339,7 +339,7 @@ def agenda_counts(store: Store) -> dict[int, AgendaCount]:
 
 
 def agenda_counts_in(session: Session) -> dict[int, AgendaCount]:
-    """`agenda_counts`, read in the caller's transaction."""
+    """`agenda_counts` inside an open transaction."""
     query = select(
         AgendaItem.meeting_id,
         func.count(AgendaItem.id),

@@ -202,7 +202,7 @@ def agenda_document(store: Store, meeting_id: int) -> tuple[MeetingInfo, AgendaD
 
 
 def agenda_document_in(session: Session, meeting_id: int) -> tuple[MeetingInfo, AgendaDocument]:
-    """`agenda_document`, read in the caller's transaction (the meeting is fetched once)."""
+    """`agenda_document` inside an open transaction (the meeting is fetched once)."""
     # Held until the read ends, so that the meeting is fetched once (see meeting_rows_in).
     rows = meetings.meeting_rows_in(session, meeting_id)
     meeting = _not_cancelled(meetings.meeting_info(*rows))

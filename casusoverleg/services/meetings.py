@@ -156,7 +156,7 @@ def get_meeting(store: Store, meeting_id: int) -> MeetingInfo:
 
 
 def get_meeting_in(session: Session, meeting_id: int) -> MeetingInfo:
-    """One meeting, read in the caller's transaction; BadInput if it does not exist."""
+    """`get_meeting` inside an open transaction (a view that reads a screen in one go)."""
     return meeting_info(*_load(session, meeting_id))
 
 
@@ -179,7 +179,7 @@ def list_meetings_in(
     until: date | None = None,
     series_id: int | None = None,
 ) -> list[MeetingInfo]:
-    """`list_meetings`, read in the caller's transaction."""
+    """`list_meetings` inside an open transaction."""
     query = select(Meeting, MeetingSeries).outerjoin(
         MeetingSeries, Meeting.series_id == MeetingSeries.id
     )
@@ -538,7 +538,7 @@ def list_series(store: Store) -> list[SeriesInfo]:
 
 
 def list_series_in(session: Session, today: date | None = None) -> list[SeriesInfo]:
-    """All series by name, read in the caller's transaction."""
+    """`list_series` inside an open transaction (the next dates as of `today`)."""
     return [
         _series_info(session, s, today)
         for s in session.scalars(select(MeetingSeries).order_by(MeetingSeries.name))
@@ -773,7 +773,7 @@ def list_attendance(store: Store, meeting_id: int) -> list[AttendanceInfo]:
 
 
 def list_attendance_in(session: Session, meeting_id: int) -> list[AttendanceInfo]:
-    """`list_attendance`, read in the caller's transaction."""
+    """`list_attendance` inside an open transaction."""
     _load(session, meeting_id)
     rows = session.execute(
         select(Attendance, Participant)

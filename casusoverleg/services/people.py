@@ -211,7 +211,7 @@ def list_participants(store: Store, *, include_archived: bool = False) -> list[P
 def list_participants_in(
     session: Session, *, include_archived: bool = False
 ) -> list[ParticipantInfo]:
-    """`list_participants`, read in the caller's transaction."""
+    """`list_participants` inside an open transaction."""
     query = (
         select(Participant)
         .join(Participant.organisation)
