@@ -152,12 +152,11 @@ def add_meeting(
 def get_meeting(store: Store, meeting_id: int) -> MeetingInfo:
     """One meeting; BadInput if it does not exist."""
     with store.read() as session:
-        return get_meeting_in(session, meeting_id)
-
-
-def get_meeting_in(session: Session, meeting_id: int) -> MeetingInfo:
-    """`get_meeting` inside an open transaction (a view that reads a screen in one go)."""
-    return meeting_info(*_load(session, meeting_id))
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None:
+            raise BadInput(f"Er is geen overleg met nummer {meeting_id}.")
+        series = session.get(MeetingSeries, meeting.series_id) if meeting.series_id else None
+        return meeting_info(meeting, series)
 
 
 def list_meetings(
