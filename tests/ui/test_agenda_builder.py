@@ -389,3 +389,32 @@ def test_cancelled_meeting_agenda_is_read_only(
     data = builder.proposals.mimeData([builder.proposals.index(0)])
     assert not builder.model.dropMimeData(data, Qt.DropAction.CopyAction, 3, 0, QModelIndex())
     assert builder.model.row_at(0).kind is AgendaItemKind.OPENING
+
+
+def test_a_refused_change_is_said_and_the_agenda_read_again(
+    qtbot: QtBot, store: Store, meeting: MeetingInfo, builder: AgendaBuilder
+) -> None:
+    meetings.cancel_meeting(store, meeting.id)  # elsewhere, while the builder shows it
+    qtbot.mouseClick(builder.build_button, Qt.MouseButton.LeftButton)
+    idle()
+    assert builder.message == (
+        "Niet gelukt: Dit overleg is geannuleerd; de agenda kan niet meer worden gewijzigd."
+    )
+    assert builder.warnings == ["Dit overleg is geannuleerd."]  # as the store has it now
+    assert agenda.get_agenda(store, meeting.id).items == []
+
+
+def test_an_invitation_that_cannot_be_written_says_why(
+    qtbot: QtBot,
+    builder: AgendaBuilder,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    target = tmp_path / "weg" / "uitnodiging.ics"
+    monkeypatch.setattr(agenda_builder, "ask_ics_path", lambda _parent, _suggestion: target)
+    qtbot.mouseClick(builder.ics_button, Qt.MouseButton.LeftButton)
+    idle()
+    assert builder.message == (
+        f"De uitnodiging is niet opgeslagen: De map {target.parent} bestaat niet."
+    )
+    assert not target.parent.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, time
 
 import pytest
@@ -14,16 +15,17 @@ from sqlalchemy import event
 
 from casusoverleg.domain.enums import AttendanceStatus, MeetingRole, MeetingStatus
 from casusoverleg.domain.recurrence import Recurrence, SkipMode, SkipRules
-from casusoverleg.services import agenda, meetings
+from casusoverleg.services import agenda, meetings, people
 from casusoverleg.services.store import Store
 from tests.helpers.meeting_data import Members, add_case, make_members
 from tests.helpers.ui import idle
 
-from ui import common
+from ui import common, ops
 from ui.meetings import MeetingsView
 from ui.meetings.attendance import COL_PRESENCE, COL_ROLE, AttendanceModel
 from ui.meetings.meeting_list import COL_AGENDA, COL_DATE, COL_STATUS, MeetingTableModel
 from ui.meetings.series_dialog import SeriesDialog, preview_lines
+from ui.ops import Change
 
 # Weekly on Tuesday from 1 December 2026: the Christmas break (Noord, 19 December – 3 January)
 # takes 22 and 29 December.
@@ -508,3 +510,91 @@ def test_held_meeting_can_be_reviewed_not_moved(qtbot: QtBot, store: Store) -> N
     assert not view.page.move_button.isEnabled()
     assert not view.page.cancel_button.isEnabled()
     assert view.page.mode_button.isEnabled()
+
+
+# -- what the ops do for the screen ---------------------------------------------------------------
+
+
+def test_a_page_read_for_a_meeting_no_longer_chosen_is_not_shown(
+    qtbot: QtBot, store: Store
+) -> None:
+    _series(store)
+    third = meetings.list_meetings(store)[2]
+    agenda.build_agenda(store, third.id, [])
+    view = _view(qtbot, store)
+    shown: list[int] = []
+    view.meeting_shown.connect(lambda: shown.append(view.page.builder.model.rowCount()))
+    # Two meetings chosen quickly: the first one's page is still being read.
+    _select_without_waiting(view, date(2027, 3, 16))
+    _select_without_waiting(view, third.date)
+    idle()
+    assert shown == [5]  # only the page of the meeting chosen last, with its agenda frame
+    assert view.selected_meeting is not None and view.selected_meeting.id == third.id
+
+
+def test_locking_while_a_page_is_read_shows_nothing_of_it(qtbot: QtBot, store: Store) -> None:
+    _series(store)
+    view = _view(qtbot, store)
+    with qtbot.assertNotEmitted(view.meeting_shown):
+        _select_without_waiting(view, date(2027, 3, 16))
+        view.clear()
+        idle()
+    assert view.page.stack.currentIndex() == 0  # the empty page
+    assert view.page.attendance.model.rowCount() == 0
+    assert view.page.builder.proposals.rowCount() == 0
+
+
+def _select_without_waiting(view: MeetingsView, on: date) -> None:
+    model = view.list.model
+    row = next(r for r in range(model.rowCount()) if model.row_at(r).date == on)
+    view.list.table.setCurrentIndex(model.index(row, COL_DATE))
+
+
+@pytest.fixture
+def heard() -> Iterator[list[tuple[Change, object]]]:
+    """The changes the ops announce on the change bus during the test, with their source."""
+    announced: list[tuple[Change, object]] = []
+
+    def hear(change: Change, source: object) -> None:
+        announced.append((change, source))
+
+    bus = ops.change_bus()
+    bus.did_change.connect(hear)
+    yield announced
+    bus.did_change.disconnect(hear)
+
+
+def test_changes_are_announced_and_a_refusal_is_said_on_the_page(
+    qtbot: QtBot, store: Store, heard: list[tuple[Change, object]]
+) -> None:
+    members = make_members(store)
+    _series(store, count=1)
+    view = _view(qtbot, store)
+
+    # Attendance is a change of meetings; the page reads itself again.
+    view.page.page_tabs.setCurrentIndex(1)
+    combo = view.page.attendance.person_combo
+    combo.setCurrentIndex(combo.findData(members.ortho.id))
+    qtbot.mouseClick(view.page.attendance.add_person_button, Qt.MouseButton.LeftButton)
+    idle()
+    assert heard == [(Change.MEETINGS, view.page)]
+    assert [a.name for a in view.page.attendance.model.rows] == [members.ortho.name]
+
+    # Someone archived in the meantime cannot be invited: said on the page, nothing announced.
+    people.archive_participant(store, members.swv.id, on=date(2027, 2, 1))
+    combo.setCurrentIndex(combo.findData(members.swv.id))
+    qtbot.mouseClick(view.page.attendance.add_person_button, Qt.MouseButton.LeftButton)
+    idle()
+    assert view.message == (
+        f"Niet gelukt: {members.swv.name} is gearchiveerd en kan niet meer worden uitgenodigd."
+    )
+    assert len(heard) == 1
+    # The page was read again: the archived person is no longer offered.
+    assert combo.findData(members.swv.id) == -1
+
+    # Building the agenda is a change of the agenda; the list counts its cases again.
+    view.page.page_tabs.setCurrentIndex(0)
+    qtbot.mouseClick(view.page.builder.build_button, Qt.MouseButton.LeftButton)
+    idle()
+    assert heard[-1] == (Change.AGENDA, view.page.builder)
+    assert view.list.model.index(0, COL_AGENDA).data() == "0 casussen"
