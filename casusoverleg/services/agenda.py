@@ -199,19 +199,24 @@ def _case_ids_on_agenda(session: Session, meeting_id: int) -> set[int]:
 def propose_agenda(store: Store, meeting_id: int) -> list[Proposal]:
     """The cases to discuss at a meeting, each with its reasons, most urgent first."""
     with store.read() as session:
-        meeting = _meeting(session, meeting_id)
-        on_agenda = _case_ids_on_agenda(session, meeting_id)
-        return [
-            Proposal(
-                case_id=case.id,
-                case_number=case.case_number,
-                initials=initials(case.first_name, case.last_name),
-                reasons=reasons,
-                urgency=urgency(reasons),
-                on_agenda=case.id in on_agenda,
-            )
-            for case, reasons in _reasons(session, meeting)
-        ]
+        return propose_agenda_in(session, meeting_id)
+
+
+def propose_agenda_in(session: Session, meeting_id: int) -> list[Proposal]:
+    """`propose_agenda` inside an open transaction."""
+    meeting = _meeting(session, meeting_id)
+    on_agenda = _case_ids_on_agenda(session, meeting_id)
+    return [
+        Proposal(
+            case_id=case.id,
+            case_number=case.case_number,
+            initials=initials(case.first_name, case.last_name),
+            reasons=reasons,
+            urgency=urgency(reasons),
+            on_agenda=case.id in on_agenda,
+        )
+        for case, reasons in _reasons(session, meeting)
+    ]
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -329,16 +334,21 @@ class AgendaCount:
 
 def agenda_counts(store: Store) -> dict[int, AgendaCount]:
     """Per meeting id that has an agenda, its item counts (one query, for meeting lists)."""
+    with store.read() as session:
+        return agenda_counts_in(session)
+
+
+def agenda_counts_in(session: Session) -> dict[int, AgendaCount]:
+    """`agenda_counts` inside an open transaction."""
     query = select(
         AgendaItem.meeting_id,
         func.count(AgendaItem.id),
         func.count(AgendaItem.id).filter(AgendaItem.kind == str(AgendaItemKind.CASUS)),
     ).group_by(AgendaItem.meeting_id)
-    with store.read() as session:
-        return {
-            meeting_id: AgendaCount(int(items), int(case_items))
-            for meeting_id, items, case_items in session.execute(query)
-        }
+    return {
+        meeting_id: AgendaCount(int(items), int(case_items))
+        for meeting_id, items, case_items in session.execute(query)
+    }
 
 
 # -- changing ------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Literal, cast
 
 from babel.dates import format_date
+from sqlalchemy.orm import Session
 
 from casusoverleg.documents.actions import ActionLine, ActionListDocument, render_actions
 from casusoverleg.documents.agenda import AgendaDocument, AgendaLine, AgendaPerson, render_agenda
@@ -172,7 +173,10 @@ def _role(role: MeetingRole) -> str:
 
 
 def _usable_meeting(store: Store, meeting_id: int) -> MeetingInfo:
-    meeting = meetings.get_meeting(store, meeting_id)
+    return _not_cancelled(meetings.get_meeting(store, meeting_id))
+
+
+def _not_cancelled(meeting: MeetingInfo) -> MeetingInfo:
     if meeting.status == MeetingStatus.GEANNULEERD:
         raise BadInput(f"Het overleg van {_long_date(meeting.date)} is geannuleerd.")
     return meeting
@@ -192,13 +196,23 @@ def next_meeting_id(store: Store, today: date | None = None) -> int:
 
 def agenda_document(store: Store, meeting_id: int) -> tuple[MeetingInfo, AgendaDocument]:
     """The agenda of a meeting as the PDF shows it (casusnummer and initials only)."""
-    meeting = _usable_meeting(store, meeting_id)
-    agenda = agenda_service.get_agenda(store, meeting_id)
+    with store.read() as session:
+        return agenda_document_in(session, meeting_id)
+
+
+def agenda_document_in(session: Session, meeting_id: int) -> tuple[MeetingInfo, AgendaDocument]:
+    """`agenda_document` inside an open transaction (the meeting is fetched once)."""
+    # Held until the read ends, so that the meeting is fetched once (see meeting_rows_in).
+    rows = meetings.meeting_rows_in(session, meeting_id)
+    meeting = _not_cancelled(meetings.meeting_info(*rows))
+    agenda = agenda_service.get_agenda_in(session, meeting_id)
     if not agenda.items:
         raise BadInput(
             f"Het overleg van {_long_date(meeting.date)} heeft nog geen agenda; stel die eerst op."
         )
-    functions = {p.id: p.function for p in people.list_participants(store, include_archived=True)}
+    functions = {
+        p.id: p.function for p in people.list_participants_in(session, include_archived=True)
+    }
     participants = [
         AgendaPerson(
             name=a.name,
@@ -207,7 +221,7 @@ def agenda_document(store: Store, meeting_id: int) -> tuple[MeetingInfo, AgendaD
             function=functions.get(a.participant_id, ""),
             excused=a.status == AttendanceStatus.AFGEMELD,
         )
-        for a in meetings.list_attendance(store, meeting_id)
+        for a in meetings.list_attendance_in(session, meeting_id)
     ]
     lines = [
         AgendaLine(

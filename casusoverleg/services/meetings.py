@@ -182,6 +182,18 @@ def list_meetings(
     series_id: int | None = None,
 ) -> list[MeetingInfo]:
     """Meetings by date (and start time), optionally within a period (inclusive) or a series."""
+    with store.read() as session:
+        return list_meetings_in(session, since=since, until=until, series_id=series_id)
+
+
+def list_meetings_in(
+    session: Session,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    series_id: int | None = None,
+) -> list[MeetingInfo]:
+    """`list_meetings` inside an open transaction."""
     query = select(Meeting, MeetingSeries).outerjoin(
         MeetingSeries, Meeting.series_id == MeetingSeries.id
     )
@@ -192,8 +204,7 @@ def list_meetings(
     if series_id is not None:
         query = query.where(Meeting.series_id == series_id)
     query = query.order_by(Meeting.date, Meeting.start_time, Meeting.id)
-    with store.read() as session:
-        return [meeting_info(m, s) for m, s in session.execute(query)]
+    return [meeting_info(m, s) for m, s in session.execute(query)]
 
 
 # -- series ---------------------------------------------------------------------------------------
@@ -537,10 +548,15 @@ def _pair(
 def list_series(store: Store) -> list[SeriesInfo]:
     """All series by name."""
     with store.read() as session:
-        return [
-            _series_info(session, s)
-            for s in session.scalars(select(MeetingSeries).order_by(MeetingSeries.name))
-        ]
+        return list_series_in(session)
+
+
+def list_series_in(session: Session, today: date | None = None) -> list[SeriesInfo]:
+    """`list_series` inside an open transaction (the next dates as of `today`)."""
+    return [
+        _series_info(session, s, today)
+        for s in session.scalars(select(MeetingSeries).order_by(MeetingSeries.name))
+    ]
 
 
 def get_series(store: Store, series_id: int) -> SeriesInfo:
@@ -577,6 +593,16 @@ def _load(session: Session, meeting_id: int) -> tuple[Meeting, MeetingSeries | N
         raise BadInput(f"Er is geen overleg met nummer {meeting_id}.")
     series = session.get(MeetingSeries, meeting.series_id) if meeting.series_id else None
     return meeting, series
+
+
+def meeting_rows_in(session: Session, meeting_id: int) -> tuple[Meeting, MeetingSeries | None]:
+    """A meeting's row and its series' row (None for an extra meeting); BadInput if none.
+
+    A view that reads one meeting through several helpers holds these for its whole
+    transaction: the session keeps a row only while someone holds it, and while it does,
+    each helper's `session.get` of the meeting comes from the session, not from the store.
+    """
+    return _load(session, meeting_id)
 
 
 def edit_meeting(
@@ -774,9 +800,12 @@ def list_attendance_in(session: Session, meeting_id: int) -> list[AttendanceInfo
 
 def missing_teams(store: Store, meeting_id: int) -> list[Team]:
     """The core teams (Leerplicht, Sociaal Wijkteam, …) with nobody present at a meeting."""
-    present = {
-        a.team for a in list_attendance(store, meeting_id) if a.status is AttendanceStatus.AANWEZIG
-    }
+    return teams_missing_from(list_attendance(store, meeting_id))
+
+
+def teams_missing_from(attendance: list[AttendanceInfo]) -> list[Team]:
+    """The core teams with nobody present on this attendance list."""
+    present = {a.team for a in attendance if a.status is AttendanceStatus.AANWEZIG}
     return [team for team in CORE_TEAMS if team not in present]
 
 

@@ -16,16 +16,18 @@ from casusoverleg.services import agenda, meetings
 from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.meetings import MeetingInfo
 from casusoverleg.services.store import Store
+from casusoverleg.services.views.meeting_page import meeting_page
 from tests.helpers.meeting_data import add_case, add_meeting, make_members
 from tests.helpers.ui import idle
 
 import ui.pdf_preview
-from ui import agenda_builder
-from ui.agenda_builder import (
+from ui.meetings.agenda import builder as agenda_builder
+from ui.meetings.agenda.builder import AgendaBuilder
+from ui.meetings.agenda.models import (
     COL_MINUTES,
+    COL_QUESTION,
     COL_START,
     COL_TITLE,
-    AgendaBuilder,
     AgendaTableModel,
     ProposalListModel,
 )
@@ -57,12 +59,13 @@ def builder(qtbot: QtBot, store: Store, meeting: MeetingInfo) -> AgendaBuilder:
     qtbot.addWidget(widget)
     widget.resize(1200, 600)
     widget.show()
-    from casusoverleg.services import people
-
-    widget.set_participants(people.list_participants(store))
-    widget.show_meeting(store, meeting)
-    idle()
+    _show(widget, store, meeting)
     return widget
+
+
+def _show(builder: AgendaBuilder, store: Store, meeting: MeetingInfo) -> None:
+    """Give the builder the meeting's page as the meeting page reads it (one read)."""
+    builder.show_page(store, meeting_page(store, meeting.id))
 
 
 def _order(store: Store, meeting: MeetingInfo) -> list[str]:
@@ -79,14 +82,13 @@ def _proposal_row(builder: AgendaBuilder, number: str) -> int:
 
 def _agenda_row(builder: AgendaBuilder, number: str) -> int:
     return next(
-        r for r in range(builder.model.rowCount()) if builder.model.item_at(r).case_number == number
+        r for r in range(builder.model.rowCount()) if builder.model.row_at(r).case_number == number
     )
 
 
 def _frame_only(store: Store, meeting: MeetingInfo, builder: AgendaBuilder) -> None:
     agenda.build_agenda(store, meeting.id, [])
-    builder.show_meeting(store, meeting)
-    idle()
+    _show(builder, store, meeting)
 
 
 FRAME = ["OPENING", "VERSLAG", "ACTIELIJST", "RONDVRAAG", "SLUITING"]
@@ -191,13 +193,12 @@ def test_reorder_by_dragging_an_item(
             p.case_id for p in agenda.propose_agenda(store, meeting.id) if p.case_number == number
         )
         agenda.add_case_item(store, meeting.id, case_id)
-    builder.show_meeting(store, meeting)
-    idle()
+    _show(builder, store, meeting)
     last = builder.model.index(_agenda_row(builder, "2027-0003"), COL_TITLE)
     data = builder.model.mimeData([last])
     # Between the actielijst (row 2) and the first case (row 3).
     assert builder.model.dropMimeData(data, Qt.DropAction.MoveAction, 3, 0, QModelIndex())
-    assert builder.model.item_at(3).case_number == "2027-0003"  # on screen at once
+    assert builder.model.row_at(3).case_number == "2027-0003"  # on screen at once
     idle()
     assert _order(store, meeting)[3:6] == ["2027-0003", "2027-0001", "2027-0002"]
     # Dropped on a row, it takes that row's place.
@@ -313,7 +314,7 @@ def test_question_edited_in_place(
     qtbot.mouseClick(builder.build_button, Qt.MouseButton.LeftButton)
     idle()
     row = _agenda_row(builder, "2027-0002")
-    index = builder.model.index(row, agenda_builder.COL_QUESTION)
+    index = builder.model.index(row, COL_QUESTION)
     builder.table.setCurrentIndex(index)
     builder.table.setFocus()
     qtbot.keyClicks(builder.table, "I")  # typing in a cell opens its editor
@@ -375,8 +376,7 @@ def test_cancelled_meeting_agenda_is_read_only(
 ) -> None:
     agenda.build_agenda(store, meeting.id)
     cancelled = meetings.cancel_meeting(store, meeting.id)
-    builder.show_meeting(store, cancelled)
-    idle()
+    _show(builder, store, cancelled)
     assert not builder.model.editable
     assert builder.warnings == ["Dit overleg is geannuleerd."]
     assert not builder.add_button.isEnabled()
@@ -388,4 +388,33 @@ def test_cancelled_meeting_agenda_is_read_only(
     )
     data = builder.proposals.mimeData([builder.proposals.index(0)])
     assert not builder.model.dropMimeData(data, Qt.DropAction.CopyAction, 3, 0, QModelIndex())
-    assert builder.model.item_at(0).kind is AgendaItemKind.OPENING
+    assert builder.model.row_at(0).kind is AgendaItemKind.OPENING
+
+
+def test_a_refused_change_is_said_and_the_agenda_read_again(
+    qtbot: QtBot, store: Store, meeting: MeetingInfo, builder: AgendaBuilder
+) -> None:
+    meetings.cancel_meeting(store, meeting.id)  # elsewhere, while the builder shows it
+    qtbot.mouseClick(builder.build_button, Qt.MouseButton.LeftButton)
+    idle()
+    assert builder.message == (
+        "Niet gelukt: Dit overleg is geannuleerd; de agenda kan niet meer worden gewijzigd."
+    )
+    assert builder.warnings == ["Dit overleg is geannuleerd."]  # as the store has it now
+    assert agenda.get_agenda(store, meeting.id).items == []
+
+
+def test_an_invitation_that_cannot_be_written_says_why(
+    qtbot: QtBot,
+    builder: AgendaBuilder,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    target = tmp_path / "weg" / "uitnodiging.ics"
+    monkeypatch.setattr(agenda_builder, "ask_ics_path", lambda _parent, _suggestion: target)
+    qtbot.mouseClick(builder.ics_button, Qt.MouseButton.LeftButton)
+    idle()
+    assert builder.message == (
+        f"De uitnodiging is niet opgeslagen: De map {target.parent} bestaat niet."
+    )
+    assert not target.parent.exists()

@@ -52,16 +52,16 @@ def test_the_next_agenda_as_pdf_in_at_most_three_user_actions(
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     actions += 1
     view = _meetings_view(window)
-    qtbot.waitUntil(lambda: view.builder.pdf_button.isEnabled())
+    qtbot.waitUntil(lambda: view.page.builder.pdf_button.isEnabled())
     assert view.selected_meeting is not None
     assert view.selected_meeting.id == next_id
 
-    if not view.builder.isVisible():
+    if not view.page.builder.isVisible():
         qtbot.keyClick(view, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
         actions += 1
-    qtbot.waitUntil(view.builder.isVisible)
+    qtbot.waitUntil(view.page.builder.isVisible)
 
-    qtbot.mouseClick(view.builder.pdf_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.page.builder.pdf_button, Qt.MouseButton.LeftButton)
     actions += 1
     qtbot.waitUntil(lambda: bool(pdf_preview.open_previews()))
     (preview,) = pdf_preview.open_previews()
@@ -82,8 +82,8 @@ def test_meeting_mode_opens_from_overleggen_and_survives_a_lock(
     meeting = view.selected_meeting
     assert meeting is not None and meeting.status == MeetingStatus.GEPLAND
 
-    qtbot.waitUntil(view.mode_button.isEnabled)
-    qtbot.mouseClick(view.mode_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(view.page.mode_button.isEnabled)
+    qtbot.mouseClick(view.page.mode_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.meeting_mode is not None)
     mode = window.meeting_mode
     assert isinstance(mode, MeetingModeWindow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, time
 
 import pytest
@@ -10,26 +11,21 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox, QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
+from sqlalchemy import event
 
 from casusoverleg.domain.enums import AttendanceStatus, MeetingRole, MeetingStatus
 from casusoverleg.domain.recurrence import Recurrence, SkipMode, SkipRules
-from casusoverleg.services import agenda, meetings
+from casusoverleg.services import agenda, meetings, people
 from casusoverleg.services.store import Store
 from tests.helpers.meeting_data import Members, add_case, make_members
 from tests.helpers.ui import idle
 
-from ui import common
-from ui.meetings import (
-    COL_AGENDA,
-    COL_DATE,
-    COL_PRESENCE,
-    COL_ROLE,
-    COL_STATUS,
-    AttendanceModel,
-    MeetingsView,
-    MeetingTableModel,
-)
-from ui.series_dialog import SeriesDialog, preview_lines
+from ui import common, ops
+from ui.meetings import MeetingsView
+from ui.meetings.attendance import COL_PRESENCE, COL_ROLE, AttendanceModel
+from ui.meetings.meeting_list import COL_AGENDA, COL_DATE, COL_STATUS, MeetingTableModel
+from ui.meetings.series_dialog import SeriesDialog, preview_lines
+from ui.ops import Change
 
 # Weekly on Tuesday from 1 December 2026: the Christmas break (Noord, 19 December – 3 January)
 # takes 22 and 29 December.
@@ -78,8 +74,9 @@ def _type(qtbot: QtBot, widget: object, text: str) -> None:
 
 
 def _select(view: MeetingsView, on: date) -> None:
-    row = next(r for r in range(view.model.rowCount()) if view.model.meeting_at(r).date == on)
-    view.table.setCurrentIndex(view.model.index(row, COL_DATE))
+    model = view.list.model
+    row = next(r for r in range(model.rowCount()) if model.row_at(r).date == on)
+    view.list.table.setCurrentIndex(model.index(row, COL_DATE))
     idle()
 
 
@@ -96,7 +93,7 @@ def test_models_pass_qt_model_checks(qtmodeltester: ModelTester, store: Store) -
     meetings.set_attendance(store, shown[0].id, members.leerplicht.id, MeetingRole.VOORZITTER)
     meetings.set_attendance(store, shown[0].id, members.swv.id, status=AttendanceStatus.AFGEMELD)
     people = AttendanceModel()
-    people.set_rows(meetings.list_attendance(store, shown[0].id), editable=True)
+    people.set_attendance(meetings.list_attendance(store, shown[0].id), editable=True)
     qtmodeltester.check(people)
     assert people.index(0, COL_ROLE).data() == "voorzitter"
     assert people.index(1, COL_PRESENCE).data() == "afgemeld"
@@ -109,8 +106,8 @@ def test_new_series_lists_skipped_holidays_by_name_before_saving(
     qtbot: QtBot, store: Store
 ) -> None:
     view = _view(qtbot, store)
-    assert view.model.rowCount() == 0
-    qtbot.mouseClick(view.new_series_button, Qt.MouseButton.LeftButton)
+    assert view.list.model.rowCount() == 0
+    qtbot.mouseClick(view.list.new_series_button, Qt.MouseButton.LeftButton)
     dialog = view.series_dialog
     assert isinstance(dialog, SeriesDialog)
 
@@ -155,7 +152,7 @@ def test_new_series_lists_skipped_holidays_by_name_before_saving(
     assert saved[0].location == "Stadskantoor, zaal 2.14"
     assert saved[0].skip == SkipRules(public=True, school=True)
     assert [m.date for m in meetings.list_meetings(store)] == EXPECTED_DATES
-    assert view.model.rowCount() == len(EXPECTED_DATES)
+    assert view.list.model.rowCount() == len(EXPECTED_DATES)
     assert view.series_dialog is None
     assert "opgeslagen met 6 overleggen" in view.message
 
@@ -229,22 +226,22 @@ def test_preview_lines_keep_date_order() -> None:
 def test_list_and_month_show_the_meetings(qtbot: QtBot, store: Store) -> None:
     _series(store)
     view = _view(qtbot, store)
-    assert view.model.rowCount() == 4
-    assert view.model.index(0, COL_DATE).data() == "di 2 maart 2027"
-    assert view.model.index(0, COL_STATUS).data() == "gepland"
-    assert view.model.index(0, COL_AGENDA).data() == "geen agenda"
+    assert view.list.model.rowCount() == 4
+    assert view.list.model.index(0, COL_DATE).data() == "di 2 maart 2027"
+    assert view.list.model.index(0, COL_STATUS).data() == "gepland"
+    assert view.list.model.index(0, COL_AGENDA).data() == "geen agenda"
     # The first planned meeting from today on is open.
     assert view.selected_meeting is not None
     assert view.selected_meeting.date == date(2027, 3, 2)
-    assert view.heading.text() == "dinsdag 2 maart 2027, 13:00–15:00"
+    assert view.page.heading.text() == "dinsdag 2 maart 2027, 13:00–15:00"
 
-    mark = view.calendar.dateTextFormat(QDate(2027, 3, 16))
+    mark = view.list.calendar.dateTextFormat(QDate(2027, 3, 16))
     assert mark.fontWeight() > 400
-    assert view.calendar.dateTextFormat(QDate(2027, 3, 9)).fontWeight() <= 400
+    assert view.list.calendar.dateTextFormat(QDate(2027, 3, 9)).fontWeight() <= 400
     # Picking a marked day in the month view opens that meeting.
-    view.views.setCurrentIndex(1)
-    view.calendar.setSelectedDate(QDate(2027, 3, 16))
-    grid = view.calendar.findChild(QTableView)
+    view.list.views.setCurrentIndex(1)
+    view.list.calendar.setSelectedDate(QDate(2027, 3, 16))
+    grid = view.list.calendar.findChild(QTableView)
     assert grid is not None
     qtbot.keyClick(grid, Qt.Key.Key_Return)
     idle()
@@ -256,7 +253,7 @@ def test_move_a_meeting_by_typing_a_new_date_and_time(qtbot: QtBot, store: Store
     _series(store)
     view = _view(qtbot, store)
     _select(view, date(2027, 3, 16))
-    qtbot.mouseClick(view.move_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.page.move_button, Qt.MouseButton.LeftButton)
     dialog = view.meeting_dialog
     assert dialog is not None
     _type(qtbot, dialog.date_field.edit, "18-03-2027")
@@ -273,9 +270,9 @@ def test_move_a_meeting_by_typing_a_new_date_and_time(qtbot: QtBot, store: Store
     assert moved[0].edited_by_hand
     assert moved[0].original_date == date(2027, 3, 16)
     assert view.selected_meeting is not None and view.selected_meeting.id == moved[0].id
-    row = view.model.row_of(moved[0].id)
+    row = view.list.model.row_of(moved[0].id)
     assert row is not None
-    assert view.model.index(row, COL_STATUS).data() == "verplaatst"
+    assert view.list.model.index(row, COL_STATUS).data() == "verplaatst"
     assert view.message == "Overleg verplaatst naar donderdag 18 maart 2027 om 14:00."
 
 
@@ -295,28 +292,28 @@ def test_cancel_a_meeting_after_confirming(
         return answer
 
     monkeypatch.setattr(common, "ask", ask)
-    qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.page.cancel_button, Qt.MouseButton.LeftButton)
     idle()
     assert meetings.get_meeting(store, target.id).status is MeetingStatus.GEPLAND
     answer = True
-    qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.page.cancel_button, Qt.MouseButton.LeftButton)
     idle()
     assert questions[-1] == (
         "Wilt u het overleg van dinsdag 30 maart 2027, 13:00–15:00 annuleren? [Overleg annuleren]"
     )
     assert meetings.get_meeting(store, target.id).status is MeetingStatus.GEANNULEERD
-    row = view.model.row_of(target.id)
+    row = view.list.model.row_of(target.id)
     assert row is not None
-    assert view.model.index(row, COL_STATUS).data() == "geannuleerd"
-    assert not view.cancel_button.isEnabled()
-    assert not view.move_button.isEnabled()
-    assert not view.builder.model.editable
+    assert view.list.model.index(row, COL_STATUS).data() == "geannuleerd"
+    assert not view.page.cancel_button.isEnabled()
+    assert not view.page.move_button.isEnabled()
+    assert not view.page.builder.model.editable
 
 
 def test_add_an_extra_meeting(qtbot: QtBot, store: Store) -> None:
     _series(store, count=1)
     view = _view(qtbot, store)
-    qtbot.mouseClick(view.extra_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.list.extra_button, Qt.MouseButton.LeftButton)
     dialog = view.meeting_dialog
     assert dialog is not None and dialog.location_edit is not None
     _type(qtbot, dialog.date_field.edit, "07-04-2027")
@@ -328,16 +325,61 @@ def test_add_an_extra_meeting(qtbot: QtBot, store: Store) -> None:
         (date(2027, 4, 7), time(13, 0), "Wijkcentrum Holtenbroek")
     ]
     assert view.selected_meeting is not None and view.selected_meeting.id == extra[0].id
-    assert view.subheading.text().startswith("Casusoverleg · Wijkcentrum Holtenbroek")
+    assert view.page.subheading.text().startswith("Casusoverleg · Wijkcentrum Holtenbroek")
+
+
+def test_the_meeting_page_opens_with_one_read_transaction(qtbot: QtBot, store: Store) -> None:
+    members = make_members(store)
+    _series(store)
+    target = next(m for m in meetings.list_meetings(store) if m.date == date(2027, 3, 16))
+    on_agenda = add_case(store, "2027-0001")
+    add_case(store, "2027-0002", "Daan")
+    agenda.build_agenda(store, target.id, [on_agenda])
+    meetings.set_attendance(store, target.id, members.leerplicht.id, MeetingRole.VOORZITTER)
+    meetings.set_attendance(store, target.id, members.wijkteam.id)
+    view = _view(qtbot, store)
+    assert view.selected_meeting is not None and view.selected_meeting.id != target.id
+
+    begun: list[object] = []
+
+    def count(connection: object) -> None:
+        begun.append(connection)
+
+    # SQLAlchemy's own event on the real engine: every transaction the page opens is seen.
+    event.listen(store.engine, "begin", count)
+    try:
+        with qtbot.waitSignal(view.meeting_shown):
+            _select(view, target.date)
+        idle()
+    finally:
+        event.remove(store.engine, "begin", count)
+    assert len(begun) == 1
+
+    # All of it came from that one read: heading, attendance, warning, agenda, proposal.
+    page = view.page
+    assert page.heading.text() == "dinsdag 16 maart 2027, 13:00–15:00"
+    assert [a.name for a in page.attendance.model.rows] == [
+        members.leerplicht.name,
+        members.wijkteam.name,
+    ]
+    assert page.attendance_alert.startswith("Niemand aanwezig van Samenwerkingsverband")
+    assert page.attendance.person_combo.count() == 2  # the two core members not listed yet
+    builder = page.builder
+    assert [i.case_number for i in builder.model.rows if i.case_number] == ["2027-0001"]
+    proposed = {
+        builder.proposals.proposal_at(r).case_number: builder.proposals.is_on_agenda(r)
+        for r in range(builder.proposals.rowCount())
+    }
+    assert proposed == {"2027-0001": True, "2027-0002": False}
+    assert builder.pdf_button.isEnabled()
 
 
 # -- attendance -----------------------------------------------------------------------------------
 
 
 def _person_row(view: MeetingsView, name: str) -> int:
-    return next(
-        r for r in range(view.attendance.rowCount()) if view.attendance.row_at(r).name == name
-    )
+    model = view.page.attendance.model
+    return next(r for r in range(model.rowCount()) if model.row_at(r).name == name)
 
 
 def test_attendance_roles_and_the_missing_team_warning(qtbot: QtBot, store: Store) -> None:
@@ -346,40 +388,42 @@ def test_attendance_roles_and_the_missing_team_warning(qtbot: QtBot, store: Stor
     view = _view(qtbot, store)
     meeting = view.selected_meeting
     assert meeting is not None
-    view.page_tabs.setCurrentIndex(1)
-    assert "nog niemand op de presentielijst" in view.attendance_alert
+    view.page.page_tabs.setCurrentIndex(1)
+    assert "nog niemand op de presentielijst" in view.page.attendance_alert
 
-    index = view.person_combo.findData(members.leerplicht.id)
-    view.person_combo.setCurrentIndex(index)
-    qtbot.mouseClick(view.add_person_button, Qt.MouseButton.LeftButton)
+    index = view.page.attendance.person_combo.findData(members.leerplicht.id)
+    view.page.attendance.person_combo.setCurrentIndex(index)
+    qtbot.mouseClick(view.page.attendance.add_person_button, Qt.MouseButton.LeftButton)
     idle()
-    assert view.attendance_alert.startswith(
+    assert view.page.attendance_alert.startswith(
         "Niemand aanwezig van Sociaal Wijkteam, Samenwerkingsverband passend onderwijs en "
         "Orthopedagoog."
     )
 
-    qtbot.mouseClick(view.add_core_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.page.attendance.add_core_button, Qt.MouseButton.LeftButton)
     idle()
-    assert view.attendance.rowCount() == 4
-    assert view.attendance_alert == ""
-    assert view.page_tabs.tabText(1) == "Aan&wezigheid (4)"
+    assert view.page.attendance.model.rowCount() == 4
+    assert view.page.attendance_alert == ""
+    assert view.page.page_tabs.tabText(1) == "Aan&wezigheid (4)"
 
     # The wijkteam member sends apologies: the warning names the team.
-    view.attendance_table.selectRow(_person_row(view, members.wijkteam.name))
-    qtbot.mouseClick(view.status_buttons[AttendanceStatus.AFGEMELD], Qt.MouseButton.LeftButton)
+    view.page.attendance.table.selectRow(_person_row(view, members.wijkteam.name))
+    qtbot.mouseClick(
+        view.page.attendance.status_buttons[AttendanceStatus.AFGEMELD], Qt.MouseButton.LeftButton
+    )
     idle()
-    assert view.attendance_alert.startswith("Niemand aanwezig van Sociaal Wijkteam.")
-    assert view.alert.isVisible()
+    assert view.page.attendance_alert.startswith("Niemand aanwezig van Sociaal Wijkteam.")
+    assert view.page.alert.isVisible()
     assert (
         meetings.attendance_warning(store, meeting.id) == "Niemand aanwezig van Sociaal Wijkteam."
     )
 
     # Roles are chosen in the cell: the chair by keyboard.
     row = _person_row(view, members.leerplicht.name)
-    cell = view.attendance.index(row, COL_ROLE)
-    view.attendance_table.setCurrentIndex(cell)
-    view.attendance_table.edit(cell)
-    editor = view.attendance_table.viewport().findChild(QComboBox)
+    cell = view.page.attendance.model.index(row, COL_ROLE)
+    view.page.attendance.table.setCurrentIndex(cell)
+    view.page.attendance.table.edit(cell)
+    editor = view.page.attendance.table.viewport().findChild(QComboBox)
     assert editor is not None
     assert editor.currentText() == "deelnemer"
     qtbot.keyClick(editor, Qt.Key.Key_Home)
@@ -388,21 +432,21 @@ def test_attendance_roles_and_the_missing_team_warning(qtbot: QtBot, store: Stor
         a for a in meetings.list_attendance(store, meeting.id) if a.role is MeetingRole.VOORZITTER
     ]
     assert [a.name for a in chair] == [members.leerplicht.name]
-    assert view.attendance.row_at(0).name == members.leerplicht.name  # chair first
+    assert view.page.attendance.model.row_at(0).name == members.leerplicht.name  # chair first
 
 
 def test_lock_empties_the_screen(qtbot: QtBot, store: Store) -> None:
     _series(store)
     view = _view(qtbot, store)
-    qtbot.mouseClick(view.new_series_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.list.new_series_button, Qt.MouseButton.LeftButton)
     assert view.series_dialog is not None
     view.clear()
     assert view.series_dialog is None
-    assert view.model.rowCount() == 0
-    assert view.builder.model.rowCount() == 0
-    assert view.calendar.dateTextFormat() == {}
-    assert view.heading.isVisibleTo(view) is False
-    assert view.table.currentIndex() == QModelIndex()
+    assert view.list.model.rowCount() == 0
+    assert view.page.builder.model.rowCount() == 0
+    assert view.list.calendar.dateTextFormat() == {}
+    assert view.page.heading.isVisibleTo(view) is False
+    assert view.list.table.currentIndex() == QModelIndex()
 
 
 def test_meeting_mode_cases_and_shortcuts(qtbot: QtBot, store: Store) -> None:
@@ -414,9 +458,9 @@ def test_meeting_mode_cases_and_shortcuts(qtbot: QtBot, store: Store) -> None:
     target = view.selected_meeting
     assert target is not None
     with qtbot.waitSignal(view.open_meeting_mode) as clicked:
-        qtbot.mouseClick(view.mode_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(view.page.mode_button, Qt.MouseButton.LeftButton)
     assert clicked.args == [target.id]
-    view.table.setFocus()
+    view.list.table.setFocus()
     with qtbot.waitSignal(view.open_meeting_mode) as pressed:
         qtbot.keySequence(view, QKeySequence("Ctrl+M"))
     assert pressed.args == [target.id]
@@ -427,15 +471,15 @@ def test_meeting_mode_cases_and_shortcuts(qtbot: QtBot, store: Store) -> None:
     # A case on the agenda opens by double-click on its title.
     case_id = add_case(store, "2027-0001")
     agenda.add_case_item(store, target.id, case_id)
-    view.builder.show_meeting(store, target)
+    view.page.reload()  # the page reads proposal and agenda again
     idle()
     row = next(
         r
-        for r in range(view.builder.model.rowCount())
-        if view.builder.model.item_at(r).case_id == case_id
+        for r in range(view.page.builder.model.rowCount())
+        if view.page.builder.model.row_at(r).case_id == case_id
     )
-    cell = view.builder.table.visualRect(view.builder.model.index(row, 2)).center()
-    grid = view.builder.table.viewport()
+    cell = view.page.builder.table.visualRect(view.page.builder.model.index(row, 2)).center()
+    grid = view.page.builder.table.viewport()
     with qtbot.waitSignal(view.open_case) as opened:
         # A double-click as the system delivers it: press and release, then the second press.
         qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=cell)
@@ -447,12 +491,12 @@ def test_show_meeting_selects_it_for_the_overview(qtbot: QtBot, store: Store) ->
     _series(store)
     extra = meetings.add_meeting(store, date(2027, 5, 11), time(10, 0), 60)
     view = _view(qtbot, store)
-    view.series_combo.setCurrentIndex(1)  # only the series: the extra meeting is not listed
-    assert view.model.row_of(extra.id) is None
+    view.list.series_combo.setCurrentIndex(1)  # only the series: the extra meeting is not listed
+    assert view.list.model.row_of(extra.id) is None
     view.show_meeting(extra.id)
     idle()
     assert view.selected_meeting is not None and view.selected_meeting.id == extra.id
-    assert view.heading.text() == "dinsdag 11 mei 2027, 10:00–11:00"
+    assert view.page.heading.text() == "dinsdag 11 mei 2027, 10:00–11:00"
 
 
 def test_held_meeting_can_be_reviewed_not_moved(qtbot: QtBot, store: Store) -> None:
@@ -462,7 +506,95 @@ def test_held_meeting_can_be_reviewed_not_moved(qtbot: QtBot, store: Store) -> N
     view = _view(qtbot, store)
     view.show_meeting(first.id)
     idle()
-    assert view.model.index(0, COL_STATUS).data() == "gehouden"
-    assert not view.move_button.isEnabled()
-    assert not view.cancel_button.isEnabled()
-    assert view.mode_button.isEnabled()
+    assert view.list.model.index(0, COL_STATUS).data() == "gehouden"
+    assert not view.page.move_button.isEnabled()
+    assert not view.page.cancel_button.isEnabled()
+    assert view.page.mode_button.isEnabled()
+
+
+# -- what the ops do for the screen ---------------------------------------------------------------
+
+
+def test_a_page_read_for_a_meeting_no_longer_chosen_is_not_shown(
+    qtbot: QtBot, store: Store
+) -> None:
+    _series(store)
+    third = meetings.list_meetings(store)[2]
+    agenda.build_agenda(store, third.id, [])
+    view = _view(qtbot, store)
+    shown: list[int] = []
+    view.meeting_shown.connect(lambda: shown.append(view.page.builder.model.rowCount()))
+    # Two meetings chosen quickly: the first one's page is still being read.
+    _select_without_waiting(view, date(2027, 3, 16))
+    _select_without_waiting(view, third.date)
+    idle()
+    assert shown == [5]  # only the page of the meeting chosen last, with its agenda frame
+    assert view.selected_meeting is not None and view.selected_meeting.id == third.id
+
+
+def test_locking_while_a_page_is_read_shows_nothing_of_it(qtbot: QtBot, store: Store) -> None:
+    _series(store)
+    view = _view(qtbot, store)
+    with qtbot.assertNotEmitted(view.meeting_shown):
+        _select_without_waiting(view, date(2027, 3, 16))
+        view.clear()
+        idle()
+    assert view.page.stack.currentIndex() == 0  # the empty page
+    assert view.page.attendance.model.rowCount() == 0
+    assert view.page.builder.proposals.rowCount() == 0
+
+
+def _select_without_waiting(view: MeetingsView, on: date) -> None:
+    model = view.list.model
+    row = next(r for r in range(model.rowCount()) if model.row_at(r).date == on)
+    view.list.table.setCurrentIndex(model.index(row, COL_DATE))
+
+
+@pytest.fixture
+def heard() -> Iterator[list[tuple[Change, object]]]:
+    """The changes the ops announce on the change bus during the test, with their source."""
+    announced: list[tuple[Change, object]] = []
+
+    def hear(change: Change, source: object) -> None:
+        announced.append((change, source))
+
+    bus = ops.change_bus()
+    bus.did_change.connect(hear)
+    yield announced
+    bus.did_change.disconnect(hear)
+
+
+def test_changes_are_announced_and_a_refusal_is_said_on_the_page(
+    qtbot: QtBot, store: Store, heard: list[tuple[Change, object]]
+) -> None:
+    members = make_members(store)
+    _series(store, count=1)
+    view = _view(qtbot, store)
+
+    # Attendance is a change of meetings; the page reads itself again.
+    view.page.page_tabs.setCurrentIndex(1)
+    combo = view.page.attendance.person_combo
+    combo.setCurrentIndex(combo.findData(members.ortho.id))
+    qtbot.mouseClick(view.page.attendance.add_person_button, Qt.MouseButton.LeftButton)
+    idle()
+    assert heard == [(Change.MEETINGS, view.page)]
+    assert [a.name for a in view.page.attendance.model.rows] == [members.ortho.name]
+
+    # Someone archived in the meantime cannot be invited: said on the page, nothing announced.
+    people.archive_participant(store, members.swv.id, on=date(2027, 2, 1))
+    combo.setCurrentIndex(combo.findData(members.swv.id))
+    qtbot.mouseClick(view.page.attendance.add_person_button, Qt.MouseButton.LeftButton)
+    idle()
+    assert view.message == (
+        f"Niet gelukt: {members.swv.name} is gearchiveerd en kan niet meer worden uitgenodigd."
+    )
+    assert len(heard) == 1
+    # The page was read again: the archived person is no longer offered.
+    assert combo.findData(members.swv.id) == -1
+
+    # Building the agenda is a change of the agenda; the list counts its cases again.
+    view.page.page_tabs.setCurrentIndex(0)
+    qtbot.mouseClick(view.page.builder.build_button, Qt.MouseButton.LeftButton)
+    idle()
+    assert heard[-1] == (Change.AGENDA, view.page.builder)
+    assert view.list.model.index(0, COL_AGENDA).data() == "0 casussen"

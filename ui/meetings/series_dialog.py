@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTime, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,26 +49,16 @@ from casusoverleg.services import meetings
 from casusoverleg.services.meetings import SeriesInfo, SeriesInput
 from casusoverleg.services.store import Store
 
-from ui import tasks
+from ui import ops, style
 from ui.common import format_date, plural
+from ui.meetings.texts import short_date
+from ui.ops import Change, StoreOp
 from ui.widgets.date_field import DateField
 
-ERROR_COLOUR = "#b00020"
-WARNING_STYLE = (
-    "background: #fff4ce; color: #5c4400; border: 1px solid #e0c060; border-radius: 3px;"
-    " padding: 4px 6px;"
-)
-SKIPPED_COLOUR = QColor("#8a1c1c")
-MOVED_COLOUR = QColor("#5c4400")
 PREVIEW_COLUMNS = ("Nr.", "Datum", "Toelichting")
 # The name a series gets in the preview while its name field is still empty.
 _PREVIEW_NAME = "(nieuwe reeks)"
-_DUTCH = QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands)
-
-
-def short_date(value: date) -> str:
-    """A date as lists show it: "di 13 januari 2026"."""
-    return _DUTCH.toString(QDate(value.year, value.month, value.day), "ddd d MMMM yyyy")
+SAVE_TEXT = "Reeks &opslaan"
 
 
 @dataclass(frozen=True)
@@ -239,15 +229,15 @@ class SeriesDialog(QDialog):
         self.preview.setMinimumWidth(metrics.averageCharWidth() * 84)
         self.warning_label = QLabel()
         self.warning_label.setWordWrap(True)
-        self.warning_label.setStyleSheet(WARNING_STYLE)
+        self.warning_label.setStyleSheet(style.WARNING_STYLE)
         self.warning_label.hide()
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.error_label.setStyleSheet(style.ERROR_STYLE)
         self.error_label.hide()
 
         self.buttons = QDialogButtonBox()
-        self.save_button = QPushButton("Reeks &opslaan")
+        self.save_button = QPushButton(SAVE_TEXT)
         self.save_button.setDefault(True)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         cancel = self.buttons.addButton("Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
@@ -486,9 +476,9 @@ class SeriesDialog(QDialog):
                     font.setStrikeOut(True)
                     item.setFont(1, font)
                     for column in (1, 2):
-                        item.setForeground(column, QBrush(SKIPPED_COLOUR))
+                        item.setForeground(column, QBrush(QColor(style.SKIPPED_COLOUR)))
                 elif line.kind == "moved":
-                    item.setForeground(2, QBrush(MOVED_COLOUR))
+                    item.setForeground(2, QBrush(QColor(style.MOVED_COLOUR)))
                 items.append(item)
             self.preview.addTopLevelItems(items)
         finally:
@@ -525,27 +515,24 @@ class SeriesDialog(QDialog):
         self._saving = True
         self.save_button.setEnabled(False)
         self.save_button.setText("Bezig met opslaan…")
+        StoreOp(self, store, lambda s: meetings.create_series(s, data)).changes(
+            Change.MEETINGS
+        ).success(self._saved).failure(self._save_failed).finished(self._done_saving).run()
 
-        def done(info: SeriesInfo) -> None:
-            self._saving = False
-            if self._store is None:
-                return
-            self.created.emit(info)
-            self.accept()
+    def _saved(self, info: SeriesInfo) -> None:
+        self.created.emit(info)
+        self.accept()
 
-        def failed(exc: BaseException) -> None:
-            self._saving = False
-            if self._store is None:  # locked meanwhile: the dialog is gone
-                return
-            self.save_button.setText("Reeks &opslaan")
-            self.save_button.setEnabled(True)
-            if not isinstance(exc, CasusoverlegError):
-                raise exc
-            self._show_error(f"Niet opgeslagen: {exc.message}")
+    def _save_failed(self, exc: CasusoverlegError) -> None:
+        self._show_error(f"Niet opgeslagen: {exc.message}")
 
-        tasks.run_in_background(lambda: meetings.create_series(store, data), done, failed)
+    def _done_saving(self) -> None:
+        self._saving = False
+        self.save_button.setText(SAVE_TEXT)
+        self.save_button.setEnabled(self._plan is not None and bool(self._plan.planned))
 
     def forget_store(self) -> None:
-        """The store is being locked: close without saving."""
+        """The store is being locked: close without saving (a save under way is not shown)."""
         self._store = None
+        ops.drop_pending(self)
         self.reject()

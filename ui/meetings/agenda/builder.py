@@ -1,0 +1,686 @@
+"""The agenda builder of one meeting: proposed cases on the left, the agenda on the right.
+
+Cases go onto the agenda with a click ("Toevoegen →"), Enter or a drag; items are reordered by
+drag-and-drop or Ctrl+Up/Ctrl+Down; durations are edited in place. The agenda model applies a
+change at once and asks the builder to save it; the store's answer then replaces its rows.
+What the builder shows comes with the meeting page (`show_page`); it saves by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import time
+from pathlib import Path
+from typing import TypeVar
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casusoverleg.domain.agenda import end_time, overrun_warning
+from casusoverleg.domain.enums import AgendaItemKind, MeetingStatus, MinutesStatus
+from casusoverleg.errors import CasusoverlegError
+from casusoverleg.services import agenda as agenda_service
+from casusoverleg.services import calendar
+from casusoverleg.services.agenda import Agenda
+from casusoverleg.services.meetings import MeetingInfo
+from casusoverleg.services.store import Store
+from casusoverleg.services.views.meeting_page import MeetingPage
+
+from ui import dialogs, ops, style
+from ui.common import plural
+from ui.meetings.agenda.delegates import MinutesDelegate
+from ui.meetings.agenda.models import (
+    COL_MINUTES,
+    COL_POS,
+    COL_PRESENTER,
+    COL_START,
+    COL_TITLE,
+    PINNED,
+    AgendaTableModel,
+    ProposalListModel,
+)
+from ui.meetings.agenda.views import AgendaTable, ProposalList
+from ui.ops import Change, StoreOp
+from ui.widgets.choice_delegate import ChoiceDelegate
+from ui.widgets.tables import set_up_rows_table
+
+T = TypeVar("T")
+
+ICS_FILTER = "Agendabestand (*.ics)"
+NOT_ENCRYPTED_NOTE = (
+    "Dit bestand is niet versleuteld; het bevat alleen de naam, datum, tijd en plaats van het "
+    "overleg, geen gegevens over kinderen."
+)
+# A little taller than a plain list: a spin box or combo box opens in the cells.
+_EDITOR_ROW_PADDING = 10
+
+
+def ask_ics_path(parent: QWidget, suggestion: str) -> Path | None:
+    """Where to save a meeting invitation (.ics); None if cancelled. Tests replace this."""
+    return dialogs.ask_save_file(parent, "Uitnodiging opslaan", ICS_FILTER, suggestion)
+
+
+def show_agenda_pdf(parent: QWidget, store: Store, meeting_id: int) -> None:
+    """Open the agenda of a meeting in the in-app PDF preview."""
+    # Imported here: the preview pulls in QtPdf, which only this button needs.
+    from casusoverleg.services.documents import DocumentRequest
+
+    from ui.pdf_preview import show_pdf_preview
+
+    show_pdf_preview(parent, store, DocumentRequest(kind="agenda", meeting_id=meeting_id))
+
+
+def _button(text: str, tooltip: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setToolTip(tooltip)
+    return button
+
+
+class AgendaBuilder(QWidget):
+    """Build the agenda of one meeting from the proposal, by click, Enter or drag."""
+
+    loaded = Signal()  # proposal and agenda of the meeting are shown
+    changed = Signal()  # the agenda in the store changed (the meeting list shows its status)
+    open_case = Signal(int)  # case id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store: Store | None = None
+        self._meeting: MeetingInfo | None = None
+        self._pending = 0  # saves under way; only the last one's agenda is shown
+        self._other_warnings: list[str] = []
+        self._select_after: int | None = None  # item id to select once the agenda is shown
+
+        self.proposals = ProposalListModel(self)
+        self.model = AgendaTableModel(self)
+
+        self.proposal_title = QLabel("Voorgestelde casussen")
+        self.proposal_view = ProposalList()
+        self.proposal_view.setObjectName("voorstel")
+        self.proposal_view.setModel(self.proposals)
+        self.proposal_view.setAccessibleName("Voorgestelde casussen")
+        self.proposal_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.proposal_view.setDragEnabled(True)
+        self.proposal_view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.proposal_view.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.proposal_view.setAlternatingRowColors(True)
+        self.proposal_view.setWordWrap(True)
+        self.proposal_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.proposal_view.setSpacing(1)
+        self.proposal_view.add_pressed.connect(self.add_selected)
+        self.proposal_view.doubleClicked.connect(lambda _i: self.add_selected())
+        self.proposal_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.proposal_view.customContextMenuRequested.connect(self._proposal_menu)
+        self.add_button = _button(
+            "Toevoegen →", "De geselecteerde casussen op de agenda zetten (Enter of slepen)"
+        )
+        self.add_button.clicked.connect(self.add_selected)
+        self.proposal_empty = QLabel()
+        self.proposal_empty.setWordWrap(True)
+        self.proposal_empty.hide()
+
+        self.table = AgendaTable()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Agenda")
+        set_up_rows_table(self.table, name="agenda", editable=True)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.fontMetrics().height() + _EDITOR_ROW_PADDING
+        )
+        self.table.setDragEnabled(True)
+        self.table.setAcceptDrops(True)
+        self.table.setDropIndicatorShown(True)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.table.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.table.setDragDropOverwriteMode(False)  # a move never clears the dragged row
+        self._minutes_delegate = MinutesDelegate(self.table)
+        self._choice_delegate = ChoiceDelegate(self.table)
+        self.table.setItemDelegateForColumn(COL_MINUTES, self._minutes_delegate)
+        self.table.setItemDelegateForColumn(COL_PRESENTER, self._choice_delegate)
+        self.table.move_pressed.connect(self.move_current)
+        self.table.remove_pressed.connect(self.remove_current)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._agenda_menu)
+        self._set_column_widths()
+
+        self.up_button = _button("↑ Omhoog", "Het agendapunt een plaats omhoog (Ctrl+Omhoog)")
+        self.up_button.clicked.connect(lambda: self.move_current(-1))
+        self.down_button = _button("↓ Omlaag", "Het agendapunt een plaats omlaag (Ctrl+Omlaag)")
+        self.down_button.clicked.connect(lambda: self.move_current(1))
+        self.remove_button = _button("Van de agenda halen", "De casus van de agenda halen (Delete)")
+        self.remove_button.clicked.connect(self.remove_current)
+
+        self.build_button = _button(
+            "Agenda &opstellen",
+            "De vaste agendapunten en alle voorgestelde casussen op de agenda zetten",
+        )
+        self.build_button.clicked.connect(self.build_default)
+        self.pdf_button = _button("Agenda (&PDF)", "De agenda bekijken en afdrukken (Ctrl+P)")
+        self.pdf_button.clicked.connect(self.show_pdf)
+        self.ics_button = _button(
+            "&Uitnodiging (.ics)",
+            "Een agendabestand opslaan om de deelnemers uit te nodigen (Ctrl+Shift+U)",
+        )
+        self.ics_button.clicked.connect(self.save_ics)
+        for keys, slot in (
+            (QKeySequence(QKeySequence.StandardKey.Print), self.show_pdf),
+            (QKeySequence("Ctrl+Shift+U"), self.save_ics),
+        ):
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        self.warning_label = QLabel()
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setStyleSheet(style.WARNING_STYLE)
+        self.warning_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warning_label.hide()
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message_label.hide()
+
+        self.model.timing_changed.connect(self._show_timing)
+        self.model.move_requested.connect(self._save_move)
+        self.model.add_requested.connect(self._save_add)
+        self.model.edit_requested.connect(self._save_edit)
+        self.model.refused.connect(lambda text: self._show_message(text, error=True))
+        self.model.modelReset.connect(self._update_buttons)
+        self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
+        self.proposal_view.selectionModel().selectionChanged.connect(self._update_buttons)
+
+        left = QWidget()
+        left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.addWidget(self.proposal_title)
+        left_column.addWidget(self.proposal_view, 1)
+        left_column.addWidget(self.proposal_empty)
+        left_row = QHBoxLayout()
+        left_row.addStretch(1)
+        left_row.addWidget(self.add_button)
+        left_column.addLayout(left_row)
+
+        right = QWidget()
+        right_column = QVBoxLayout(right)
+        right_column.setContentsMargins(0, 0, 0, 0)
+        self.agenda_title = QLabel("Agenda")
+        right_column.addWidget(self.agenda_title)
+        right_column.addWidget(self.table, 1)
+        right_row = QHBoxLayout()
+        right_row.addWidget(self.up_button)
+        right_row.addWidget(self.down_button)
+        right_row.addStretch(1)
+        right_row.addWidget(self.remove_button)
+        right_column.addLayout(right_row)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("agendabouwer")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        # The proposal keeps its size hint; the agenda takes the rest.
+        self.proposal_view.setMinimumWidth(self.fontMetrics().averageCharWidth() * 28)
+
+        top = QHBoxLayout()
+        top.addWidget(self.summary_label, 1)
+        top.addWidget(self.build_button)
+        top.addWidget(self.pdf_button)
+        top.addWidget(self.ics_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.warning_label)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.splitter, 1)
+        self._update_buttons()
+
+    def _set_column_widths(self) -> None:
+        metrics = self.table.fontMetrics()
+        char = metrics.averageCharWidth()
+        widths = {
+            COL_POS: metrics.horizontalAdvance("Nr.") + 18,
+            COL_START: metrics.horizontalAdvance("00:00") + 18,
+            COL_TITLE: metrics.horizontalAdvance("Casus 2026-0000 (A. B. C.)") + 18,
+            COL_MINUTES: metrics.horizontalAdvance("240 min") + 28,
+            COL_PRESENTER: char * 16,
+        }
+        for column, width in widths.items():
+            self.table.setColumnWidth(column, width)
+
+    # Loading ------------------------------------------------------------------------------------
+
+    @property
+    def meeting(self) -> MeetingInfo | None:
+        """The meeting whose agenda is shown."""
+        return self._meeting
+
+    def expect(self, meeting: MeetingInfo) -> None:
+        """The page of `meeting` is being read: another meeting's agenda goes at once."""
+        if self._meeting is None or self._meeting.id != meeting.id:
+            self._forget_meeting()
+            self._meeting = meeting
+            self.proposal_title.setText("Voorgestelde casussen (worden geladen…)")
+            self._update_buttons()
+
+    def show_page(self, store: Store, page: MeetingPage) -> None:
+        """Show the proposal and agenda of a meeting page as it was read."""
+        if self._meeting is None or self._meeting.id != page.meeting.id:
+            self._forget_meeting()
+        self._store = store
+        self._meeting = page.meeting
+        self.model.set_participants(page.participants)
+        self.proposals.set_proposals(page.proposals)
+        if self._pending:
+            # A save is under way: its answer shows the agenda as it is after it.
+            self.proposals.set_on_agenda(self.model.case_ids())
+            self._update_buttons()
+        else:
+            self._show_agenda(page.agenda)
+        self.loaded.emit()
+
+    def _forget_meeting(self) -> None:
+        ops.drop_pending(self)  # answers about the meeting shown before are not shown
+        self._pending = 0
+        self._select_after = None
+        self._other_warnings = []
+        self.proposals.set_proposals([])
+        self.model.clear()
+        self._show_message("")
+
+    def clear(self) -> None:
+        """Drop proposal and agenda (the store is being locked)."""
+        self._forget_meeting()
+        self._store = None
+        self._meeting = None
+        self.model.set_participants([])
+        self.proposal_title.setText("Voorgestelde casussen")
+        self._update_buttons()
+
+    def _editable(self, meeting: MeetingInfo) -> bool:
+        return (
+            meeting.status is not MeetingStatus.GEANNULEERD
+            and meeting.minutes_status is not MinutesStatus.VASTGESTELD
+        )
+
+    def _show_agenda(self, agenda: Agenda) -> None:
+        meeting = self._meeting
+        if meeting is None:
+            return
+        keep = self._select_after
+        if keep is None:
+            current = self.table.currentIndex()
+            if current.isValid() and current.row() < self.model.rowCount():
+                keep = self.model.row_at(current.row()).id
+        self._select_after = None
+        own = overrun_warning(
+            [i.minutes for i in agenda.items], meeting.minutes, self._meeting_end(meeting)
+        )
+        self._other_warnings = [w for w in agenda.warnings if w != own]
+        self.model.set_agenda(agenda, meeting.start_time, editable=self._editable(meeting))
+        self.proposals.set_on_agenda(self.model.case_ids())
+        waiting = self.proposals.waiting_count()
+        total = self.proposals.rowCount()
+        if total:
+            self.proposal_title.setText(
+                f"Voorgestelde casussen ({waiting} van {total} nog niet op de agenda)"
+            )
+        else:
+            self.proposal_title.setText("Voorgestelde casussen")
+        if self.model.editable:
+            self.proposal_empty.setText(
+                "Geen casussen voorgesteld: geen nieuwe aanmeldingen, herbeoordelingen, verlopen "
+                "actiepunten of naderende termijnen voor dit overleg."
+            )
+        else:
+            self.proposal_empty.setText(
+                "Deze agenda kan niet meer worden gewijzigd: het overleg is geannuleerd of het "
+                "verslag is vastgesteld."
+            )
+        self.proposal_view.setVisible(self.model.editable)
+        self.proposal_empty.setVisible(total == 0 or not self.model.editable)
+        cases = sum(1 for i in agenda.items if i.case_id is not None)
+        self.agenda_title.setText(
+            f"Agenda ({plural(cases, 'casus', 'casussen')})" if agenda.items else "Agenda"
+        )
+        row = self.model.row_of(keep) if keep is not None else None
+        if row is not None:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, COL_TITLE),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        self._update_buttons()
+
+    @staticmethod
+    def _meeting_end(meeting: MeetingInfo) -> time:
+        return end_time(meeting.start_time, [meeting.minutes])
+
+    # Timing and warnings ----------------------------------------------------------------------
+
+    def _show_timing(self) -> None:
+        meeting = self._meeting
+        if meeting is None or self.model.rowCount() == 0:
+            if meeting is not None and meeting.status is not MeetingStatus.GEANNULEERD:
+                self.summary_label.setText(
+                    f"Nog geen agenda. Het overleg duurt van {meeting.start_time:%H:%M} tot "
+                    f"{self._meeting_end(meeting):%H:%M}."
+                )
+            else:
+                self.summary_label.setText("")
+            self._show_warnings(self._other_warnings if meeting is not None else [])
+            return
+        durations = self.model.durations()
+        total = sum(durations)
+        self.summary_label.setText(
+            f"Van {meeting.start_time:%H:%M} tot {self.model.end_time():%H:%M}: "
+            f"{total} van de {meeting.minutes} minuten ingepland."
+        )
+        overrun = overrun_warning(durations, meeting.minutes, self._meeting_end(meeting))
+        self._show_warnings(([overrun] if overrun else []) + self._other_warnings)
+
+    def _show_warnings(self, warnings: list[str]) -> None:
+        self.warning_label.setText("\n".join(f"⚠ {w}" for w in warnings))
+        self.warning_label.setVisible(bool(warnings))
+
+    @property
+    def warnings(self) -> list[str]:
+        """The warnings shown above the agenda (overrun first)."""
+        text = self.warning_label.text() if self.warning_label.isVisibleTo(self) else ""
+        return [line.removeprefix("⚠ ") for line in text.splitlines() if line]
+
+    def _show_message(self, text: str, *, error: bool = False) -> None:
+        self.message_label.setText(text)
+        self.message_label.setStyleSheet(style.ERROR_STYLE if error else "")
+        self.message_label.setVisible(bool(text))
+
+    @property
+    def message(self) -> str:
+        """The last message (a result, or why something was not done)."""
+        return self.message_label.text() if self.message_label.isVisibleTo(self) else ""
+
+    def _update_buttons(self) -> None:
+        meeting = self._meeting
+        has_meeting = meeting is not None and self._store is not None
+        editable = has_meeting and self.model.editable
+        current = self.table.currentIndex()
+        item = self.model.row_at(current.row()) if current.isValid() else None
+        has_agenda = self.model.rowCount() > 0
+        selected = self.proposal_view.selectionModel().selectedRows()
+        self.add_button.setEnabled(
+            editable and any(not self.proposals.is_on_agenda(i.row()) for i in selected)
+        )
+        self.build_button.setVisible(not has_agenda)
+        self.build_button.setEnabled(editable and not has_agenda)
+        movable = editable and item is not None and item.kind not in PINNED
+        self.up_button.setEnabled(movable)
+        self.down_button.setEnabled(movable)
+        self.remove_button.setEnabled(
+            editable and item is not None and item.kind == AgendaItemKind.CASUS
+        )
+        cancelled = meeting is not None and meeting.status is MeetingStatus.GEANNULEERD
+        self.pdf_button.setEnabled(has_meeting and has_agenda and not cancelled)
+        self.ics_button.setEnabled(has_meeting)
+        self.table.setDragEnabled(editable)
+        self.proposal_view.setDragEnabled(editable)
+
+    # Changing the agenda ------------------------------------------------------------------------
+
+    def add_selected(self) -> None:
+        """Put the selected proposed cases on the agenda (Toevoegen →, Enter)."""
+        rows = sorted(i.row() for i in self.proposal_view.selectionModel().selectedRows())
+        if not rows and self.proposal_view.currentIndex().isValid():
+            rows = [self.proposal_view.currentIndex().row()]
+        case_ids = [
+            self.proposals.proposal_at(r).case_id
+            for r in rows
+            if not self.proposals.is_on_agenda(r)
+        ]
+        if case_ids:
+            self._save_add(case_ids, None)
+        elif rows:
+            self._show_message("Deze casus staat al op de agenda.")
+
+    def _save_add(self, case_ids: list[int], position: int | None) -> None:
+        store, meeting = self._store, self._meeting
+        if store is None or meeting is None or not self.model.editable:
+            return
+        wanted = [c for c in case_ids if c not in self.model.case_ids()]
+        if not wanted:
+            return
+
+        def add(store: Store) -> tuple[Agenda, int]:
+            last = 0
+            for offset, case_id in enumerate(wanted):
+                item = agenda_service.add_case_item(store, meeting.id, case_id)
+                last = item.id
+                if position is not None:
+                    agenda_service.move_item(store, item.id, position + offset)
+            return agenda_service.get_agenda(store, meeting.id), last
+
+        def added(result: tuple[Agenda, int]) -> None:
+            agenda, last = result
+            self._select_after = last
+            numbers = [
+                i.case_number for i in agenda.items if i.case_id in set(wanted) and i.case_number
+            ]
+            self._show_message(
+                f"Casus {', '.join(numbers)} op de agenda gezet."
+                if len(numbers) == 1
+                else f"Casussen {', '.join(numbers)} op de agenda gezet."
+            )
+            self._saved(agenda)
+
+        self._agenda_change(store, add).success(added).run()
+
+    def _save_move(self, item_id: int, position: int) -> None:
+        store = self._store
+        if store is None:
+            return
+        self._select_after = item_id
+        self._agenda_change(
+            store, lambda s: agenda_service.move_item(s, item_id, position)
+        ).success(self._saved).run()
+
+    def _save_edit(self, item_id: int, field: str, value: object) -> None:
+        store, meeting = self._store, self._meeting
+        if store is None or meeting is None:
+            return
+
+        def edit(store: Store) -> Agenda:
+            if field == "minutes":
+                agenda_service.update_item(store, item_id, minutes=int(str(value)))
+            elif field == "presenter_id":
+                presenter = value if isinstance(value, int) else None
+                agenda_service.update_item(store, item_id, presenter_id=presenter)
+            else:
+                agenda_service.update_item(store, item_id, question=str(value))
+            return agenda_service.get_agenda(store, meeting.id)
+
+        self._agenda_change(store, edit).success(self._saved).run()
+
+    def move_current(self, step: int) -> None:
+        """Move the current item one place up (-1) or down (+1) (Ctrl+Up/Ctrl+Down)."""
+        current = self.table.currentIndex()
+        if not current.isValid() or not self.model.editable:
+            return
+        row = current.row()
+        if self.model.row_at(row).kind in PINNED:
+            self._show_message("Opening en sluiting blijven op hun plaats.", error=True)
+            return
+        if self.model.move_row(row, row + step):
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row + step, current.column()),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def remove_current(self) -> None:
+        """Take the current case off the agenda (Delete); it returns to the proposal."""
+        store = self._store
+        current = self.table.currentIndex()
+        if store is None or not current.isValid() or not self.model.editable:
+            return
+        item = self.model.row_at(current.row())
+        if item.kind != AgendaItemKind.CASUS:
+            self._show_message("Vaste agendapunten blijven op de agenda.", error=True)
+            return
+
+        def removed(agenda: Agenda) -> None:
+            self._show_message(f"{item.title} is van de agenda gehaald.")
+            self._saved(agenda)
+
+        self._agenda_change(store, lambda s: agenda_service.remove_item(s, item.id)).success(
+            removed
+        ).run()
+
+    def build_default(self) -> None:
+        """Make the agenda: the fixed items and every proposed case ("Agenda opstellen")."""
+        store, meeting = self._store, self._meeting
+        if store is None or meeting is None or self.model.rowCount():
+            return
+
+        def built(agenda: Agenda) -> None:
+            cases = sum(1 for i in agenda.items if i.case_id is not None)
+            self._show_message(
+                f"Agenda opgesteld met {plural(cases, 'casus', 'casussen')}. Sleep om de "
+                "volgorde te wijzigen; typ in de kolom Duur om de tijd aan te passen."
+            )
+            self._saved(agenda)
+
+        self._agenda_change(store, lambda s: agenda_service.build_agenda(s, meeting.id)).success(
+            built
+        ).run()
+
+    def _agenda_change(self, store: Store, op: Callable[[Store], T]) -> StoreOp[T]:
+        """An op that changes the agenda, counted while it is under way; give it `success`.
+
+        A refusal is said, and the agenda read again to show it as the store has it.
+        """
+        self._pending += 1
+        return (
+            StoreOp(self, store, op)
+            .changes(Change.AGENDA)
+            .failure(self._change_refused)
+            .finished(self._change_done)
+        )
+
+    def _change_done(self) -> None:
+        self._pending -= 1
+
+    def _change_refused(self, exc: CasusoverlegError) -> None:
+        self._show_message(style.failed_because(exc), error=True)
+        self._reload_agenda()
+
+    def _saved(self, agenda: Agenda) -> None:
+        # This save still counts itself (see `finished`): with more under way, the last one
+        # shows the final agenda.
+        if self._pending == 1:
+            self._show_agenda(agenda)
+        self.changed.emit()
+
+    def _reload_agenda(self) -> None:
+        store, meeting = self._store, self._meeting
+        if store is None or meeting is None:
+            return
+        StoreOp(self, store, lambda s: agenda_service.get_agenda(s, meeting.id)).key(
+            "agenda"
+        ).success(self._reloaded).failure(self._reload_failed).run()
+
+    def _reloaded(self, agenda: Agenda) -> None:
+        if self._pending == 0:
+            self._show_agenda(agenda)
+
+    def _reload_failed(self, exc: CasusoverlegError) -> None:
+        self._show_message(style.could_not_load("De agenda", exc), error=True)
+
+    # Opening cases ------------------------------------------------------------------------------
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid() and index.column() in (COL_POS, COL_START, COL_TITLE):
+            case_id = self.model.row_at(index.row()).case_id
+            if case_id is not None:
+                self.open_case.emit(case_id)
+
+    def _proposal_menu(self, position: QPoint) -> None:
+        index = self.proposal_view.indexAt(position)
+        if not index.isValid():
+            return
+        proposal = self.proposals.proposal_at(index.row())
+        menu = QMenu(self)
+        add = menu.addAction("Op de agenda zetten")
+        add.setEnabled(self.model.editable and not self.proposals.is_on_agenda(index.row()))
+        add.triggered.connect(self.add_selected)
+        menu.addAction(f"Casus {proposal.case_number} openen").triggered.connect(
+            lambda: self.open_case.emit(proposal.case_id)
+        )
+        menu.exec(self.proposal_view.viewport().mapToGlobal(position))
+        menu.deleteLater()
+
+    def _agenda_menu(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        if not index.isValid():
+            return
+        item = self.model.row_at(index.row())
+        menu = QMenu(self)
+        if item.case_id is not None:
+            case_id = item.case_id
+            menu.addAction(f"Casus {item.case_number} openen").triggered.connect(
+                lambda: self.open_case.emit(case_id)
+            )
+            remove = menu.addAction("Van de agenda halen")
+            remove.setEnabled(self.model.editable)
+            remove.triggered.connect(self.remove_current)
+        if menu.isEmpty():
+            menu.deleteLater()
+            return
+        menu.exec(self.table.viewport().mapToGlobal(position))
+        menu.deleteLater()
+
+    # Documents --------------------------------------------------------------------------------
+
+    def show_pdf(self) -> None:
+        """Show the agenda as PDF in the preview (print and save from there)."""
+        store, meeting = self._store, self._meeting
+        if store is None or meeting is None or self.model.rowCount() == 0:
+            return
+        show_agenda_pdf(self, store, meeting.id)
+
+    def save_ics(self) -> None:
+        """Save the meeting as a calendar invitation (.ics) where the user says."""
+        store, meeting = self._store, self._meeting
+        if store is None or meeting is None:
+            return
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        name = f"Uitnodiging {meeting.title} {meeting.date:%Y-%m-%d}.ics".replace("/", "-")
+        path = ask_ics_path(self, str(Path(folder) / name) if folder else name)
+        if path is None or self._store is not store:
+            return
+        # The file writer turns a disk's refusal into a Dutch error (BadInput).
+        StoreOp(self, store, lambda s: calendar.export_meeting_ics(s, meeting.id, path)).success(
+            lambda _count: self._show_message(
+                f"Uitnodiging opgeslagen in {path}. {NOT_ENCRYPTED_NOTE}"
+            )
+        ).failure(
+            lambda exc: self._show_message(
+                f"De uitnodiging is niet opgeslagen: {exc.message}", error=True
+            )
+        ).run()
