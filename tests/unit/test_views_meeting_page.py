@@ -15,7 +15,7 @@ from casusoverleg.domain.agenda import ProposalReason
 from casusoverleg.domain.enums import AgendaItemKind, AttendanceStatus, AuditAction, MeetingRole
 from casusoverleg.domain.recurrence import Recurrence
 from casusoverleg.errors import BadInput
-from casusoverleg.services import agenda, audit, documents, meetings, people
+from casusoverleg.services import agenda, audit, documents, meetings, people, settings
 from casusoverleg.services.store import Store
 from casusoverleg.services.views.meeting_page import meeting_list, meeting_page
 from tests.helpers.meeting_data import Members, add_case, add_meeting, make_members
@@ -168,3 +168,11 @@ def test_the_agenda_preview_fetches_the_meeting_once_and_logs_the_print(
     printed = [e for e in audit.list_events(store) if e.action is AuditAction.PRINT]
     assert printed[-1].object_type == "agenda"
     assert printed[-1].detail.endswith("als voorbeeld")
+
+
+def test_the_meeting_list_carries_the_settings_from_the_same_read(store: Store) -> None:
+    settings.set_setting(store, "region", "zuid")
+    with traffic(store) as seen:
+        found = meeting_list(store)
+    assert seen.transactions == 1
+    assert found.settings.region == "zuid"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import time
 
 from PySide6.QtCore import Qt, Signal
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 from casusoverleg.domain.enums import MeetingStatus
 from casusoverleg.domain.recurrence import Region, school_holidays
 from casusoverleg.services import agenda, meetings
-from casusoverleg.services import settings as settings_service
 from casusoverleg.services.meetings import MeetingInfo, SeriesInfo
 from casusoverleg.services.settings import Settings
 from casusoverleg.services.store import Store
@@ -38,20 +36,12 @@ LIST = "lijst"  # the key of the list's read
 COUNTS = "tellingen"  # the key of the agenda counts' read
 
 
-@dataclass(frozen=True)
-class _Loaded:
-    """The list, and the settings the dialogs start from (region, meeting length)."""
-
-    found: MeetingList
-    settings: Settings
-
-
-def _load(store: Store) -> _Loaded:
-    loaded = _Loaded(meeting_list(store), settings_service.load_settings(store))
+def _load(store: Store) -> MeetingList:
+    loaded = meeting_list(store)
     # The series dialog previews on the GUI thread; the holiday tables (read from files once)
     # are loaded here, so that its first preview is instant too.
     with suppress(ValueError):
-        school_holidays(loaded.found.today.year, Region(loaded.settings.region))
+        school_holidays(loaded.today.year, Region(loaded.settings.region))
     return loaded
 
 
@@ -125,9 +115,9 @@ class MeetingsView(QWidget):
             self.list.show_failure
         ).run()
 
-    def _loaded(self, loaded: _Loaded) -> None:
+    def _loaded(self, loaded: MeetingList) -> None:
         self._settings = loaded.settings
-        self.list.show_list(loaded.found)  # opens the page of the chosen meeting
+        self.list.show_list(loaded)  # opens the page of the chosen meeting
         if self._notice:
             self.page.show_message(self._notice)
             self._notice = ""

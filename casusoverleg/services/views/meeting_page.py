@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from casusoverleg.services import agenda, meetings, people
+from casusoverleg.services import agenda, meetings, people, settings
 from casusoverleg.services.agenda import Agenda, AgendaCount, Proposal
 from casusoverleg.services.meetings import AttendanceInfo, MeetingInfo, SeriesInfo
 from casusoverleg.services.people import ParticipantInfo
+from casusoverleg.services.settings import Settings
 from casusoverleg.services.store import Store
 
 
@@ -55,6 +56,7 @@ class MeetingList:
     meetings: list[MeetingInfo]  # by date and start time
     agenda_counts: dict[int, AgendaCount]  # by meeting id, for meetings with an agenda
     today: date
+    settings: Settings  # what a new series or meeting starts from (region, length)
 
 
 def meeting_list(store: Store, today: date | None = None) -> MeetingList:
@@ -66,4 +68,5 @@ def meeting_list(store: Store, today: date | None = None) -> MeetingList:
             meetings=meetings.list_meetings_in(session),
             agenda_counts=agenda.agenda_counts_in(session),
             today=today,
+            settings=settings.load_settings_in(session),
         )
