@@ -12,17 +12,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import (
-    QItemSelectionModel,
-    QLocale,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QItemSelectionModel, QLocale, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -45,13 +37,12 @@ from casusoverleg.services.actions import ActionInfo
 from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.store import Store
 
-from ui import pdf_preview, tasks
+from ui import ops, pdf_preview, style
 from ui.common import format_date
-from ui.ops import Change
-from ui.table_model import TitledTableModel
+from ui.ops import Change, StoreOp
+from ui.table_model import RowsTableModel
 from ui.widgets.date_field import DateField
-
-ModelIndex = QModelIndex | QPersistentModelIndex
+from ui.widgets.tables import set_up_rows_table
 
 COLUMNS = (
     "Actiepunt",
@@ -74,8 +65,6 @@ COLUMNS = (
     COL_NOTE,
 ) = range(len(COLUMNS))
 ACTION_ID_ROLE = Qt.ItemDataRole.UserRole
-LATE_COLOUR = "#b00020"
-ERROR_COLOUR = "#b00020"
 
 # Which actions the first filter shows.
 SHOW_OPEN, SHOW_OVERDUE, SHOW_ALL = "open", "verlopen", "alle"
@@ -158,7 +147,7 @@ def count_text(visible: list[ActionInfo], total: int, *, filtered: bool) -> str:
     return text
 
 
-class ActionTableModel(TitledTableModel):
+class ActionTableModel(RowsTableModel[ActionInfo]):
     """Action rows from the actions service; filtered and sorted on the Python list."""
 
     column_titles = COLUMNS
@@ -166,23 +155,14 @@ class ActionTableModel(TitledTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._all: list[ActionInfo] = []
-        self._visible: list[ActionInfo] = []
         self._filter = ActionFilter()
         self._sort_column = COL_DUE
         self._sort_order = Qt.SortOrder.AscendingOrder
 
     # Qt's model interface -------------------------------------------------------------------
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Visible rows (none under a child index: a flat table)."""
-        return 0 if parent.isValid() else len(self._visible)
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def cell(self, action: ActionInfo, column: int, role: int) -> Any:
         """Text, tooltip, colour and action id of one cell."""
-        if not index.isValid() or not 0 <= index.row() < len(self._visible):
-            return None
-        action = self._visible[index.row()]
-        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(action, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -194,7 +174,7 @@ class ActionTableModel(TitledTableModel):
                 return f"{action.owner_name} is gearchiveerd"
             return None
         if role == Qt.ItemDataRole.ForegroundRole and action.overdue:
-            return QBrush(QColor(LATE_COLOUR))
+            return QBrush(QColor(style.LATE_COLOUR))
         if role == ACTION_ID_ROLE:
             return action.id
         return None
@@ -206,14 +186,14 @@ class ActionTableModel(TitledTableModel):
         self._sort_column, self._sort_order = column, order
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
-        ids = [self._visible[i.row()].id if i.isValid() else None for i in before]
-        self._sort()
-        rows = {a.id: r for r, a in enumerate(self._visible)}
+        ids = [self.row_at(i.row()).id if i.isValid() else None for i in before]
+        self._sort_all()
+        self._rows[:] = self._filtered()
+        self.rows_changed()
+        rows = [self.row_of(action_id) if action_id is not None else None for action_id in ids]
         after = [
-            self.index(rows[action_id], i.column())
-            if action_id is not None and action_id in rows
-            else QModelIndex()
-            for i, action_id in zip(before, ids, strict=True)
+            self.index(row, i.column()) if row is not None else QModelIndex()
+            for i, row in zip(before, rows, strict=True)
         ]
         self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
@@ -240,20 +220,21 @@ class ActionTableModel(TitledTableModel):
             return action.note
         return ""
 
-    def _sort(self) -> None:
+    def _sort_all(self) -> None:
         reverse = self._sort_order == Qt.SortOrder.DescendingOrder
         # Ties keep due-date order, so equal keys do not shuffle between sorts.
         self._all.sort(key=lambda a: (_due_key(a), a.id))
         self._all.sort(key=_SORT_KEYS[self._sort_column], reverse=reverse)
+
+    def _filtered(self) -> list[ActionInfo]:
         accepts = self._filter.accepts
-        self._visible = [a for a in self._all if accepts(a)]
+        return [a for a in self._all if accepts(a)]
 
     def set_actions(self, rows: list[ActionInfo]) -> None:
         """Show a new list (keeps the filter and the sort)."""
-        self.beginResetModel()
         self._all = list(rows)
-        self._sort()
-        self.endResetModel()
+        self._sort_all()
+        self.set_rows(self._filtered())
 
     def upsert(self, action: ActionInfo) -> None:
         """Put a changed action in the list (after marking it done or reopening it)."""
@@ -267,10 +248,8 @@ class ActionTableModel(TitledTableModel):
         """Show only the actions that pass `wanted`."""
         if wanted == self._filter:
             return
-        self.beginResetModel()
         self._filter = wanted
-        self._visible = [a for a in self._all if wanted.accepts(a)]
-        self.endResetModel()
+        self.set_rows(self._filtered())
 
     @property
     def filter(self) -> ActionFilter:
@@ -281,19 +260,6 @@ class ActionTableModel(TitledTableModel):
     def total_count(self) -> int:
         """All actions loaded, shown or not."""
         return len(self._all)
-
-    @property
-    def visible(self) -> list[ActionInfo]:
-        """The actions shown, in order."""
-        return list(self._visible)
-
-    def action_at(self, row: int) -> ActionInfo:
-        """The action on a visible row."""
-        return self._visible[row]
-
-    def row_of(self, action_id: int) -> int | None:
-        """The visible row of an action, or None if it is filtered out."""
-        return next((r for r, a in enumerate(self._visible) if a.id == action_id), None)
 
     def owners(self) -> list[tuple[int, str]]:
         """(id, name) of every owner in the list, by name."""
@@ -314,7 +280,7 @@ class DoneDialog(QDialog):
         self.note_edit.setPlaceholderText("bijvoorbeeld: gesprek gevoerd op 3 maart")
         self.note_edit.setMaxLength(2000)
         self.error_label = QLabel()
-        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.error_label.setStyleSheet(style.ERROR_STYLE)
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         what = QLabel(f"<b>{action.description}</b><br>{action.owner_label}")
@@ -396,7 +362,6 @@ class ActionsView(QWidget):
         super().__init__(parent)
         self._store: Store | None = None
         self._today: date | None = None
-        self._generation = 0
         self._owner_choice: int | None = None  # kept over a lock, chosen again after the reload
         self.model = ActionTableModel(self)
 
@@ -433,21 +398,13 @@ class ActionsView(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.model)
+        set_up_rows_table(self.table, name="actiepunten", stretch_last=False)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(COL_DUE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        # The description takes the room the other columns leave.
+        self.table.horizontalHeader().setSectionResizeMode(
+            COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch
+        )
         self.table.activated.connect(lambda _index: self.open_current_case())
         selection = self.table.selectionModel()
         selection.currentRowChanged.connect(lambda *_args: self._update_buttons())
@@ -532,36 +489,26 @@ class ActionsView(QWidget):
     def load(self, store: Store) -> None:
         """Read every action (done ones too) in the background and show them."""
         self._store = store
-        self._generation += 1
-        generation = self._generation
         today = self.today
+        op = StoreOp(self, store, lambda s: actions.list_actions(s, include_done=True, today=today))
+        op.key("load").success(self._show_loaded).failure(self._load_failed).run()
 
-        def done(rows: list[ActionInfo]) -> None:
-            if generation != self._generation:
-                return
-            current = self.current_action()
-            self.model.set_actions(rows)
-            self._fill_owners()
-            self._show_message("")
-            if current is not None:
-                self._select(current.id)
-            self._after_change()
-            self.loaded.emit()
+    def _show_loaded(self, rows: list[ActionInfo]) -> None:
+        current = self.current_action()
+        self.model.set_actions(rows)
+        self._fill_owners()
+        self._show_message("")
+        if current is not None:
+            self._select(current.id)
+        self._after_change()
+        self.loaded.emit()
 
-        def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
-            if not isinstance(exc, CasusoverlegError):
-                raise exc
-            self._show_message(f"De actiepunten konden niet worden geladen: {exc.message}")
-
-        tasks.run_in_background(
-            lambda: actions.list_actions(store, include_done=True, today=today), done, failed
-        )
+    def _load_failed(self, exc: CasusoverlegError) -> None:
+        self._show_message(style.could_not_load("De lijst met actiepunten", exc))
 
     def clear(self) -> None:
         """Empty the screen for a lock (the chosen filters stay; the data goes)."""
-        self._generation += 1
+        ops.drop_pending(self)
         self._store = None
         if self.owner_combo.currentData() is not None:
             self._owner_choice = self.owner_combo.currentData()
@@ -636,7 +583,7 @@ class ActionsView(QWidget):
             return
         self.count_label.setText(
             count_text(
-                self.model.visible,
+                self.model.rows,
                 self.model.total_count,
                 filtered=self.model.rowCount() != self.model.total_count,
             )
@@ -649,7 +596,7 @@ class ActionsView(QWidget):
         index = self.table.currentIndex()
         if not index.isValid() or index.row() >= self.model.rowCount():
             return None
-        return self.model.action_at(index.row())
+        return self.model.row_at(index.row())
 
     def select_row(self, row: int) -> None:
         """Make `row` the current row."""
@@ -676,7 +623,7 @@ class ActionsView(QWidget):
 
     def _show_message(self, text: str) -> None:
         self.message_label.setText(text)
-        self.message_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.message_label.setStyleSheet(style.ERROR_STYLE)
         self.message_label.setVisible(bool(text))
 
     def open_current_case(self) -> None:
@@ -696,9 +643,10 @@ class ActionsView(QWidget):
         done_on, note = answer
         today = self.today
         self._change(
-            lambda: actions.complete_action(
-                store, action.id, done_on=done_on, note=note, today=today
-            )
+            store,
+            lambda s: actions.complete_action(
+                s, action.id, done_on=done_on, note=note, today=today
+            ),
         )
 
     def reopen_current(self) -> None:
@@ -707,15 +655,12 @@ class ActionsView(QWidget):
         if action is None or store is None or action.status is ActionStatus.OPEN:
             return
         today = self.today
-        self._change(lambda: actions.reopen_action(store, action.id, today=today))
+        self._change(store, lambda s: actions.reopen_action(s, action.id, today=today))
 
-    def _change(self, change: Callable[[], ActionInfo]) -> None:
-        generation = self._generation
+    def _change(self, store: Store, change: Callable[[Store], ActionInfo]) -> None:
         row = self.table.currentIndex().row()
 
         def done(action: ActionInfo) -> None:
-            if generation != self._generation:
-                return
             self.model.upsert(action)
             self._show_message("")
             # Stay where the user was: on the action, or (filtered out) on the next one.
@@ -726,15 +671,11 @@ class ActionsView(QWidget):
             self._after_change()
             self.changed.emit(action)
 
-        def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
-            if not isinstance(exc, CasusoverlegError):
-                raise exc
-            self._show_message(f"Niet gewijzigd: {exc.message}")
+        def failed(exc: CasusoverlegError) -> None:
+            self._show_message(style.failed_because(exc))
             self.change_failed.emit(exc.message)
 
-        tasks.run_in_background(change, done, failed)
+        StoreOp(self, store, change).changes(Change.ACTIONS).success(done).failure(failed).run()
 
     def print_request(self) -> DocumentRequest:
         """The action list to print: open actions, or all with their done dates."""

@@ -9,23 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import (
-    QDate,
-    QLocale,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -40,11 +30,10 @@ from casusoverleg.services.audit import AuditEntry, ChainReport
 from casusoverleg.services.logbook import LogPage, LogQuery
 from casusoverleg.services.store import Store
 
-from ui import tasks
-from ui.ops import Change
-from ui.table_model import TitledTableModel
-
-ModelIndex = QModelIndex | QPersistentModelIndex
+from ui import ops, style
+from ui.ops import Change, StoreOp
+from ui.table_model import RowsTableModel
+from ui.widgets.tables import set_up_rows_table
 
 COLUMNS = (
     "Tijdstip",
@@ -62,8 +51,7 @@ COL_AT, COL_ACCOUNT, COL_WORKSTATION, COL_ACTION, COL_CASE, COL_OBJECT, COL_RESU
 ALL_ACCOUNTS = "Alle accounts"
 DATE_FORMAT = "dd-MM-yyyy"
 TYPING_DELAY_MS = 400  # wait for a pause in typing before asking (and logging) again
-OK_COLOUR = "#1b5e20"
-BAD_COLOUR = "#b00020"
+READING = "Logboek wordt gelezen…"
 
 
 def _cell(entry: AuditEntry, column: int) -> str:
@@ -86,43 +74,22 @@ def _cell(entry: AuditEntry, column: int) -> str:
     return ""
 
 
-class AuditTableModel(TitledTableModel):
+class AuditTableModel(RowsTableModel[AuditEntry]):
     """Log lines as the service returns them (newest first); nothing can be edited."""
 
     column_titles = COLUMNS
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._entries: list[AuditEntry] = []
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Lines shown (none under a child index: a flat table)."""
-        return 0 if parent.isValid() else len(self._entries)
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def cell(self, entry: AuditEntry, column: int, role: int) -> Any:
         """Text of a cell; the long columns also as tooltip."""
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
-            return None
-        entry = self._entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return _cell(entry, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (COL_DETAIL, COL_OBJECT):
-            return _cell(entry, index.column()) or None
+            return _cell(entry, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (COL_DETAIL, COL_OBJECT):
+            return _cell(entry, column) or None
         return None
-
-    def set_entries(self, entries: list[AuditEntry]) -> None:
-        """Show these lines."""
-        self.beginResetModel()
-        self._entries = list(entries)
-        self.endResetModel()
 
     def clear(self) -> None:
         """Drop every line (locking)."""
-        self.set_entries([])
-
-    def entry_at(self, row: int) -> AuditEntry:
-        """The line shown on a row."""
-        return self._entries[row]
+        self.set_rows([])
 
 
 def _qdate(day: date) -> QDate:
@@ -154,7 +121,6 @@ class AuditLogView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store: Store | None = None
-        self._generation = 0
         self._query_running = False
         self._query_again = False
 
@@ -205,21 +171,9 @@ class AuditLogView(QWidget):
 
         self.model = AuditTableModel(self)
         self.table = QTableView()
-        self.table.setObjectName("logboektabel")
         self.table.setModel(self.model)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setCornerButtonEnabled(False)
-        self.table.verticalHeader().hide()
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
+        # Several lines at once, to copy them into a report.
+        set_up_rows_table(self.table, name="logboektabel", multiple=True)
         self._set_column_widths()
 
         layout = QVBoxLayout(self)
@@ -314,26 +268,26 @@ class AuditLogView(QWidget):
     def load(self, store: Store) -> None:
         """Open the log of `store`: its lines (logged as a view) and then the chain check."""
         self._store = store
-        self._generation += 1
         self._set_enabled(True)
         self.chain_label.setStyleSheet("")
         self.chain_label.setText("Het logboek wordt gecontroleerd…")
         self._run_query(opened=True)
-        generation = self._generation
+        check = StoreOp(self, store, logbook.check_log).key("check")
+        check.success(self._show_check).failure(self._check_failed).run()
 
-        def checked(report: ChainReport) -> None:
-            if generation != self._generation:
-                return
-            colour = OK_COLOUR if report.ok else BAD_COLOUR
-            self.chain_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
-            self.chain_label.setText(chain_text(report))
-            self.checked.emit()
+    def _show_check(self, report: ChainReport) -> None:
+        colour = style.OK_COLOUR if report.ok else style.ERROR_COLOUR
+        self.chain_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self.chain_label.setText(chain_text(report))
+        self.checked.emit()
 
-        tasks.run_in_background(lambda: logbook.check_log(store), checked, self._failed)
+    def _check_failed(self, exc: CasusoverlegError) -> None:
+        self.chain_label.setStyleSheet(style.ERROR_STYLE)
+        self.chain_label.setText(f"Het logboek kon niet worden gecontroleerd: {exc.message}")
 
     def clear(self) -> None:
         """Drop every line, the accounts and the check result (locking)."""
-        self._generation += 1
+        ops.drop_pending(self)
         self._store = None
         self._typing_timer.stop()
         self._query_running = self._query_again = False
@@ -359,6 +313,7 @@ class AuditLogView(QWidget):
         if self._store is None:
             return
         if self._query_running:
+            # Every query is itself logged: ask once more when this one is done, not now.
             self._query_again = True
             return
         self._run_query(opened=False)
@@ -372,29 +327,29 @@ class AuditLogView(QWidget):
             self.count_label.setText("De begindatum ligt na de einddatum.")
             self.model.clear()
             return
-        generation = self._generation
         self._query_running = True
         self._query_again = False
-        self.count_label.setText("Logboek wordt gelezen…")
+        self.count_label.setText(READING)
+        read = StoreOp(self, store, lambda s: logbook.read_log(s, query, opened=opened))
+        read.key("query").success(self._show_page).failure(self._query_failed)
+        read.finished(self._query_finished).run()
 
-        def done(page: LogPage) -> None:
-            if generation != self._generation:
-                return
-            self._query_running = False
-            self._fill_accounts(page.accounts)
-            self.model.set_entries(page.entries)
-            self.count_label.setText(self._count_text(page))
-            if self._query_again:
-                self.refresh()
-            else:
-                self.loaded.emit()
+    def _show_page(self, page: LogPage) -> None:
+        self._fill_accounts(page.accounts)
+        self.model.set_rows(page.entries)
+        self.count_label.setText(self._count_text(page))
+        if not self._query_again:
+            self.loaded.emit()
 
-        def failed(exc: BaseException) -> None:
-            if generation == self._generation:
-                self._query_running = False
-            self._failed(exc)
+    def _query_failed(self, exc: CasusoverlegError) -> None:
+        self.count_label.setText(style.could_not_load("Het logboek", exc))
 
-        tasks.run_in_background(lambda: logbook.read_log(store, query, opened=opened), done, failed)
+    def _query_finished(self) -> None:
+        self._query_running = False
+        if self.count_label.text() == READING:
+            self.count_label.clear()  # an unexpected error, which the crash dialog reports
+        if self._query_again:
+            self.refresh()
 
     @staticmethod
     def _count_text(page: LogPage) -> str:
@@ -416,9 +371,3 @@ class AuditLogView(QWidget):
         index = self.account_combo.findData(current) if current else 0
         self.account_combo.setCurrentIndex(max(0, index))
         self.account_combo.blockSignals(False)
-
-    def _failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, CasusoverlegError):
-            self.count_label.setText("Het logboek kon niet worden gelezen (onverwachte fout).")
-            raise exc
-        self.count_label.setText(exc.message)

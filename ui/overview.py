@@ -30,9 +30,9 @@ from casusoverleg.services import dashboard as dashboard_service
 from casusoverleg.services.dashboard import CaseSignal, Dashboard, NextMeeting, OverdueAction
 from casusoverleg.services.store import Store
 
-from ui import tasks
+from ui import ops, style
 from ui.common import format_date, long_date, plural
-from ui.ops import Change
+from ui.ops import Change, StoreOp
 
 # What a line opens: (kind, id). Kinds: "case", "meeting", "actions".
 TARGET_ROLE = Qt.ItemDataRole.UserRole
@@ -107,7 +107,7 @@ class Section(QFrame):
             self.lines.addItem(item)
         count = f" ({len(lines)})" if lines and self._counted else ""
         self.title_label.setText(self._title + count)
-        self.empty_label.setText("Wordt geladen…" if loading else self._empty_text)
+        self.empty_label.setText(style.LOADING if loading else self._empty_text)
         self.empty_label.setVisible(not lines)
         self.lines.setVisible(bool(lines))
         self._fit_height()
@@ -120,7 +120,11 @@ class Section(QFrame):
 
 
 class OverviewView(QWidget):
-    """The Overzicht screen, filled in the background from `services.dashboard`."""
+    """The Overzicht screen, filled in the background from `services.dashboard`.
+
+    `dashboard()` reads everything in one transaction (a write one: the view is logged in it),
+    so the screen is drawn from one consistent snapshot.
+    """
 
     # The changes after which this screen loads again (see ui.ops).
     reload_on = (
@@ -139,7 +143,6 @@ class OverviewView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._generation = 0
         self._store: Store | None = None
         self._today_override: date | None = None
         self._style = _OpenOnSingleClick()
@@ -158,29 +161,29 @@ class OverviewView(QWidget):
         refresh.activated.connect(self.refresh)
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet("color: #b00020;")
+        self.message_label.setStyleSheet(style.ERROR_STYLE)
         self.message_label.hide()
 
-        style = self._style
+        links = self._style
         self.meeting = Section(
-            "Volgend overleg", "Er is geen overleg gepland.", style, counted=False
+            "Volgend overleg", "Er is geen overleg gepland.", links, counted=False
         )
         self.three_months = Section(
             "Thuiszitters langer dan 3 maanden thuis",
             "Geen thuiszitters langer dan 3 maanden.",
-            style,
+            links,
         )
         self.four_weeks = Section(
-            "Thuiszitters langer dan 4 weken thuis", "Geen thuiszitters langer dan 4 weken.", style
+            "Thuiszitters langer dan 4 weken thuis", "Geen thuiszitters langer dan 4 weken.", links
         )
         self.late_actions = Section(
-            "Actiepunten over de datum", "Geen openstaande actiepunten over de datum.", style
+            "Actiepunten over de datum", "Geen openstaande actiepunten over de datum.", links
         )
         self.reviews = Section(
-            "Herbeoordeling verstreken", "Geen herbeoordelingsdatum verstreken.", style
+            "Herbeoordeling verstreken", "Geen herbeoordelingsdatum verstreken.", links
         )
         self.renewals = Section(
-            "Verlengen vrijstelling art. 5", "Geen vrijstellingen om te verlengen.", style
+            "Verlengen vrijstelling art. 5", "Geen vrijstellingen om te verlengen.", links
         )
         self.sections = (
             self.meeting,
@@ -236,28 +239,22 @@ class OverviewView(QWidget):
     def load(self, store: Store) -> None:
         """Fetch the overview of `store` in the background (the view is logged)."""
         self._store = store
-        self._generation += 1
-        generation = self._generation
         today = self._today_override or date.today()
         self.refresh_button.setEnabled(True)
         if not self.meeting.lines.count():
             for section in self.sections:
                 section.set_lines([], loading=True)
+        # One transaction for every section (see the class docstring).
+        op = StoreOp(self, store, lambda s: dashboard_service.dashboard(s, today))
+        op.key("load").success(self._loaded).failure(self._failed).run()
 
-        def done(board: Dashboard) -> None:
-            if generation == self._generation:
-                self._show(board)
-                self.loaded.emit()
+    def _loaded(self, board: Dashboard) -> None:
+        self._show(board)
+        self.loaded.emit()
 
-        def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
-            if not isinstance(exc, CasusoverlegError):
-                raise exc
-            self.message_label.setText(f"Het overzicht kon niet worden geladen: {exc.message}")
-            self.message_label.show()
-
-        tasks.run_in_background(lambda: dashboard_service.dashboard(store, today), done, failed)
+    def _failed(self, exc: CasusoverlegError) -> None:
+        self.message_label.setText(style.could_not_load("Het overzicht", exc))
+        self.message_label.show()
 
     def refresh(self) -> None:
         """Fetch the overview again (F5)."""
@@ -266,8 +263,8 @@ class OverviewView(QWidget):
 
     def clear(self) -> None:
         """Drop every line (the store is being locked)."""
+        ops.drop_pending(self)
         self._store = None
-        self._generation += 1
         self.date_label.setText("")
         self.message_label.hide()
         self.refresh_button.setEnabled(False)

@@ -37,15 +37,14 @@ from casusoverleg.services import people
 from casusoverleg.services.people import OrganisationInfo, ParticipantInfo
 from casusoverleg.services.store import Store
 
-from ui import common, tasks
+from ui import common, ops, style
 from ui.common import format_date
-from ui.ops import Change
+from ui.ops import Change, StoreOp
 
 # What a tree line stands for: ("org", id), ("person", id), or ("group", 0) for "Gearchiveerd".
 TARGET_ROLE = Qt.ItemDataRole.UserRole
 ARCHIVED_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Naam", "Functie of soort", "E-mail", "Telefoon")
-ERROR_COLOUR = "#b00020"
 # Loose on purpose: it catches typing slips (no @, a space), not every invalid address.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -75,7 +74,7 @@ def _field_holder(edit: QWidget, error: QLabel) -> QWidget:
 def _error_label() -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    label.setStyleSheet(style.ERROR_STYLE)
     label.hide()
     return label
 
@@ -205,6 +204,17 @@ class OrganisationEditor(QGroupBox):
         return {} if self.name_edit.text().strip() else {"name": "Vul de naam in."}
 
 
+def _read_people(store: Store) -> tuple[list[OrganisationInfo], list[ParticipantInfo]]:
+    """Every organisation and participant, archived ones too.
+
+    Two read transactions: `services.people` has no session-level lists to read both in one.
+    """
+    return (
+        people.list_organisations(store, include_archived=True),
+        people.list_participants(store, include_archived=True),
+    )
+
+
 class ParticipantsView(QWidget):
     """The Deelnemers screen: a tree of organisations and people, and an editor beside it."""
 
@@ -217,7 +227,6 @@ class ParticipantsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store: Store | None = None
-        self._generation = 0
         self._organisations: list[OrganisationInfo] = []
         self._participants: list[ParticipantInfo] = []
         self._target: Target | None = None  # what the editor shows; None with a new one
@@ -328,19 +337,9 @@ class ParticipantsView(QWidget):
         store = self._store
         if store is None:
             return
-        self._generation += 1
-        generation = self._generation
         wanted = then_select or self._target
 
-        def fetch() -> tuple[list[OrganisationInfo], list[ParticipantInfo]]:
-            return (
-                people.list_organisations(store, include_archived=True),
-                people.list_participants(store, include_archived=True),
-            )
-
         def done(result: tuple[list[OrganisationInfo], list[ParticipantInfo]]) -> None:
-            if generation != self._generation:
-                return
             self._organisations, self._participants = result
             self._fill_tree()
             self._fill_organisation_combo()
@@ -349,18 +348,15 @@ class ParticipantsView(QWidget):
             self.new_org_button.setEnabled(True)
             self.loaded.emit()
 
-        def failed(exc: BaseException) -> None:
-            if generation != self._generation:
-                return
-            if not isinstance(exc, CasusoverlegError):
-                raise exc
-            self._show_message(f"De deelnemers konden niet worden geladen: {exc.message}", True)
+        def failed(exc: CasusoverlegError) -> None:
+            self._show_message(style.could_not_load("De lijst met deelnemers", exc), True)
 
-        tasks.run_in_background(fetch, done, failed)
+        StoreOp(self, store, _read_people).key("load").success(done).failure(failed).run()
 
     def clear(self) -> None:
         """Drop every name from the screen (the store is being locked); typed text is kept."""
-        self._generation += 1
+        ops.drop_pending(self)
+        self._saving = False  # a save on its way is dropped with the rest
         if self._page and self.is_dirty() and self._draft is None:
             self._draft = _Draft(self._target, self._page, self._editor_state())
         self._store = None
@@ -432,7 +428,9 @@ class ParticipantsView(QWidget):
                 item = QTreeWidgetItem([person.name, person.function, person.email, person.phone])
                 item.setData(0, TARGET_ROLE, ("person", person.id))
                 item.setToolTip(0, person.label)
-                by_org[person.organisation_id].addChild(item)
+                org_item = by_org.get(person.organisation_id)
+                if org_item is not None:  # else added between the two reads: shown next time
+                    org_item.addChild(item)
             if archived:
                 group = QTreeWidgetItem([f"Gearchiveerd ({len(archived)})", "", "", ""])
                 group.setData(0, TARGET_ROLE, ("group", 0))
@@ -676,7 +674,7 @@ class ParticipantsView(QWidget):
 
     def _show_message(self, text: str, error: bool = False) -> None:
         self.message_label.setText(text)
-        self.message_label.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
+        self.message_label.setStyleSheet(style.ERROR_STYLE if error else "")
         self.message_label.setVisible(bool(text))
 
     def save(self) -> None:
@@ -700,7 +698,7 @@ class ParticipantsView(QWidget):
         target = self._target
         page = self._page
 
-        def write() -> Target:
+        def write(store: Store) -> Target:
             if page == "person":
                 org_id = int(state["organisation"])
                 if target is None:
@@ -731,33 +729,28 @@ class ParticipantsView(QWidget):
                 )
             return ("org", org.id)
 
-        self._run_write(write, f"{state['name'].strip()} is opgeslagen.")
+        self._run_write(store, write, f"{state['name'].strip()} is opgeslagen.")
 
-    def _run_write(self, write: Callable[[], Target], success: str) -> None:
+    def _run_write(self, store: Store, write: Callable[[Store], Target], success: str) -> None:
         self._saving = True
         self._edited()
-        generation = self._generation
 
         def done(saved: Target) -> None:
-            self._saving = False
-            if generation != self._generation:
-                return
             self._target = saved
             self._baseline = self._editor_state()  # written: no longer unsaved
             self._show_message(success)
             self._reload(then_select=saved)
             self.saved.emit()
 
-        def failed(exc: BaseException) -> None:
+        def failed(exc: CasusoverlegError) -> None:
+            self._show_message(style.failed_because(exc), True)
+
+        def finished() -> None:
             self._saving = False
-            if generation != self._generation:
-                return
-            if not isinstance(exc, CasusoverlegError):
-                raise exc
-            self._show_message(f"Niet opgeslagen: {exc.message}", True)
             self._edited()
 
-        tasks.run_in_background(write, done, failed)
+        op = StoreOp(self, store, write).changes(Change.PEOPLE)
+        op.success(done).failure(failed).finished(finished).run()
 
     def archive_current(self) -> None:
         """Archive the participant in the editor, after asking (never deletes)."""
@@ -780,8 +773,8 @@ class ParticipantsView(QWidget):
             return
         target = self._target
 
-        def write() -> Target:
+        def write(store: Store) -> Target:
             people.archive_participant(store, target[1])
             return target
 
-        self._run_write(write, f"{person.name} is gearchiveerd.")
+        self._run_write(store, write, f"{person.name} is gearchiveerd.")

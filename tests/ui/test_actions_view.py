@@ -18,9 +18,11 @@ from casusoverleg.services.actions import ActionInfo
 from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.store import Store
 from tests.helpers.meeting_data import REGISTERED, add_case, make_members
+from tests.helpers.ui import idle
+from tests.ui.support import READ, counting_transactions, screen
 
 from ui import actions as actions_view
-from ui import tasks
+from ui import ops, tasks
 from ui.actions import (
     COL_CASE,
     COL_DESCRIPTION,
@@ -97,11 +99,17 @@ def all_actions(store: Store, made: Ids) -> list[ActionInfo]:
 
 
 @pytest.fixture
-def view(qtbot: QtBot, store: Store, made: Ids) -> Iterator[ActionsView]:
+def fresh(qtbot: QtBot) -> Iterator[ActionsView]:
+    """The Actiepunten screen, judged on TODAY, that has loaded nothing yet."""
+    with screen(qtbot, ActionsView()) as widget:
+        widget.set_today(TODAY)
+        yield widget
+
+
+@pytest.fixture
+def view(qtbot: QtBot, fresh: ActionsView, store: Store, made: Ids) -> Iterator[ActionsView]:
     """The Actiepunten screen on the store, judged on TODAY."""
-    widget = ActionsView()
-    qtbot.addWidget(widget)
-    widget.set_today(TODAY)
+    widget = fresh
     widget.resize(1300, 600)
     widget.show()
     with qtbot.waitSignal(widget.loaded):
@@ -320,3 +328,57 @@ def test_lock_empties_the_list_and_unlock_keeps_the_owner_filter(
         view.load(store)
     assert view.owner_combo.currentData() == made.owners["Karin Bos"]
     assert _descriptions(view.model) == ["Gesprek met ouders plannen"]
+
+
+def test_loading_is_one_read(qtbot: QtBot, fresh: ActionsView, store: Store, made: Ids) -> None:
+    widget = fresh
+    with counting_transactions(store) as begun:
+        with qtbot.waitSignal(widget.loaded):
+            widget.load(store)
+        idle()
+    assert begun == [READ]
+    assert widget.model.total_count == 6
+
+
+def test_marking_done_announces_the_change(
+    qtbot: QtBot, view: ActionsView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(actions_view, "ask_done", lambda *_args: (TODAY, ""))
+    _select(view, "Schoolplek zoeken")
+    with qtbot.waitSignal(ops.change_bus().did_change) as announced:
+        view.done_button.click()
+    assert announced.args == [ops.Change.ACTIONS, view]
+    assert view.model.row_at(0).description == "Gesprek met ouders plannen"
+    assert all(row.description != "Schoolplek zoeken" for row in view.model.rows)
+
+
+def test_a_refused_change_is_said_in_dutch_and_announces_nothing(
+    qtbot: QtBot, view: ActionsView, store: Store, made: Ids, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Someone else finished it after the list was read.
+    actions.complete_action(
+        store, made.actions["Schoolplek zoeken"], done_on=TODAY, note="", today=TODAY
+    )
+    monkeypatch.setattr(actions_view, "ask_done", lambda *_args: (TODAY, ""))
+    _select(view, "Schoolplek zoeken")
+    with (
+        qtbot.assertNotEmitted(ops.change_bus().did_change),
+        qtbot.waitSignal(view.change_failed) as refused,
+    ):
+        view.done_button.click()
+        idle()
+    assert refused.args == ["Dit actiepunt is al gereed."]
+    assert view.message_label.text() == "Niet gelukt: Dit actiepunt is al gereed."
+    assert view.message_label.isVisible()
+
+
+def test_a_lock_while_loading_drops_the_late_rows(
+    qtbot: QtBot, view: ActionsView, store: Store
+) -> None:
+    view.clear()
+    with qtbot.assertNotEmitted(view.loaded):
+        view.load(store)
+        view.clear()
+        idle()
+    assert view.model.rowCount() == 0
+    assert view.model.total_count == 0

@@ -12,12 +12,14 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from casusoverleg.domain.enums import AuditAction
-from casusoverleg.services import accounts, audit, cases
+from casusoverleg.services import audit, cases
+from casusoverleg.services.audit import AuditEntry
 from casusoverleg.services.store import Store
 from casusoverleg.store.engine import connect_raw
-from tests.helpers.stores import ACCOUNT, PASSPHRASE
+from tests.helpers.stores import ACCOUNT
+from tests.helpers.ui import idle, unlocked
+from tests.ui.support import READ, WRITE, counting_transactions, screen
 
-from ui import tasks
 from ui.audit_log import (
     ALL_ACCOUNTS,
     COL_ACCOUNT,
@@ -31,29 +33,34 @@ from ui.audit_log import (
 @pytest.fixture
 def open_store(store_path: Path) -> Iterator[Store]:
     """The test store, unlocked, with a second account and a few older lines."""
-    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
-    number = cases.list_cases(store, log_search=False)[0].case_number
-    long_ago = datetime(2020, 3, 15, 12, 0, tzinfo=UTC)
-    with store.write() as session:
-        audit.record(
-            session,
-            store,
-            AuditAction.VIEW,
-            case_number=number,
-            object_type="casus",
-            at=long_ago,
-            account="collega",
-        )
-        audit.record(session, store, AuditAction.PRINT, at=long_ago, account="collega")
-    yield store
-    accounts.lock(store)
+    with unlocked(store_path) as store:
+        number = cases.list_cases(store, log_search=False)[0].case_number
+        long_ago = datetime(2020, 3, 15, 12, 0, tzinfo=UTC)
+        with store.write() as session:
+            audit.record(
+                session,
+                store,
+                AuditAction.VIEW,
+                case_number=number,
+                object_type="casus",
+                at=long_ago,
+                account="collega",
+            )
+            audit.record(session, store, AuditAction.PRINT, at=long_ago, account="collega")
+        yield store
 
 
 @pytest.fixture
-def view(qtbot: QtBot, open_store: Store) -> AuditLogView:
+def fresh(qtbot: QtBot) -> Iterator[AuditLogView]:
+    """A Logboek screen that has loaded nothing yet."""
+    with screen(qtbot, AuditLogView()) as widget:
+        yield widget
+
+
+@pytest.fixture
+def view(qtbot: QtBot, fresh: AuditLogView, open_store: Store) -> AuditLogView:
     """The Logboek screen on the test store, its lines and check shown."""
-    widget = AuditLogView()
-    qtbot.addWidget(widget)
+    widget = fresh
     widget.resize(1200, 500)
     widget.show()
     with qtbot.waitSignals([widget.loaded, widget.checked]):
@@ -74,10 +81,14 @@ def test_model_passes_the_model_tester(
     assert not view.model.flags(view.model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
 
 
+def _entries(view: AuditLogView) -> list[AuditEntry]:
+    return [view.model.row_at(r) for r in range(view.model.rowCount())]
+
+
 def test_newest_first_and_opening_is_logged(view: AuditLogView, open_store: Store) -> None:
-    ids = [view.model.entry_at(r).id for r in range(view.model.rowCount())]
+    ids = [entry.id for entry in _entries(view)]
     assert ids == sorted(ids, reverse=True)
-    newest = view.model.entry_at(0)
+    newest = view.model.row_at(0)
     assert newest.action == AuditAction.VIEW and newest.object_type == "logboek"
     assert newest.account == ACCOUNT and newest.detail.startswith("geopend")
     assert view.count_label.text() == f"{view.model.rowCount()} regels"
@@ -89,7 +100,7 @@ def test_chain_status_is_green_when_intact(view: AuditLogView) -> None:
 
 
 def test_chain_status_is_red_when_a_line_was_changed(
-    qtbot: QtBot, open_store: Store, store_path: Path
+    qtbot: QtBot, fresh: AuditLogView, open_store: Store, store_path: Path
 ) -> None:
     conn = connect_raw(store_path, open_store.key)
     try:
@@ -97,15 +108,14 @@ def test_chain_status_is_red_when_a_line_was_changed(
         conn.commit()
     finally:
         conn.close()
-    widget = AuditLogView()
-    qtbot.addWidget(widget)
+    widget = fresh
     with qtbot.waitSignal(widget.checked):
         widget.load(open_store)
     assert (
         widget.chain_label.text() == "✘ Het logboek is niet in orde: Logboekregel 2 is gewijzigd."
     )
     assert "#b00020" in widget.chain_label.styleSheet()
-    qtbot.waitUntil(tasks.is_idle)
+    idle()
 
 
 def test_filter_by_case_number(qtbot: QtBot, view: AuditLogView, open_store: Store) -> None:
@@ -167,3 +177,45 @@ def test_clear_drops_every_line(qtbot: QtBot, view: AuditLogView) -> None:
     assert view.account_combo.count() == 1
     assert view.chain_label.text() == ""
     assert not view.case_edit.isEnabled()
+
+
+def test_opening_reads_the_lines_and_checks_the_chain(
+    qtbot: QtBot, fresh: AuditLogView, open_store: Store
+) -> None:
+    widget = fresh
+    with counting_transactions(open_store) as begun:
+        with qtbot.waitSignals([widget.loaded, widget.checked]):
+            widget.load(open_store)
+        idle()
+    # read_log: the view is logged, then the lines and the accounts; then the chain check.
+    assert begun == [WRITE, READ, READ, READ]
+
+
+def test_filters_changed_while_a_query_runs_ask_once_more_not_each_time(
+    qtbot: QtBot, view: AuditLogView, open_store: Store
+) -> None:
+    searches_before = [e.id for e in audit.list_events(open_store, limit=1000)]
+    with qtbot.waitSignal(view.loaded) as shown:
+        view.refresh()  # runs
+        view.account_combo.setCurrentIndex(1)  # waits for it
+        view.refresh()  # the same wait
+    assert shown.signal_triggered
+    idle()
+    new = [e for e in audit.list_events(open_store, limit=1000) if e.id not in searches_before]
+    assert [e.action for e in new] == [AuditAction.SEARCH, AuditAction.SEARCH]
+    assert set(_column(view, COL_ACCOUNT)) == {"collega"}  # the last filter won
+
+
+def test_a_lock_while_reading_drops_the_late_result(
+    qtbot: QtBot, view: AuditLogView, open_store: Store
+) -> None:
+    with qtbot.assertNotEmitted(view.loaded), qtbot.assertNotEmitted(view.checked):
+        view.load(open_store)
+        view.clear()
+        idle()
+    assert view.model.rowCount() == 0
+    assert view.count_label.text() == ""
+    assert view.chain_label.text() == ""
+    with qtbot.waitSignals([view.loaded, view.checked]):
+        view.load(open_store)
+    assert view.model.rowCount() > 0

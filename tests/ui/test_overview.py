@@ -11,13 +11,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget
 from pytestqt.qtbot import QtBot
 
-from casusoverleg.domain.enums import ExemptionGround, Team
-from casusoverleg.services import accounts, cases, meetings, people
+from casusoverleg.domain.enums import ExemptionGround
+from casusoverleg.services import audit, cases, meetings
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import ActionItem
-from tests.helpers.stores import ACCOUNT, PASSPHRASE, sample_case
+from tests.helpers.stores import sample_case
+from tests.helpers.ui import add_wijkteam, idle, unlocked
+from tests.ui.support import WRITE, counting_transactions, screen
 
-from ui import tasks
 from ui.cases import CasesView
 from ui.common import long_date
 from ui.overview import OverviewView
@@ -28,40 +29,44 @@ TODAY = date.today()
 @pytest.fixture
 def open_store(store_path: Path) -> Iterator[Store]:
     """The test store with a long thuiszitter, an overdue action and a planned meeting."""
-    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
-    org = people.create_organisation(store, "Sociaal Wijkteam Zwolle", Team.SOCIAAL_WIJKTEAM)
-    piet = people.create_participant(store, "Piet Peters", org.id)
-    long_home = cases.create_case(
-        store,
-        sample_case(
-            "Finn",
-            "Mulder",
-            ground=ExemptionGround.THUISZITTER,
-            absent_since=TODAY - timedelta(days=120),
-            registered_on=TODAY - timedelta(days=100),
-            owner_id=piet.id,
-        ),
-    )
-    with store.write() as session:
-        session.add(
-            ActionItem(
-                description="Verslag schoolarts opvragen",
+    with unlocked(store_path) as store:
+        piet, _anouk = add_wijkteam(store)
+        long_home = cases.create_case(
+            store,
+            sample_case(
+                "Finn",
+                "Mulder",
+                ground=ExemptionGround.THUISZITTER,
+                absent_since=TODAY - timedelta(days=120),
+                registered_on=TODAY - timedelta(days=100),
                 owner_id=piet.id,
-                case_id=long_home.id,
-                due_date=TODAY - timedelta(days=5),
-                created_at=datetime.now(),
-            )
+            ),
         )
-    meetings.add_meeting(store, TODAY + timedelta(days=7), time(14), 90, location="Stadshuis")
-    yield store
-    accounts.lock(store)
+        with store.write() as session:
+            session.add(
+                ActionItem(
+                    description="Verslag schoolarts opvragen",
+                    owner_id=piet.id,
+                    case_id=long_home.id,
+                    due_date=TODAY - timedelta(days=5),
+                    created_at=datetime.now(),
+                )
+            )
+        meetings.add_meeting(store, TODAY + timedelta(days=7), time(14), 90, location="Stadshuis")
+        yield store
 
 
 @pytest.fixture
-def view(qtbot: QtBot, open_store: Store) -> OverviewView:
+def fresh(qtbot: QtBot) -> Iterator[OverviewView]:
+    """An OverviewView that has loaded nothing yet."""
+    with screen(qtbot, OverviewView()) as widget:
+        yield widget
+
+
+@pytest.fixture
+def view(qtbot: QtBot, fresh: OverviewView, open_store: Store) -> OverviewView:
     """An OverviewView that has loaded the test store."""
-    widget = OverviewView()
-    qtbot.addWidget(widget)
+    widget = fresh
     widget.resize(1100, 800)
     widget.show()
     with qtbot.waitSignal(widget.loaded):
@@ -118,16 +123,14 @@ def test_enter_on_a_line_opens_it_too(qtbot: QtBot, view: OverviewView) -> None:
 def test_clicking_the_thuiszitter_opens_its_case_form_in_casussen(
     qtbot: QtBot, view: OverviewView, open_store: Store
 ) -> None:
-    cases_view = CasesView()
-    qtbot.addWidget(cases_view)
-    with qtbot.waitSignal(cases_view.loaded):
-        cases_view.load(open_store)
-    view.open_case.connect(cases_view.open_case_form)  # what the main window does
-    with qtbot.waitSignal(cases_view.form.loaded):
-        _click_line(qtbot, view.three_months.lines, 0)
-    assert cases_view.is_form_shown()
-    assert cases_view.form.first_name_edit.text() == "Finn"
-    tasks.wait_for_idle()
+    with screen(qtbot, CasesView()) as cases_view:
+        with qtbot.waitSignal(cases_view.loaded):
+            cases_view.load(open_store)
+        view.open_case.connect(cases_view.open_case_form)  # what the main window does
+        with qtbot.waitSignal(cases_view.form.loaded):
+            _click_line(qtbot, view.three_months.lines, 0)
+        assert cases_view.is_form_shown()
+        assert cases_view.form.first_name_edit.text() == "Finn"
 
 
 def test_clear_drops_every_line_and_refresh_loads_again(
@@ -143,3 +146,43 @@ def test_clear_drops_every_line_and_refresh_loads_again(
     with qtbot.waitSignal(view.loaded):
         qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
     assert len(view.section_texts(view.three_months)) == 1
+
+
+def test_the_overview_opens_with_one_transaction(
+    qtbot: QtBot, fresh: OverviewView, open_store: Store
+) -> None:
+    widget = fresh
+    with counting_transactions(open_store) as begun:
+        with qtbot.waitSignal(widget.loaded):
+            widget.load(open_store)
+        idle()
+    # One snapshot for every section; a write transaction, as the view is logged in it.
+    assert begun == [WRITE]
+    [logged] = audit.list_events(open_store, limit=1)
+    assert logged.object_type == "overzicht"
+
+
+def test_a_newer_load_drops_the_older_result(
+    qtbot: QtBot, fresh: OverviewView, open_store: Store
+) -> None:
+    widget = fresh
+    shown: list[bool] = []
+    widget.loaded.connect(lambda: shown.append(True))
+    widget.load(open_store)
+    widget.load(open_store)
+    idle()
+    assert shown == [True]
+    assert len(widget.section_texts(widget.three_months)) == 1
+
+
+def test_a_lock_while_loading_shows_nothing_late(
+    qtbot: QtBot, fresh: OverviewView, open_store: Store
+) -> None:
+    widget = fresh
+    with qtbot.assertNotEmitted(widget.loaded):
+        widget.load(open_store)
+        widget.clear()
+        idle()
+    for section in widget.sections:
+        assert widget.section_texts(section) == []
+    assert widget.date_label.text() == ""

@@ -11,11 +11,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
+from casusoverleg.domain.enums import Team
 from casusoverleg.services import actions, people
 from casusoverleg.services.store import Store
-from tests.helpers.ui import add_leerplicht_owner, add_wijkteam, unlocked
+from casusoverleg.store.engine import connect_raw
+from tests.helpers.ui import add_leerplicht_owner, add_wijkteam, idle, unlocked
+from tests.ui.support import READ, counting_transactions, screen
 
-from ui import common, tasks
+from ui import common, ops, tasks
 from ui.participants import ARCHIVED_ROLE, ParticipantsView
 
 
@@ -29,10 +32,16 @@ def open_store(store_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def view(qtbot: QtBot, open_store: Store) -> ParticipantsView:
+def fresh(qtbot: QtBot) -> Iterator[ParticipantsView]:
+    """A ParticipantsView that has loaded nothing yet."""
+    with screen(qtbot, ParticipantsView()) as widget:
+        yield widget
+
+
+@pytest.fixture
+def view(qtbot: QtBot, fresh: ParticipantsView, open_store: Store) -> ParticipantsView:
     """A ParticipantsView on the test store, shown and active (for Ctrl+S and Ctrl+N)."""
-    widget = ParticipantsView()
-    qtbot.addWidget(widget)
+    widget = fresh
     widget.resize(1100, 600)
     widget.show()
     with qtbot.waitSignal(widget.loaded):
@@ -223,3 +232,71 @@ def test_leaving_unsaved_changes_asks(
     _click(qtbot, view, "Els de Boer")
     assert view.person_editor.name_edit.text() == "Els de Boer"
     assert answers == []
+
+
+def test_loading_reads_the_organisations_and_the_people(
+    qtbot: QtBot, fresh: ParticipantsView, open_store: Store
+) -> None:
+    widget = fresh
+    with counting_transactions(open_store) as begun:
+        with qtbot.waitSignal(widget.loaded):
+            widget.load(open_store)
+        idle()
+    # Two reads (organisations, then people): services.people has no one-read list yet.
+    assert begun == [READ, READ]
+
+
+def test_saving_announces_a_change_of_people(
+    qtbot: QtBot, view: ParticipantsView, open_store: Store
+) -> None:
+    _click(qtbot, view, "Els de Boer")
+    view.person_editor.phone_edit.setFocus()
+    qtbot.keyClicks(view.person_editor.phone_edit, "038 498 11 11")
+    with qtbot.waitSignal(ops.change_bus().did_change) as announced:
+        _ctrl(qtbot, view, Qt.Key.Key_S)
+    assert announced.args == [ops.Change.PEOPLE, view]
+    idle()
+    assert not view.person_editor.save_button.isEnabled()  # saved: nothing left to save
+
+
+def test_a_refused_save_is_said_in_dutch_and_the_text_stays(
+    qtbot: QtBot, view: ParticipantsView, open_store: Store
+) -> None:
+    people.create_organisation(open_store, "Tijdelijk project", Team.ZORGAANBIEDER)
+    with qtbot.waitSignal(view.loaded):
+        view.load(open_store)
+    _click(qtbot, view, "Els de Boer")
+    combo = view.person_editor.organisation_combo
+    combo.setCurrentIndex(combo.findText("Tijdelijk project", Qt.MatchFlag.MatchStartsWith))
+    # Another workstation removes the organisation before this save arrives.
+    conn = connect_raw(open_store.path, open_store.key)
+    try:
+        conn.execute("DELETE FROM organisation WHERE name = 'Tijdelijk project'")
+        conn.commit()
+    finally:
+        conn.close()
+    with qtbot.assertNotEmitted(ops.change_bus().did_change):
+        qtbot.mouseClick(view.person_editor.save_button, Qt.MouseButton.LeftButton)
+        idle()
+    assert view.message_label.text() == "Niet gelukt: Kies een bestaande organisatie."
+    assert "#b00020" in view.message_label.styleSheet()
+    assert combo.currentText().startswith("Tijdelijk project")  # what was chosen stays
+    assert view.person_editor.save_button.isEnabled()
+    assert _person(open_store, "Els de Boer").organisation_name == "Team Leerplicht Zwolle"
+
+
+def test_a_lock_while_saving_leaves_the_editor_usable(
+    qtbot: QtBot, view: ParticipantsView, open_store: Store
+) -> None:
+    _click(qtbot, view, "Anouk Smit")
+    view.person_editor.phone_edit.setFocus()
+    qtbot.keyClicks(view.person_editor.phone_edit, "0612")
+    _ctrl(qtbot, view, Qt.Key.Key_S)
+    view.clear()  # the store locks before the save comes back
+    idle()
+    with qtbot.waitSignal(view.loaded):
+        view.load(open_store)
+    _click(qtbot, view, "Piet Peters")
+    view.person_editor.phone_edit.setFocus()
+    qtbot.keyClicks(view.person_editor.phone_edit, "0613")
+    assert view.person_editor.save_button.isEnabled()
