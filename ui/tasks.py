@@ -8,8 +8,7 @@ thread, carried there by a queued signal. `op` must not touch widgets; it calls 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
-from typing import Generic, TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -27,55 +26,60 @@ T = TypeVar("T")
 _pool: QThreadPool | None = None
 _relay: _Relay | None = None
 _pending = 0
+_next_ticket = 0
+
+# Everything an operation holds (its op, its callbacks, its outcome) lives in these two dicts,
+# which only the GUI thread adds to and takes from; the worker gets a ticket. So the worker never
+# holds the last reference to a widget a callback or op closes over, and no widget is ever
+# destroyed on the worker thread (Qt objects must die on the thread they live on).
+_work: dict[int, tuple[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]]]
+_work = {}
+_outcomes: dict[int, tuple[bool, Any]] = {}
 
 
 class _Relay(QObject):
     """Lives on the GUI thread; a worker's emit reaches `_deliver` there (queued connection)."""
 
-    done = Signal(object)
+    done = Signal(int)
 
     def __init__(self) -> None:
         super().__init__()
         self.done.connect(self._deliver)
 
-    @Slot(object)
-    def _deliver(self, callback: Callable[[], None]) -> None:
+    @Slot(int)
+    def _deliver(self, ticket: int) -> None:
         global _pending
+        _op, on_success, on_error = _work.pop(ticket)
+        succeeded, value = _outcomes.pop(ticket)
         try:
-            callback()
+            if succeeded:
+                on_success(value)
+            else:
+                on_error(value)
         finally:
             # Counted down only after the callback, so a callback that starts the next task
             # never lets `wait_for_idle` see a gap.
             _pending -= 1
 
 
-class _Task(QRunnable, Generic[T]):
-    """Runs one operation on the worker and sends the right callback back."""
+class _Task(QRunnable):
+    """Runs one operation on the worker and sends its ticket back."""
 
-    def __init__(
-        self,
-        op: Callable[[], T],
-        on_success: Callable[[T], None],
-        on_error: Callable[[BaseException], None],
-        relay: _Relay,
-    ) -> None:
+    def __init__(self, ticket: int, relay: _Relay) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._op = op
-        self._on_success = on_success
-        self._on_error = on_error
+        self._ticket = ticket
         self._relay = relay
 
     def run(self) -> None:
         """Qt calls this on the worker thread."""
-        callback: Callable[[], None]
+        op = _work[self._ticket][0]
         try:
-            result = self._op()
+            _outcomes[self._ticket] = (True, op())
         except BaseException as exc:  # every failure goes back to the GUI, none is lost
-            callback = partial(self._on_error, exc)
-        else:
-            callback = partial(self._on_success, result)
-        self._relay.done.emit(callback)
+            _outcomes[self._ticket] = (False, exc)
+        del op
+        self._relay.done.emit(self._ticket)
 
 
 def _gui_objects() -> tuple[QThreadPool, _Relay]:
@@ -97,10 +101,12 @@ def run_in_background(
     on_error: Callable[[BaseException], None],
 ) -> None:
     """Run `op` on the database worker; then `on_success(result)` or `on_error(exc)` on the GUI."""
-    global _pending
+    global _pending, _next_ticket
     pool, relay = _gui_objects()
     _pending += 1
-    pool.start(_Task(op, on_success, on_error, relay))
+    _next_ticket += 1
+    _work[_next_ticket] = (op, on_success, on_error)
+    pool.start(_Task(_next_ticket, relay))
 
 
 def pending_count() -> int:

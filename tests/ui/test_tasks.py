@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QCoreApplication, QThread
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread
 from pytestqt.qtbot import QtBot
 
 from ui import tasks
@@ -75,3 +75,27 @@ def test_a_callback_may_start_the_next_task(qtbot: QtBot) -> None:
     tasks.run_in_background(lambda: "eerste", first_done, lambda exc: None)
     assert tasks.wait_for_idle()
     assert results == ["eerste", "tweede"]
+
+
+def test_what_an_op_holds_is_released_on_the_gui_thread(qtbot: QtBot) -> None:
+    """A widget that only an op and its callbacks hold must die on the GUI thread, never on the
+    worker (Qt objects die on their own thread; the worker keeps tickets, not callbacks)."""
+    gui = QCoreApplication.instance().thread()
+    died_on: list[bool] = []
+
+    def note_death() -> None:
+        died_on.append(QThread.currentThread() is gui)
+
+    for n in range(100):
+        probe = QObject()
+        probe.destroyed.connect(note_death, Qt.ConnectionType.DirectConnection)
+
+        def op(probe: QObject = probe, n: int = n) -> int:
+            return n if probe is not None else -1
+
+        tasks.run_in_background(op, lambda _r, probe=probe: None, lambda _e, probe=probe: None)
+        del probe, op
+        # Delivered by the event loop as in the app, not after waiting for the worker.
+        qtbot.waitUntil(tasks.is_idle)
+    QCoreApplication.processEvents()
+    assert died_on == [True] * 100
