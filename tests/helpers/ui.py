@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
 
 from casusoverleg.domain.enums import Team
 from casusoverleg.services import accounts, people
@@ -14,6 +18,8 @@ from casusoverleg.services.store import Store
 from tests.helpers.stores import ACCOUNT, PASSPHRASE
 
 from ui import tasks
+
+W = TypeVar("W", bound=QWidget)
 
 
 def idle() -> None:
@@ -45,3 +51,19 @@ def add_wijkteam(store: Store) -> list[people.ParticipantInfo]:
         people.create_participant(store, "Piet Peters", org.id, function="Jeugdconsulent"),
         people.create_participant(store, "Anouk Smit", org.id, function="Wijkcoach"),
     ]
+
+
+@contextmanager
+def screen(qtbot: QtBot, widget: W) -> Iterator[W]:
+    """`widget` for one test, deleted at its end on the GUI thread (after the worker is idle).
+
+    pytest-qt's own clean-up uses `deleteLater`, which is not processed outside an event loop;
+    a screen that outlived its test would still receive the results of its last ops.
+    """
+    qtbot.addWidget(widget)
+    try:
+        yield widget
+    finally:
+        idle()
+        if shiboken6.isValid(widget):
+            shiboken6.delete(widget)

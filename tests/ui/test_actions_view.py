@@ -18,8 +18,8 @@ from casusoverleg.services.actions import ActionInfo
 from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.store import Store
 from tests.helpers.meeting_data import REGISTERED, add_case, make_members
-from tests.helpers.ui import idle
-from tests.ui.support import READ, counting_transactions, screen
+from tests.helpers.transactions import READ, counting_transactions
+from tests.helpers.ui import idle, screen
 
 from ui import actions as actions_view
 from ui import ops, tasks

@@ -17,8 +17,8 @@ from casusoverleg.services.audit import AuditEntry
 from casusoverleg.services.store import Store
 from casusoverleg.store.engine import connect_raw
 from tests.helpers.stores import ACCOUNT
-from tests.helpers.ui import idle, unlocked
-from tests.ui.support import READ, WRITE, counting_transactions, screen
+from tests.helpers.transactions import READ, WRITE, counting_transactions
+from tests.helpers.ui import idle, screen, unlocked
 
 from ui.audit_log import (
     ALL_ACCOUNTS,

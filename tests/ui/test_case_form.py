@@ -12,7 +12,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
-from sqlalchemy import event
 
 from casusoverleg.domain.enums import AuditAction, CaseStatus, ExemptionGround
 from casusoverleg.errors import BadInput
@@ -21,6 +20,7 @@ from casusoverleg.services.cases import CaseFilter, CaseRecord
 from casusoverleg.services.store import Store
 from tests.helpers.pdfs import all_text, squashed
 from tests.helpers.stores import ACCOUNT, PASSPHRASE
+from tests.helpers.transactions import WRITE, counting_transactions
 from tests.helpers.ui import add_leerplicht_owner, unlocked
 from tests.ui.conftest import CASES
 
@@ -152,18 +152,10 @@ def test_enter_on_a_row_opens_the_form_and_the_view_is_logged(
 def test_opening_a_case_in_the_form_is_one_transaction(
     qtbot: QtBot, view: CasesView, open_store: Store
 ) -> None:
-    begun: list[object] = []
-
-    def count(connection: object) -> None:
-        begun.append(connection)
-
-    event.listen(open_store.engine, "begin", count)
-    try:
+    with counting_transactions(open_store) as begun:
         form = _open_by_keyboard(qtbot, view, "Daan Jansen")
         tasks.wait_for_idle()
-    finally:
-        event.remove(open_store.engine, "begin", count)
-    assert len(begun) == 1
+    assert begun == [WRITE]  # the view is logged in the same transaction
     assert form.first_name_edit.text() == "Daan"
     assert form.pages.log_table.rowCount() > 0
     assert form.tabs.tabText(TAB_ACTIONS) == "Actiep&unten"  # none yet: no count

@@ -10,7 +10,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
-from sqlalchemy import Connection, event
 
 from casusoverleg.domain.enums import (
     ActionStatus,
@@ -28,6 +27,7 @@ from casusoverleg.services.demo_meetings import populate_demo_meetings
 from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.store import Store
 from tests.helpers.stores import ACCOUNT, PASSPHRASE, make_store
+from tests.helpers.transactions import READ, counting_transactions
 
 from ui import common, ops, tasks
 from ui.common import format_date, long_date
@@ -116,20 +116,12 @@ def test_opening_the_next_meeting_takes_one_read_transaction(
     qtbot.addWidget(widget)
     widget.resize(1400, 900)
     widget.show()
-    began: list[Connection] = []
-
-    def count(connection: Connection) -> None:
-        began.append(connection)
-
     # Counted on the real engine: every transaction the screen starts while it opens.
-    event.listen(store.engine, "begin", count)
-    try:
+    with counting_transactions(store) as began:
         with qtbot.waitSignal(widget.loaded):
             widget.load(store)
         assert tasks.wait_for_idle()
-    finally:
-        event.remove(store.engine, "begin", count)
-    assert len(began) == 1
+    assert began == [READ]
 
     # And that one read holds what the screen shows: the agenda, attendance, the history.
     built = agenda.get_agenda(store, meeting_id).items

@@ -11,13 +11,13 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox, QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
-from sqlalchemy import event
 
 from casusoverleg.domain.enums import AttendanceStatus, MeetingRole, MeetingStatus
 from casusoverleg.domain.recurrence import Recurrence, SkipMode, SkipRules
 from casusoverleg.services import agenda, meetings, people
 from casusoverleg.services.store import Store
 from tests.helpers.meeting_data import Members, add_case, make_members
+from tests.helpers.transactions import counting_transactions
 from tests.helpers.ui import idle
 
 from ui import common, ops
@@ -340,19 +340,11 @@ def test_the_meeting_page_opens_with_one_read_transaction(qtbot: QtBot, store: S
     view = _view(qtbot, store)
     assert view.selected_meeting is not None and view.selected_meeting.id != target.id
 
-    begun: list[object] = []
-
-    def count(connection: object) -> None:
-        begun.append(connection)
-
     # SQLAlchemy's own event on the real engine: every transaction the page opens is seen.
-    event.listen(store.engine, "begin", count)
-    try:
+    with counting_transactions(store) as begun:
         with qtbot.waitSignal(view.meeting_shown):
             _select(view, target.date)
         idle()
-    finally:
-        event.remove(store.engine, "begin", count)
     assert len(begun) == 1
 
     # All of it came from that one read: heading, attendance, warning, agenda, proposal.

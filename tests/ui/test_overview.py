@@ -16,8 +16,8 @@ from casusoverleg.services import audit, cases, meetings
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import ActionItem
 from tests.helpers.stores import sample_case
-from tests.helpers.ui import add_wijkteam, idle, unlocked
-from tests.ui.support import WRITE, counting_transactions, screen
+from tests.helpers.transactions import WRITE, counting_transactions
+from tests.helpers.ui import add_wijkteam, idle, screen, unlocked
 
 from ui.cases import CasesView
 from ui.common import long_date

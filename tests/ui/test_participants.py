@@ -15,8 +15,8 @@ from casusoverleg.domain.enums import Team
 from casusoverleg.services import actions, people
 from casusoverleg.services.store import Store
 from casusoverleg.store.engine import connect_raw
-from tests.helpers.ui import add_leerplicht_owner, add_wijkteam, idle, unlocked
-from tests.ui.support import READ, counting_transactions, screen
+from tests.helpers.transactions import READ, counting_transactions
+from tests.helpers.ui import add_leerplicht_owner, add_wijkteam, idle, screen, unlocked
 
 from ui import common, ops, tasks
 from ui.participants import ARCHIVED_ROLE, ParticipantsView

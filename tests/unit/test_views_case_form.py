@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.domain.retention import RetentionTerm
@@ -16,6 +13,7 @@ from casusoverleg.services import actions, audit, cases, minutes, people, settin
 from casusoverleg.services.store import Store
 from casusoverleg.services.views import case_form
 from tests.helpers.scenario import Scenario, build
+from tests.helpers.transactions import counting_transactions
 
 
 @pytest.fixture
@@ -24,27 +22,12 @@ def scenario(store: Store) -> Scenario:
     return build(store)
 
 
-@contextmanager
-def transactions(store: Store) -> Iterator[list[object]]:
-    """Every transaction begun on the store's engine while the block runs."""
-    begun: list[object] = []
-
-    def count(connection: object) -> None:
-        begun.append(connection)
-
-    event.listen(store.engine, "begin", count)
-    try:
-        yield begun
-    finally:
-        event.remove(store.engine, "begin", count)
-
-
 def test_opening_a_case_reads_everything_in_one_transaction_and_logs_the_view(
     store: Store, scenario: Scenario
 ) -> None:
     case_id, number = scenario.case_ids[0], scenario.case_numbers[0]
     before = audit.list_events(store, case_number=number)
-    with transactions(store) as begun:
+    with counting_transactions(store) as begun:
         data = case_form.open_case(store, case_id)
     assert len(begun) == 1
 
@@ -68,7 +51,7 @@ def test_opening_a_case_reads_everything_in_one_transaction_and_logs_the_view(
 def test_a_new_case_needs_one_read_and_logs_nothing(store: Store, scenario: Scenario) -> None:
     settings.set_setting(store, "retention_years", 25)
     count = len(audit.list_events(store))
-    with transactions(store) as begun:
+    with counting_transactions(store) as begun:
         data = case_form.new_case(store)
     assert len(begun) == 1
     assert data.record is None and data.tabs is None
@@ -84,7 +67,7 @@ def test_the_tabs_again_after_a_save_are_one_read_and_not_a_view(
 ) -> None:
     case_id, number = scenario.case_ids[1], scenario.case_numbers[1]
     count = len(audit.list_events(store, case_number=number))
-    with transactions(store) as begun:
+    with counting_transactions(store) as begun:
         tabs = case_form.case_tabs(store, case_id)
     assert len(begun) == 1
     assert len(tabs.events) == count

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import Connection, event
 
 from casusoverleg.domain.enums import Advice, AgendaItemKind, MinutesStatus
 from casusoverleg.errors import BadInput
@@ -15,6 +12,7 @@ from casusoverleg.services import actions, agenda, audit, meetings, minutes, peo
 from casusoverleg.services.store import Store
 from casusoverleg.services.views.meeting_mode import meeting_mode_view
 from tests.helpers.scenario import Scenario, build
+from tests.helpers.transactions import counting_transactions
 
 TODAY = date(2026, 11, 10)
 
@@ -25,26 +23,11 @@ def scenario(store: Store) -> Scenario:
     return build(store, cases_on_next=3, today=TODAY)
 
 
-@contextmanager
-def transactions(store: Store) -> Iterator[list[Connection]]:
-    """The transactions begun on the store's engine inside the block (a real SQLAlchemy event)."""
-    began: list[Connection] = []
-
-    def count(connection: Connection) -> None:
-        began.append(connection)
-
-    event.listen(store.engine, "begin", count)
-    try:
-        yield began
-    finally:
-        event.remove(store.engine, "begin", count)
-
-
 def test_the_view_is_read_in_one_transaction_and_logs_nothing(
     store: Store, scenario: Scenario
 ) -> None:
     logged = len(audit.list_events(store))
-    with transactions(store) as began:
+    with counting_transactions(store) as began:
         view = meeting_mode_view(store, scenario.next_id, today=TODAY)
     assert len(began) == 1
     assert len(view.items) == 3 + 5  # the cases and the five fixed items
