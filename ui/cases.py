@@ -28,11 +28,12 @@ from casusoverleg.services import cases
 from casusoverleg.services.cases import CaseRecord, CaseRow
 from casusoverleg.services.store import Store
 
-from ui import common, style
+from ui import common
 from ui.case_form import CaseForm
 from ui.common import GROUND_SHORT, format_date
 from ui.ops import Change, StoreOp, drop_pending
 from ui.table_model import RowsTableModel
+from ui.widgets.message import MessageLabel
 from ui.widgets.tables import set_up_rows_table
 
 COLUMNS = ("Casusnummer", "Naam", "Geboortedatum", "School", "Grond", "Status", "Casushouder")
@@ -310,9 +311,7 @@ class CasesView(QWidget):
 
         self.count_label = QLabel()
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.message_label = QLabel()
-        self.message_label.setWordWrap(True)
-        self.message_label.hide()
+        self.message_label = MessageLabel()
 
         self.new_button = QPushButton("&Nieuwe casus")
         self.new_button.setToolTip("Een nieuwe casus registreren (Ctrl+N)")
@@ -489,9 +488,7 @@ class CasesView(QWidget):
         )
 
     def _show_message(self, text: str, *, error: bool = False) -> None:
-        self.message_label.setText(text)
-        self.message_label.setStyleSheet(style.ERROR_STYLE if error else "")
-        self.message_label.setVisible(bool(text))
+        self.message_label.show_message(text, error=error)
 
     def current_case(self) -> CaseRow | None:
         """The case of the table's current row, if any."""

@@ -40,6 +40,7 @@ from casusoverleg.services.store import Store
 from ui import common, ops, style
 from ui.common import format_date
 from ui.ops import Change, StoreOp
+from ui.widgets.message import MessageLabel
 
 # What a tree line stands for: ("org", id), ("person", id), or ("group", 0) for "Gearchiveerd".
 TARGET_ROLE = Qt.ItemDataRole.UserRole
@@ -269,9 +270,7 @@ class ParticipantsView(QWidget):
         )
         self.hint_label.setWordWrap(True)
         self.hint_label.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.message_label = QLabel()
-        self.message_label.setWordWrap(True)
-        self.message_label.hide()
+        self.message_label = MessageLabel()
         self.editors = QStackedWidget()
         self.editors.addWidget(self.hint_label)
         self.editors.addWidget(self.person_editor)
@@ -349,7 +348,7 @@ class ParticipantsView(QWidget):
             self.loaded.emit()
 
         def failed(exc: CasusoverlegError) -> None:
-            self._show_message(style.could_not_load("De lijst met deelnemers", exc), True)
+            self._show_message(style.could_not_load("De lijst met deelnemers", exc), error=True)
 
         StoreOp(self, store, _read_people).key("load").success(done).failure(failed).run()
 
@@ -672,10 +671,8 @@ class ParticipantsView(QWidget):
 
     # Saving and archiving ---------------------------------------------------------------------
 
-    def _show_message(self, text: str, error: bool = False) -> None:
-        self.message_label.setText(text)
-        self.message_label.setStyleSheet(style.ERROR_STYLE if error else "")
-        self.message_label.setVisible(bool(text))
+    def _show_message(self, text: str, *, error: bool = False) -> None:
+        self.message_label.show_message(text, error=error)
 
     def save(self) -> None:
         """Check and save the editor in the background (Ctrl+S)."""
@@ -692,7 +689,7 @@ class ParticipantsView(QWidget):
             label.setText(errors.get(name, ""))
             label.setVisible(name in errors)
         if errors:
-            self._show_message("Niet opgeslagen: verbeter wat in rood bij de velden staat.", True)
+            self._show_message("Niet opgeslagen: verbeter wat in rood bij de velden staat.", error=True)
             return
         state = editor.state()
         target = self._target
@@ -743,7 +740,7 @@ class ParticipantsView(QWidget):
             self.saved.emit()
 
         def failed(exc: CasusoverlegError) -> None:
-            self._show_message(style.failed_because(exc), True)
+            self._show_message(style.failed_because(exc), error=True)
 
         def finished() -> None:
             self._saving = False

@@ -55,6 +55,7 @@ from ui import dialogs, ops, pdf_preview, style
 from ui.common import GROUND_SHORT, long_date
 from ui.ops import Change, StoreOp
 from ui.table_model import RowsTableModel
+from ui.widgets.message import MessageLabel
 from ui.widgets.tables import rows_table
 
 XLSX_FILTER = "Excel-werkmap (*.xlsx)"
@@ -419,9 +420,7 @@ class ReportsView(QWidget):
             "De cijfers als Excel-werkmap opslaan (voor het jaarverslag leerplicht)"
         )
         self.export_button.clicked.connect(self.export)
-        self.message_label = QLabel()
-        self.message_label.setWordWrap(True)
-        self.message_label.hide()
+        self.message_label = MessageLabel()
 
         self.year_combo = QComboBox()
         self.year_combo.setAccessibleName("Jaar van aanmelding")
@@ -594,9 +593,7 @@ class ReportsView(QWidget):
         self._show_message(f"De cijfers konden niet worden berekend: {exc.message}", error=True)
 
     def _show_message(self, text: str, *, error: bool = False) -> None:
-        self.message_label.setStyleSheet(style.ERROR_STYLE if error else "")
-        self.message_label.setText(text)
-        self.message_label.show()
+        self.message_label.show_message(text, error=error)
 
     # Export ----------------------------------------------------------------------------------
 

@@ -59,6 +59,7 @@ from ui.case_form.tabs import CaseTabPages
 from ui.common import format_date
 from ui.ops import Change, StoreOp, drop_pending
 from ui.widgets.date_field import DateField
+from ui.widgets.message import MessageLabel
 
 SAVING = "Bezig met opslaan…"
 RESTORED = "Uw niet opgeslagen wijzigingen staan er weer."
@@ -116,10 +117,7 @@ class CaseForm(QWidget):
         self.save_button = QPushButton("Opslaan")
         self.save_button.setToolTip("Opslaan (Ctrl+S)")
         self.save_button.clicked.connect(lambda: self.save())
-        self.message_label = QLabel()
-        self.message_label.setWordWrap(True)
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message_label.hide()
+        self.message_label = MessageLabel()
 
         header = QHBoxLayout()
         header.addWidget(self.back_button)
@@ -552,9 +550,7 @@ class CaseForm(QWidget):
     # Saving -----------------------------------------------------------------------------------
 
     def _show_message(self, text: str, *, error: bool = False) -> None:
-        self.message_label.setText(text)
-        self.message_label.setStyleSheet(style.ERROR_STYLE if error else "")
-        self.message_label.setVisible(bool(text))
+        self.message_label.show_message(text, error=error)
 
     def _set_error(self, name: str, message: str) -> None:
         label = self.errors[name]

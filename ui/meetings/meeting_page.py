@@ -34,6 +34,7 @@ from ui.meetings.agenda.builder import AgendaBuilder
 from ui.meetings.attendance import AttendancePanel
 from ui.meetings.texts import meeting_heading, moved_from
 from ui.ops import Change, StoreOp
+from ui.widgets.message import MessageLabel
 
 # A red frame: the group should not meet without one of its core teams.
 ALERT_STYLE = (
@@ -79,8 +80,7 @@ class MeetingPageWidget(QWidget):
         self.cancel_button.setToolTip("Dit overleg laten vervallen (het blijft zichtbaar)")
         self.mode_button = QPushButton("Vergader&modus ▶")
         self.mode_button.setToolTip("Dit overleg voeren: agendapunt voor agendapunt (Ctrl+M)")
-        self.message_label = _selectable(QLabel())
-        self.message_label.hide()
+        self.message_label = MessageLabel()
 
         self.alert = QFrame()
         self.alert.setObjectName("aanwezigheidswaarschuwing")
@@ -241,14 +241,12 @@ class MeetingPageWidget(QWidget):
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         """Say what happened (a result, or why something was not done) above the tabs."""
-        self.message_label.setText(text)
-        self.message_label.setStyleSheet(style.ERROR_STYLE if error else "")
-        self.message_label.setVisible(bool(text))
+        self.message_label.show_message(text, error=error)
 
     @property
     def message(self) -> str:
         """The last message on the page ('' when none)."""
-        return self.message_label.text() if self.message_label.isVisibleTo(self) else ""
+        return self.message_label.message
 
     def _update_buttons(self) -> None:
         meeting = self._meeting

@@ -52,6 +52,7 @@ from ui.meetings.agenda.models import (
 from ui.meetings.agenda.views import AgendaTable, ProposalList
 from ui.ops import Change, StoreOp
 from ui.widgets.choice_delegate import ChoiceDelegate
+from ui.widgets.message import MessageLabel
 from ui.widgets.tables import set_up_rows_table
 
 T = TypeVar("T")
@@ -192,10 +193,7 @@ class AgendaBuilder(QWidget):
         self.warning_label.setStyleSheet(style.WARNING_STYLE)
         self.warning_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.warning_label.hide()
-        self.message_label = QLabel()
-        self.message_label.setWordWrap(True)
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message_label.hide()
+        self.message_label = MessageLabel()
 
         self.model.timing_changed.connect(self._show_timing)
         self.model.move_requested.connect(self._save_move)
@@ -408,14 +406,12 @@ class AgendaBuilder(QWidget):
         return [line.removeprefix("⚠ ") for line in text.splitlines() if line]
 
     def _show_message(self, text: str, *, error: bool = False) -> None:
-        self.message_label.setText(text)
-        self.message_label.setStyleSheet(style.ERROR_STYLE if error else "")
-        self.message_label.setVisible(bool(text))
+        self.message_label.show_message(text, error=error)
 
     @property
     def message(self) -> str:
         """The last message (a result, or why something was not done)."""
-        return self.message_label.text() if self.message_label.isVisibleTo(self) else ""
+        return self.message_label.message
 
     def _update_buttons(self) -> None:
         meeting = self._meeting
