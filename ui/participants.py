@@ -689,7 +689,9 @@ class ParticipantsView(QWidget):
             label.setText(errors.get(name, ""))
             label.setVisible(name in errors)
         if errors:
-            self._show_message("Niet opgeslagen: verbeter wat in rood bij de velden staat.", error=True)
+            self._show_message(
+                "Niet opgeslagen: verbeter wat in rood bij de velden staat.", error=True
+            )
             return
         state = editor.state()
         target = self._target
