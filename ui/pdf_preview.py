@@ -593,8 +593,11 @@ class PdfPreviewDialog(QDialog):
         path = ask_save_path(self, str(Path.home() / rendered.suggested_name))
         if path is None or self._discarded:
             return
+        # The file dialog asked before replacing the file it returned (not one with .pdf added).
+        overwrite = path.exists()
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
+            overwrite = False
         if not confirm_plain_file(self, path.name) or self._discarded:
             return
         self.save_action.setEnabled(False)
@@ -606,9 +609,11 @@ class PdfPreviewDialog(QDialog):
             if self.status_label.text() == saving:  # not saved, for whatever reason
                 self.status_label.setText("")
 
-        StoreOp(self, store, lambda s: documents.save_document(s, rendered, path)).changes(
-            Change.AUDIT
-        ).success(self._saved).failure(self._save_failed).finished(ended).run()
+        StoreOp(
+            self, store, lambda s: documents.save_document(s, rendered, path, overwrite=overwrite)
+        ).changes(Change.AUDIT).success(self._saved).failure(self._save_failed).finished(
+            ended
+        ).run()
 
     def _saved(self, path: Path) -> None:
         self.status_label.setText(f"Opgeslagen als {path} (niet versleuteld).")
