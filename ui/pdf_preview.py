@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from casusoverleg.errors import CasusoverlegError
-from casusoverleg.services import documents
+from casusoverleg.services import documents, output
 from casusoverleg.services.documents import DocumentRequest, RenderedDocument
 from casusoverleg.services.store import Store
 
@@ -560,6 +560,14 @@ class PdfPreviewDialog(QDialog):
         printer.setFullPage(True)  # the PDF has its own margins
         if not ask_printer(self, printer, len(pages)) or self._discarded:
             return
+        # "Print to file" writes the chosen file itself: never the store or a file beside it
+        # (the print dialog has asked before replacing any other file).
+        if printer.outputFileName():
+            try:
+                output.check_target(store.path, Path(printer.outputFileName()), overwrite=True)
+            except CasusoverlegError as exc:
+                dialogs.warn(self, "Afdrukken", "Er is niets afgedrukt.", detail=exc.message)
+                return
         first, last = printer.fromPage(), printer.toPage()
         if first == 0:
             first, last = 1, len(pages)
