@@ -154,6 +154,19 @@ def _unlock(args: argparse.Namespace, creds: Credentials) -> Store:
     return accounts.unlock(path, account, creds.passphrase())
 
 
+def _target(args: argparse.Namespace, value: str) -> Path:
+    """The file a command will write, checked before the store is unlocked.
+
+    Unlocking already writes to the store (its log), so a refused target (the store, a file
+    beside it, a folder, an existing file without --overwrite) must be refused before that.
+    """
+    from casusoverleg.services import output
+
+    return output.check_target(
+        _store_path(args), Path(value).expanduser(), overwrite=args.overwrite
+    )
+
+
 def _out(text: str = "") -> None:
     print(text, file=sys.stdout)
 
@@ -216,9 +229,10 @@ def cmd_backup(args: argparse.Namespace, creds: Credentials) -> int:
     """Write an encrypted backup file."""
     from casusoverleg.services import backup
 
+    dest = _target(args, args.dest)
     store = _unlock(args, creds)
     try:
-        dest = backup.backup(store, Path(args.dest).expanduser())
+        dest = backup.backup(store, dest, overwrite=args.overwrite)
     finally:
         accounts.lock(store)
     _out(f"Back-up geschreven: {dest}")
@@ -302,12 +316,13 @@ def cmd_export(args: argparse.Namespace, creds: Credentials) -> int:
     """Export cases or actions to CSV or XLSX (a plain file: the export is logged)."""
     from casusoverleg.services import exports
 
+    target = _target(args, args.file)
     store = _unlock(args, creds)
     try:
         if args.what == "actions":
-            count = exports.export_actions(store, Path(args.file).expanduser())
+            count = exports.export_actions(store, target, overwrite=args.overwrite)
         else:
-            count = exports.export_cases(store, Path(args.file).expanduser())
+            count = exports.export_cases(store, target, overwrite=args.overwrite)
     finally:
         accounts.lock(store)
     what = "actiepunten" if args.what == "actions" else "casussen"
@@ -506,15 +521,15 @@ def cmd_ics(args: argparse.Namespace, creds: Credentials) -> int:
     """Write an .ics calendar file for a series (id or name) or one meeting (id)."""
     from casusoverleg.services import calendar
 
+    output = _target(args, args.output)
     store = _unlock(args, creds)
     try:
         target = _resolve_ics_ref(store, args.ref.strip())
-        output = Path(args.output).expanduser()
         if isinstance(target, int):
-            count = calendar.export_meeting_ics(store, target, output)
+            count = calendar.export_meeting_ics(store, target, output, overwrite=args.overwrite)
             what = f"overleg {target}"
         else:
-            count = calendar.export_series_ics(store, target.id, output)
+            count = calendar.export_series_ics(store, target.id, output, overwrite=args.overwrite)
             what = f"overlegreeks '{target.name}'"
     finally:
         accounts.lock(store)
@@ -595,10 +610,11 @@ def cmd_agenda(args: argparse.Namespace, creds: Credentials) -> int:
     """Print a meeting's agenda to PDF (casusnummer and initials only)."""
     from casusoverleg.services import documents
 
+    output = _target(args, args.output)
     store = _unlock(args, creds)
     try:
         meeting_id = _meeting_id(store, args.meeting)
-        printed = documents.print_agenda(store, meeting_id, Path(args.output).expanduser())
+        printed = documents.print_agenda(store, meeting_id, output, overwrite=args.overwrite)
     finally:
         accounts.lock(store)
     _out(f"Agenda geschreven: {args.output} ({_pages(printed.pages)}).")
@@ -609,11 +625,12 @@ def cmd_minutes(args: argparse.Namespace, creds: Credentials) -> int:
     """Print a meeting's minutes to PDF (children's names only with --names)."""
     from casusoverleg.services import documents
 
+    output = _target(args, args.output)
     store = _unlock(args, creds)
     try:
         meeting_id = _meeting_id(store, args.meeting)
         printed = documents.print_minutes(
-            store, meeting_id, Path(args.output).expanduser(), show_names=args.names
+            store, meeting_id, output, show_names=args.names, overwrite=args.overwrite
         )
     finally:
         accounts.lock(store)
@@ -627,10 +644,11 @@ def cmd_actions(args: argparse.Namespace, creds: Credentials) -> int:
     """Print the action list to PDF: open actions, or all with --all."""
     from casusoverleg.services import documents
 
+    output = _target(args, args.output)
     store = _unlock(args, creds)
     try:
         printed = documents.print_actions(
-            store, Path(args.output).expanduser(), include_done=args.all, group_by=args.by
+            store, output, include_done=args.all, group_by=args.by, overwrite=args.overwrite
         )
     finally:
         accounts.lock(store)
@@ -642,10 +660,11 @@ def cmd_dossier(args: argparse.Namespace, creds: Credentials) -> int:
     """Print everything about one case (an answer to an inzageverzoek) to PDF."""
     from casusoverleg.services import cases, documents
 
+    output = _target(args, args.output)
     store = _unlock(args, creds)
     try:
         case_id = cases.find_case_id(store, args.case)
-        printed = documents.print_dossier(store, case_id, Path(args.output).expanduser())
+        printed = documents.print_dossier(store, case_id, output, overwrite=args.overwrite)
     finally:
         accounts.lock(store)
     _out(f"Dossier geschreven: {args.output} ({_pages(printed.pages)}).")
@@ -681,12 +700,18 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
+    def writes_a_file(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--overwrite", action="store_true", help="vervang een bestaand bestand met die naam"
+        )
+
     add("init", cmd_init, "maak een nieuwe, versleutelde opslag")
     p = add("demo", cmd_demo, "maak een demo-opslag met verzonnen casussen")
     p.add_argument("--cases", type=int, default=40, metavar="N", help="aantal casussen (40)")
     add("check", cmd_check, "controleer de opslag en het logboek")
     p = add("backup", cmd_backup, "maak een versleutelde back-up")
     p.add_argument("dest", metavar="DOEL")
+    writes_a_file(p)
     p = add("restore", cmd_restore, "zet een back-up terug")
     p.add_argument("src", metavar="BRON")
     p = add("passwd", cmd_passwd, "wijzig een wachtwoord")
@@ -707,6 +732,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", cmd_export, "exporteer casussen of actiepunten naar CSV of XLSX")
     p.add_argument("what", choices=["cases", "actions"], metavar="cases|actions")
     p.add_argument("file", metavar="BESTAND")
+    writes_a_file(p)
     p = add("series", cmd_series, "plan een overlegreeks of toon de reeksen")
     ser = p.add_subparsers(dest="series_command", required=True, metavar="add|list")
     ser.add_parser("list", help="toon de overlegreeksen")
@@ -777,17 +803,21 @@ def build_parser() -> argparse.ArgumentParser:
         "series:X of meeting:N als een nummer allebei kan zijn",
     )
     p.add_argument("-o", "--output", required=True, metavar="BESTAND.ics")
+    writes_a_file(p)
     p = add("agenda", cmd_agenda, "druk de agenda van een overleg af (PDF)")
     p.add_argument("meeting", metavar="MEETING|next", help="overlegnummer (zie meetings) of next")
     p.add_argument("-o", "--output", required=True, metavar="BESTAND.pdf")
+    writes_a_file(p)
     p = add("minutes", cmd_minutes, "druk het verslag van een overleg af (PDF)")
     p.add_argument("meeting", metavar="MEETING", help="overlegnummer (zie meetings)")
     p.add_argument("-o", "--output", required=True, metavar="BESTAND.pdf")
+    writes_a_file(p)
     p.add_argument(
         "--names", action="store_true", help="met de namen van de kinderen (anders initialen)"
     )
     p = add("actions", cmd_actions, "druk de actielijst af (PDF)")
     p.add_argument("-o", "--output", required=True, metavar="BESTAND.pdf")
+    writes_a_file(p)
     p.add_argument("--all", action="store_true", help="alle actiepunten, ook afgeronde")
     p.add_argument(
         "--by",
@@ -799,6 +829,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("dossier", cmd_dossier, "druk alles over één casus af (inzageverzoek, PDF)")
     p.add_argument("case", metavar="CASE", help="casusnummer")
     p.add_argument("-o", "--output", required=True, metavar="BESTAND.pdf")
+    writes_a_file(p)
     return parser
 
 

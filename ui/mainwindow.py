@@ -690,6 +690,9 @@ class MainWindow(QMainWindow):
             if not yes or self._store is not store:
                 return
             self._export_confirmed = remember
+        # The file dialog already asked whether an existing file may be replaced; the service
+        # still refuses the store itself and every file beside it.
+        overwrite = path.exists()
 
         def done(count: int) -> None:
             noun = "casus" if count == 1 else "casussen"
@@ -698,9 +701,9 @@ class MainWindow(QMainWindow):
             if self._store is not None:
                 dialogs.inform(self, "Casussen exporteren", text)
 
-        ops.StoreOp(self, store, lambda s: exports.export_cases(s, path)).changes(
-            ops.Change.AUDIT
-        ).with_progress(
+        ops.StoreOp(
+            self, store, lambda s: exports.export_cases(s, path, overwrite=overwrite)
+        ).changes(ops.Change.AUDIT).with_progress(
             "Casussen exporteren", f"De casussen worden geschreven naar {path.name}…"
         ).success(done).failure(
             lambda exc: self._report_failure("Casussen exporteren", "Exporteren is mislukt.", exc)

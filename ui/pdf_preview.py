@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from casusoverleg.errors import CasusoverlegError
-from casusoverleg.services import documents
+from casusoverleg.services import documents, output
 from casusoverleg.services.documents import DocumentRequest, RenderedDocument
 from casusoverleg.services.store import Store
 
@@ -560,6 +560,14 @@ class PdfPreviewDialog(QDialog):
         printer.setFullPage(True)  # the PDF has its own margins
         if not ask_printer(self, printer, len(pages)) or self._discarded:
             return
+        # "Print to file" writes the chosen file itself: never the store or a file beside it
+        # (the print dialog has asked before replacing any other file).
+        if printer.outputFileName():
+            try:
+                output.check_target(store.path, Path(printer.outputFileName()), overwrite=True)
+            except CasusoverlegError as exc:
+                dialogs.warn(self, "Afdrukken", "Er is niets afgedrukt.", detail=exc.message)
+                return
         first, last = printer.fromPage(), printer.toPage()
         if first == 0:
             first, last = 1, len(pages)
@@ -593,8 +601,11 @@ class PdfPreviewDialog(QDialog):
         path = ask_save_path(self, str(Path.home() / rendered.suggested_name))
         if path is None or self._discarded:
             return
+        # The file dialog asked before replacing the file it returned (not one with .pdf added).
+        overwrite = path.exists()
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
+            overwrite = False
         if not confirm_plain_file(self, path.name) or self._discarded:
             return
         self.save_action.setEnabled(False)
@@ -606,9 +617,11 @@ class PdfPreviewDialog(QDialog):
             if self.status_label.text() == saving:  # not saved, for whatever reason
                 self.status_label.setText("")
 
-        StoreOp(self, store, lambda s: documents.save_document(s, rendered, path)).changes(
-            Change.AUDIT
-        ).success(self._saved).failure(self._save_failed).finished(ended).run()
+        StoreOp(
+            self, store, lambda s: documents.save_document(s, rendered, path, overwrite=overwrite)
+        ).changes(Change.AUDIT).success(self._saved).failure(self._save_failed).finished(
+            ended
+        ).run()
 
     def _saved(self, path: Path) -> None:
         self.status_label.setText(f"Opgeslagen als {path} (niet versleuteld).")

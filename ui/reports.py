@@ -606,8 +606,11 @@ class ReportsView(QWidget):
         path = ask_export_path(self, suggestion)
         if path is None or self._store is not store:
             return
+        # The file dialog asked before replacing the file it returned (not one with .xlsx added).
+        overwrite = path.exists()
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")
+            overwrite = False
         if not pdf_preview.confirm_plain_file(self, path.name) or self._store is not store:
             return
         self._exporting = True
@@ -627,6 +630,7 @@ class ReportsView(QWidget):
             self._exporting = False
             self._settled()
 
-        StoreOp(self, store, lambda s: exports.export_statistics(s, path)).success(done).failure(
-            failed
-        ).finished(ended).run()
+        # The service still refuses the store and the files beside it.
+        StoreOp(
+            self, store, lambda s: exports.export_statistics(s, path, overwrite=overwrite)
+        ).success(done).failure(failed).finished(ended).run()

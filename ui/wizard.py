@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from casusoverleg.errors import CasusoverlegError
-from casusoverleg.services import accounts
+from casusoverleg.services import accounts, output
 from casusoverleg.services.store import Store
 
 from ui import dialogs, style
@@ -130,6 +130,15 @@ def print_recovery_key(parent: QWidget, key: str, store_path: Path, account: str
             return False
     finally:
         dialog.deleteLater()
+    # "Print to file" must not land on the store being made or a file beside it.
+    if printer.outputFileName():
+        try:
+            output.check_target(store_path, Path(printer.outputFileName()), overwrite=True)
+        except CasusoverlegError as exc:
+            dialogs.warn(
+                parent, "Herstelsleutel afdrukken", "Er is niets afgedrukt.", detail=exc.message
+            )
+            return False
     document = QTextDocument()
     document.setHtml(recovery_sheet_html(key, store_path, account))
     document.print_(printer)

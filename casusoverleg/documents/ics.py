@@ -7,17 +7,12 @@ Outlook and Google Calendar write it.
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
-
-from casusoverleg.errors import BadInput
 
 TZID = "Europe/Amsterdam"
 AMSTERDAM = ZoneInfo(TZID)
@@ -96,44 +91,3 @@ def build_calendar(
         event.add("transp", "TRANSPARENT" if item.cancelled else "OPAQUE")
         cal.add_component(event)
     return cal
-
-
-def write_ics(
-    events: Iterable[CalendarEvent],
-    path: Path,
-    *,
-    calendar_name: str,
-    stamp: datetime | None = None,
-    before_replace: Callable[[], None] | None = None,
-) -> Path:
-    """Write an .ics file atomically (temp file + rename), readable only by its owner.
-
-    `before_replace` runs when the file is complete but not yet in place (the caller logs the
-    export there: an export that cannot be logged is not made).
-    """
-    data = build_calendar(events, calendar_name=calendar_name, stamp=stamp).to_ical()
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise BadInput(f"De map {path.parent} bestaat niet.")
-    if path.is_dir():
-        raise BadInput(f"{path} is een map; geef een bestandsnaam.")
-    try:
-        # mkstemp makes the file 0o600 from the start: no moment where others may read it.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise BadInput(f"Kan niet schrijven in {path.parent} ({exc.strerror}).") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        if before_replace is not None:
-            before_replace()
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise BadInput(f"Kan {path.name} niet schrijven ({exc.strerror}).") from exc
-        raise
-    return path

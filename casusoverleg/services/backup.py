@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from casusoverleg import __version__
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import BadInput, DamagedStore, NewerStore, WrongKey
-from casusoverleg.services import accounts, audit
+from casusoverleg.services import accounts, audit, output
 from casusoverleg.services.audit import ChainReport
 from casusoverleg.services.store import Store
 from casusoverleg.store.copying import export_encrypted_copy
@@ -126,8 +126,9 @@ class CheckReport:
 
 def backup(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
     """Write an encrypted backup of the open store to `dest` (a .zip); returns its path."""
-    dest = Path(os.path.abspath(dest))
-    _check_dest(store, dest, overwrite)
+    # The one guard of every written file: not the store or a file beside it, not a folder,
+    # not over an existing file without `overwrite`.
+    dest = output.check_target(store.path, dest, overwrite=overwrite)
     # Key and key file are taken together, so the copy and its key file always belong together.
     key = store.key
     keys_json = json.dumps(store.key_file.to_json(), indent=2).encode("utf-8")
@@ -165,7 +166,7 @@ def backup(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
                     session, store, AuditAction.BACKUP, object_type="opslag", detail=f"naar {dest}"
                 )
                 _set_last_backup(session, created)
-            _publish(tmp, dest, overwrite)
+            output.publish(tmp, dest, overwrite=overwrite)
         finally:
             tmp.unlink(missing_ok=True)
     finally:
@@ -192,23 +193,6 @@ def read_info(src: Path) -> BackupInfo:
         raise BadInput(_NOT_A_BACKUP.format(src=src, reason="geen leesbaar zip-bestand")) from exc
 
 
-def _check_dest(store: Store, dest: Path, overwrite: bool) -> None:
-    if dest.is_dir():
-        raise BadInput(
-            f"{dest} is een map; geef de naam van het back-upbestand, bijv. back-up.zip."
-        )
-    if not dest.parent.is_dir():
-        raise BadInput(f"De map {dest.parent} bestaat niet.")
-    own = {
-        p.resolve()
-        for p in (store.path, store.key_path, *_sidecars(store.path), StoreLock(store.path).path)
-    }
-    if dest.resolve() in own:
-        raise BadInput("Een back-up kan niet over de opslag zelf heen worden geschreven.")
-    if dest.exists() and not overwrite:
-        raise BadInput(f"Er staat al een bestand op {dest}; kies een andere naam.")
-
-
 def _write_zip(dest: Path, copy: Path, keys_json: bytes, info_json: bytes) -> Path:
     """The zip, complete and on disk, under a temporary name beside `dest` (owner-only)."""
     fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
@@ -229,23 +213,6 @@ def _write_zip(dest: Path, copy: Path, keys_json: bytes, info_json: bytes) -> Pa
         tmp.unlink(missing_ok=True)
         raise
     return tmp
-
-
-def _publish(tmp: Path, dest: Path, overwrite: bool) -> None:
-    """Give the finished file its name; without `overwrite`, never replace an existing file."""
-    if overwrite:
-        os.replace(tmp, dest)
-        return
-    try:
-        # A hard link fails if dest exists, even when it appeared a moment ago.
-        os.link(tmp, dest)
-    except FileExistsError as exc:
-        raise BadInput(f"Er staat al een bestand op {dest}; kies een andere naam.") from exc
-    except OSError:
-        # File systems without hard links (FAT on a USB stick): check, then rename.
-        if dest.exists():
-            raise BadInput(f"Er staat al een bestand op {dest}; kies een andere naam.") from None
-        os.replace(tmp, dest)
 
 
 def _set_last_backup(session: Session, when: datetime) -> None:

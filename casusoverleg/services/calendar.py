@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from casusoverleg.documents.ics import AMSTERDAM, CalendarEvent, write_ics
+from casusoverleg.documents.ics import AMSTERDAM, CalendarEvent, build_calendar
 from casusoverleg.domain.enums import AuditAction
-from casusoverleg.services import audit
+from casusoverleg.services import audit, output
 from casusoverleg.services.meetings import (
     MeetingInfo,
     find_series,
@@ -39,11 +39,23 @@ def calendar_event(meeting: MeetingInfo, *, demo: bool = False) -> CalendarEvent
 
 
 def _write(
-    store: Store, meetings: list[MeetingInfo], path: Path, name: str, object_type: str, oid: int
+    store: Store,
+    meetings: list[MeetingInfo],
+    path: Path,
+    name: str,
+    object_type: str,
+    oid: int,
+    overwrite: bool,
 ) -> int:
     events = [calendar_event(m, demo=store.is_demo) for m in meetings]
+    calendar_name = (DEMO_PREFIX if store.is_demo else "") + name
+    data = build_calendar(events, calendar_name=calendar_name).to_ical()
 
-    def log() -> None:
+    def write(tmp: str) -> int:
+        Path(tmp).write_bytes(data)
+        return len(events)
+
+    def log(_count: int) -> None:
         audit.log(
             store,
             AuditAction.EXPORT,
@@ -52,23 +64,22 @@ def _write(
             detail=f"agendabestand (.ics), {len(events)} overleggen",
         )
 
-    write_ics(
-        events,
-        Path(path),
-        calendar_name=(DEMO_PREFIX if store.is_demo else "") + name,
-        before_replace=log,
-    )
-    return len(events)
+    # The shared guard and atomic write; logged before the file appears under its name.
+    return output.write_atomically(store.path, path, write, overwrite=overwrite, before_replace=log)
 
 
-def export_series_ics(store: Store, series: int | str, path: Path | str) -> int:
+def export_series_ics(
+    store: Store, series: int | str, path: Path | str, *, overwrite: bool = False
+) -> int:
     """Write every meeting of a series (by id or name) to an .ics file; returns how many."""
     info = find_series(store, series)
     meetings = list_meetings(store, series_id=info.id)
-    return _write(store, meetings, Path(path), info.name, "overlegreeks", info.id)
+    return _write(store, meetings, Path(path), info.name, "overlegreeks", info.id, overwrite)
 
 
-def export_meeting_ics(store: Store, meeting_id: int, path: Path | str) -> int:
+def export_meeting_ics(
+    store: Store, meeting_id: int, path: Path | str, *, overwrite: bool = False
+) -> int:
     """Write one meeting to an .ics file (1 event, cancelled if it was cancelled)."""
     meeting = get_meeting(store, meeting_id)
-    return _write(store, [meeting], Path(path), meeting.title, "overleg", meeting.id)
+    return _write(store, [meeting], Path(path), meeting.title, "overleg", meeting.id, overwrite)

@@ -11,8 +11,6 @@ and written later (`save_document`); file and memory share one rendering path pe
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -49,7 +47,7 @@ from casusoverleg.domain.enums import (
 from casusoverleg.errors import BadInput
 from casusoverleg.services import actions as action_service
 from casusoverleg.services import agenda as agenda_service
-from casusoverleg.services import audit, cases, meetings, people, settings
+from casusoverleg.services import audit, cases, meetings, output, people, settings
 from casusoverleg.services import minutes as minutes_service
 from casusoverleg.services.actions import ActionInfo
 from casusoverleg.services.meetings import MeetingInfo
@@ -137,34 +135,22 @@ def _meta(
     )
 
 
-def _write_pdf(path: Path, render: Callable[[str], int], log: Callable[[], None]) -> Printed:
+def _write_pdf(
+    store: Store,
+    path: Path,
+    render: Callable[[str], int],
+    log: Callable[[], None],
+    overwrite: bool,
+) -> Printed:
     """Render into a temp file beside `path`, log, then put the file in place (atomically)."""
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         raise BadInput(f"Geef een bestandsnaam die eindigt op .pdf (niet '{path.name}').")
-    if path.is_dir():
-        raise BadInput(f"{path} is een map; geef een bestandsnaam.")
-    if not path.parent.is_dir():
-        raise BadInput(f"De map {path.parent} bestaat niet.")
-    try:
-        # mkstemp makes the file 0o600 from the start: no moment where others may read it.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise BadInput(f"Kan niet schrijven in {path.parent} ({exc.strerror}).") from exc
-    os.close(fd)
-    try:
-        pages = render(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        # Logged before the file appears: a print that cannot be logged is not made.
-        log()
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise BadInput(f"Kan {path.name} niet schrijven ({exc.strerror}).") from exc
-        raise
+    # The shared guard: never the store or a file beside it, never over a file unasked.
+    # Logged before the file appears: a print that cannot be logged is not made.
+    pages = output.write_atomically(
+        store.path, path, render, overwrite=overwrite, before_replace=lambda _pages: log()
+    )
     return Printed(path, pages)
 
 
@@ -275,10 +261,15 @@ def _agenda_job(store: Store, meeting_id: int, today: date | None) -> _Job:
 
 
 def print_agenda(
-    store: Store, meeting_id: int, path: Path | str, *, today: date | None = None
+    store: Store,
+    meeting_id: int,
+    path: Path | str,
+    *,
+    today: date | None = None,
+    overwrite: bool = False,
 ) -> Printed:
     """Write a meeting's agenda as PDF and log the print."""
-    return _print(_agenda_job(store, meeting_id, today), path)
+    return _print(store, _agenda_job(store, meeting_id, today), path, overwrite)
 
 
 # -- minutes -------------------------------------------------------------------------------------
@@ -399,9 +390,10 @@ def print_minutes(
     *,
     show_names: bool = False,
     today: date | None = None,
+    overwrite: bool = False,
 ) -> Printed:
     """Write a meeting's minutes as PDF (children's names only if asked) and log the print."""
-    return _print(_minutes_job(store, meeting_id, show_names, today), path)
+    return _print(store, _minutes_job(store, meeting_id, show_names, today), path, overwrite)
 
 
 # -- action list ---------------------------------------------------------------------------------
@@ -474,9 +466,10 @@ def print_actions(
     include_done: bool = False,
     group_by: GroupBy = "owner",
     today: date | None = None,
+    overwrite: bool = False,
 ) -> Printed:
     """Write the action list (open actions, or all with `include_done`) as PDF; log it."""
-    return _print(_actions_job(store, include_done, group_by, today), path)
+    return _print(store, _actions_job(store, include_done, group_by, today), path, overwrite)
 
 
 # -- case dossier --------------------------------------------------------------------------------
@@ -578,18 +571,23 @@ def _dossier_job(store: Store, case_id: int, today: date | None) -> _Job:
 
 
 def print_dossier(
-    store: Store, case_id: int, path: Path | str, *, today: date | None = None
+    store: Store,
+    case_id: int,
+    path: Path | str,
+    *,
+    today: date | None = None,
+    overwrite: bool = False,
 ) -> Printed:
     """Write a child's whole dossier (answer to an inzageverzoek) as PDF and log the print."""
-    return _print(_dossier_job(store, case_id, today), path)
+    return _print(store, _dossier_job(store, case_id, today), path, overwrite)
 
 
 # -- one path for file and memory ----------------------------------------------------------------
 
 
-def _print(job: _Job, path: Path | str) -> Printed:
+def _print(store: Store, job: _Job, path: Path | str, overwrite: bool) -> Printed:
     path = Path(path)
-    return _write_pdf(path, job.render, lambda: job.log(f"naar {path.name}"))
+    return _write_pdf(store, path, job.render, lambda: job.log(f"naar {path.name}"), overwrite)
 
 
 def _job(store: Store, request: DocumentRequest, today: date | None) -> _Job:
@@ -637,7 +635,9 @@ def _object(rendered: RenderedDocument) -> tuple[str, int | str]:
     return _SUBJECTS[request.kind], "" if object_id is None else object_id
 
 
-def save_document(store: Store, rendered: RenderedDocument, path: Path | str) -> Path:
+def save_document(
+    store: Store, rendered: RenderedDocument, path: Path | str, *, overwrite: bool = False
+) -> Path:
     """Write a rendered document to a (.pdf) file, atomically and owner-only; log the export."""
     path = Path(path)
     object_type, object_id = _object(rendered)
@@ -656,7 +656,7 @@ def save_document(store: Store, rendered: RenderedDocument, path: Path | str) ->
             detail=f"{rendered.title} opgeslagen als {path.name}",
         )
 
-    return _write_pdf(path, write, log).path
+    return _write_pdf(store, path, write, log, overwrite).path
 
 
 def log_paper_print(store: Store, rendered: RenderedDocument, printer: str) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,7 @@ from sqlalchemy import select
 from casusoverleg.domain.enums import AuditAction, ExemptionGround
 from casusoverleg.domain.thuiszitter import ThuiszitterSignal
 from casusoverleg.errors import BadInput
-from casusoverleg.services import actions, audit, cases, reports
+from casusoverleg.services import actions, audit, cases, output, reports
 from casusoverleg.services.actions import ActionInfo
 from casusoverleg.services.cases import CaseFilter, CaseRow
 from casusoverleg.services.imports import COLUMNS, GROUND_TEXT
@@ -154,33 +153,23 @@ def _write_xlsx(fh_path: str, rows: Iterator[list[Cell]]) -> int:
     return count
 
 
-def _atomic_write(path: Path, write: Callable[[str], int], done: Callable[[int], None]) -> int:
+def _atomic_write(
+    store: Store,
+    path: Path,
+    write: Callable[[str], int],
+    done: Callable[[int], None],
+    overwrite: bool,
+) -> int:
     """Run `write` on a temp file beside `path`, call `done`, then put the file in place."""
-    if not path.parent.is_dir():
-        raise BadInput(f"De map {path.parent} bestaat niet.")
-    if path.is_dir():
-        raise BadInput(f"{path} is een map; geef een bestandsnaam.")
-    try:
-        # mkstemp makes the file 0o600 from the start: no moment where others may read it.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise BadInput(f"Kan niet schrijven in {path.parent} ({exc.strerror}).") from exc
-    os.close(fd)
-    try:
-        count = write(tmp)
-        os.chmod(tmp, 0o600)
-        # Logged before the file appears: an export that cannot be logged is not made.
-        done(count)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise BadInput(f"Kan {path.name} niet schrijven ({exc.strerror}).") from exc
-        raise
-    return count
+    # The shared guard: never the store or a file beside it, never over a file unasked.
+    return output.write_atomically(
+        store.path, path, write, overwrite=overwrite, before_replace=done
+    )
 
 
-def export_cases(store: Store, path: Path | str, filt: CaseFilter | None = None) -> int:
+def export_cases(
+    store: Store, path: Path | str, filt: CaseFilter | None = None, *, overwrite: bool = False
+) -> int:
     """Write the cases (all, or those matching `filt`) to .csv or .xlsx; returns how many."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -198,7 +187,9 @@ def export_cases(store: Store, path: Path | str, filt: CaseFilter | None = None)
             detail=f"{count} casussen{selection} naar {path.name}",
         )
 
-    return _atomic_write(path, lambda tmp: writer(tmp, _rows(store, filt)), log_export)
+    return _atomic_write(
+        store, path, lambda tmp: writer(tmp, _rows(store, filt)), log_export, overwrite
+    )
 
 
 # -- action list and statistics ------------------------------------------------------------------
@@ -303,7 +294,12 @@ def _write_table_xlsx(path: str, sheets: list[Sheet]) -> int:
 
 
 def export_actions(
-    store: Store, path: Path | str, *, include_done: bool = True, today: date | None = None
+    store: Store,
+    path: Path | str,
+    *,
+    include_done: bool = True,
+    today: date | None = None,
+    overwrite: bool = False,
 ) -> int:
     """Write the action list (all actions, or open ones only) to .csv or .xlsx; returns how many."""
     path = Path(path)
@@ -327,7 +323,7 @@ def export_actions(
             detail=f"{count} {which} actiepunten naar {path.name}",
         )
 
-    return _atomic_write(path, write, log_export)
+    return _atomic_write(store, path, write, log_export, overwrite)
 
 
 def _days(value: float | int | None) -> float | int | str:
@@ -383,7 +379,9 @@ def statistics_sheets(figures: reports.Statistics) -> list[Sheet]:
     ]
 
 
-def export_statistics(store: Store, path: Path | str, *, today: date | None = None) -> int:
+def export_statistics(
+    store: Store, path: Path | str, *, today: date | None = None, overwrite: bool = False
+) -> int:
     """Write the Rapportage figures to .xlsx (three sheets); returns the number of rows."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
@@ -399,5 +397,9 @@ def export_statistics(store: Store, path: Path | str, *, today: date | None = No
         )
 
     return _atomic_write(
-        path, lambda tmp: _write_table_xlsx(tmp, statistics_sheets(figures)), log_export
+        store,
+        path,
+        lambda tmp: _write_table_xlsx(tmp, statistics_sheets(figures)),
+        log_export,
+        overwrite,
     )

@@ -163,12 +163,12 @@ def test_ics_for_a_series_by_name_and_for_one_meeting(env: dict[str, str], tmp_p
     assert run("ics", "meeting:1", "-o", str(one), env=env).returncode == 0
     (event,) = icalendar.Calendar.from_ical(one.read_bytes()).walk("VEVENT")
     assert event["UID"] == rows[0]["uid"]
-    assert run("ics", "series:1", "-o", str(one), env=env).returncode == 0
+    assert run("ics", "series:1", "-o", str(one), "--overwrite", env=env).returncode == 0
     assert len(icalendar.Calendar.from_ical(one.read_bytes()).walk("VEVENT")) == 4
     # Meeting 3 has no series namesake: the plain number is that meeting.
-    third = run("ics", str(rows[2]["id"]), "-o", str(one), env=env)
+    third = run("ics", str(rows[2]["id"]), "-o", str(one), "--overwrite", env=env)
     assert third.returncode == 0 and f"overleg {rows[2]['id']}" in third.stdout
 
-    missing = run("ics", "Bestaat niet", "-o", str(one), env=env)
+    missing = run("ics", "Bestaat niet", "-o", str(one), "--overwrite", env=env)
     assert missing.returncode == 2 and "Er is geen overlegreeks of overleg" in missing.stderr
-    assert run("ics", "meeting:999", "-o", str(one), env=env).returncode == 2
+    assert run("ics", "meeting:999", "-o", str(one), "--overwrite", env=env).returncode == 2

@@ -11,9 +11,9 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from casusoverleg.services import accounts, cases
-from casusoverleg.store.keyslots import FAST_KDF
-from tests.helpers.stores import ACCOUNT, PASSPHRASE, sample_case
+from casusoverleg.services import accounts, backup, cases
+from casusoverleg.store.keyslots import FAST_KDF, KeyFile
+from tests.helpers.stores import ACCOUNT, PASSPHRASE, make_store, sample_case
 from tests.ui.conftest import CASES
 
 from ui import dialogs, tasks
@@ -298,3 +298,46 @@ def test_a_change_made_in_meeting_mode_shows_when_the_user_comes_back(
         window.show_section("Overzicht")
         window.show_section("Casussen")
     assert window.cases_view.model.total_count == len(CASES) + 1
+
+
+def test_export_or_backup_onto_the_store_itself_is_refused_in_dutch(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A store named like an export: the file dialog (which asked before replacing) returns it.
+    made, _ = make_store(tmp_path, "zaken.xlsx")
+    cases.create_case(made, sample_case("Sanne"))
+    accounts.lock(made)
+    key_before = KeyFile.path_for(made.path).read_bytes()
+    main = MainWindow(accounts.unlock(made.path, ACCOUNT, PASSPHRASE))
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitUntil(lambda: main.cases_view.model.rowCount() == 1)
+    monkeypatch.setattr(dialogs, "ask_save_file", lambda *args: made.path)
+
+    def files() -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+
+    before = files()
+    monkeypatch.setattr(dialogs, "confirm_with_checkbox", lambda *args: (True, False))
+    warned: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        dialogs, "warn", lambda parent, title, text, detail="": warned.append((title, detail))
+    )
+    main.export_action.trigger()
+    qtbot.waitUntil(lambda: len(warned) == 1)
+    main.backup_action.trigger()
+    qtbot.waitUntil(lambda: len(warned) == 2)
+    assert files() == before  # the store, its WAL and key file: byte for byte
+    main.close()
+    assert [title for title, _ in warned] == ["Casussen exporteren", "Back-up maken"]
+    for _title, detail in warned:
+        assert "is de opslag zelf of een bestand ernaast" in detail
+    # Still the encrypted store (not a workbook), with its key file, and it still opens.
+    assert made.path.read_bytes()[:2] != b"PK"
+    assert KeyFile.path_for(made.path).read_bytes() == key_before
+    reopened = accounts.unlock(made.path, ACCOUNT, PASSPHRASE)
+    try:
+        assert [c.first_name for c in cases.list_cases(reopened)] == ["Sanne"]
+        assert backup.check(reopened).ok
+    finally:
+        accounts.lock(reopened)

@@ -24,7 +24,7 @@ from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.store import Store
 from tests.helpers.scenario import Scenario, build
 
-from ui import pdf_preview, tasks
+from ui import dialogs, pdf_preview, tasks
 from ui.pdf_preview import PdfPreviewDialog, show_pdf_preview
 
 
@@ -325,6 +325,42 @@ def test_print_asks_for_a_printer_and_logs_what_went_to_it(
     event = audit.list_events(store, limit=1)[0]
     assert event.action == AuditAction.PRINT and "afgedrukt op" in event.detail
     assert tasks.is_idle()
+
+
+def test_print_to_file_onto_the_store_or_save_onto_it_is_refused(
+    qtbot: QtBot,
+    parent: QWidget,
+    store: Store,
+    scenario: Scenario,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def ask(_parent: QWidget, printer: QPrinter, _pages: int) -> bool:
+        printer.setOutputFileName(str(store.path) + "-wal")  # "Print to file" onto the WAL
+        return True
+
+    painted: list[object] = []
+    warned: list[str] = []
+    monkeypatch.setattr(pdf_preview, "ask_printer", ask)
+    monkeypatch.setattr(pdf_preview, "paint_pages", lambda *args: painted.append(args) or 1)
+    monkeypatch.setattr(
+        dialogs, "warn", lambda _parent, _title, _text, detail="": warned.append(detail)
+    )
+    dialog = _open(qtbot, parent, store, _agenda(scenario))
+    count = len(audit.list_events(store))
+    dialog.print_action.trigger()
+    assert painted == [] and len(warned) == 1
+    assert "is de opslag zelf of een bestand ernaast" in warned[0]
+
+    # Saving onto the store itself (the file dialog has asked "replace?") is refused too.
+    head = store.path.read_bytes()[:64]
+    monkeypatch.setattr(pdf_preview, "ask_save_path", lambda _p, _s: store.path)
+    monkeypatch.setattr(pdf_preview, "confirm_plain_file", lambda _p, _n: True)
+    dialog.save_action.trigger()
+    qtbot.waitUntil(lambda: len(warned) == 2)
+    assert "is de opslag zelf" in warned[1]  # casusoverleg.db.pdf is named after the store
+    assert store.path.read_bytes()[:64] == head
+    assert len(audit.list_events(store)) == count
+    qtbot.waitUntil(tasks.is_idle)
 
 
 def test_closing_while_it_is_being_made_ignores_the_late_result(

@@ -232,7 +232,7 @@ def test_an_unexpected_error_goes_to_the_crash_dialog_and_the_buttons_come_back(
     monkeypatch: pytest.MonkeyPatch,
     crashes: list[type[BaseException]],
 ) -> None:
-    def broken(*_args: object) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
         raise ZeroDivisionError
 
     monkeypatch.setattr(reports, "statistics", broken)

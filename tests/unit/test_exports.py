@@ -246,7 +246,7 @@ def test_failed_export_leaves_the_previous_file_alone(store: Store, tmp_path: Pa
     # The store locks (idle time-out) while the export runs: nothing may be written.
     store.close()
     with pytest.raises(RuntimeError):
-        exports.export_cases(store, path)
+        exports.export_cases(store, path, overwrite=True)
     assert path.read_text(encoding="utf-8") == "vorige export"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 

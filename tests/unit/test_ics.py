@@ -10,7 +10,7 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from casusoverleg.documents.ics import CalendarEvent, write_ics
+from casusoverleg.documents.ics import CalendarEvent, build_calendar
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.domain.recurrence import Recurrence, Region, SkipRules
 from casusoverleg.errors import BadInput
@@ -172,20 +172,19 @@ def test_a_bad_target_is_refused_in_dutch(store: Store, planned: list[MeetingInf
     assert not [e for e in audit.list_events(store) if e.action is AuditAction.EXPORT]
 
 
-def test_write_ics_replaces_a_file_atomically(tmp_path: Path) -> None:
+def test_an_ics_file_keeps_local_time_and_refuses_naive_times(tmp_path: Path) -> None:
+    # Writing (atomic, never onto the store, --overwrite) is services.output's; see test_output.
     start = datetime(2026, 3, 29, 13, 0, tzinfo=AMSTERDAM)  # the day summer time starts
     event = CalendarEvent("x@casusoverleg", 3, start, start + timedelta(hours=1), "Overleg")
     path = tmp_path / "x.ics"
-    path.write_text("oud")
-    write_ics([event], path, calendar_name="Test", stamp=datetime(2026, 1, 1, tzinfo=UTC))
+    stamp = datetime(2026, 1, 1, tzinfo=UTC)
+    path.write_bytes(build_calendar([event], calendar_name="Test", stamp=stamp).to_ical())
     (parsed,) = read(path).walk("VEVENT")
     assert parsed["DTSTART"].dt.utcoffset() == timedelta(hours=2)
     assert parsed["DTSTAMP"].dt == datetime(2026, 1, 1, tzinfo=UTC)
     assert "LOCATION" not in parsed
     with pytest.raises(ValueError, match="aware"):
-        write_ics(
+        build_calendar(
             [CalendarEvent("y", 0, datetime(2026, 1, 1), datetime(2026, 1, 1), "x")],
-            path,
             calendar_name="Test",
         )
-    assert read(path).walk("VEVENT")[0]["UID"] == "x@casusoverleg"  # old file intact

@@ -463,11 +463,11 @@ def test_a_backup_is_never_written_over_something(tmp_path: Path) -> None:
     store, _ = make_store(tmp_path)
     dest = tmp_path / "back-up.zip"
     dest.write_bytes(b"iets anders")
-    with pytest.raises(BadInput, match="Er staat al een bestand"):
+    with pytest.raises(BadInput, match="bestaat al; gebruik --overwrite"):
         backup.backup(store, dest)
     assert dest.read_bytes() == b"iets anders"
     for own in (store.path, store.key_path):
-        with pytest.raises(BadInput, match="over de opslag zelf"):
+        with pytest.raises(BadInput, match="de opslag zelf of een bestand ernaast"):
             backup.backup(store, own, overwrite=True)
     with pytest.raises(BadInput, match="bestaat niet"):
         backup.backup(store, tmp_path / "nergens" / "b.zip")

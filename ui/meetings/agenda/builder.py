@@ -670,8 +670,14 @@ class AgendaBuilder(QWidget):
         path = ask_ics_path(self, str(Path(folder) / name) if folder else name)
         if path is None or self._store is not store:
             return
-        # The file writer turns a disk's refusal into a Dutch error (BadInput).
-        StoreOp(self, store, lambda s: calendar.export_meeting_ics(s, meeting.id, path)).success(
+        # The file dialog asked before replacing a file; the service still refuses the store and
+        # its side files, and turns a disk's refusal into a Dutch error (BadInput).
+        overwrite = path.exists()
+        StoreOp(
+            self,
+            store,
+            lambda s: calendar.export_meeting_ics(s, meeting.id, path, overwrite=overwrite),
+        ).success(
             lambda _count: self._show_message(
                 f"Uitnodiging opgeslagen in {path}. {NOT_ENCRYPTED_NOTE}"
             )
