@@ -21,7 +21,7 @@ import platformdirs
 
 from casusoverleg import __version__
 from casusoverleg.domain.dates import parse_date
-from casusoverleg.errors import BadInput, CasusoverlegError
+from casusoverleg.errors import BadInput, CasusoverlegError, os_reason
 from casusoverleg.services import accounts
 from casusoverleg.services.store import Store
 
@@ -851,8 +851,7 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
         return 130
     except OSError as exc:
         # A full disk or an unwritable folder: say so without a traceback.
-        reason = os.strerror(exc.errno) if exc.errno else type(exc).__name__
-        print(f"casusoverleg: bestandsfout: {reason}.", file=sys.stderr)
+        print(f"casusoverleg: bestandsfout: {os_reason(exc)}.", file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as exc:
         if os.environ.get("CASUSOVERLEG_DEBUG"):

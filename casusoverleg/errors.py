@@ -1,5 +1,7 @@
 """Errors the core raises, each with a Dutch message for the user and a CLI exit code."""
 
+import errno
+
 
 class CasusoverlegError(Exception):
     """Base for errors a user can act on; `str()` is a Dutch sentence."""
@@ -43,3 +45,30 @@ class NewerStore(CasusoverlegError):
     """The store was written by a newer version of the app."""
 
     exit_code = 4
+
+
+# What the operating system says, in Dutch: its own text (os.strerror) is English.
+_OS_REASONS = {
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "de schijfruimte (quotum) is op",
+    errno.EACCES: "geen toestemming",
+    errno.EPERM: "geen toestemming",
+    errno.EROFS: "de schijf is alleen-lezen",
+    errno.ENOENT: "het bestand of de map bestaat niet",
+    errno.EISDIR: "dat is een map",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.EEXIST: "het bestand bestaat al",
+    errno.ENAMETOOLONG: "de naam is te lang",
+    errno.EFBIG: "het bestand wordt te groot",
+    errno.EIO: "de schijf gaf een leesfout of schrijffout",
+    errno.EBUSY: "het bestand is in gebruik",
+    errno.EMFILE: "te veel bestanden tegelijk open",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in Dutch (never the operating system's English text)."""
+    if exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    name = errno.errorcode.get(exc.errno, "") if exc.errno else ""
+    return f"bestandsfout {name}".rstrip() if name else "onbekende bestandsfout"

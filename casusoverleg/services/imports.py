@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from casusoverleg.domain.dates import parse_date
 from casusoverleg.domain.enums import AuditAction, CaseStatus, ExemptionGround, Team
-from casusoverleg.errors import BadInput
+from casusoverleg.errors import BadInput, os_reason
 from casusoverleg.services import audit, cases, people
 from casusoverleg.services.cases import CaseInput
 from casusoverleg.services.store import Store
@@ -271,7 +271,7 @@ def read_case_file(path: Path | str) -> list[dict[str, str]]:
         raise BadInput(f"{path.name} is een map, geen bestand.") from exc
     except OSError as exc:
         raise BadInput(
-            f"Het bestand {path.name} kan niet worden geopend ({exc.strerror})."
+            f"Het bestand {path.name} kan niet worden geopend: {os_reason(exc)}."
         ) from exc
     if not data.strip():
         raise BadInput(f"Het bestand {path.name} is leeg.")

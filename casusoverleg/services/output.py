@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from casusoverleg.errors import BadInput
+from casusoverleg.errors import BadInput, os_reason
 from casusoverleg.store.keyslots import KeyFile, fsync_dir
 from casusoverleg.store.lock import StoreLock
 
@@ -111,7 +111,7 @@ def write_atomically(
         # mkstemp makes the file 0o600 from the start: no moment where others may read it.
         fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
-        raise BadInput(f"Kan niet schrijven in {target.parent} ({exc.strerror}).") from exc
+        raise BadInput(f"Kan niet schrijven in {target.parent}: {os_reason(exc)}.") from exc
     os.close(fd)
     tmp = Path(name)
     try:
@@ -125,7 +125,7 @@ def write_atomically(
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise BadInput(f"Kan {target.name} niet schrijven ({exc.strerror}).") from exc
+            raise BadInput(f"Kan {target.name} niet schrijven: {os_reason(exc)}.") from exc
         raise
     fsync_dir(target.parent)
     return result

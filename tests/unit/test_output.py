@@ -3,13 +3,14 @@ unasked; and the atomic writer behind it."""
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from casusoverleg.errors import BadInput
+from casusoverleg.errors import BadInput, os_reason
 from casusoverleg.services import accounts, audit, backup, calendar, documents, exports, output
 from casusoverleg.store.keyslots import KeyFile
 from tests.helpers.scenario import build
@@ -179,3 +180,24 @@ def test_every_writing_service_refuses_the_store_and_keeps_an_existing_file(
     reopened = accounts.unlock(tmp_path / "zaken.xlsx", ACCOUNT, PASSPHRASE)
     assert backup.check(reopened).ok
     reopened.close()
+
+
+def test_a_full_disk_is_said_in_dutch_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    store_path = tmp_path / "casusoverleg.db"
+    store_path.write_bytes(b"opslag")
+    target = tmp_path / "export.csv"
+
+    def disk_full(_name: str) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with pytest.raises(BadInput) as refused:
+        output.write_atomically(store_path, target, disk_full)
+    assert refused.value.message == "Kan export.csv niet schrijven: de schijf is vol."
+    assert "space" not in refused.value.message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["casusoverleg.db"]
+
+
+def test_every_os_error_has_a_dutch_reason() -> None:
+    assert os_reason(OSError(errno.EACCES, "Permission denied")) == "geen toestemming"
+    assert os_reason(OSError(errno.ENOTEMPTY, "Directory not empty")) == "bestandsfout ENOTEMPTY"
+    assert os_reason(OSError("zonder nummer")) == "onbekende bestandsfout"
