@@ -167,7 +167,10 @@ def _open_with_slot(path: Path, slot_account: str, secret: str, log_account: str
         store_key = key_file.unwrap(slot_account, secret)
     except WrongKey:
         if not pending.exists():
-            audit.note_failed_unlock(path, log_account)
+            # A name that is no account may be a passphrase typed in the wrong field: never
+            # keep it, not beside the store and not in the log.
+            known = key_file.find(slot_account) is not None
+            audit.note_failed_unlock(path, log_account if known else audit.UNKNOWN_ACCOUNT)
             raise
         key_file = KeyFile.load(pending)
         store_key = key_file.unwrap(slot_account, secret)

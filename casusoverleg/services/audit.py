@@ -213,6 +213,9 @@ def list_events_in(
 # at the next successful unlock.
 
 
+UNKNOWN_ACCOUNT = "onbekend account"
+
+
 def pending_path(store_path: Path) -> Path:
     """The side file of not-yet-logged failed unlocks."""
     return store_path.with_name(store_path.name + ".mislukt.jsonl")
@@ -240,26 +243,53 @@ def flush_failed_unlocks(store: Store) -> int:
     """Move remembered failed unlocks into the chain; returns how many."""
     path = pending_path(store.path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_bytes().splitlines()
     except FileNotFoundError:
         return 0
-    entries = []
-    for line in lines:
-        try:
-            entries.append(json.loads(line))
-        except ValueError:
-            continue
+    except OSError:
+        return 0  # unreadable now; tried again at the next unlock, never blocking this one
+    entries = [_failed_unlock(line) for line in lines if line.strip()]
+    found = [entry for entry in entries if entry is not None]
+    skipped = len(entries) - len(found)
     with store.write() as session:
-        for entry in entries:
+        for at, account, workstation in found:
             record(
                 session,
                 store,
                 AuditAction.UNLOCK_FAILED,
-                at=datetime.fromisoformat(entry["at"]),
-                account=str(entry.get("account", "?")),
-                workstation=str(entry.get("workstation", "?")),
+                at=at,
+                account=account,
+                workstation=workstation,
                 result="geweigerd",
                 detail="onjuist wachtwoord of onbekend account",
             )
+        if skipped:
+            record(
+                session,
+                store,
+                AuditAction.UNLOCK_FAILED,
+                result="onleesbaar",
+                detail=f"{skipped} onleesbare regel(s) in {path.name} overgeslagen",
+            )
     path.unlink(missing_ok=True)
-    return len(entries)
+    return len(found)
+
+
+def _failed_unlock(line: bytes) -> tuple[datetime, str, str] | None:
+    """One remembered failed unlock (time, account, workstation); None for a damaged line."""
+    try:
+        entry = json.loads(line.decode("utf-8"))
+        at = datetime.fromisoformat(entry["at"])
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    if not isinstance(entry, dict):
+        return None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    account = entry.get("account")
+    workstation = entry.get("workstation")
+    return (
+        at,
+        account[:80] if isinstance(account, str) else "?",
+        workstation[:120] if isinstance(workstation, str) else "?",
+    )
