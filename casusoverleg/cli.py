@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 import platformdirs
 
 from casusoverleg import __version__
-from casusoverleg.domain.dates import parse_date
+from casusoverleg.domain.dates import required_date
 from casusoverleg.errors import BadInput, CasusoverlegError, os_reason
 from casusoverleg.services import accounts
 from casusoverleg.services.store import Store
@@ -342,15 +342,12 @@ _SKIP_WORDS = {
 }
 
 
-def _parse_date(text: str, option: str) -> date:
-    """An option's date (JJJJ-MM-DD, or as Dutch users type it); BadInput otherwise."""
+def _option_date(text: str, option: str) -> date:
+    """An option's date, read by the one date rule (domain.dates); BadInput naming the option."""
     try:
-        value = parse_date(text)
-    except ValueError:
-        value = None
-    if value is None:
-        raise BadInput(f"{option}: '{text}' is geen geldige datum (gebruik JJJJ-MM-DD).")
-    return value
+        return required_date(text)
+    except ValueError as exc:
+        raise BadInput(f"{option}: {exc}") from None
 
 
 def _parse_time(text: str, option: str) -> time:
@@ -387,7 +384,7 @@ def _series_input(args: argparse.Namespace) -> SeriesInput:
     from casusoverleg.domain.recurrence import Recurrence, Region, SkipMode, SkipRules
     from casusoverleg.services.meetings import SeriesInput
 
-    start = _parse_date(args.start, "--start")
+    start = _option_date(args.start, "--start")
     if (args.every_weeks is None) == (args.nth_weekday is None):
         raise BadInput("Geef óf --every-weeks óf --nth-weekday.")
     if (args.count is None) == (args.until is None):
@@ -412,7 +409,7 @@ def _series_input(args: argparse.Namespace) -> SeriesInput:
         minutes=args.minutes,
         recurrence=recurrence,
         count=args.count,
-        until=_parse_date(args.until, "--until") if args.until is not None else None,
+        until=_option_date(args.until, "--until") if args.until is not None else None,
         location=args.location,
         skip=SkipRules(public, school, Region(region)),
         skip_mode=SkipMode(mode),
@@ -473,8 +470,8 @@ def cmd_meetings(args: argparse.Namespace, creds: Credentials) -> int:
     """List the meetings in a period, as text or as JSON."""
     from casusoverleg.services import meetings
 
-    since = _parse_date(args.from_, "--from") if args.from_ else None
-    until = _parse_date(args.to, "--to") if args.to else None
+    since = _option_date(args.from_, "--from") if args.from_ else None
+    until = _option_date(args.to, "--to") if args.to else None
     if since and until and since > until:
         raise BadInput("--from ligt na --to.")
     store = _unlock(args, creds)

@@ -39,3 +39,11 @@ def parse_date(text: str) -> date | None:
         return date(year, month, day)
     except ValueError:
         raise ValueError(f"{_shown(text)} is geen bestaande datum.") from None
+
+
+def required_date(text: str) -> date:
+    """`parse_date` for a date that must be given: an empty text is refused as well."""
+    value = parse_date(text)
+    if value is None:
+        raise ValueError(f"Geen datum; typ {DATE_HINT}, bijvoorbeeld 03-09-2026.")
+    return value

@@ -110,7 +110,7 @@ def test_series_add_moves_the_second_tuesday_and_dry_run_saves_nothing(
     ("extra", "message"),
     [
         (["--count", "5", "--until", "2026-06-01"], "niet allebei"),
-        (["--until", "2026-13-01"], "geen geldige datum"),
+        (["--until", "2026-13-01"], "--until: 2026-13-01 is geen bestaande datum."),
         (["--count", "5", "--region", "west"], "onbekende regio"),
         (["--count", "5", "--skip-mode", "schuif"], "kies drop of move"),
         (["--count", "5", "--skip", "carnaval"], "onbekend 'carnaval'"),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 
-from casusoverleg.domain.dates import parse_date
+from casusoverleg.domain.dates import parse_date, required_date
 
 
 @pytest.mark.parametrize(
@@ -57,6 +58,13 @@ def test_only_one_date_parser_in_the_tree() -> None:
         f"{path.relative_to(root)}"
         for folder in ("casusoverleg", "ui")
         for path in (root / folder).rglob("*.py")
-        if "def parse_date" in path.read_text(encoding="utf-8")
+        # a parser of its own: a parse_date, or strptime/a pattern for day, month and year
+        if re.search(r"def \w*parse_date|strptime\([^)]*%[dY]|\\d\{4\}", path.read_text("utf-8"))
     ]
     assert found == ["casusoverleg/domain/dates.py"]
+
+
+def test_a_required_date_refuses_an_empty_text_in_dutch() -> None:
+    with pytest.raises(ValueError, match=r"^Geen datum; typ dd-mm-jjjj"):
+        required_date("  ")
+    assert required_date("15-12-2026") == date(2026, 12, 15)
