@@ -36,6 +36,7 @@ from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import people
 from casusoverleg.services.people import OrganisationInfo, ParticipantInfo
 from casusoverleg.services.store import Store
+from casusoverleg.services.views.participants import PeopleView, people_view
 
 from ui import common, ops, style
 from ui.common import format_date
@@ -205,17 +206,6 @@ class OrganisationEditor(QGroupBox):
         return {} if self.name_edit.text().strip() else {"name": "Vul de naam in."}
 
 
-def _read_people(store: Store) -> tuple[list[OrganisationInfo], list[ParticipantInfo]]:
-    """Every organisation and participant, archived ones too.
-
-    Two read transactions: `services.people` has no session-level lists to read both in one.
-    """
-    return (
-        people.list_organisations(store, include_archived=True),
-        people.list_participants(store, include_archived=True),
-    )
-
-
 class ParticipantsView(QWidget):
     """The Deelnemers screen: a tree of organisations and people, and an editor beside it."""
 
@@ -338,8 +328,8 @@ class ParticipantsView(QWidget):
             return
         wanted = then_select or self._target
 
-        def done(result: tuple[list[OrganisationInfo], list[ParticipantInfo]]) -> None:
-            self._organisations, self._participants = result
+        def done(found: PeopleView) -> None:
+            self._organisations, self._participants = found.organisations, found.participants
             self._fill_tree()
             self._fill_organisation_combo()
             self._restore(wanted)
@@ -350,7 +340,7 @@ class ParticipantsView(QWidget):
         def failed(exc: CasusoverlegError) -> None:
             self._show_message(style.could_not_load("De lijst met deelnemers", exc), error=True)
 
-        StoreOp(self, store, _read_people).key("load").success(done).failure(failed).run()
+        StoreOp(self, store, people_view).key("load").success(done).failure(failed).run()
 
     def clear(self) -> None:
         """Drop every name from the screen (the store is being locked); typed text is kept."""
@@ -427,9 +417,7 @@ class ParticipantsView(QWidget):
                 item = QTreeWidgetItem([person.name, person.function, person.email, person.phone])
                 item.setData(0, TARGET_ROLE, ("person", person.id))
                 item.setToolTip(0, person.label)
-                org_item = by_org.get(person.organisation_id)
-                if org_item is not None:  # else added between the two reads: shown next time
-                    org_item.addChild(item)
+                by_org[person.organisation_id].addChild(item)  # one snapshot: it is there
             if archived:
                 group = QTreeWidgetItem([f"Gearchiveerd ({len(archived)})", "", "", ""])
                 group.setData(0, TARGET_ROLE, ("group", 0))

@@ -106,11 +106,18 @@ def update_organisation(
 
 def list_organisations(store: Store, *, include_archived: bool = False) -> list[OrganisationInfo]:
     """Organisations by name."""
+    with store.read() as session:
+        return list_organisations_in(session, include_archived=include_archived)
+
+
+def list_organisations_in(
+    session: Session, *, include_archived: bool = False
+) -> list[OrganisationInfo]:
+    """`list_organisations` inside an open transaction."""
     query = select(Organisation).order_by(Organisation.name)
     if not include_archived:
         query = query.where(Organisation.archived.is_(False))
-    with store.read() as session:
-        return [_org_info(o) for o in session.scalars(query)]
+    return [_org_info(o) for o in session.scalars(query)]
 
 
 def create_participant(

@@ -234,7 +234,7 @@ def test_leaving_unsaved_changes_asks(
     assert answers == []
 
 
-def test_loading_reads_the_organisations_and_the_people(
+def test_loading_reads_the_organisations_and_the_people_in_one_transaction(
     qtbot: QtBot, fresh: ParticipantsView, open_store: Store
 ) -> None:
     widget = fresh
@@ -242,8 +242,8 @@ def test_loading_reads_the_organisations_and_the_people(
         with qtbot.waitSignal(widget.loaded):
             widget.load(open_store)
         idle()
-    # Two reads (organisations, then people): services.people has no one-read list yet.
-    assert begun == [READ, READ]
+    # One read: organisations and people from the same snapshot.
+    assert begun == [READ]
 
 
 def test_saving_announces_a_change_of_people(
