@@ -92,6 +92,7 @@ def init_store(
     try:
         engine = create_store_file(path, store_key)
         try:
+            lock.hold(path)  # the new file now exists: hold it, as every opened store is held
             upgrade_store(engine, path, store_key)
             key_file.save(key_path)
         except BaseException:

@@ -407,11 +407,13 @@ def _swap_in(
     try:
         # The store with its -wal (it may hold committed data after a crash), key files and
         # notes of failed unlocks, under matching names, so the kept store opens as it is.
-        for current, kept in zip(_store_files(store_path), _store_files(aside), strict=True):
-            if current in present:
-                os.rename(current, kept)
-                moved.append((current, kept))
-        os.rename(work / BACKUP_DB, store_path)
+        # The restored file is held before it takes the store's name: no one opens it between.
+        with lock.swapping(work / BACKUP_DB):
+            for current, kept in zip(_store_files(store_path), _store_files(aside), strict=True):
+                if current in present:
+                    os.rename(current, kept)
+                    moved.append((current, kept))
+            os.rename(work / BACKUP_DB, store_path)
         os.rename(work / BACKUP_KEYS, KeyFile.path_for(store_path))
         fsync_dir(store_path.parent)
         # Both checks already ran on these very bytes (a rename does not change them).
