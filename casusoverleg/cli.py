@@ -1,7 +1,8 @@
 """The command line: `casusoverleg [--store PATH] COMMAND …` (a stable contract, see DESIGN.md).
 
 Runs without Qt. Exit codes: 0 success, 2 bad input, 3 locked store or wrong key, 4 damaged
-store. Messages go to stderr in Dutch; nothing about a child is printed unless asked for.
+store, 5 full disk. Messages go to stderr in Dutch; nothing about a child is printed unless
+asked for.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import platformdirs
 
 from casusoverleg import __version__
 from casusoverleg.domain.dates import required_date
-from casusoverleg.errors import BadInput, CasusoverlegError, os_reason
+from casusoverleg.errors import BadInput, CasusoverlegError, disk_full, is_disk_full, os_reason
 from casusoverleg.services import accounts
 from casusoverleg.services.store import Store
 
@@ -839,6 +840,19 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
         return EXIT_BAD_INPUT
     creds = Credentials(args, stdin or sys.stdin)
     try:
+        return _run(args, creds)
+    finally:
+        # On a full disk: the log lines of this command wait for space (or could not).
+        from casusoverleg.services import pending_log
+
+        note = pending_log.note_for_this_process()
+        if note:
+            print(f"casusoverleg: {note}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace, creds: Credentials) -> int:
+    """The command itself, every error turned into a Dutch message and an exit code."""
+    try:
         return int(args.func(args, creds))
     except CasusoverlegError as exc:
         print(f"casusoverleg: {exc.message}", file=sys.stderr)
@@ -846,11 +860,16 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         print("casusoverleg: afgebroken; er is niets half opgeslagen.", file=sys.stderr)
         return 130
-    except OSError as exc:
-        # A full disk or an unwritable folder: say so without a traceback.
-        print(f"casusoverleg: bestandsfout: {os_reason(exc)}.", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except Exception as exc:
+        if is_disk_full(exc):
+            # Wherever it surfaced (a raw SQLite connection, a file write): Dutch, exit 5.
+            full = disk_full("de wijziging")
+            print(f"casusoverleg: {full.message}", file=sys.stderr)
+            return full.exit_code
+        if isinstance(exc, OSError):
+            # An unwritable folder, a missing file: say so without a traceback.
+            print(f"casusoverleg: bestandsfout: {os_reason(exc)}.", file=sys.stderr)
+            return EXIT_BAD_INPUT
         if os.environ.get("CASUSOVERLEG_DEBUG"):
             raise
         # No traceback: it could carry data about a child into a terminal log.

@@ -72,3 +72,48 @@ def os_reason(exc: OSError) -> str:
         return _OS_REASONS[exc.errno]
     name = errno.errorcode.get(exc.errno, "") if exc.errno else ""
     return f"bestandsfout {name}".rstrip() if name else "onbekende bestandsfout"
+
+
+class DiskFull(CasusoverlegError):
+    """No room left on the disk; nothing was half written (the store is as it was)."""
+
+    exit_code = 5
+
+
+# Errors that mean "no room to write": a full disk, a used-up quota, a file that may not grow.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+_SQLITE_FULL = 13
+_SQLITE_FULL_TEXT = "database or disk is full"
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether `exc` (or what it was raised from) says the disk is full.
+
+    Knows OSError (ENOSPC, EDQUOT, EFBIG), SQLite's SQLITE_FULL as sqlcipher3 raises it, and
+    SQLAlchemy's wrapper around that (its `orig`), without importing either library.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DiskFull):
+            return True
+        if isinstance(current, OSError) and current.errno in _NO_ROOM:
+            return True
+        if getattr(current, "sqlite_errorcode", None) == _SQLITE_FULL:
+            return True
+        if _SQLITE_FULL_TEXT in str(current) and type(current).__name__ == "OperationalError":
+            return True
+        orig = getattr(current, "orig", None)
+        current = (
+            orig if isinstance(orig, BaseException) else (current.__cause__ or current.__context__)
+        )
+    return False
+
+
+def disk_full(what: str) -> DiskFull:
+    """The Dutch DiskFull message for `what` could not be written (e.g. "de wijziging")."""
+    return DiskFull(
+        f"De schijf is vol: {what} kan niet worden opgeslagen. Er is niets half opgeslagen. "
+        "Maak ruimte vrij op de schijf en probeer het opnieuw."
+    )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import BadInput, DamagedStore, StoreNotFound, WrongKey
-from casusoverleg.services import audit
+from casusoverleg.services import audit, pending_log
 from casusoverleg.services.store import Store
 from casusoverleg.store.engine import connect_raw, create_store_file, make_engine, rekey_pragma
 from casusoverleg.store.keyslots import (
@@ -109,6 +109,7 @@ def init_store(
         if demo:
             session.add(Setting(key="demo", value="1"))
         audit.record(session, store, AuditAction.ACCOUNT, object_type="opslag", detail="aangemaakt")
+    pending_log.reserve(path)  # room for log lines that may one day wait for disk space
     return NewStore(store, recovery_key)
 
 

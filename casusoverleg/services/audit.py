@@ -17,8 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casusoverleg.domain.enums import AuditAction
+from casusoverleg.errors import DiskFull
+from casusoverleg.services import pending_log
 from casusoverleg.services.store import Store, workstation_name
-from casusoverleg.store.models import AuditEvent, AuditHead
+from casusoverleg.store.models import AuditEvent, AuditHead, Setting
 
 GENESIS = "0" * 64
 
@@ -112,10 +114,89 @@ def record(
         head.count += 1
 
 
-def log(store: Store, action: AuditAction, **kwargs: str | int | None) -> None:
-    """Record an event in a transaction of its own (views, prints, lock, unlock)."""
-    with store.write() as session:
-        record(session, store, action, **kwargs)  # type: ignore[arg-type]
+def log(
+    store: Store,
+    action: AuditAction,
+    *,
+    settings: dict[str, str] | None = None,
+    **kwargs: str | int | None,
+) -> None:
+    """Record an event in a transaction of its own (views, prints, lock, unlock).
+
+    `settings` are stored in the same transaction. On a full disk the line of an unlock, lock
+    or backup waits for space (services/pending_log.py); any other raises DiskFull.
+    """
+    flushed = False
+    try:
+        with store.write() as session:
+            flushed = flush_waiting(session, store)
+            record(session, store, action, **kwargs)  # type: ignore[arg-type]
+            _store_settings(session, settings)
+    except DiskFull:
+        if str(action) not in pending_log.DEFERRABLE:
+            raise
+        pending_log.keep(store, _waiting_line(store, action, settings, kwargs))
+        return
+    pending_log.written(store, flushed=flushed)
+
+
+def _waiting_line(
+    store: Store,
+    action: AuditAction,
+    settings: dict[str, str] | None,
+    fields: dict[str, str | int | None],
+) -> pending_log.WaitingLine:
+    return pending_log.WaitingLine(
+        at=datetime.now(UTC).isoformat(timespec="microseconds"),
+        account=store.account,
+        workstation=store.workstation,
+        action=str(action),
+        object_type=str(fields.get("object_type") or ""),
+        object_id=str(fields.get("object_id") or ""),
+        result=str(fields.get("result") or "ok"),
+        detail=str(fields.get("detail") or ""),
+        settings=dict(settings or {}),
+    )
+
+
+def _store_settings(session: Session, settings: dict[str, str] | None) -> None:
+    for key, value in (settings or {}).items():
+        session.merge(Setting(key=key, value=value))
+
+
+def flush_waiting(session: Session, store: Store) -> bool:
+    """Write the lines that waited for disk space into the chain (caller's transaction)."""
+    if not pending_log.has_waiting(store):
+        return False
+    waiting = pending_log.take(store)
+    for line in waiting.lines:
+        at = datetime.fromisoformat(line.at)
+        record(
+            session,
+            store,
+            AuditAction(line.action),
+            at=at if at.tzinfo else at.replace(tzinfo=UTC),
+            account=line.account,
+            workstation=line.workstation,
+            object_type=line.object_type,
+            object_id=line.object_id,
+            result=line.result,
+            detail=f"{line.detail} (geschreven toen er weer schijfruimte was)".lstrip(),
+        )
+        _store_settings(session, line.settings)
+    if waiting.lost or waiting.damaged:
+        record(
+            session,
+            store,
+            AuditAction.UNLOCK,
+            result="onvolledig",
+            detail=(
+                f"{waiting.lost} logregel(s) gingen verloren toen de schijf vol was"
+                if not waiting.damaged
+                else f"wachtende logregels in {pending_log.path_for(store.path).name} onleesbaar"
+            ),
+        )
+    return True
 
 
 def verify_chain(store: Store) -> ChainReport:
@@ -251,6 +332,17 @@ def flush_failed_unlocks(store: Store) -> int:
     entries = [_failed_unlock(line) for line in lines if line.strip()]
     found = [entry for entry in entries if entry is not None]
     skipped = len(entries) - len(found)
+    try:
+        _write_failed_unlocks(store, path, found, skipped)
+    except DiskFull:
+        return 0  # kept beside the store; written at the next unlock with space
+    path.unlink(missing_ok=True)
+    return len(found)
+
+
+def _write_failed_unlocks(
+    store: Store, path: Path, found: list[tuple[datetime, str, str]], skipped: int
+) -> None:
     with store.write() as session:
         for at, account, workstation in found:
             record(
@@ -271,8 +363,6 @@ def flush_failed_unlocks(store: Store) -> int:
                 result="onleesbaar",
                 detail=f"{skipped} onleesbare regel(s) in {path.name} overgeslagen",
             )
-    path.unlink(missing_ok=True)
-    return len(found)
 
 
 def _failed_unlock(line: bytes) -> tuple[datetime, str, str] | None:

@@ -26,8 +26,17 @@ from sqlalchemy.orm import Session
 
 from casusoverleg import __version__
 from casusoverleg.domain.enums import AuditAction
-from casusoverleg.errors import BadInput, DamagedStore, NewerStore, WrongKey
-from casusoverleg.services import accounts, audit, output
+from casusoverleg.errors import (
+    BadInput,
+    CasusoverlegError,
+    DamagedStore,
+    NewerStore,
+    WrongKey,
+    disk_full,
+    is_disk_full,
+    os_reason,
+)
+from casusoverleg.services import accounts, audit, output, pending_log
 from casusoverleg.services.audit import ChainReport
 from casusoverleg.services.store import Store
 from casusoverleg.store.copying import export_encrypted_copy
@@ -133,15 +142,16 @@ def backup(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
     key = store.key
     keys_json = json.dumps(store.key_file.to_json(), indent=2).encode("utf-8")
     store_id = store.key_file.store_id
-    work = Path(tempfile.mkdtemp(prefix=".back-up-", dir=dest.parent))
+    try:
+        work = Path(tempfile.mkdtemp(prefix=".back-up-", dir=dest.parent))
+    except OSError as exc:
+        raise _write_error(dest, exc) from exc
     try:
         copy = work / BACKUP_DB
         try:
             export_encrypted_copy(store.engine, key, copy)
-        except sqlcipher.OperationalError as exc:
-            raise BadInput(
-                f"De back-up kan niet worden geschreven in {dest.parent}: {exc}."
-            ) from exc
+        except (sqlcipher.OperationalError, OSError) as exc:
+            raise _write_error(dest, exc) from exc
         except sqlcipher.DatabaseError as exc:
             raise DamagedStore(
                 "De opslag kan niet volledig worden gelezen; er is geen back-up gemaakt. "
@@ -158,14 +168,20 @@ def backup(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
             "store_id": store_id,
             "schema_revision": revision,
         }
-        tmp = _write_zip(dest, copy, keys_json, json.dumps(info, indent=2).encode("utf-8"))
         try:
-            # Logged before the file appears under its name: no copy without a log line.
-            with store.write() as session:
-                audit.record(
-                    session, store, AuditAction.BACKUP, object_type="opslag", detail=f"naar {dest}"
-                )
-                _set_last_backup(session, created)
+            tmp = _write_zip(dest, copy, keys_json, json.dumps(info, indent=2).encode("utf-8"))
+        except OSError as exc:
+            raise _write_error(dest, exc) from exc
+        try:
+            # Logged before the file appears under its name: no copy without a log line. When
+            # the store's disk is full the line waits beside it (services/pending_log.py).
+            audit.log(
+                store,
+                AuditAction.BACKUP,
+                object_type="opslag",
+                detail=f"naar {dest}",
+                settings={LAST_BACKUP_SETTING: created.isoformat(timespec="seconds")},
+            )
             output.publish(tmp, dest, overwrite=overwrite)
         finally:
             tmp.unlink(missing_ok=True)
@@ -173,6 +189,14 @@ def backup(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
         shutil.rmtree(work, ignore_errors=True)
     fsync_dir(dest.parent)
     return dest
+
+
+def _write_error(dest: Path, exc: BaseException) -> CasusoverlegError:
+    """Why the backup file could not be written, in Dutch (never the OS's or SQLite's text)."""
+    if is_disk_full(exc):
+        return disk_full(f"de back-up in {dest.parent}")
+    reason = os_reason(exc) if isinstance(exc, OSError) else "de schijf gaf een fout"
+    return BadInput(f"De back-up kan niet worden geschreven in {dest.parent}: {reason}.")
 
 
 def last_backup_time(store: Store) -> datetime | None:
@@ -375,6 +399,7 @@ def _store_files(db: Path) -> list[Path]:
         KeyFile.path_for(db),
         accounts.pending_key_path(db),
         audit.pending_path(db),
+        pending_log.path_for(db),
     ]
 
 

@@ -15,14 +15,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from casusoverleg.errors import BadInput, os_reason
+from casusoverleg.errors import BadInput, disk_full, is_disk_full, os_reason
 from casusoverleg.store.keyslots import KeyFile, fsync_dir
 from casusoverleg.store.lock import StoreLock
 
 T = TypeVar("T")
 
 # Files SQLite and the app keep beside the store (each named `<store><suffix>`).
-SIDE_SUFFIXES = ("-wal", "-shm", "-journal", ".lock", ".mislukt.jsonl", ".keys.json", ".keys.new")
+SIDE_SUFFIXES = (
+    "-wal",
+    "-shm",
+    "-journal",
+    ".lock",
+    ".mislukt.jsonl",
+    ".keys.json",
+    ".keys.new",
+    ".logboek-wacht.json",  # services/pending_log.py: log lines waiting for disk space
+)
 
 
 def _exists_message(target: Path) -> str:
@@ -111,6 +120,8 @@ def write_atomically(
         # mkstemp makes the file 0o600 from the start: no moment where others may read it.
         fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
+        if is_disk_full(exc):
+            raise disk_full(target.name) from exc
         raise BadInput(f"Kan niet schrijven in {target.parent}: {os_reason(exc)}.") from exc
     os.close(fd)
     tmp = Path(name)
@@ -124,6 +135,8 @@ def write_atomically(
         publish(tmp, target, overwrite=overwrite)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if is_disk_full(exc):
+            raise disk_full(target.name) from exc
         if isinstance(exc, OSError):
             raise BadInput(f"Kan {target.name} niet schrijven: {os_reason(exc)}.") from exc
         raise

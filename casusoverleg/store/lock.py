@@ -129,7 +129,8 @@ class StoreLock:
 
     def _lock_note(self) -> IO[bytes]:
         while True:
-            fh = open(self.path, "a+b")  # noqa: SIM115 - held open for the life of the lock
+            # Unbuffered: on a full disk a failed note write must not come back at close.
+            fh = open(self.path, "a+b", buffering=0)  # noqa: SIM115 - held open for the lock
             if not _try_lock(fh.fileno(), _NOTE_BYTE):
                 holder = _read_holder(fh)
                 fh.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from casusoverleg.errors import BadInput, os_reason
+from casusoverleg.errors import BadInput, DiskFull, os_reason
 from casusoverleg.services import accounts, audit, backup, calendar, documents, exports, output
 from casusoverleg.store.keyslots import KeyFile
 from tests.helpers.scenario import build
@@ -103,7 +103,7 @@ def test_a_writer_that_fails_midway_leaves_no_temp_file_and_the_old_target(
         Path(tmp).write_text("half")
         raise OSError(28, "No space left on device")
 
-    with pytest.raises(BadInput, match="niet schrijven"):
+    with pytest.raises(DiskFull, match="De schijf is vol: lijst"):
         output.write_atomically(store, target, disk_error, overwrite=True)
     assert target.read_text() == "oud"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lijst.csv"]
@@ -190,9 +190,11 @@ def test_a_full_disk_is_said_in_dutch_and_leaves_nothing_behind(tmp_path: Path) 
     def disk_full(_name: str) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    with pytest.raises(BadInput) as refused:
+    # A full disk has an exit code of its own (5), not that of bad input.
+    with pytest.raises(DiskFull) as refused:
         output.write_atomically(store_path, target, disk_full)
-    assert refused.value.message == "Kan export.csv niet schrijven: de schijf is vol."
+    assert refused.value.message.startswith("De schijf is vol: export.csv kan niet worden ")
+    assert refused.value.exit_code == 5
     assert "space" not in refused.value.message
     assert sorted(p.name for p in tmp_path.iterdir()) == ["casusoverleg.db"]
 
