@@ -142,3 +142,27 @@ def test_a_full_waiting_file_counts_the_lines_it_could_not_take(store: Store) ->
     assert audit.verify_chain(store).ok
     assert not pending_log.take_file(store.path)
     assert pending_log.path_for(store.path) in {p for p in output.store_files(store.path)}
+
+
+def test_noted_failed_unlocks_wait_too_and_never_block_the_unlock(disk: Path) -> None:
+    store, _ = make_store(disk)
+    store.close()
+    audit.note_failed_unlock(store.path, ACCOUNT)
+    filler = fill(disk)
+    try:
+        opened = accounts.unlock(store.path, ACCOUNT, PASSPHRASE)
+        try:
+            assert backup.check(opened).ok
+        finally:
+            accounts.lock(opened)
+        assert audit.pending_path(store.path).is_file()
+    finally:
+        filler.unlink()
+    again = accounts.unlock(store.path, ACCOUNT, PASSPHRASE)
+    try:
+        actions = [e.action for e in audit.list_events(again)]
+        assert AuditAction.UNLOCK_FAILED in actions
+        assert audit.verify_chain(again).ok
+    finally:
+        accounts.lock(again)
+    assert not audit.pending_path(store.path).exists()
