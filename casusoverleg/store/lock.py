@@ -107,9 +107,7 @@ class StoreLock:
                 self.hold(self.store_path)
         except BaseException:
             # The store is held by a process whose note was removed: this note is no one's.
-            self.path.unlink(missing_ok=True)
-            _unlock(fh.fileno(), _NOTE_BYTE)
-            fh.close()
+            self._drop_note(fh)
             raise
         self._fh = fh
         info = {
@@ -189,10 +187,15 @@ class StoreLock:
         with contextlib.suppress(OSError):
             fh.seek(0)
             fh.truncate()
+        self._drop_note(fh)
+
+    def _drop_note(self, fh: IO[bytes]) -> None:
+        """Remove the note and give up its lock."""
         if os.name == "nt":  # pragma: no cover - an open file cannot be removed there
             _unlock(fh.fileno(), _NOTE_BYTE)
             fh.close()
-            self.path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # another process may have it open to read
+                self.path.unlink(missing_ok=True)
             return
         # Remove the name while still locked: whoever opened the old file meanwhile then sees
         # (in acquire) that it is gone, instead of holding a lock that no one else checks.
