@@ -95,9 +95,6 @@ def _case_numbers(store_path: Path) -> set[str]:
 def test_deleting_the_note_lets_no_second_process_in(
     store_path: Path, tmp_path: Path, holder: subprocess.Popen[str]
 ) -> None:
-    # A backup to restore, made before A opened the store (A's case is not in it).
-    zipped = tmp_path / "elders" / "kopie.zip"
-    zipped.parent.mkdir()
     note = StoreLock(store_path).path
     assert note.is_file()
     note.unlink()
@@ -109,9 +106,8 @@ def test_deleting_the_note_lets_no_second_process_in(
         encoding="utf-8",
     )
     refused = {
-        "check": _cli("check", env=env),
+        "check": _cli("check", env=env),  # a second unlock
         "import": _cli("import", "cases", str(csv), env=env),
-        "backup": _cli("backup", str(zipped), env=env),
     }
     for name, done in refused.items():
         assert done.returncode == 3, (name, done.stderr)
@@ -124,8 +120,13 @@ def test_deleting_the_note_lets_no_second_process_in(
 def test_restore_is_refused_while_another_process_holds_the_store(
     store_path: Path, tmp_path: Path
 ) -> None:
+    # A backup to restore, made before A opened the store (A's case is not in it).
     zipped = tmp_path / "kopie.zip"
-    assert _cli("backup", str(zipped), env=cli_env(store_path)).returncode == 0
+    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
+    try:
+        backup.backup(store, zipped)
+    finally:
+        accounts.lock(store)
     repo = Path(__file__).parents[2]
     proc = subprocess.Popen(
         [sys.executable, str(CHILD), str(store_path), ACCOUNT, PASSPHRASE],
