@@ -269,8 +269,13 @@ def _install_begin(engine: Engine) -> None:
     def _begin(conn: Any) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         if mode != "DEFERRED" and is_read_only(conn.connection.dbapi_connection):
-            # Refused before anything is written: the store stays exactly as it was.
-            raise disk_full("de wijziging")
+            # Refused before anything is written: the store stays exactly as it was. This
+            # engine stays read-only, so the way back is to open the store again.
+            raise DiskFull(
+                "De schijf is vol: de opslag is alleen te lezen en de wijziging kan niet worden "
+                "opgeslagen. Er is niets half opgeslagen. Maak ruimte vrij op de schijf en open "
+                "de opslag daarna opnieuw (vergrendelen en weer ontgrendelen)."
+            )
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
