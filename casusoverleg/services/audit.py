@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casusoverleg.domain.enums import AuditAction
+from casusoverleg.services import anchor
 from casusoverleg.services.store import Store, workstation_name
 from casusoverleg.store.models import AuditEvent, AuditHead
 
@@ -110,6 +111,8 @@ def record(
         head.last_id = event.id
         head.last_hash = event.hash
         head.count += 1
+    # Store.write anchors this head beside the store once the transaction has committed.
+    anchor.note_head(session, anchor.ChainHead(event.id, head.count if head else 1, event.hash))
 
 
 def log(store: Store, action: AuditAction, **kwargs: str | int | None) -> None:

@@ -22,7 +22,16 @@ from casusoverleg.store.lock import StoreLock
 T = TypeVar("T")
 
 # Files SQLite and the app keep beside the store (each named `<store><suffix>`).
-SIDE_SUFFIXES = ("-wal", "-shm", "-journal", ".lock", ".mislukt.jsonl", ".keys.json", ".keys.new")
+SIDE_SUFFIXES = (
+    "-wal",
+    "-shm",
+    "-journal",
+    ".lock",
+    ".mislukt.jsonl",
+    ".keys.json",
+    ".keys.new",
+    ".logkop.json",  # the log anchor (services.anchor)
+)
 
 
 def _exists_message(target: Path) -> str:
