@@ -71,6 +71,9 @@ class ArchiveLimits:
 
     database: int = 4 * 1024 * _MIB  # opslag.db
     metadata: int = _MIB  # sleutels.json and info.json
+    # Unpacked size / packed size of opslag.db. The app stores it uncompressed (1.0), and
+    # encrypted pages do not compress, so anything far above 1 is a zip bomb, not a backup.
+    database_ratio: float = 4.0
 
 
 DEFAULT_LIMITS = ArchiveLimits()
@@ -457,7 +460,8 @@ def _unpack(src: Path, work: Path, limits: ArchiveLimits) -> BackupInfo:
             # Sizes and count are checked before a byte is unpacked, and counted while copying.
             _check_members(src, zf, limits)
             info = _parse_info(src, _read_member(src, zf, BACKUP_INFO, limits.metadata))
-            for member, cap in ((BACKUP_DB, limits.database), (BACKUP_KEYS, limits.metadata)):
+            for member in (BACKUP_DB, BACKUP_KEYS):
+                cap = _cap(zf.getinfo(member), limits)
                 _copy_member(src, zf, member, work / member, cap)
     except zipfile.BadZipFile as exc:
         if "CRC" in str(exc):
@@ -482,7 +486,7 @@ def _check_members(src: Path, zf: zipfile.ZipFile, limits: ArchiveLimits) -> Non
         reason = "ontbreekt " + ", ".join(sorted(missing))
         raise BadInput(_NOT_A_BACKUP.format(src=src, reason=reason))
     for entry in entries:
-        cap = limits.database if entry.filename == BACKUP_DB else limits.metadata
+        cap = _cap(entry, limits)
         if entry.flag_bits & 0x1 or entry.compress_type not in (
             zipfile.ZIP_STORED,
             zipfile.ZIP_DEFLATED,
@@ -493,9 +497,20 @@ def _check_members(src: Path, zf: zipfile.ZipFile, limits: ArchiveLimits) -> Non
             raise BadInput(_too_large(src, entry.filename, cap))
 
 
+def _cap(entry: zipfile.ZipInfo, limits: ArchiveLimits) -> int:
+    """How many bytes this member may unpack to."""
+    if entry.filename != BACKUP_DB:
+        return limits.metadata
+    by_ratio = int(max(entry.compress_size, 1) * limits.database_ratio)
+    return min(limits.database, by_ratio)
+
+
 def _too_large(src: Path, member: str, cap: int) -> str:
-    size = f"{cap / _MIB:.0f} MB" if cap >= _MIB else f"{cap} bytes"
-    reason = f"{member} is uitgepakt groter dan de grens van {size}"
+    if cap >= _MIB:
+        size = f"{cap / _MIB:.0f} MB"
+    else:
+        size = f"{cap / 1024:.0f} kB" if cap >= 1024 else f"{cap} bytes"
+    reason = f"{member} zou uitgepakt groter worden dan {size} (de grens voor dit bestand)"
     return _NOT_A_BACKUP.format(src=src, reason=reason)
 
 
