@@ -58,6 +58,7 @@ BACKUP_WORK_PREFIX = ".back-up-"
 RESTORE_WORK_PREFIX = ".terugzetten-"
 _MEMBERS = (BACKUP_DB, BACKUP_KEYS, BACKUP_INFO)
 _MIB = 1024 * 1024
+_RESTORE_HOLDER = "(terugzetten van een back-up)"
 
 _NOT_A_BACKUP = (
     "{src} is geen (volledige) back-up van Casusoverleg: {reason}. "
@@ -354,27 +355,31 @@ def restore(
     if store_path.is_dir():
         raise BadInput(f"{store_path} is een map, geen opslag.")
     lock = StoreLock(store_path)
-    lock.acquire(account)
+    # Not the typed account name: it may be a passphrase typed in the wrong field.
+    lock.acquire(_RESTORE_HOLDER)
     try:
         # Read under the lock: no account can be removed or added while the restore runs.
         current = _current_key_file(store_path)
+        # Whose backup it is shows in info.json: asked before anything large is unpacked.
+        info = read_info(src, limits=limits)
+        if current is not None and current.store_id != info.store_id and not other_store:
+            raise OtherStore(
+                f"De back-up {src.name} is van een andere opslag (kenmerk "
+                f"{_short(info.store_id)}) dan de opslag op {store_path} (kenmerk "
+                f"{_short(current.store_id)}); er is niets veranderd. Wilt u die andere "
+                "opslag hier echt terugzetten, met de accounts uit de back-up, geef dan "
+                "--other-store.",
+                info.store_id,
+                current.store_id,
+            )
         workdirs.remove_stale(store_path.parent, (RESTORE_WORK_PREFIX,))
         with workdirs.work_dir(store_path.parent, RESTORE_WORK_PREFIX) as work:
-            info = _unpack(src, work, limits)
+            if _unpack(src, work, limits) != info:
+                raise BadInput(_NOT_A_BACKUP.format(src=src, reason="het bestand veranderde"))
             backup_keys = KeyFile.load(work / BACKUP_KEYS)
             if backup_keys.store_id != info.store_id:
                 raise BadInput(
                     _NOT_A_BACKUP.format(src=src, reason="de onderdelen horen niet bij elkaar")
-                )
-            if current is not None and current.store_id != info.store_id and not other_store:
-                raise OtherStore(
-                    f"De back-up {src.name} is van een andere opslag (kenmerk "
-                    f"{_short(info.store_id)}) dan de opslag op {store_path} (kenmerk "
-                    f"{_short(current.store_id)}); er is niets veranderd. Wilt u die andere "
-                    "opslag hier echt terugzetten, met de accounts uit de back-up, geef dan "
-                    "--other-store.",
-                    info.store_id,
-                    current.store_id,
                 )
             today = current if current is not None and current.store_id == info.store_id else None
             is_recovery = account.casefold() == RECOVERY_ACCOUNT
