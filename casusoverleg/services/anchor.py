@@ -101,7 +101,7 @@ def head_to_anchor(
 
 
 def write_head_file(store_path: Path, head: ChainHead, store_id: str) -> None:
-    """Write the head file atomically (temp file, fsync, rename), owner-only.
+    """Write the head file atomically (temp file, rename), owner-only.
 
     A failure is not raised: the transaction has committed already, and a head file left
     behind (shorter than the chain) only means a weaker check, never a false alarm.
@@ -121,11 +121,9 @@ def write_head_file(store_path: Path, head: ChainHead, store_id: str) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(json.dumps(data).encode("utf-8"))
-            fh.flush()
-            # Synced before the rename, so a crash leaves the old anchor or the new, never an
-            # empty file that `check` would report. The folder is not synced: an old anchor
-            # after a crash is harmless.
-            os.fsync(fh.fileno())
+        # Not synced: an fsync would cost more than the write transaction it follows. After a
+        # power cut the file may be the old one (harmless: a shorter anchor) or empty, which
+        # `read_head_file` takes as no anchor at all, as it takes a deleted file.
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
@@ -140,6 +138,8 @@ def read_head_file(store_path: Path, store_id: str) -> ChainHead | None:
         return None
     except OSError as exc:
         raise DamagedStore(_unreadable(path)) from exc
+    if not raw:
+        return None  # a power cut right after it was replaced (it is written without fsync)
     try:
         data = json.loads(raw.decode("utf-8"))
         if not isinstance(data, dict) or data.get("format") != HEAD_FORMAT:
