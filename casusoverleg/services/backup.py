@@ -176,7 +176,7 @@ def backup(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
     # not over an existing file without `overwrite`.
     dest = output.check_target(store.path, dest, overwrite=overwrite)
     # What killed backups left in this folder goes first (see workdirs for what is stale).
-    workdirs.remove_stale(dest.parent, (BACKUP_WORK_PREFIX,))
+    workdirs.remove_stale(dest.parent, (BACKUP_WORK_PREFIX,), backup_temp_files=True)
     # Key and key file are taken together, so the copy and its key file always belong together.
     key = store.key
     keys_json = json.dumps(store.key_file.to_json(), indent=2).encode("utf-8")

@@ -33,8 +33,9 @@ from casusoverleg.errors import BadInput, os_reason
 
 LOCK_NAME = "in-gebruik"
 STALE_SECONDS = 3600.0
-# What `tempfile.mkstemp(prefix=".<name>.", suffix=".tmp")` makes: the app's own temp files.
-_TEMP_FILE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+# What older versions' backups left beside a `.zip` (`mkstemp(prefix=".<name>.", suffix=".tmp")`);
+# narrow on purpose: other programs' temp files in a user's folder are not ours to remove.
+_BACKUP_TEMP_FILE = re.compile(r"^\..+\.zip\.[a-z0-9_]{8}\.tmp$")
 
 
 @contextmanager
@@ -78,11 +79,17 @@ def _hold(work: Path) -> IO[bytes]:
     return fh
 
 
-def remove_stale(parent: Path, prefixes: tuple[str, ...], *, now: float | None = None) -> int:
-    """Remove stale work folders and temp files in `parent`; returns how many went.
+def remove_stale(
+    parent: Path,
+    prefixes: tuple[str, ...],
+    *,
+    backup_temp_files: bool = False,
+    now: float | None = None,
+) -> int:
+    """Remove stale work folders (and, if asked, old backup temp files) in `parent`.
 
-    Best effort: a folder that cannot be read or an entry that cannot be removed is left alone,
-    it never stops the backup that is about to be made.
+    Returns how many went. Best effort: a folder that cannot be read or an entry that cannot
+    be removed is left alone; it never stops the backup that is about to be made.
     """
     now = time.time() if now is None else now
     removed = 0
@@ -98,8 +105,9 @@ def remove_stale(parent: Path, prefixes: tuple[str, ...], *, now: float | None =
                     shutil.rmtree(entry.path, ignore_errors=True)
                     removed += not os.path.lexists(entry.path)
             elif (
-                entry.is_file(follow_symlinks=False)
-                and _TEMP_FILE.match(name)
+                backup_temp_files
+                and entry.is_file(follow_symlinks=False)
+                and _BACKUP_TEMP_FILE.match(name)
                 and now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS
             ):
                 os.unlink(entry.path)

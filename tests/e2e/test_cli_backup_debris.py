@@ -120,13 +120,13 @@ def test_what_is_stale_and_what_is_not(tmp_path: Path) -> None:
     os.utime(old_tmp, (two_hours_ago, two_hours_ago))
     new_tmp = tmp_path / ".c.zip.efgh5678.tmp"
     new_tmp.write_bytes(b"x")
-    someone_elses = tmp_path / ".iets.tmp"
+    someone_elses = tmp_path / ".iets.abcd1234.tmp"  # not a backup's
     someone_elses.write_bytes(b"x")
     os.utime(someone_elses, (two_hours_ago, two_hours_ago))
 
     with workdirs.work_dir(tmp_path, ".back-up-") as live:
         assert stat.S_IMODE(live.stat().st_mode) == 0o700
-        assert workdirs.remove_stale(tmp_path, prefix) == 3
+        assert workdirs.remove_stale(tmp_path, prefix, backup_temp_files=True) == 3
         assert live.exists()
     assert not live.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(

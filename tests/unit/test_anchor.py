@@ -222,6 +222,14 @@ def test_an_unreadable_anchor_is_reported_and_never_replaced(tmp_path: Path) -> 
     assert anchor.head_path(path).exists()
 
 
+def test_an_empty_anchor_after_a_power_cut_counts_as_none(tmp_path: Path) -> None:
+    path, _key = _closed_store(tmp_path)
+    anchor.head_path(path).write_bytes(b"")
+    report = backup.check_store(path, ACCOUNT, PASSPHRASE)
+    assert report.ok and report.anchors_checked  # the unlock anchored afresh
+    assert _head_file(path)["count"] == report.audit.count + 1  # and the lock after it
+
+
 def test_an_anchor_left_by_another_store_is_not_held_against_a_new_one(tmp_path: Path) -> None:
     path, _key = _closed_store(tmp_path)
     left_over = anchor.head_path(path).read_bytes()
