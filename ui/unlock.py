@@ -403,7 +403,9 @@ class UnlockDialog(QDialog):
         self.ways_row.hide()
         if isinstance(exc, WrongKey):
             self.passphrase_edit.clear()
-            self._show_error(WRONG_KEY_MESSAGE, self.passphrase_edit)
+            # A restore may say more: the account was removed after the backup was made.
+            restoring = self._restore_from is not None
+            self._show_error(exc.message if restoring else WRONG_KEY_MESSAGE, self.passphrase_edit)
         elif self._restore_from is not None:
             self._backup_failed(exc)
         else:

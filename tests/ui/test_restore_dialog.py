@@ -72,6 +72,27 @@ def test_the_dialog_says_who_lost_access(
         accounts.unlock(store.path, BOB, BOB_PASSPHRASE)
 
 
+def test_a_removed_account_is_told_why_it_cannot_restore(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, _ = make_store(tmp_path)
+    accounts.add_account(store, BOB, BOB_PASSPHRASE, kdf=FAST_KDF)
+    zip_path = backup.backup(store, tmp_path / "back-up.zip")
+    accounts.remove_account(store, BOB)
+    accounts.lock(store)
+    _damage(store.path)
+    monkeypatch.setattr(dialogs, "ask_open_file", lambda *args: zip_path)
+    dialog = UnlockDialog(store.path, account=ACCOUNT)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _choose_backup(qtbot, dialog)
+    dialog.account_edit.setText(BOB)
+    _submit(qtbot, dialog, BOB_PASSPHRASE)
+    qtbot.waitUntil(lambda: not dialog.busy and dialog.message_label.isVisible(), timeout=10_000)
+    assert "verwijderd nadat de back-up werd gemaakt" in dialog.message_label.text()
+    assert dialog.store is None and dialog.restored is None
+
+
 def test_another_stores_backup_is_put_back_only_after_a_yes(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
