@@ -213,9 +213,10 @@ def cmd_check(args: argparse.Namespace, creds: Credentials) -> int:
     """Check the store's integrity and the audit chain; exit 4 if anything is wrong."""
     from casusoverleg.services import backup
 
+    backups = tuple(Path(b).expanduser() for b in args.backup or ())
     store = _unlock(args, creds)
     try:
-        report = backup.check(store)
+        report = backup.check(store, backups=backups)
     finally:
         accounts.lock(store)
     for line in report.lines():
@@ -246,10 +247,18 @@ def cmd_restore(args: argparse.Namespace, creds: Credentials) -> int:
 
     path = _store_path(args)
     account = creds.account()
-    result = backup.restore(Path(args.src).expanduser(), path, account, creds.passphrase())
+    result = backup.restore(
+        Path(args.src).expanduser(),
+        path,
+        account,
+        creds.passphrase(),
+        other_store=args.other_store,
+    )
     _out(f"Back-up teruggezet in {path}.")
     if result.previous is not None:
         _out(f"De vorige opslag staat nog in {result.previous}.")
+    for line in backup.restore_lines(result):
+        _out(line)
     return EXIT_OK
 
 
@@ -706,12 +715,23 @@ def build_parser() -> argparse.ArgumentParser:
     add("init", cmd_init, "maak een nieuwe, versleutelde opslag")
     p = add("demo", cmd_demo, "maak een demo-opslag met verzonnen casussen")
     p.add_argument("--cases", type=int, default=40, metavar="N", help="aantal casussen (40)")
-    add("check", cmd_check, "controleer de opslag en het logboek")
+    p = add("check", cmd_check, "controleer de opslag en het logboek")
+    p.add_argument(
+        "--backup",
+        action="append",
+        metavar="BACK-UP.zip",
+        help="vergelijk het logboek ook met het logboekeinde dat in deze back-up staat",
+    )
     p = add("backup", cmd_backup, "maak een versleutelde back-up")
     p.add_argument("dest", metavar="DOEL")
     writes_a_file(p)
     p = add("restore", cmd_restore, "zet een back-up terug")
     p.add_argument("src", metavar="BRON")
+    p.add_argument(
+        "--other-store",
+        action="store_true",
+        help="zet ook een back-up van een andere opslag terug (met de accounts uit die back-up)",
+    )
     p = add("passwd", cmd_passwd, "wijzig een wachtwoord")
     p.add_argument("--recovery", action="store_true", help="met de herstelsleutel")
     p.add_argument("--new-passphrase-file", metavar="BESTAND")

@@ -83,6 +83,7 @@ class UnlockDialog(QDialog):
         self._busy = False
         self._ready = prepare is None
         self._restore_from: Path | None = None
+        self._restore_other = False  # the user agreed to put back a backup of another store
         self.restored: RestoreResult | None = None
 
         self.setWindowTitle("Casusoverleg ontgrendelen")
@@ -217,16 +218,27 @@ class UnlockDialog(QDialog):
             self._show_error("Vul uw wachtwoord in.", self.passphrase_edit)
             return
         path, unlock, source = self._path, self._unlock, self._restore_from
+        other_store = self._restore_other
         if source is not None:
             self._set_busy(BUSY_RESTORING)
 
-            def restore_and_unlock() -> tuple[RestoreResult, Store]:
-                result = backup.restore(source, path, account, passphrase)
-                return result, unlock(path, account, passphrase)
+            def restore_and_unlock() -> tuple[RestoreResult, Store | None]:
+                if other_store:
+                    result = backup.restore(source, path, account, passphrase, other_store=True)
+                else:
+                    result = backup.restore(source, path, account, passphrase)
+                try:
+                    return result, unlock(path, account, passphrase)
+                except WrongKey:
+                    if not result.rekeyed:
+                        raise
+                    # The backup opened with the passphrase of then; today's key file wants
+                    # today's (changed since). The restore is done: only unlocking is left.
+                    return result, None
 
             Op(self, restore_and_unlock).success(self._restored).failure(
                 self._unlock_failed
-            ).finished(self._step_ended).dropped(lambda outcome: accounts.lock(outcome[1])).run()
+            ).finished(self._step_ended).dropped(_lock_restored).run()
             return
         self._set_busy(BUSY_UNLOCKING)
         Op(self, lambda: unlock(path, account, passphrase)).success(self._unlocked).failure(
@@ -244,6 +256,7 @@ class UnlockDialog(QDialog):
             return
         self._path = chosen
         self._restore_from = None
+        self._restore_other = False
         self.where_label.setText(f"Opslag: {chosen}")
         self.unlock_button.setText("Ontgrendelen")
         self.ways_row.hide()
@@ -261,13 +274,29 @@ class UnlockDialog(QDialog):
         if chosen is None:
             return
         self._set_busy("De back-up wordt gelezen…")
-        Op(self, lambda: backup.read_info(chosen)).success(
-            lambda info: self._backup_chosen(chosen, info)
+        path = self._path
+        Op(self, lambda: (backup.read_info(chosen), backup.current_store_id(path))).success(
+            lambda found: self._backup_chosen(chosen, *found)
         ).failure(self._backup_failed).finished(self._step_ended).run()
 
-    def _backup_chosen(self, source: Path, info: BackupInfo) -> None:
+    def _backup_chosen(self, source: Path, info: BackupInfo, current_id: str | None) -> None:
         self._set_idle()
+        other = current_id is not None and current_id != info.store_id
+        if other and not dialogs.confirm(
+            self,
+            "Back-up van een andere opslag",
+            f"De back-up {source.name} is van een andere opslag (kenmerk {info.store_id[:8]}) "
+            f"dan {self._path.name} (kenmerk {(current_id or '')[:8]}). Wilt u die andere "
+            "opslag hier terugzetten? Dan gelden de accounts en wachtwoorden uit de back-up; "
+            "de huidige opslag blijft ernaast bewaard.",
+            "Toch terugzetten",
+        ):
+            self._show_message("Er is niets teruggezet. Kies een andere back-up of opslag.")
+            self.message_label.setStyleSheet("")
+            self.ways_row.show()
+            return
         self._restore_from = source
+        self._restore_other = other
         self.ways_row.hide()
         self.unlock_button.setText("Terugzetten en openen")
         self.message_label.setStyleSheet("")
@@ -348,9 +377,25 @@ class UnlockDialog(QDialog):
         self._store = store
         self.accept()
 
-    def _restored(self, outcome: tuple[RestoreResult, Store]) -> None:
+    def _restored(self, outcome: tuple[RestoreResult, Store | None]) -> None:
         self.restored, store = outcome
         self._restore_from = None
+        self._restore_other = False
+        lines = backup.restore_lines(self.restored)
+        if store is None:
+            self._set_idle()
+            self.unlock_button.setText("Ontgrendelen")
+            self.passphrase_edit.clear()
+            self._show_message(
+                "De back-up is teruggezet. Uw wachtwoord is veranderd sinds die back-up: geef "
+                "nu uw huidige wachtwoord.\n\n" + "\n".join(lines),
+                self.passphrase_edit,
+            )
+            self.message_label.setStyleSheet("")
+            return
+        if self.restored.gone_accounts:
+            # Who lost access is worth a moment of attention before the window opens.
+            dialogs.inform(self, "Back-up teruggezet", "\n\n".join(lines))
         self._unlocked(store)
 
     def _unlock_failed(self, exc: CasusoverlegError) -> None:
@@ -358,7 +403,9 @@ class UnlockDialog(QDialog):
         self.ways_row.hide()
         if isinstance(exc, WrongKey):
             self.passphrase_edit.clear()
-            self._show_error(WRONG_KEY_MESSAGE, self.passphrase_edit)
+            # A restore may say more: the account was removed after the backup was made.
+            restoring = self._restore_from is not None
+            self._show_error(exc.message if restoring else WRONG_KEY_MESSAGE, self.passphrase_edit)
         elif self._restore_from is not None:
             self._backup_failed(exc)
         else:
@@ -374,7 +421,14 @@ class UnlockDialog(QDialog):
         """A backup that cannot be read or restored: say why; another backup may do."""
         self._set_idle()
         self._restore_from = None
+        self._restore_other = False
         self.unlock_button.setText("Ontgrendelen")
         self._show_error(exc.message + "\n\nKies een andere back-up of open een andere opslag.")
         self.restore_button.show()
         self.ways_row.show()
+
+
+def _lock_restored(outcome: tuple[RestoreResult, Store | None]) -> None:
+    """Close the store a dialog that went away had opened after a restore."""
+    if outcome[1] is not None:
+        accounts.lock(outcome[1])

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import DiskFull
-from casusoverleg.services import pending_log
+from casusoverleg.services import anchor, pending_log
 from casusoverleg.services.store import Store, workstation_name
 from casusoverleg.store.models import AuditEvent, AuditHead, Setting
 
@@ -112,6 +112,8 @@ def record(
         head.last_id = event.id
         head.last_hash = event.hash
         head.count += 1
+    # Store.write anchors this head beside the store once the transaction has committed.
+    anchor.note_head(session, anchor.ChainHead(event.id, head.count if head else 1, event.hash))
 
 
 def log(

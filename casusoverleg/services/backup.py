@@ -3,15 +3,18 @@
 A backup is one zip file (stored, not compressed: the data is encrypted anyway) holding
 `opslag.db` (a consistent encrypted copy, made by `sqlcipher_export` while the app may go on
 working), `sleutels.json` (the key file, so the backup opens with the same passphrases) and
-`info.json` (app version, date, store id, schema revision: nothing about children).
+`info.json` (app version, date, store id, schema revision and the log's chain head: nothing
+about children).
+
+Restore keeps the people of today: when a key file for the same store is already in place, the
+restored store gets a new key sealed to that key file's slots, so an account removed after the
+backup was made does not come back with it (see `restore`).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,20 +39,22 @@ from casusoverleg.errors import (
     is_disk_full,
     os_reason,
 )
-from casusoverleg.services import accounts, audit, output, pending_log
+from casusoverleg.services import accounts, anchor, audit, output, pending_log, workdirs
+from casusoverleg.services.anchor import Anchor, ChainHead
 from casusoverleg.services.audit import ChainReport
 from casusoverleg.services.store import Store
 from casusoverleg.store.copying import export_encrypted_copy
-from casusoverleg.store.engine import connect_raw, integrity_problems, make_engine
+from casusoverleg.store.engine import connect_raw, integrity_problems, make_engine, rekey_pragma
 from casusoverleg.store.keyslots import (
     RECOVERY_ACCOUNT,
     KeyFile,
     fsync_dir,
+    new_store_key,
     normalise_recovery_key,
 )
 from casusoverleg.store.lock import StoreLock
 from casusoverleg.store.migrate import alembic_config, head_revision, upgrade_store
-from casusoverleg.store.models import ActionItem, AuditEvent, Case, Setting
+from casusoverleg.store.models import Account, ActionItem, AuditEvent, Case, Setting
 
 BACKUP_DB = "opslag.db"
 BACKUP_KEYS = "sleutels.json"
@@ -58,11 +63,39 @@ BACKUP_FORMAT = 1
 LAST_BACKUP_SETTING = "last_backup"
 _APP_NAME = "Casusoverleg"
 _ASIDE_MARK = "voor-terugzetten"
+BACKUP_WORK_PREFIX = ".back-up-"
+RESTORE_WORK_PREFIX = ".terugzetten-"
+_MEMBERS = (BACKUP_DB, BACKUP_KEYS, BACKUP_INFO)
+_MIB = 1024 * 1024
+_RESTORE_HOLDER = "(terugzetten van een back-up)"
 
 _NOT_A_BACKUP = (
     "{src} is geen (volledige) back-up van Casusoverleg: {reason}. "
     "Kies het .zip-bestand dat 'casusoverleg backup' heeft gemaakt."
 )
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """How large each member of a backup may be once unpacked (checked before and during)."""
+
+    database: int = 4 * 1024 * _MIB  # opslag.db
+    metadata: int = _MIB  # sleutels.json and info.json
+    # Unpacked size / packed size of opslag.db. The app stores it uncompressed (1.0), and
+    # encrypted pages do not compress, so anything far above 1 is a zip bomb, not a backup.
+    database_ratio: float = 4.0
+
+
+DEFAULT_LIMITS = ArchiveLimits()
+
+
+class OtherStore(BadInput):
+    """The backup is of another store than the one at this place (a different store id)."""
+
+    def __init__(self, message: str, backup_store_id: str, current_store_id: str) -> None:
+        super().__init__(message)
+        self.backup_store_id = backup_store_id
+        self.current_store_id = current_store_id
 
 
 @dataclass(frozen=True)
@@ -73,6 +106,7 @@ class BackupInfo:
     created: datetime
     store_id: str
     schema_revision: str | None
+    log_head: ChainHead | None = None  # the log's end in the backup (older backups: none)
 
 
 @dataclass(frozen=True)
@@ -84,6 +118,12 @@ class RestoreResult:
     previous: Path | None  # the replaced store, kept as <name>.voor-terugzetten-<tijd>
     kept_aside: tuple[Path, ...]  # every file moved aside (store, -wal, key file, …)
     audit: ChainReport  # the restored store's log chain
+    # Accounts the backup had that have no access now (removed after the backup was made).
+    gone_accounts: tuple[str, ...] = ()
+    # The accounts that open the restored store: today's key file, or the backup's own.
+    accounts: tuple[str, ...] = ()
+    # Whether the restored store got a new key, sealed to today's key file.
+    rekeyed: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +138,9 @@ class CheckReport:
     schema_revision: str | None
     expected_revision: str
     last_backup: datetime | None
+    # The log compared with heads kept outside the store (the head file, backups' manifests).
+    anchor_problems: tuple[str, ...] = ()
+    anchors_checked: tuple[str, ...] = ()
 
     @property
     def integrity_ok(self) -> bool:
@@ -106,8 +149,8 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        """Whether the file is sound and the log chain unbroken."""
-        return self.integrity_ok and self.audit.ok
+        """Whether the file is sound, the log chain unbroken and as long as its anchors say."""
+        return self.integrity_ok and self.audit.ok and not self.anchor_problems
 
     def lines(self) -> list[str]:
         """The report in Dutch, one finding per line (for the CLI and the settings screen)."""
@@ -117,6 +160,9 @@ class CheckReport:
             out = [f"Opslag beschadigd: {len(self.integrity_problems)} fout(en) gevonden."]
             out.extend(f"  {p}" for p in self.integrity_problems[:20])
         out.append(self.audit.message)
+        out.extend(self.anchor_problems)
+        if self.anchors_checked and not self.anchor_problems:
+            out.append(f"Logboek klopt met {' en '.join(self.anchors_checked)}.")
         if self.cases is not None:
             out.append(
                 f"Casussen: {self.cases}, actiepunten: {self.actions}, "
@@ -138,15 +184,13 @@ def backup(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
     # The one guard of every written file: not the store or a file beside it, not a folder,
     # not over an existing file without `overwrite`.
     dest = output.check_target(store.path, dest, overwrite=overwrite)
+    # What killed backups left in this folder goes first (see workdirs for what is stale).
+    workdirs.remove_stale(dest.parent, (BACKUP_WORK_PREFIX,), backup_temp_files=True)
     # Key and key file are taken together, so the copy and its key file always belong together.
     key = store.key
     keys_json = json.dumps(store.key_file.to_json(), indent=2).encode("utf-8")
     store_id = store.key_file.store_id
-    try:
-        work = Path(tempfile.mkdtemp(prefix=".back-up-", dir=dest.parent))
-    except OSError as exc:
-        raise _write_error(dest, exc) from exc
-    try:
+    with workdirs.work_dir(dest.parent, BACKUP_WORK_PREFIX) as work:
         copy = work / BACKUP_DB
         try:
             export_encrypted_copy(store.engine, key, copy)
@@ -158,7 +202,7 @@ def backup(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
                 "Controleer de opslag met 'casusoverleg check'."
             ) from exc
         # Check the copy as restore will, so a backup that would not restore is never made.
-        revision = _verified_revision(copy, key)
+        revision, head = _verified_copy(copy, key)
         created = datetime.now(UTC)
         info = {
             "app": _APP_NAME,
@@ -167,26 +211,25 @@ def backup(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
             "created": created.isoformat(timespec="seconds"),
             "store_id": store_id,
             "schema_revision": revision,
+            # The log's end as the copy holds it: an anchor kept wherever the backup goes.
+            "log_head": None if head is None else head.to_json(),
         }
+        # Written inside the work folder: a killed backup leaves nothing else behind.
+        tmp = work / "back-up.zip"
         try:
-            tmp = _write_zip(dest, copy, keys_json, json.dumps(info, indent=2).encode("utf-8"))
+            _write_zip(tmp, copy, keys_json, json.dumps(info, indent=2).encode("utf-8"))
         except OSError as exc:
             raise _write_error(dest, exc) from exc
-        try:
-            # Logged before the file appears under its name: no copy without a log line. When
-            # the store's disk is full the line waits beside it (services/pending_log.py).
-            audit.log(
-                store,
-                AuditAction.BACKUP,
-                object_type="opslag",
-                detail=f"naar {dest}",
-                settings={LAST_BACKUP_SETTING: created.isoformat(timespec="seconds")},
-            )
-            output.publish(tmp, dest, overwrite=overwrite)
-        finally:
-            tmp.unlink(missing_ok=True)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        # Logged before the file appears under its name: no copy without a log line. When
+        # the store's disk is full the line waits beside it (services/pending_log.py).
+        audit.log(
+            store,
+            AuditAction.BACKUP,
+            object_type="opslag",
+            detail=f"naar {dest}",
+            settings={LAST_BACKUP_SETTING: created.isoformat(timespec="seconds")},
+        )
+        output.publish(tmp, dest, overwrite=overwrite)
     fsync_dir(dest.parent)
     return dest
 
@@ -205,38 +248,44 @@ def last_backup_time(store: Store) -> datetime | None:
         return _last_backup(session)
 
 
-def read_info(src: Path) -> BackupInfo:
+def read_info(src: Path, *, limits: ArchiveLimits = DEFAULT_LIMITS) -> BackupInfo:
     """What a backup file says about itself, without unpacking the store."""
     try:
         with zipfile.ZipFile(src) as zf:
-            _check_members(src, zf)
-            return _parse_info(src, zf.read(BACKUP_INFO))
+            _check_members(src, zf, limits)
+            return _parse_info(src, _read_member(src, zf, BACKUP_INFO, limits.metadata))
     except FileNotFoundError as exc:
         raise BadInput(f"Back-upbestand niet gevonden: {src}") from exc
     except (zipfile.BadZipFile, EOFError) as exc:
         raise BadInput(_NOT_A_BACKUP.format(src=src, reason="geen leesbaar zip-bestand")) from exc
+    except OSError as exc:
+        raise BadInput(
+            f"Het back-upbestand {src} kan niet worden gelezen: {os_reason(exc)}."
+        ) from exc
 
 
-def _write_zip(dest: Path, copy: Path, keys_json: bytes, info_json: bytes) -> Path:
-    """The zip, complete and on disk, under a temporary name beside `dest` (owner-only)."""
-    fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    tmp = Path(name)
+def current_store_id(store_path: Path) -> str | None:
+    """The store id in the key file at `store_path`, or None if there is no readable one."""
     try:
-        os.chmod(tmp, 0o600)
-        stamp = datetime.now().timetuple()[:6]
-        with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as zf:
-                zf.write(copy, BACKUP_DB)
-                for member, data in ((BACKUP_KEYS, keys_json), (BACKUP_INFO, info_json)):
-                    entry = zipfile.ZipInfo(member, date_time=stamp)
-                    entry.external_attr = 0o600 << 16
-                    zf.writestr(entry, data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
+        current = _current_key_file(store_path)
+    except (DamagedStore, OSError):
+        return None
+    return None if current is None else current.store_id
+
+
+def _write_zip(tmp: Path, copy: Path, keys_json: bytes, info_json: bytes) -> None:
+    """The zip, complete and synced, at `tmp` (owner-only from the start)."""
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    stamp = datetime.now().timetuple()[:6]
+    with os.fdopen(fd, "wb") as fh:
+        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as zf:
+            zf.write(copy, BACKUP_DB)
+            for member, data in ((BACKUP_KEYS, keys_json), (BACKUP_INFO, info_json)):
+                entry = zipfile.ZipInfo(member, date_time=stamp)
+                entry.external_attr = 0o600 << 16
+                zf.writestr(entry, data)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def _set_last_backup(session: Session, when: datetime) -> None:
@@ -254,8 +303,8 @@ def _last_backup(session: Session) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def _verified_revision(db: Path, key: bytes) -> str | None:
-    """Run both integrity checks on a copy and return its schema revision."""
+def _verified_copy(db: Path, key: bytes) -> tuple[str | None, ChainHead | None]:
+    """Run both integrity checks on a copy; return its schema revision and its log's end."""
     try:
         conn = connect_raw(db, key)
     except WrongKey as exc:
@@ -270,7 +319,7 @@ def _verified_revision(db: Path, key: bytes) -> str | None:
                 f"De opslag in de back-up is beschadigd ({len(problems)} fout(en) bij de "
                 "controle); er is niets veranderd."
             )
-        return _revision(conn)
+        return _revision(conn), _chain_head(conn)
     finally:
         conn.close()
 
@@ -283,11 +332,35 @@ def _revision(conn: sqlcipher.Connection) -> str | None:
     return str(row[0]) if row else None
 
 
+def _chain_head(conn: sqlcipher.Connection) -> ChainHead | None:
+    try:
+        row = conn.execute(
+            "SELECT last_id, count, last_hash FROM audit_head WHERE id = 1"
+        ).fetchone()
+    except sqlcipher.DatabaseError:
+        return None
+    return None if row is None else ChainHead(int(row[0]), int(row[1]), str(row[2]))
+
+
 # -- restore -----------------------------------------------------------------------------------
 
 
-def restore(src: Path, store_path: Path, account: str, passphrase: str) -> RestoreResult:
+def restore(
+    src: Path,
+    store_path: Path,
+    account: str,
+    passphrase: str,
+    *,
+    other_store: bool = False,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+) -> RestoreResult:
     """Replace the store at `store_path` by a backup; the current store is kept beside it.
+
+    `account` and `passphrase` open that account's slot in the backup (as it was then). If a
+    key file of the same store is in place, the accounts stay those of today: the account must
+    still have access, the restored store gets a new key sealed to today's slots (the backup's
+    old slots no longer open it), and its account list and log say who is gone. A backup of
+    another store is refused unless `other_store`; it then comes back with its own accounts.
 
     Everything is unpacked and checked first; the swap is a few renames under the store lock,
     undone if anything after them fails, so a failed restore leaves the current store as it was.
@@ -296,49 +369,126 @@ def restore(src: Path, store_path: Path, account: str, passphrase: str) -> Resto
         raise BadInput(f"Back-upbestand niet gevonden: {src}")
     if not passphrase:
         raise BadInput("Geef een wachtwoord.")
+    account = account.strip()
     store_path = Path(os.path.abspath(store_path))
     if not store_path.parent.is_dir():
         raise BadInput(f"De map {store_path.parent} bestaat niet.")
     if store_path.is_dir():
         raise BadInput(f"{store_path} is een map, geen opslag.")
-    work = Path(tempfile.mkdtemp(prefix=".terugzetten-", dir=store_path.parent))
+    lock = StoreLock(store_path)
+    # Not the typed account name: it may be a passphrase typed in the wrong field.
+    lock.acquire(_RESTORE_HOLDER)
     try:
-        info = _unpack(src, work)
-        key_file = KeyFile.load(work / BACKUP_KEYS)
-        if key_file.store_id != info.store_id:
-            raise BadInput(
-                _NOT_A_BACKUP.format(src=src, reason="de onderdelen horen niet bij elkaar")
+        # Read under the lock: no account can be removed or added while the restore runs.
+        current = _current_key_file(store_path)
+        # Whose backup it is shows in info.json: asked before anything large is unpacked.
+        info = read_info(src, limits=limits)
+        if current is not None and current.store_id != info.store_id and not other_store:
+            raise OtherStore(
+                f"De back-up {src.name} is van een andere opslag (kenmerk "
+                f"{_short(info.store_id)}) dan de opslag op {store_path} (kenmerk "
+                f"{_short(current.store_id)}); er is niets veranderd. Wilt u die andere "
+                "opslag hier echt terugzetten, met de accounts uit de back-up, geef dan "
+                "--other-store.",
+                info.store_id,
+                current.store_id,
             )
-        is_recovery = account.strip().casefold() == RECOVERY_ACCOUNT
-        secret = normalise_recovery_key(passphrase) if is_recovery else passphrase
-        key = key_file.unwrap(account.strip(), secret)
-        slot = key_file.find(account.strip())
-        assert slot is not None  # unwrap succeeded
-        revision = _verified_revision(work / BACKUP_DB, key)
-        _check_known_revision(revision)
-        lock = StoreLock(store_path)
-        lock.acquire(slot.account)
-        try:
-            return _swap_in(src, work, store_path, info, key, key_file, slot.account, lock)
-        finally:
-            lock.release()
+        workdirs.remove_stale(store_path.parent, (RESTORE_WORK_PREFIX,))
+        with workdirs.work_dir(store_path.parent, RESTORE_WORK_PREFIX) as work:
+            if _unpack(src, work, limits) != info:
+                raise BadInput(_NOT_A_BACKUP.format(src=src, reason="het bestand veranderde"))
+            backup_keys = KeyFile.load(work / BACKUP_KEYS)
+            if backup_keys.store_id != info.store_id:
+                raise BadInput(
+                    _NOT_A_BACKUP.format(src=src, reason="de onderdelen horen niet bij elkaar")
+                )
+            today = current if current is not None and current.store_id == info.store_id else None
+            is_recovery = account.casefold() == RECOVERY_ACCOUNT
+            if today is not None:
+                _check_still_has_access(today, backup_keys, account, is_recovery)
+            secret = normalise_recovery_key(passphrase) if is_recovery else passphrase
+            key = backup_keys.unwrap(account, secret)
+            slot = backup_keys.find(account)
+            assert slot is not None  # unwrap succeeded
+            revision, _head = _verified_copy(work / BACKUP_DB, key)
+            _check_known_revision(revision)
+            if today is None:
+                return _swap_in(src, work, store_path, info, key, backup_keys, slot.account, lock)
+            # Today's people: a new key, sealed to today's slots only.
+            new_key = new_store_key()
+            _rekey(work / BACKUP_DB, key, new_key)
+            today.reseal_all(new_key)
+            today.save(work / BACKUP_KEYS)
+            gone = tuple(a for a in backup_keys.accounts() if today.find(a) is None)
+            return _swap_in(
+                src, work, store_path, info, new_key, today, slot.account, lock, gone=gone
+            )
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        lock.release()
 
 
-def _unpack(src: Path, work: Path) -> BackupInfo:
+def _short(store_id: str) -> str:
+    return store_id[:8]
+
+
+def _current_key_file(store_path: Path) -> KeyFile | None:
+    """Today's key file of the store at this place (a rotation's new one if it was cut off)."""
+    path = KeyFile.path_for(store_path)
+    pending = accounts.pending_key_path(store_path)
+    if not path.exists() and not pending.exists():
+        return None  # a fresh place: the backup comes back as it was
+    try:
+        current = KeyFile.load(path) if path.exists() else None
+        if pending.exists():
+            # A removal whose rotation was cut off: its key file already leaves that account out.
+            newer = KeyFile.load(pending)
+            if current is None or newer.store_id == current.store_id:
+                return newer
+        return current
+    except (DamagedStore, BadInput) as exc:
+        raise DamagedStore(
+            f"Het sleutelbestand {path.name} van de opslag op deze plek is beschadigd, dus "
+            "niet te zien wie er nu toegang heeft; er is niets veranderd. Herstel het "
+            "sleutelbestand, of geef het een andere naam als u de back-up met de accounts van "
+            "toen wilt terugzetten."
+        ) from exc
+
+
+def _check_still_has_access(
+    today: KeyFile, backup_keys: KeyFile, account: str, is_recovery: bool
+) -> None:
+    """Only someone who has access today may put a backup of this store back."""
+    if today.find(RECOVERY_ACCOUNT if is_recovery else account) is not None:
+        return
+    if not is_recovery and backup_keys.find(account) is not None:
+        raise WrongKey(
+            "Dit account is verwijderd nadat de back-up werd gemaakt en heeft geen toegang meer "
+            "tot deze opslag; er is niets veranderd. Zet de back-up terug met een account dat nu "
+            "toegang heeft, of met de herstelsleutel."
+        )
+    raise WrongKey("Onbekend account of onjuist wachtwoord.")
+
+
+def _rekey(db: Path, old_key: bytes, new_key: bytes) -> None:
+    """Re-encrypt the unpacked copy under `new_key` (every page rewritten)."""
+    conn = connect_raw(db, old_key)
+    try:
+        conn.execute(rekey_pragma(new_key))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def _unpack(src: Path, work: Path, limits: ArchiveLimits) -> BackupInfo:
     """Copy the three members into `work` (fixed names; the zip's own paths are never used)."""
     try:
         with zipfile.ZipFile(src) as zf:
-            _check_members(src, zf)
-            info = _parse_info(src, zf.read(BACKUP_INFO))
+            # Sizes and count are checked before a byte is unpacked, and counted while copying.
+            _check_members(src, zf, limits)
+            info = _parse_info(src, _read_member(src, zf, BACKUP_INFO, limits.metadata))
             for member in (BACKUP_DB, BACKUP_KEYS):
-                target = work / member
-                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with zf.open(member) as fin, os.fdopen(fd, "wb") as fout:
-                    shutil.copyfileobj(fin, fout, 1024 * 1024)
-                    fout.flush()
-                    os.fsync(fout.fileno())
+                cap = _cap(zf.getinfo(member), limits)
+                _copy_member(src, zf, member, work / member, cap)
     except zipfile.BadZipFile as exc:
         if "CRC" in str(exc):
             raise DamagedStore(
@@ -351,11 +501,66 @@ def _unpack(src: Path, work: Path) -> BackupInfo:
     return info
 
 
-def _check_members(src: Path, zf: zipfile.ZipFile) -> None:
-    missing = {BACKUP_DB, BACKUP_KEYS, BACKUP_INFO} - set(zf.namelist())
+def _check_members(src: Path, zf: zipfile.ZipFile, limits: ArchiveLimits) -> None:
+    """Exactly the three known members, unencrypted, each within its size limit."""
+    entries = zf.infolist()
+    if len(entries) > len(_MEMBERS):
+        reason = f"het bevat {len(entries)} onderdelen, een back-up heeft er {len(_MEMBERS)}"
+        raise BadInput(_NOT_A_BACKUP.format(src=src, reason=reason))
+    missing = set(_MEMBERS) - {e.filename for e in entries}
     if missing:
         reason = "ontbreekt " + ", ".join(sorted(missing))
         raise BadInput(_NOT_A_BACKUP.format(src=src, reason=reason))
+    for entry in entries:
+        cap = _cap(entry, limits)
+        if entry.flag_bits & 0x1 or entry.compress_type not in (
+            zipfile.ZIP_STORED,
+            zipfile.ZIP_DEFLATED,
+        ):
+            reason = f"{entry.filename} is versleuteld of op een onbekende manier ingepakt"
+            raise BadInput(_NOT_A_BACKUP.format(src=src, reason=reason))
+        if entry.file_size > cap:
+            raise BadInput(_too_large(src, entry.filename, cap))
+
+
+def _cap(entry: zipfile.ZipInfo, limits: ArchiveLimits) -> int:
+    """How many bytes this member may unpack to."""
+    if entry.filename != BACKUP_DB:
+        return limits.metadata
+    by_ratio = int(max(entry.compress_size, 1) * limits.database_ratio)
+    return min(limits.database, by_ratio)
+
+
+def _too_large(src: Path, member: str, cap: int) -> str:
+    if cap >= _MIB:
+        size = f"{cap / _MIB:.0f} MB"
+    else:
+        size = f"{cap / 1024:.0f} kB" if cap >= 1024 else f"{cap} bytes"
+    reason = f"{member} zou uitgepakt groter worden dan {size} (de grens voor dit bestand)"
+    return _NOT_A_BACKUP.format(src=src, reason=reason)
+
+
+def _read_member(src: Path, zf: zipfile.ZipFile, member: str, cap: int) -> bytes:
+    """A small member's bytes, never more than `cap` (whatever the zip declares)."""
+    with zf.open(member) as fin:
+        data = fin.read(cap + 1)
+    if len(data) > cap:
+        raise BadInput(_too_large(src, member, cap))
+    return data
+
+
+def _copy_member(src: Path, zf: zipfile.ZipFile, member: str, target: Path, cap: int) -> None:
+    """Stream one member to `target` (owner-only), stopping as soon as it passes `cap`."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with zf.open(member) as fin, os.fdopen(fd, "wb") as fout:
+        written = 0
+        while chunk := fin.read(_MIB):
+            written += len(chunk)
+            if written > cap:
+                raise BadInput(_too_large(src, member, cap))
+            fout.write(chunk)
+        fout.flush()
+        os.fsync(fout.fileno())
 
 
 def _parse_info(src: Path, raw: bytes) -> BackupInfo:
@@ -365,11 +570,13 @@ def _parse_info(src: Path, raw: bytes) -> BackupInfo:
             raise ValueError("unknown backup format")
         created = datetime.fromisoformat(data["created"])
         revision = data.get("schema_revision")
+        head = data.get("log_head")
         return BackupInfo(
             app_version=str(data["app_version"]),
             created=created if created.tzinfo else created.replace(tzinfo=UTC),
             store_id=str(data["store_id"]),
             schema_revision=None if revision is None else str(revision),
+            log_head=None if head is None else ChainHead.from_json(head),
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise BadInput(_NOT_A_BACKUP.format(src=src, reason="info.json is onleesbaar")) from exc
@@ -400,6 +607,7 @@ def _store_files(db: Path) -> list[Path]:
         accounts.pending_key_path(db),
         audit.pending_path(db),
         pending_log.path_for(db),
+        anchor.head_path(db),
     ]
 
 
@@ -423,15 +631,22 @@ def _swap_in(
     key_file: KeyFile,
     account: str,
     lock: StoreLock,
+    *,
+    gone: tuple[str, ...] | None = None,
 ) -> RestoreResult:
-    """Move the current store aside and the restored one in, open it, log; undo on failure."""
+    """Move the current store aside and the restored one in, open it, log; undo on failure.
+
+    `gone` is None when the backup comes back with its own accounts; otherwise the restored
+    store is under today's key file and `gone` names the backup's accounts that have no access.
+    """
     aside = _aside_path(store_path)
     present = {p for p in _store_files(store_path) if p.exists()}
     moved: list[tuple[Path, Path]] = []  # (original place, kept as), to undo in reverse order
     store: Store | None = None
     try:
-        # The store with its -wal (it may hold committed data after a crash), key files and
-        # notes of failed unlocks, under matching names, so the kept store opens as it is.
+        # The store with its -wal (it may hold committed data after a crash), key files,
+        # notes of failed unlocks and the log anchor, under matching names, so the kept store
+        # opens and checks as it is.
         # The restored file is held before it takes the store's name: no one opens it between.
         with lock.swapping(work / BACKUP_DB):
             for current, kept in zip(_store_files(store_path), _store_files(aside), strict=True):
@@ -441,18 +656,31 @@ def _swap_in(
             os.rename(work / BACKUP_DB, store_path)
         os.rename(work / BACKUP_KEYS, KeyFile.path_for(store_path))
         fsync_dir(store_path.parent)
-        # Both checks already ran on these very bytes (a rename does not change them).
+        # Both checks already ran on these very bytes (a rekey rewrote them under a new key).
         engine = make_engine(store_path, key, check=False)
         store = Store(store_path, account, engine, key, key_file, lock)
         upgrade_store(engine, store_path, key)
+        _check_manifest(src, info, store)
         kept_note = f"; vorige opslag bewaard als {aside.name}" if moved else ""
         with store.write() as session:
+            if gone is not None:
+                gone = _align_accounts(session, key_file, gone)
+                for name in gone:
+                    audit.record(
+                        session,
+                        store,
+                        AuditAction.ACCOUNT,
+                        object_id=name,
+                        detail="verwijderd (stond in de teruggezette back-up, heeft nu geen "
+                        "toegang)",
+                    )
             audit.record(
                 session,
                 store,
                 AuditAction.RESTORE,
                 object_type="opslag",
-                detail=f"uit {src.name} van {info.created.astimezone():%d-%m-%Y %H:%M}{kept_note}",
+                detail=f"uit {src.name} van {info.created.astimezone():%d-%m-%Y %H:%M}{kept_note}"
+                + _people_note(key_file, gone),
             )
             # The store now is what that backup holds, so that backup is its latest one.
             latest = _last_backup(session)
@@ -471,15 +699,89 @@ def _swap_in(
         previous=aside if store_path in present else None,
         kept_aside=tuple(kept for _current, kept in moved),
         audit=chain,
+        gone_accounts=gone or (),
+        accounts=tuple(key_file.accounts()),
+        rekeyed=gone is not None,
     )
+
+
+def restore_lines(result: RestoreResult) -> list[str]:
+    """What a finished restore means for who has access, in Dutch (for the CLI and the dialog)."""
+    lines = []
+    if result.rekeyed:
+        lines.append(
+            "De opslag heeft een nieuwe sleutel; toegang hebben de accounts van nu: "
+            + ", ".join(result.accounts)
+            + "."
+        )
+        if result.gone_accounts:
+            lines.append(
+                "Geen toegang meer (verwijderd nadat de back-up werd gemaakt): "
+                + ", ".join(result.gone_accounts)
+                + "."
+            )
+    else:
+        lines.append(
+            "Toegang hebben de accounts uit de back-up: " + ", ".join(result.accounts) + "."
+        )
+    if not result.audit.ok:
+        lines.append(result.audit.message)
+    return lines
+
+
+def _check_manifest(src: Path, info: BackupInfo, store: Store) -> None:
+    """Refuse a backup whose log is shorter than, or differs from, what its manifest says."""
+    if info.log_head is None:
+        return
+    with store.read() as session:
+        problem = anchor.chain_mismatch(session, info.log_head)
+    if problem is not None:
+        raise DamagedStore(
+            f"Het logboek in de back-up {src.name} klopt niet met de back-up zelf (info.json): "
+            f"{problem}. Er is niets veranderd; kies een andere back-up."
+        )
+
+
+def _align_accounts(session: Session, key_file: KeyFile, gone: tuple[str, ...]) -> tuple[str, ...]:
+    """Make the account list match today's key file; returns every account that lost access."""
+    today = {name.casefold(): name for name in key_file.accounts()}
+    lost = {name.casefold(): name for name in gone}
+    now = datetime.now()
+    rows = {row.name.casefold(): row for row in session.scalars(select(Account))}
+    for folded, row in rows.items():
+        if folded in today:
+            row.removed_at = None  # removed before the backup, given access again since
+        elif row.removed_at is None:
+            row.removed_at = now
+            lost.setdefault(folded, row.name)
+    for folded, name in today.items():
+        if folded not in rows:
+            session.add(Account(name=name, display_name="", created_at=now))
+    return tuple(sorted(lost.values(), key=str.casefold))
+
+
+def _people_note(key_file: KeyFile, gone: tuple[str, ...] | None) -> str:
+    if gone is None:
+        return "; met de accounts uit de back-up"
+    note = "; nieuwe sleutel, toegang zoals nu: " + ", ".join(key_file.accounts())
+    if key_file.find(RECOVERY_ACCOUNT) is not None:
+        note += " en de herstelsleutel"
+    if gone:
+        note += "; geen toegang meer: " + ", ".join(gone)
+    return note
 
 
 def _undo(store_path: Path, present: set[Path], moved: list[tuple[Path, Path]]) -> None:
     """Put every file back as it was before the restore began."""
     moved_from = {current for current, _kept in moved}
-    # What the restore placed or made (the restored store, its key file, -wal, -shm) goes;
-    # an original that was not moved aside yet is never touched.
-    restored = (store_path, *_sidecars(store_path), KeyFile.path_for(store_path))
+    # What the restore placed or made (the restored store, its key file, -wal, -shm, anchor)
+    # goes; an original that was not moved aside yet is never touched.
+    restored = (
+        store_path,
+        *_sidecars(store_path),
+        KeyFile.path_for(store_path),
+        anchor.head_path(store_path),
+    )
     for path in restored:
         if path not in present or path in moved_from:
             path.unlink(missing_ok=True)
@@ -491,8 +793,9 @@ def _undo(store_path: Path, present: set[Path], moved: list[tuple[Path, Path]]) 
 # -- check -------------------------------------------------------------------------------------
 
 
-def check(store: Store) -> CheckReport:
-    """Both integrity checks on a fresh connection, the log chain, counts and schema revision."""
+def check(store: Store, *, backups: tuple[Path, ...] = ()) -> CheckReport:
+    """Both integrity checks on a fresh connection, the log chain and its anchors, counts and
+    schema revision. `backups`: backup files whose manifest's log head the log must hold."""
     try:
         # A fresh connection reads the file itself, not pages a pooled connection has cached.
         conn = connect_raw(store.path, store.key)
@@ -505,6 +808,7 @@ def check(store: Store) -> CheckReport:
             revision = _revision(conn)
         finally:
             conn.close()
+    anchors, anchor_problems = _anchors(store, backups)
     cases: int | None = None
     actions: int | None = None
     events: int | None = None
@@ -516,6 +820,7 @@ def check(store: Store) -> CheckReport:
             actions = int(session.scalar(select(func.count(ActionItem.id))) or 0)
             events = int(session.scalar(select(func.count(AuditEvent.id))) or 0)
             last = _last_backup(session)
+            anchor_problems.extend(anchor.check_anchors(session, anchors))
     except DBAPIError:
         if not problems:
             raise
@@ -530,7 +835,33 @@ def check(store: Store) -> CheckReport:
         schema_revision=revision,
         expected_revision=head_revision(),
         last_backup=last,
+        anchor_problems=tuple(anchor_problems),
+        anchors_checked=tuple(a.source for a in anchors),
     )
+
+
+def _anchors(store: Store, backups: tuple[Path, ...]) -> tuple[list[Anchor], list[str]]:
+    """The log heads kept outside the store that `check` can find, and why one was unusable."""
+    found: list[Anchor] = []
+    problems: list[str] = []
+    try:
+        head = anchor.read_head_file(store.path, store.key_file.store_id)
+    except DamagedStore as exc:
+        problems.append(exc.message)
+    else:
+        if head is not None:
+            found.append(Anchor(head, f"het ankerbestand {anchor.head_path(store.path).name}"))
+    for src in backups:
+        info = read_info(src)
+        if info.store_id != store.key_file.store_id:
+            raise BadInput(f"De back-up {src.name} is van een andere opslag dan deze.")
+        if info.log_head is None:
+            raise BadInput(
+                f"De back-up {src.name} is gemaakt met een oudere versie en noemt het eind van "
+                "het logboek niet; kies een nieuwere back-up."
+            )
+        found.append(Anchor(info.log_head, f"de back-up {src.name}"))
+    return found, problems
 
 
 def check_store(path: Path, account: str, passphrase: str) -> CheckReport:

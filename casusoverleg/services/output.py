@@ -31,6 +31,7 @@ SIDE_SUFFIXES = (
     ".keys.json",
     ".keys.new",
     ".logboek-wacht.json",  # services/pending_log.py: log lines waiting for disk space
+    ".logkop.json",  # the log anchor (services.anchor)
 )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from casusoverleg.services import anchor
 from casusoverleg.store.keyslots import KeyFile
 from casusoverleg.store.lock import StoreLock
 
@@ -49,8 +50,13 @@ class Store:
         """A write transaction (BEGIN IMMEDIATE): commits on success, rolls back on error."""
         self._check_open()
         engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
-        with Session(engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        with Session(engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+                moved = anchor.head_to_anchor(session, self.path, self.key_file.store_id)
+            # After the commit: the anchor never names a head the store does not hold.
+            if moved is not None:
+                anchor.write_head_file(self.path, *moved)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -19,6 +19,9 @@ def export_encrypted_copy(engine: Engine, key: bytes, dest: Path) -> None:
     """
     tmp = dest.with_name(f".{dest.name}.tmp")
     tmp.unlink(missing_ok=True)
+    # Made owner-only before SQLite opens it (SQLite would create it with the umask, often
+    # 0644, for as long as the export runs; its journal takes the same mode as the file).
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
         with raw_connection(engine) as conn:
             conn.execute("ATTACH DATABASE ? AS backup_copy KEY ?", (str(tmp), f"x'{key.hex()}'"))

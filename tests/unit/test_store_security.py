@@ -389,7 +389,10 @@ def test_one_flipped_byte_in_a_page_makes_the_store_refuse_to_open(
     result = backup.restore(good_backup, path, ACCOUNT, PASSPHRASE)
     assert result.previous is not None
     assert result.previous.read_bytes() == bytes(data)
-    assert _query(path, key, "SELECT * FROM case_file ORDER BY id") == cases_before
+    # Restored under a new key, sealed to today's key file (the backup's old key is retired).
+    new_key = _key_in_key_file(path)
+    assert new_key != key
+    assert _query(path, new_key, "SELECT * FROM case_file ORDER BY id") == cases_before
     assert backup.check_store(path, ACCOUNT, PASSPHRASE).ok
 
 
@@ -402,6 +405,11 @@ def _query(path: Path, key: bytes, sql: str) -> list[tuple[Any, ...]]:
         return list(conn.execute(sql))
     finally:
         conn.close()
+
+
+def _key_in_key_file(path: Path) -> bytes:
+    """The store key as the key file beside `path` gives it (no unlock, so no log line)."""
+    return KeyFile.load(KeyFile.path_for(path)).unwrap(ACCOUNT, PASSPHRASE)
 
 
 def _unpacked_copy(zip_path: Path, directory: Path) -> Path:
@@ -445,12 +453,13 @@ def test_backup_then_restore_gives_the_same_rows(tmp_path: Path) -> None:
 
     assert result.audit.ok and result.info == info
     assert result.previous is not None and _case_count(result.previous, key) == 11
+    new_key = _key_in_key_file(store.path)
     tables = [t for (t,) in _query(copy, key, "SELECT name FROM sqlite_master WHERE type='table'")]
     # Restore adds its own log line and the backup time; every other row is the backup's.
     for table in set(tables) - {"audit_event", "audit_head", "setting"}:
         sql = f'SELECT * FROM "{table}" ORDER BY rowid'  # noqa: S608
-        assert _query(store.path, key, sql) == _query(copy, key, sql), table
-    events = _query(store.path, key, "SELECT * FROM audit_event ORDER BY id")
+        assert _query(store.path, new_key, sql) == _query(copy, key, sql), table
+    events = _query(store.path, new_key, "SELECT * FROM audit_event ORDER BY id")
     assert events[: len(events_before)] == events_before
     assert [e[4] for e in events[len(events_before) :]] == [str(AuditAction.RESTORE)]
     reopened = accounts.unlock(store.path, ACCOUNT, PASSPHRASE)
@@ -639,7 +648,7 @@ def test_restore_refuses_while_the_app_has_the_store_open(tmp_path: Path) -> Non
 
 
 def test_restore_keeps_the_replaced_store_openable(tmp_path: Path) -> None:
-    path, key, _recovery = _closed_store_with_cases(tmp_path)
+    path, _key, _recovery = _closed_store_with_cases(tmp_path)
     store = accounts.unlock(path, ACCOUNT, PASSPHRASE)
     dest = backup.backup(store, tmp_path / "back-up.zip")
     cases.create_case(store, sample_case("Alleen in de oude"))
@@ -651,7 +660,7 @@ def test_restore_keeps_the_replaced_store_openable(tmp_path: Path) -> None:
     kept = accounts.unlock(result.previous, ACCOUNT, PASSPHRASE)
     assert "Alleen in de oude" in {r.first_name for r in cases.list_cases(kept, log_search=False)}
     kept.close()
-    assert _case_count(path, key) == 3
+    assert _case_count(path, _key_in_key_file(path)) == 3
 
 
 # -- the audit chain -----------------------------------------------------------------------------
