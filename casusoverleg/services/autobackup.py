@@ -32,7 +32,7 @@ from casusoverleg.errors import CasusoverlegError, DamagedStore, WrongKey, os_re
 from casusoverleg.services import audit, backup, settings
 from casusoverleg.services.store import Store
 from casusoverleg.store.engine import connect_raw, make_engine
-from casusoverleg.store.keyslots import KeyFile
+from casusoverleg.store.keyslots import FAST_KDF, KeyFile
 from casusoverleg.store.lock import StoreLock
 from casusoverleg.store.models import AuditEvent, Setting
 
@@ -108,10 +108,21 @@ class AutoBackupResult:
 
 
 def is_enabled(store: Store, values: settings.Settings) -> bool:
-    """Whether automatic backups are on (default: on, except for the demo store)."""
+    """Whether automatic backups are on: the setting, or by default on for a real store.
+
+    The demo store and test stores are not real: both are made with the throw-away key
+    derivation (`FAST_KDF`, "never for a real store"), so their default is off; a test turns
+    the setting on where it tests this feature.
+    """
     if values.auto_backup:
         return values.auto_backup == "aan"
-    return not store.is_demo
+    return not (store.is_demo or is_throwaway(store))
+
+
+def is_throwaway(store: Store) -> bool:
+    """Whether every key slot uses the cheap key derivation of demo and test stores."""
+    slots = store.key_file.slots
+    return bool(slots) and all(slot.kdf == FAST_KDF for slot in slots)
 
 
 def default_folder(store_path: Path) -> Path:
@@ -160,6 +171,13 @@ def _changed_since_mark(session: Session) -> bool:
         .limit(1)
     )
     return changed is not None
+
+
+def backup_due(store: Store) -> bool:
+    """Whether an automatic backup would be made now (on, and something changed)."""
+    with store.read() as session:
+        values = settings.load_settings_in(session)
+        return is_enabled(store, values) and _changed_since_mark(session)
 
 
 # -- status ------------------------------------------------------------------------------------

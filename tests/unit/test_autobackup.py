@@ -28,7 +28,7 @@ from casusoverleg.services import (
 )
 from casusoverleg.services.store import Store
 from casusoverleg.store.engine import connect_raw
-from casusoverleg.store.keyslots import FAST_KDF
+from casusoverleg.store.keyslots import FAST_KDF, KdfParams
 from tests.helpers.stores import ACCOUNT, PASSPHRASE, make_store, sample_case
 
 STORE_NAME = "casusoverleg.db"
@@ -39,6 +39,7 @@ def session(tmp_path: Path) -> Iterator[Store]:
     """A store with one case, locked and unlocked again: a new session, nothing changed yet."""
     made, _recovery = make_store(tmp_path)
     cases.create_case(made, sample_case())
+    settings.set_setting(made, "auto_backup", "aan")  # test stores have it off by default
     accounts.lock(made)
     opened = accounts.unlock(made.path, ACCOUNT, PASSPHRASE)
     yield opened
@@ -121,6 +122,25 @@ def test_a_refused_import_is_no_change(session: Store, tmp_path: Path) -> None:
     with pytest.raises(BadInput):
         imports.import_cases(session, bad)
     assert not autobackup.session_changed(session)
+
+
+def test_on_by_default_for_a_real_store_off_for_test_and_demo_stores(tmp_path: Path) -> None:
+    test_store, _recovery = make_store(tmp_path)
+    try:
+        assert autobackup.is_throwaway(test_store)
+        assert not autobackup.is_enabled(test_store, settings.load_settings(test_store))
+    finally:
+        test_store.close()
+    # Any key derivation other than the throw-away one is a real store's (cheap here, for speed).
+    real_kdf = KdfParams(time_cost=1, memory_cost=2048, parallelism=1)
+    real = accounts.init_store(tmp_path / "echt.db", ACCOUNT, PASSPHRASE, kdf=real_kdf).store
+    try:
+        assert not autobackup.is_throwaway(real)
+        assert autobackup.is_enabled(real, settings.load_settings(real))
+        cases.create_case(real, sample_case())
+        assert autobackup.run_auto_backup(real).ok
+    finally:
+        accounts.lock(real)
 
 
 def test_off_makes_none_and_the_demo_store_is_off_unless_turned_on(
