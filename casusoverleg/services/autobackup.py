@@ -260,6 +260,9 @@ def run_auto_backup(
         return _failed(store, exc.message)
     except OSError as exc:
         return _failed(store, f"de map voor back-ups is niet bruikbaar ({os_reason(exc)})")
+    except DBAPIError:
+        # SQLite's own text is English and may quote data: say it in Dutch instead.
+        return _failed(store, "de opslag kon niet worden gelezen of bijgewerkt (is de schijf vol?)")
     except Exception as exc:  # a failed backup must never block lock or quit
         # The message may quote SQLite or the OS in English: the type name only.
         return _failed(store, f"onverwachte fout ({type(exc).__name__})")
@@ -280,6 +283,12 @@ def _make(
         # the rotation: it goes.
         made.unlink(missing_ok=True)
         return _failed(store, f"{made.name} is na het schrijven niet in orde: {exc.message}")
+    except OSError as exc:
+        # Unchecked is not verified either (and a full disk gets its space back).
+        made.unlink(missing_ok=True)
+        return _failed(
+            store, f"{made.name} kon na het schrijven niet worden gecontroleerd ({os_reason(exc)})"
+        )
     removed = _rotate(store.path.name, folder, now, policy)
     verified_at = datetime.now(UTC)
     with store.write() as session:
@@ -359,7 +368,8 @@ def verify_backup(path: Path, key: bytes, store_id: str) -> None:
 
     Checks: every member is there and its CRC is right, the key file and info belong to this
     store, the store opens with the key, cipher_integrity_check (HMAC of every page) and
-    integrity_check find nothing, and the log chain is unbroken.
+    integrity_check find nothing, and the log chain is unbroken. An OSError (a full disk
+    while unpacking) means the check could not run, and is passed on as such.
     """
     work = Path(tempfile.mkdtemp(prefix=_CHECK_PREFIX, dir=path.parent))
     try:
@@ -376,8 +386,6 @@ def verify_backup(path: Path, key: bytes, store_id: str) -> None:
         if isinstance(exc, DamagedStore):
             raise
         raise DamagedStore(exc.message) from exc
-    except OSError as exc:
-        raise DamagedStore(f"de back-up kan niet worden gelezen ({os_reason(exc)})") from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
