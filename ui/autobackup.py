@@ -23,11 +23,13 @@ from casusoverleg.services import accounts, autobackup
 from casusoverleg.services.autobackup import AutoBackupResult, BackupStatus
 from casusoverleg.services.store import Store
 
-from ui import ops, style, tasks
+from ui import ops, tasks
 
 CHECK_EVERY_MS = 3_600_000  # the daily backup is looked for once an hour
 DAY_SECONDS = 24 * 3600
 NO_BACKUP = "Laatste back-up: nog geen back-up"
+# The warning colours of style.WARNING_STYLE, with room for the status bar's single line.
+STATUS_WARNING_STYLE = "background: #fff4ce; color: #5c4400; padding: 0 6px;"
 
 
 def when_text(when: datetime, today: date) -> str:
@@ -203,7 +205,7 @@ class AutoBackup(QObject):
         today = date.today()
         self._label.setText(status_text(status, today))
         self._label.setToolTip(status_tooltip(status, today))
-        self._label.setStyleSheet(style.WARNING_STYLE if status.needs_warning(today) else "")
+        self._label.setStyleSheet(STATUS_WARNING_STYLE if status.needs_warning(today) else "")
 
     def show_result(self, result: AutoBackupResult | None) -> None:
         """Show what an attempt did (nothing for one that was not needed)."""

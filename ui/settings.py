@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -136,13 +135,13 @@ class SettingsView(QWidget):
         layout.addSpacing(4)
         layout.addWidget(notes)
         layout.addSpacing(8)
-        layout.addWidget(backups)
+        layout.addLayout(backups)
         layout.addSpacing(8)
         layout.addLayout(buttons)
         layout.addStretch(1)
         self._set_enabled(False)
 
-    def _make_backup_group(self) -> QGroupBox:
+    def _make_backup_group(self) -> QVBoxLayout:
         """On/off, the folder (with a picker) and the rotation of automatic backups."""
         self._backup_folder = ""  # "" = the default folder beside the store
         self.auto_backup_check = QCheckBox(
@@ -168,13 +167,20 @@ class SettingsView(QWidget):
         folder_row.addWidget(self.default_folder_button)
         self.rotation_label = QLabel(DEFAULT_POLICY.describe())
         self.rotation_label.setWordWrap(True)
-        self.rotation_label.setMaximumWidth(self.fontMetrics().averageCharWidth() * 90)
-        group = QGroupBox("Automatische back-ups")
-        form = QFormLayout(group)
-        form.addRow(self.auto_backup_check)
-        form.addRow("Map:", folder_row)
-        form.addRow("Bewaren:", self.rotation_label)
-        return group
+        folder_label = QLabel("Map:")
+        folder_label.setBuddy(self.backup_folder_edit)
+        folder_row.insertWidget(0, folder_label)
+        heading = QLabel("Automatische back-ups")
+        font = QFont(heading.font())
+        font.setBold(True)
+        heading.setFont(font)
+        # A plain column, no group box: a word-wrapped label in one is cut off at its top line.
+        column = QVBoxLayout()
+        column.addWidget(heading)
+        column.addWidget(self.auto_backup_check)
+        column.addLayout(folder_row)
+        column.addWidget(self.rotation_label)
+        return column
 
     def _inputs(self) -> list[QWidget]:
         return [
