@@ -21,6 +21,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import DBAPIError
@@ -31,9 +32,8 @@ from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import CasusoverlegError, DamagedStore, WrongKey, os_reason
 from casusoverleg.services import audit, backup, settings
 from casusoverleg.services.store import Store
-from casusoverleg.store.engine import connect_raw, make_engine
+from casusoverleg.store.engine import connect_raw
 from casusoverleg.store.keyslots import FAST_KDF, KeyFile
-from casusoverleg.store.lock import StoreLock
 from casusoverleg.store.models import AuditEvent, Setting
 
 DEFAULT_FOLDER_NAME = "backups"
@@ -381,7 +381,6 @@ def verify_backup(path: Path, key: bytes, store_id: str) -> None:
         if not (info.store_id == key_file.store_id == store_id):
             raise DamagedStore("de back-up hoort niet bij deze opslag")
         _check_database(db, key)
-        _check_chain(db, key, key_file)
     except CasusoverlegError as exc:
         if isinstance(exc, DamagedStore):
             raise
@@ -414,31 +413,59 @@ def _check_database(db: Path, key: bytes) -> None:
     try:
         problems = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
         full = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+        if full != ["ok"]:
+            problems.extend(full)
+        if problems:
+            count = len(problems)
+            raise DamagedStore(f"de opslag erin is beschadigd ({count} fout(en) bij de controle)")
+        chain = _chain_problem(conn)
+    except DamagedStore:
+        raise
     except Exception as exc:  # sqlcipher3's DatabaseError: a page that cannot be read
         raise DamagedStore("de opslag erin kan niet volledig worden gelezen") from exc
     finally:
         conn.close()
-    if full != ["ok"]:
-        problems.extend(full)
-    if problems:
-        raise DamagedStore(
-            f"de opslag erin is beschadigd ({len(problems)} fout(en) bij de controle)"
-        )
+    if chain:
+        raise DamagedStore(f"het logboek erin is niet in orde: {chain}")
 
 
-def _check_chain(db: Path, key: bytes, key_file: KeyFile) -> None:
-    engine = make_engine(db, key, check=False)
-    try:
-        # A store handle over the private copy only, so the log check is the very one `check`
-        # runs; its lock is never taken (nobody else can see this folder).
-        copy = Store(db, "controle", engine, key, key_file, StoreLock(db))
-        report = audit.verify_chain(copy)
-    except DBAPIError as exc:
-        raise DamagedStore("het logboek erin kan niet worden gelezen") from exc
-    finally:
-        engine.dispose()
-    if not report.ok:
-        raise DamagedStore(f"het logboek erin is niet in orde: {report.message}")
+_CHAIN_FIELDS = (
+    "at",
+    "account",
+    "workstation",
+    "action",
+    "case_number",
+    "object_type",
+    "object_id",
+    "result",
+    "detail",
+)
+
+
+def _chain_problem(conn: Any) -> str:
+    """Walk the copy's log chain as `audit.verify_chain` does, on plain rows ("" if sound).
+
+    Plain rows, not ORM objects: this runs at every lock, and a log of years has hundreds of
+    thousands of lines (measured on the 2-core machine: ORM ~0.15 ms a line, plain rows
+    ~0.045 ms). The digest is the log's own (`audit._digest`), so the two cannot drift apart.
+    """
+    columns = ", ".join(("id", "prev_hash", "hash", *_CHAIN_FIELDS))
+    prev, count, last_id = audit.GENESIS, 0, 0
+    rows = conn.execute(f"SELECT {columns} FROM audit_event ORDER BY id")  # noqa: S608
+    for row in rows:
+        count += 1
+        event_id, prev_hash, digest = row[0], row[1], row[2]
+        if prev_hash != prev:
+            return f"een regel vóór regel {event_id} is verwijderd of gewijzigd"
+        if audit._digest(prev, dict(zip(_CHAIN_FIELDS, row[3:], strict=True))) != digest:
+            return f"regel {event_id} is gewijzigd"
+        prev, last_id = digest, event_id
+    head = conn.execute("SELECT count, last_id, last_hash FROM audit_head WHERE id = 1").fetchone()
+    if head is None:
+        return "het einde van het logboek ontbreekt" if count else ""
+    if tuple(head) != (count, last_id, prev):
+        return f"er zijn regels aan het eind verwijderd (verwacht {head[0]}, gevonden {count})"
+    return ""
 
 
 def remove_stale_checks(folder: Path, *, now: float | None = None) -> list[Path]:

@@ -222,8 +222,16 @@ def test_a_damaged_page_with_a_right_crc_is_found(
         autobackup.verify_backup(good_backup, session.key, session.key_file.store_id)
 
 
+@pytest.mark.parametrize(
+    ("damage", "found"),
+    [
+        ("UPDATE audit_event SET detail = 'niets gebeurd' WHERE id = 2", "regel 2 is gewijzigd"),
+        ("DELETE FROM audit_event WHERE id = 3", "vóór regel 4"),
+        ("DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)", "aan het eind"),
+    ],
+)
 def test_an_edited_log_in_the_backup_is_found(
-    session: Store, good_backup: Path, tmp_path: Path
+    session: Store, good_backup: Path, tmp_path: Path, damage: str, found: str
 ) -> None:
     work = tmp_path / "uitgepakt"
     work.mkdir()
@@ -231,12 +239,12 @@ def test_an_edited_log_in_the_backup_is_found(
         zf.extract(backup.BACKUP_DB, work)
     conn = connect_raw(work / backup.BACKUP_DB, session.key)
     try:
-        conn.execute("UPDATE audit_event SET detail = 'niets gebeurd' WHERE id = 2")
+        conn.execute(damage)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
     _rezip_with(good_backup, backup.BACKUP_DB, (work / backup.BACKUP_DB).read_bytes())
-    with pytest.raises(DamagedStore, match="logboek"):
+    with pytest.raises(DamagedStore, match=f"logboek erin is niet in orde: .*{found}"):
         autobackup.verify_backup(good_backup, session.key, session.key_file.store_id)
 
 
