@@ -39,7 +39,7 @@ class Settings:
     region: str = "noord"
     retention_years: int = DEFAULT_RETENTION_YEARS
     default_meeting_minutes: int = 120
-    auto_backup: str = ""  # "aan", "uit"; "" = the default (on, except for the demo store)
+    auto_backup: str = ""  # "aan", "uit"; "" = the default (autobackup.is_enabled: real stores)
     backup_folder: str = ""  # "" = a folder `backups` beside the store
 
 
