@@ -56,23 +56,27 @@ def backup_name(store_name: str, made: datetime, sequence: int = 1) -> str:
 
 
 def _pattern(store_name: str) -> re.Pattern[str]:
-    return re.compile(
-        re.escape(stem_of(store_name))
-        + r"-(\d{4})-(\d{2})-(\d{2})T(\d{2})(\d{2})(?:-([2-9]|[1-9]\d{1,2}))?\.zip"
-    )
+    # The shape only; the round trip in `parse_backup_name` makes the match exact.
+    return re.compile(re.escape(stem_of(store_name)) + r"-(.{15})(?:-([0-9]{1,3}))?\.zip")
 
 
 def parse_backup_name(store_name: str, name: str) -> BackupFile | None:
-    """The backup a file name stands for, or None if the name is not exactly one of ours."""
+    """The backup a file name stands for, or None if the name is not exactly one of ours.
+
+    Exactly: the name must be the very name `backup_name` gives for the time and number it
+    holds (so no other spelling of a time, no `-1`, no `-02`, no impossible day).
+    """
     match = _pattern(store_name).fullmatch(name)
     if match is None:
         return None
-    year, month, day, hour, minute, sequence = match.groups()
+    stamp, sequence = match.group(1), int(match.group(2) or 1)
     try:
-        made = datetime(int(year), int(month), int(day), int(hour), int(minute))
+        made = datetime.fromisoformat(stamp)
     except ValueError:
-        return None  # 2026-02-30T2561: looks like ours, but no backup was ever named so
-    return BackupFile(made, int(sequence or 1), name)
+        return None
+    if made.tzinfo is not None or backup_name(store_name, made, sequence) != name:
+        return None
+    return BackupFile(made, sequence, name)
 
 
 def recognise(store_name: str, names: Iterable[str]) -> list[BackupFile]:

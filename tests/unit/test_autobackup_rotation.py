@@ -102,6 +102,9 @@ def test_only_names_that_are_exactly_ours_are_ever_chosen() -> None:
         "casusoverleg-2019-02-30T1000.zip",  # no such day
         "casusoverleg-2019-01-01T2460.zip",
         "casusoverleg-2019-01-01 1000.zip",
+        "casusoverleg-20190101T100000.zip",  # another spelling of a time, same length
+        "casusoverleg-2019-01-01T10:00.zip",
+        "casusoverleg-2019-01-01T1000-1000.zip",
         "casusoverleg-oud-2019-01-01T1000.zip",  # another store's name
         "ander-2019-01-01T1000.zip",
         "casusoverleg-2019-01-01T1000.zip/",
