@@ -7,12 +7,13 @@ it back after the next load), and an optional `open_case(int)` signal asks for a
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Protocol, cast
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -36,7 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from casusoverleg.errors import CasusoverlegError
-from casusoverleg.services import accounts, backup, exports, settings
+from casusoverleg.services import accounts, autobackup, backup, exports, settings
+from casusoverleg.services.autobackup import AutoBackupResult, BackupStatus
 from casusoverleg.services.imports import ImportResult
 from casusoverleg.services.settings import Settings
 from casusoverleg.services.store import Store
@@ -44,6 +46,7 @@ from casusoverleg.services.store import Store
 from ui import dialogs, ops, pdf_preview, tasks
 from ui.actions import ActionsView
 from ui.audit_log import AuditLogView
+from ui.autobackup import AutoBackup, lock_with_backup
 from ui.autolock import IdleWatcher
 from ui.cases import CasesView
 from ui.import_dialog import FILE_FILTER as IMPORT_FILTER
@@ -135,13 +138,6 @@ def ui_settings() -> QSettings:
     )
 
 
-def backup_text(when: datetime | None) -> str:
-    """The status bar's backup note."""
-    if when is None:
-        return "Laatste back-up: nog geen back-up"
-    return f"Laatste back-up: {when.astimezone():%d-%m-%Y %H:%M}"
-
-
 class MainWindow(QMainWindow):
     """The window around the screens of one unlocked store."""
 
@@ -158,6 +154,8 @@ class MainWindow(QMainWindow):
         idle_lock_ms: int | None = None,
         state: QSettings | None = None,
         notice: str = "",
+        backup_timer: QTimer | None = None,
+        backup_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(parent)
         self._store: Store | None = None
@@ -212,6 +210,10 @@ class MainWindow(QMainWindow):
         self.backup_label = QLabel()
         self.statusBar().addWidget(self.location_label, 1)
         self.statusBar().addPermanentWidget(self.backup_label)
+        # Backups before lock and quit and once a day (timer and clock: tests move time).
+        self.auto_backup = AutoBackup(
+            self, self.backup_label, lambda: self._store, timer=backup_timer, clock=backup_clock
+        )
 
         self.idle_watcher = IdleWatcher(
             idle_lock_ms if idle_lock_ms is not None else DEFAULT_IDLE_MINUTES * 60_000, self
@@ -487,6 +489,7 @@ class MainWindow(QMainWindow):
         self._store = None
         self._lock_reason = reason
         self.idle_watcher.stop()
+        self.auto_backup.store_closing()
         self._save_window_state()
         self._close_dialogs()
         pdf_preview.close_all_previews()
@@ -498,7 +501,8 @@ class MainWindow(QMainWindow):
         self.backup_label.setText("")
         self._update_chrome()
         ops.drop_all_pending()  # nothing read before the lock may show after it
-        ops.StoreOp(self, store, accounts.lock).success(self._after_lock).failure(
+        # The automatic backup (if due) runs first in the same op: the lock waits for it.
+        ops.StoreOp(self, store, lock_with_backup).success(self._after_lock).failure(
             self._lock_failed
         ).run()
 
@@ -512,7 +516,9 @@ class MainWindow(QMainWindow):
             elif dialog.isVisible():
                 dialog.reject()
 
-    def _after_lock(self, _result: object) -> None:
+    def _after_lock(self, result: object) -> None:
+        if isinstance(result, AutoBackupResult):
+            self.auto_backup.show_result(result)
         self.locked.emit()
         if not self._closing:
             self.show_unlock_dialog()
@@ -576,6 +582,7 @@ class MainWindow(QMainWindow):
         self.show_section(section)
         if section != "Casussen":
             self._load_if_stale("Casussen")  # the register is where most work starts
+        self.auto_backup.store_opened()
         self._load_status(store)
         if self.meeting_mode is not None:
             if other:
@@ -592,12 +599,12 @@ class MainWindow(QMainWindow):
         return "Overzicht"
 
     def _load_status(self, store: Store) -> None:
-        def fetch(store: Store) -> tuple[datetime | None, Settings]:
-            return backup.last_backup_time(store), settings.load_settings(store)
+        def fetch(store: Store) -> tuple[BackupStatus, Settings]:
+            return autobackup.backup_status(store), settings.load_settings(store)
 
-        def done(result: tuple[datetime | None, Settings]) -> None:
-            when, values = result
-            self.backup_label.setText(backup_text(when))
+        def done(result: tuple[BackupStatus, Settings]) -> None:
+            status, values = result
+            self.auto_backup.show_status(status)
             self._idle_minutes_changed(values.idle_lock_minutes)
             self.status_loaded.emit()
 
@@ -616,6 +623,7 @@ class MainWindow(QMainWindow):
         """Let running work finish, then lock the store (closing the window, quitting)."""
         self._closing = True
         self.idle_watcher.stop()
+        self.auto_backup.store_closing()
         if self.meeting_mode is not None:
             # Closing meeting mode saves what was typed there; the wait below lets it land.
             self.meeting_mode.close()
@@ -629,10 +637,20 @@ class MainWindow(QMainWindow):
         for screen in self.screens.values():
             cast(Screen, screen).clear()
         if store is not None:
-            accounts.lock(store)
+            try:
+                self.auto_backup.before_exit(store)
+            finally:
+                accounts.lock(store)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Lock the store when the window closes."""
+        """Lock the store when the window closes (after the automatic backup, if one is due)."""
+        if self._store is not None and self.meeting_mode is not None:
+            # Meeting mode saves what was typed as it closes: that belongs in the backup too.
+            self.meeting_mode.close()
+            self.meeting_mode = None
+        if self.auto_backup.hold_close(self._store):
+            event.ignore()  # closes again when the backup is made
+            return
         if not self._closing:
             self._save_window_state()
         self.close_store()
@@ -721,13 +739,13 @@ class MainWindow(QMainWindow):
         # The file dialog already asked whether an existing file may be replaced.
         overwrite = path.exists()
 
-        def make(store: Store) -> datetime | None:
+        def make(store: Store) -> BackupStatus:
             backup.backup(store, path, overwrite=overwrite)
-            return backup.last_backup_time(store)
+            return autobackup.backup_status(store)
 
-        def done(when: datetime | None) -> None:
+        def done(status: BackupStatus) -> None:
             if self._store is store:
-                self.backup_label.setText(backup_text(when))
+                self.auto_backup.show_status(status)
             self.statusBar().showMessage(f"Back-up gemaakt: {path}", 15_000)
 
         ops.StoreOp(self, store, make).changes(ops.Change.AUDIT).with_progress(

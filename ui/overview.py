@@ -27,10 +27,12 @@ from PySide6.QtWidgets import (
 
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import dashboard as dashboard_service
+from casusoverleg.services.autobackup import BackupStatus
 from casusoverleg.services.dashboard import CaseSignal, Dashboard, NextMeeting, OverdueAction
 from casusoverleg.services.store import Store
 
 from ui import ops, style
+from ui.autobackup import when_text
 from ui.common import format_date, long_date, plural
 from ui.ops import Change, StoreOp
 
@@ -163,6 +165,12 @@ class OverviewView(QWidget):
         self.message_label.setWordWrap(True)
         self.message_label.setStyleSheet(style.ERROR_STYLE)
         self.message_label.hide()
+        # A warning when the last verified backup is more than a week old (or there is none).
+        self.backup_warning = QLabel()
+        self.backup_warning.setObjectName("backupwaarschuwing")
+        self.backup_warning.setWordWrap(True)
+        self.backup_warning.setStyleSheet(style.WARNING_STYLE)
+        self.backup_warning.hide()
 
         links = self._style
         self.meeting = Section(
@@ -221,6 +229,7 @@ class OverviewView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.message_label)
+        layout.addWidget(self.backup_warning)
         layout.addWidget(scroll, 1)
         # Parented last, so it is deleted after the lists that use it.
         self._style.setParent(self)
@@ -267,6 +276,7 @@ class OverviewView(QWidget):
         self._store = None
         self.date_label.setText("")
         self.message_label.hide()
+        self.backup_warning.hide()
         self.refresh_button.setEnabled(False)
         for section in self.sections:
             section.set_lines([])
@@ -294,6 +304,9 @@ class OverviewView(QWidget):
             f"nog {plural((deadline - today).days, 'dag', 'dagen')}"
         )
         self.renewals.set_lines([self._renewal_line(s) for s in board.renewals])
+        warning = backup_warning(board.backup, today)
+        self.backup_warning.setText(warning)
+        self.backup_warning.setVisible(bool(warning))
 
     @staticmethod
     def _meeting_line(meeting: NextMeeting) -> tuple[str, str, tuple[str, int]]:
@@ -357,3 +370,32 @@ class OverviewView(QWidget):
     def section_texts(self, section: Section) -> list[str]:
         """The lines a section shows (for tests and accessibility checks)."""
         return [section.lines.item(i).text() for i in range(section.lines.count())]
+
+
+def backup_warning(status: BackupStatus | None, today: date) -> str:
+    """The Overzicht's warning about backups, or "" when all is well (or it is the demo)."""
+    if status is None or not status.needs_warning(today):
+        return ""
+    if status.failed_at is not None:
+        problem = (
+            f"De automatische back-up van {when_text(status.failed_at, today)} is mislukt: "
+            f"{status.failure}."
+        )
+    elif status.last_verified is None:
+        problem = "Er is nog geen gecontroleerde back-up van deze opslag."
+    else:
+        problem = (
+            "De laatste gecontroleerde back-up is van "
+            f"{when_text(status.last_verified, today)}, meer dan een week geleden."
+        )
+    if status.enabled:
+        advice = (
+            "Casusoverleg maakt er een wanneer u na een wijziging vergrendelt of afsluit; "
+            "lukt dat niet, kijk dan bij Instellingen naar de map voor back-ups."
+        )
+    else:
+        advice = (
+            "Automatische back-ups staan uit. Zet ze aan bij Instellingen, of maak een back-up "
+            "met Bestand › Back-up maken."
+        )
+    return f"{problem} {advice}"

@@ -1,13 +1,17 @@
-"""Instellingen: organisation name, holiday region, idle lock time, retention, meeting length."""
+"""Instellingen: organisation name, holiday region, idle lock time, retention, meeting length,
+automatic backups (on/off, folder, the rotation)."""
 
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -18,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casusoverleg.domain.rotation import DEFAULT_POLICY
 from casusoverleg.errors import CasusoverlegError
-from casusoverleg.services import settings
+from casusoverleg.services import autobackup, settings
 from casusoverleg.services.settings import Settings
 from casusoverleg.services.store import Store
 
@@ -27,6 +32,23 @@ from ui import ops, style
 from ui.ops import Change, StoreOp
 
 REGION_LABELS = {"noord": "Noord (o.a. Zwolle)", "midden": "Midden", "zuid": "Zuid"}
+
+
+def ask_backup_folder(parent: QWidget, start: str) -> Path | None:
+    """Let the beheerder pick the folder for automatic backups; None if cancelled.
+
+    Tests replace this function.
+    """
+    dialog = QFileDialog(parent, "Map voor automatische back-ups", start)
+    dialog.setFileMode(QFileDialog.FileMode.Directory)
+    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    dialog.setLabelText(QFileDialog.DialogLabel.LookIn, "Zoeken in:")
+    try:
+        if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return None
+        return Path(dialog.selectedFiles()[0])
+    finally:
+        dialog.deleteLater()
 
 
 def _spin(value_range: tuple[int, int], suffix: str, name: str) -> QSpinBox:
@@ -77,6 +99,7 @@ class SettingsView(QWidget):
         self.region_combo.currentIndexChanged.connect(self._update_buttons)
         for spin in (self.idle_spin, self.retention_spin, self.meeting_spin):
             spin.valueChanged.connect(self._update_buttons)
+        backups = self._make_backup_group()
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -112,9 +135,52 @@ class SettingsView(QWidget):
         layout.addSpacing(4)
         layout.addWidget(notes)
         layout.addSpacing(8)
+        layout.addLayout(backups)
+        layout.addSpacing(8)
         layout.addLayout(buttons)
         layout.addStretch(1)
         self._set_enabled(False)
+
+    def _make_backup_group(self) -> QVBoxLayout:
+        """On/off, the folder (with a picker) and the rotation of automatic backups."""
+        self._backup_folder = ""  # "" = the default folder beside the store
+        self.auto_backup_check = QCheckBox(
+            "&Automatisch een back-up maken na elke werksessie met wijzigingen"
+        )
+        self.auto_backup_check.setToolTip(
+            "Bij vergrendelen, bij afsluiten en eens per dag zolang Casusoverleg open staat; "
+            "elke back-up wordt na het schrijven gecontroleerd."
+        )
+        self.auto_backup_check.toggled.connect(self._update_buttons)
+        self.backup_folder_edit = QLineEdit()
+        self.backup_folder_edit.setReadOnly(True)
+        self.backup_folder_edit.setAccessibleName("Map voor automatische back-ups")
+        self.backup_folder_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        self.choose_folder_button = QPushButton("&Kies map…")
+        self.choose_folder_button.clicked.connect(self.choose_backup_folder)
+        self.default_folder_button = QPushButton("Standaard&map")
+        self.default_folder_button.setToolTip("De map 'backups' naast de opslag")
+        self.default_folder_button.clicked.connect(lambda: self._set_backup_folder(""))
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.backup_folder_edit, 1)
+        folder_row.addWidget(self.choose_folder_button)
+        folder_row.addWidget(self.default_folder_button)
+        self.rotation_label = QLabel(DEFAULT_POLICY.describe())
+        self.rotation_label.setWordWrap(True)
+        folder_label = QLabel("Map:")
+        folder_label.setBuddy(self.backup_folder_edit)
+        folder_row.insertWidget(0, folder_label)
+        heading = QLabel("Automatische back-ups")
+        font = QFont(heading.font())
+        font.setBold(True)
+        heading.setFont(font)
+        # A plain column, no group box: a word-wrapped label in one is cut off at its top line.
+        column = QVBoxLayout()
+        column.addWidget(heading)
+        column.addWidget(self.auto_backup_check)
+        column.addLayout(folder_row)
+        column.addWidget(self.rotation_label)
+        return column
 
     def _inputs(self) -> list[QWidget]:
         return [
@@ -123,7 +189,46 @@ class SettingsView(QWidget):
             self.idle_spin,
             self.retention_spin,
             self.meeting_spin,
+            self.auto_backup_check,
+            self.choose_folder_button,
+            self.default_folder_button,
         ]
+
+    def _auto_backup_default(self) -> bool:
+        """Whether automatic backups are on when the setting was never changed."""
+        store = self._store
+        return store is not None and autobackup.is_enabled(store, Settings())
+
+    def _typed_auto_backup(self) -> str:
+        wanted = "aan" if self.auto_backup_check.isChecked() else "uit"
+        # Never changed and still what the default gives: keep it "the default".
+        saved = self._saved.auto_backup if self._saved is not None else ""
+        default = "aan" if self._auto_backup_default() else "uit"
+        return "" if not saved and wanted == default else wanted
+
+    def _set_backup_folder(self, folder: str) -> None:
+        self._backup_folder = folder
+        store = self._store
+        if folder:
+            self.backup_folder_edit.setText(folder)
+        elif store is not None:
+            default = autobackup.default_folder(store.path)
+            self.backup_folder_edit.setText(f"{default} (standaard)")
+        else:
+            self.backup_folder_edit.setText("")
+        self._update_buttons()
+
+    def choose_backup_folder(self) -> None:
+        """Pick the folder for automatic backups (saved with Opslaan)."""
+        store = self._store
+        if store is None:
+            return
+        start = self._backup_folder or str(autobackup.default_folder(store.path).parent)
+        chosen = ask_backup_folder(self, start)
+        if chosen is None or self._store is not store:
+            return
+        default = autobackup.default_folder(store.path)
+        self._set_backup_folder("" if chosen == default else str(chosen))
 
     def typed(self) -> Settings:
         """The values as the fields show them now."""
@@ -135,6 +240,8 @@ class SettingsView(QWidget):
             region=str(self.region_combo.currentData()),
             retention_years=self.retention_spin.value(),
             default_meeting_minutes=self.meeting_spin.value(),
+            auto_backup=self._typed_auto_backup(),
+            backup_folder=self._backup_folder,
         )
 
     def _changes(self) -> dict[str, int | str]:
@@ -153,6 +260,11 @@ class SettingsView(QWidget):
         self.idle_spin.setValue(values.idle_lock_minutes)
         self.retention_spin.setValue(values.retention_years)
         self.meeting_spin.setValue(values.default_meeting_minutes)
+        store = self._store
+        self.auto_backup_check.setChecked(
+            store is not None and autobackup.is_enabled(store, values)
+        )
+        self._set_backup_folder(values.backup_folder)
 
     def _set_enabled(self, enabled: bool) -> None:
         for widget in self._inputs():
@@ -183,6 +295,7 @@ class SettingsView(QWidget):
         self._store = None
         self._saved = None
         self.status_label.setText("")
+        self.backup_folder_edit.clear()
         self._set_enabled(False)
 
     def save(self) -> None:

@@ -19,7 +19,8 @@ from casusoverleg.domain.enums import (
     MeetingStatus,
 )
 from casusoverleg.domain.thuiszitter import ThuiszitterSignal, thuiszitter_signal
-from casusoverleg.services import audit
+from casusoverleg.services import audit, autobackup
+from casusoverleg.services.autobackup import BackupStatus
 from casusoverleg.services.meetings import DEFAULT_TITLE
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import (
@@ -111,6 +112,7 @@ class Dashboard:
     thuiszitters_four_weeks: list[CaseSignal] = field(default_factory=list)
     thuiszitters_three_months: list[CaseSignal] = field(default_factory=list)
     overdue_actions: list[OverdueAction] = field(default_factory=list)
+    backup: BackupStatus | None = None  # the Overzicht warns when it is more than a week old
 
 
 def _next_meeting(session: Session, today: date) -> NextMeeting | None:
@@ -263,6 +265,7 @@ def dashboard(store: Store, today: date | None = None, *, log_view: bool = True)
             thuiszitters_four_weeks=four_weeks,
             thuiszitters_three_months=three_months,
             overdue_actions=_overdue_actions(session, today),
+            backup=autobackup.backup_status_in(session, store),
         )
         if log_view:
             audit.record(

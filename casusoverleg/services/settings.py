@@ -1,4 +1,5 @@
-"""Settings kept in the store (idle lock time, organisation, region, retention, meeting length).
+"""Settings kept in the store (idle lock time, organisation, region, retention, meeting length,
+automatic backups).
 
 Each setting has a type, a default and a rule; a change is written together with its audit line,
 so the log shows who changed what and when. A setting that was never changed has its default.
@@ -6,8 +7,10 @@ so the log shows who changed what and when. A setting that was never changed has
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -36,6 +39,8 @@ class Settings:
     region: str = "noord"
     retention_years: int = DEFAULT_RETENTION_YEARS
     default_meeting_minutes: int = 120
+    auto_backup: str = ""  # "aan", "uit"; "" = the default (autobackup.is_enabled: real stores)
+    backup_folder: str = ""  # "" = a folder `backups` beside the store
 
 
 _DEFAULTS = Settings()
@@ -48,6 +53,8 @@ LABELS = {
     "region": "vakantieregio",
     "retention_years": "bewaartermijn (jaren)",
     "default_meeting_minutes": "standaardduur overleg (minuten)",
+    "auto_backup": "automatische back-ups",
+    "backup_folder": "map voor automatische back-ups",
 }
 
 
@@ -80,12 +87,45 @@ def _region(value: object) -> str:
     return text
 
 
+def _auto_backup(value: object) -> str:
+    text = str(value).strip().lower()
+    if text not in ("", "aan", "uit"):
+        raise BadInput("De instelling 'automatische back-ups' is aan of uit.")
+    return text
+
+
+def _backup_folder(value: object) -> str:
+    text = str(value).strip()
+    if not text:
+        return ""
+    if len(text) > 1000 or any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise BadInput("Kies de map voor automatische back-ups met de knop 'Kies map…'.")
+    if not Path(text).is_absolute():
+        raise BadInput("Geef de map voor automatische back-ups als volledig pad.")
+    return os.path.normpath(text)
+
+
+def check_backup_folder(store_path: Path, folder: Path) -> None:
+    """Refuse the store's own folder as backup folder (a subfolder such as `backups` is fine)."""
+    try:
+        same = folder.resolve() == store_path.resolve().parent
+    except OSError:
+        same = False  # a folder that cannot be resolved now is refused when it is written to
+    if same:
+        raise BadInput(
+            "Kies voor de automatische back-ups een andere map dan die van de opslag zelf, "
+            "bijvoorbeeld de map 'backups' ernaast."
+        )
+
+
 _CHECKS: dict[str, Callable[[object], Any]] = {
     "idle_lock_minutes": _whole_number("idle_lock_minutes", *IDLE_LOCK_RANGE),
     "organisation_name": _organisation,
     "region": _region,
     "retention_years": _whole_number("retention_years", *RETENTION_RANGE),
     "default_meeting_minutes": _whole_number("default_meeting_minutes", *MEETING_MINUTES_RANGE),
+    "auto_backup": _auto_backup,
+    "backup_folder": _backup_folder,
 }
 
 
@@ -135,6 +175,8 @@ def set_settings(store: Store, changes: dict[str, int | str]) -> Settings:
     for name in changes:
         _check_name(name)
     checked = {name: _CHECKS[name](value) for name, value in changes.items()}
+    if checked.get("backup_folder"):
+        check_backup_folder(store.path, Path(checked["backup_folder"]))
     with store.write() as session:
         for name, new in checked.items():
             row = session.get(Setting, name)
