@@ -27,8 +27,9 @@ from sqlalchemy.orm import Session
 from casusoverleg import __version__
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import BadInput, DamagedStore, NewerStore, WrongKey
-from casusoverleg.services import accounts, audit, output
+from casusoverleg.services import accounts, audit, keycheck, output
 from casusoverleg.services.audit import ChainReport
+from casusoverleg.services.keycheck import KeyFileReport
 from casusoverleg.services.store import Store
 from casusoverleg.store.copying import export_encrypted_copy
 from casusoverleg.store.engine import connect_raw, integrity_problems, make_engine
@@ -89,6 +90,7 @@ class CheckReport:
     schema_revision: str | None
     expected_revision: str
     last_backup: datetime | None
+    key_file: KeyFileReport | None = None  # None: not compared (the store itself is damaged)
 
     @property
     def integrity_ok(self) -> bool:
@@ -97,8 +99,8 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        """Whether the file is sound and the log chain unbroken."""
-        return self.integrity_ok and self.audit.ok
+        """Whether the file is sound, the key file verified and the log chain unbroken."""
+        return self.integrity_ok and self.audit.ok and (self.key_file is None or self.key_file.ok)
 
     def lines(self) -> list[str]:
         """The report in Dutch, one finding per line (for the CLI and the settings screen)."""
@@ -107,6 +109,8 @@ class CheckReport:
         else:
             out = [f"Opslag beschadigd: {len(self.integrity_problems)} fout(en) gevonden."]
             out.extend(f"  {p}" for p in self.integrity_problems[:20])
+        if self.key_file is not None:
+            out.extend(self.key_file.lines())
         out.append(self.audit.message)
         if self.cases is not None:
             out.append(
@@ -482,6 +486,8 @@ def check(store: Store) -> CheckReport:
     actions: int | None = None
     events: int | None = None
     last: datetime | None = None
+    # The key file is compared with its copy (and repaired) only in a sound store.
+    keys = keycheck.verify_and_repair(store) if not problems else None
     try:
         chain = audit.verify_chain(store)
         with store.read() as session:
@@ -503,6 +509,7 @@ def check(store: Store) -> CheckReport:
         schema_revision=revision,
         expected_revision=head_revision(),
         last_backup=last,
+        key_file=keys,
     )
 
 
