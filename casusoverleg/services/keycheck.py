@@ -26,7 +26,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from casusoverleg.domain.enums import AuditAction
-from casusoverleg.errors import CasusoverlegError, DamagedStore
+from casusoverleg.errors import CasusoverlegError, DamagedStore, os_reason
 from casusoverleg.services import audit
 from casusoverleg.services.store import Store
 from casusoverleg.store.keyslots import KeyFile, KeySlot
@@ -126,8 +126,8 @@ def ensure_copy(store: Store) -> bool:
                 return False
         with store.write() as session:
             remember(session, store.key, store.key_file)
-    except OperationalError:
-        return False
+    except (OperationalError, CasusoverlegError):
+        return False  # a full disk (DiskFull) or a store opened read-only: never block unlock
     return True
 
 
@@ -236,17 +236,26 @@ def verify_and_repair(store: Store) -> KeyFileReport:
             delays=disk.delays,
             path=store.key_path,
         )
-        # Logged in the same transaction: no repaired file without its log lines.
-        with store.write() as session:
-            for what in repaired or ["onleesbare sleutel verwijderd"]:
-                audit.record(
-                    session,
-                    store,
-                    AuditAction.ACCOUNT,
-                    object_type="sleutelbestand",
-                    object_id=what.removeprefix("slot ")[:80],
-                    detail=f"sleutelbestand hersteld: {what}",
-                )
-            fixed.save(store.key_path)
+        try:
+            # Logged in the same transaction: no repaired file without its log lines.
+            with store.write() as session:
+                for what in repaired or ["onleesbare sleutel verwijderd"]:
+                    audit.record(
+                        session,
+                        store,
+                        AuditAction.ACCOUNT,
+                        object_type="sleutelbestand",
+                        object_id=what.removeprefix("slot ")[:80],
+                        detail=f"sleutelbestand hersteld: {what}",
+                    )
+                fixed.save(store.key_path)
+        except (OSError, OperationalError, CasusoverlegError) as exc:
+            # A full disk: say what needs repair; the next check, with room, repairs it.
+            reason = os_reason(exc) if isinstance(exc, OSError) else "de opslag kan niet schrijven"
+            failed = [
+                f"{what} is beschadigd en kan nu niet worden hersteld ({reason})."
+                for what in repaired
+            ]
+            return KeyFileReport(len(copies), (), tuple(failed + unverified))
         store.key_file = fixed
     return KeyFileReport(len(copies), tuple(repaired), tuple(unverified))

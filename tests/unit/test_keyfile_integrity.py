@@ -260,3 +260,23 @@ def test_check_on_the_command_line_repairs_and_reports(
     report = _check(path)
     assert report.ok
     assert json.dumps(read_json(path)).count("herstelsleutel") == 1
+
+
+def test_a_repair_that_cannot_be_written_is_reported_not_raised(
+    closed_store: tuple[Path, str],
+) -> None:
+    path, _recovery = closed_store
+    store = accounts.unlock(path, ACCOUNT, PASSPHRASE)
+    try:
+        KeyFile.path_for(path).unlink()
+        KeyFile.path_for(path).mkdir()  # the file cannot be written back in its place
+        report = backup.check(store)
+    finally:
+        accounts.lock(store)
+        KeyFile.path_for(path).rmdir()
+    assert not report.ok
+    assert (
+        "Sleutelbestand: slot secretaris is beschadigd en kan nu niet worden hersteld "
+        "(dat is een map)." in report.lines()
+    )
+    assert not any(e.startswith("Sleutelbestand hersteld") for e in report.lines())
