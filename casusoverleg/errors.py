@@ -117,3 +117,21 @@ def disk_full(what: str) -> DiskFull:
         f"De schijf is vol: {what} kan niet worden opgeslagen. Er is niets half opgeslagen. "
         "Maak ruimte vrij op de schijf en probeer het opnieuw."
     )
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds < 60:
+        return "1 seconde" if seconds == 1 else f"{seconds} seconden"
+    minutes = -(-seconds // 60)
+    return "1 minuut" if minutes == 1 else f"{minutes} minuten"
+
+
+class TooManyAttempts(WrongKey):
+    """Too many wrong passphrases for one account: the next attempt must wait `seconds`."""
+
+    def __init__(self, seconds: int, *, recovery: bool = False) -> None:
+        what = "herstelsleutels" if recovery else "wachtwoorden voor dit account"
+        super().__init__(
+            f"Te veel onjuiste {what}. Probeer het over {_wait_text(seconds)} opnieuw."
+        )
+        self.seconds = seconds

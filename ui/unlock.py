@@ -30,6 +30,7 @@ from casusoverleg.errors import (
     NewerStore,
     StoreInUse,
     StoreNotFound,
+    TooManyAttempts,
     WrongKey,
 )
 from casusoverleg.services import accounts, backup
@@ -401,7 +402,11 @@ class UnlockDialog(QDialog):
     def _unlock_failed(self, exc: CasusoverlegError) -> None:
         self._set_idle()
         self.ways_row.hide()
-        if isinstance(exc, WrongKey):
+        if isinstance(exc, TooManyAttempts):
+            # The core's sentence says how long to wait (back-off after wrong passphrases).
+            self.passphrase_edit.clear()
+            self._show_error(exc.message, self.passphrase_edit)
+        elif isinstance(exc, WrongKey):
             self.passphrase_edit.clear()
             # A restore may say more: the account was removed after the backup was made.
             restoring = self._restore_from is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import BadInput, DamagedStore, StoreNotFound, WrongKey
-from casusoverleg.services import audit, pending_log
+from casusoverleg.services import audit, backoff, keycheck, pending_log
 from casusoverleg.services.store import Store
 from casusoverleg.store.engine import connect_raw, create_store_file, make_engine, rekey_pragma
 from casusoverleg.store.keyslots import (
@@ -108,6 +109,7 @@ def init_store(
         session.add(Account(name=account, display_name=display_name, created_at=datetime.now()))
         if demo:
             session.add(Setting(key="demo", value="1"))
+        keycheck.remember(session, store_key, key_file)
         audit.record(session, store, AuditAction.ACCOUNT, object_type="opslag", detail="aangemaakt")
     pending_log.reserve(path)  # room for log lines that may one day wait for disk space
     return NewStore(store, recovery_key)
@@ -202,6 +204,11 @@ def _open_with_slot(path: Path, slot_account: str, secret: str, log_account: str
         except BaseException:
             store.close()
             raise
+    try:
+        keycheck.ensure_copy(store)  # first unlock after migration 0004, or after a restore
+    except BaseException:
+        store.close()
+        raise
     return store
 
 
@@ -209,7 +216,13 @@ def unlock(path: Path, account: str, passphrase: str) -> Store:
     """Open the store with an account's passphrase; WrongKey (noted for the log) if it fails."""
     if not passphrase:
         raise BadInput("Geef een wachtwoord.")
-    store = _open_with_slot(path, account, passphrase, account)
+    backoff.refuse_while_waiting(path, account)
+    try:
+        store = _open_with_slot(path, account, passphrase, account)
+    except WrongKey:
+        backoff.note_failure(path, account)
+        raise
+    backoff.reset(path, account)
     audit.flush_failed_unlocks(store)
     audit.log(store, AuditAction.UNLOCK, object_type="opslag")
     return store
@@ -217,12 +230,15 @@ def unlock(path: Path, account: str, passphrase: str) -> Store:
 
 def unlock_with_recovery(path: Path, recovery_key: str) -> Store:
     """Open the store with the printed recovery key (then set a new passphrase)."""
+    backoff.refuse_while_waiting(path, RECOVERY_ACCOUNT)
     try:
         store = _open_with_slot(
             path, RECOVERY_ACCOUNT, normalise_recovery_key(recovery_key), RECOVERY_ACCOUNT
         )
     except WrongKey as exc:
+        backoff.note_failure(path, RECOVERY_ACCOUNT)
         raise WrongKey("Deze herstelsleutel past niet bij deze opslag.") from exc
+    backoff.reset(path, RECOVERY_ACCOUNT)
     audit.flush_failed_unlocks(store)
     audit.log(store, AuditAction.UNLOCK, object_type="opslag", detail="met herstelsleutel")
     return store
@@ -271,6 +287,7 @@ def add_account(
         else:
             existing.removed_at = None
         audit.record(session, store, AuditAction.ACCOUNT, object_id=name, detail="toegevoegd")
+        keycheck.remember(session, store.key, store.key_file, [name])
         store.key_file.save(store.key_path)
 
 
@@ -291,6 +308,7 @@ def change_passphrase(store: Store, account: str, old: str, new: str) -> None:
             object_id=slot.account,
             detail="wachtwoord gewijzigd",
         )
+        keycheck.remember(session, store.key, store.key_file, [slot.account])
         store.key_file.save(store.key_path)
 
 
@@ -309,7 +327,17 @@ def remove_account(store: Store, name: str, *, rotate: bool = True) -> None:
         raise BadInput("U kunt uw eigen account niet verwijderen.")
     if len(store.key_file.accounts()) <= 1:
         raise BadInput("Het laatste account kan niet worden verwijderd.")
-    store.key_file.slots.remove(slot)
+    if rotate:
+        # The new key is sealed to each remaining public key: never to one that differs from
+        # its copy in the store, or that account would be locked out.
+        with store.read() as session:
+            keycheck.require_verified(session, store.key, store.key_file)
+    # Work on a copy: the open store keeps the key file that fits its key until all succeeded.
+    new_file = copy.deepcopy(store.key_file)
+    new_file.slots = [s for s in new_file.slots if s.account.casefold() != slot.account.casefold()]
+    new_key = new_store_key() if rotate else None
+    if new_key is not None:
+        new_file.reseal_all(new_key)
     with store.write() as session:
         row = session.scalar(select(Account).where(Account.name == slot.account))
         if row is not None:
@@ -321,15 +349,22 @@ def remove_account(store: Store, name: str, *, rotate: bool = True) -> None:
             object_id=slot.account,
             detail="verwijderd" + (", sleutel vernieuwd" if rotate else ""),
         )
-    if not rotate:
-        store.key_file.save(store.key_path)
+        keycheck.forget(session, slot.account)
+        if new_key is None:
+            new_file.save(store.key_path)
+        else:
+            # Copies for the new key, beside those for the old one until the rekey is done.
+            keycheck.remember(session, new_key, new_file, replace=False)
+    if new_key is None:
+        store.key_file = new_file
         return
-    new_key = new_store_key()
-    store.key_file.reseal_all(new_key)
     pending = pending_key_path(store.path)
-    store.key_file.save(pending)
+    new_file.save(pending)
     _reencrypt(store, new_key)
+    store.key_file = new_file
     pending.replace(store.key_path)
+    with store.write() as session:
+        keycheck.drop_stale(session, store.key)
 
 
 def _reencrypt(store: Store, new_key: bytes) -> None:

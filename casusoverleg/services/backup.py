@@ -39,9 +39,10 @@ from casusoverleg.errors import (
     is_disk_full,
     os_reason,
 )
-from casusoverleg.services import accounts, anchor, audit, output, pending_log, workdirs
+from casusoverleg.services import accounts, anchor, audit, keycheck, output, pending_log, workdirs
 from casusoverleg.services.anchor import Anchor, ChainHead
 from casusoverleg.services.audit import ChainReport
+from casusoverleg.services.keycheck import KeyFileReport
 from casusoverleg.services.store import Store
 from casusoverleg.store.copying import export_encrypted_copy
 from casusoverleg.store.engine import connect_raw, integrity_problems, make_engine, rekey_pragma
@@ -141,6 +142,7 @@ class CheckReport:
     # The log compared with heads kept outside the store (the head file, backups' manifests).
     anchor_problems: tuple[str, ...] = ()
     anchors_checked: tuple[str, ...] = ()
+    key_file: KeyFileReport | None = None  # None: not compared (the store itself is damaged)
 
     @property
     def integrity_ok(self) -> bool:
@@ -149,8 +151,13 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        """Whether the file is sound, the log chain unbroken and as long as its anchors say."""
-        return self.integrity_ok and self.audit.ok and not self.anchor_problems
+        """Whether file and key file are sound and the log is unbroken and as long as anchored."""
+        return (
+            self.integrity_ok
+            and self.audit.ok
+            and not self.anchor_problems
+            and (self.key_file is None or self.key_file.ok)
+        )
 
     def lines(self) -> list[str]:
         """The report in Dutch, one finding per line (for the CLI and the settings screen)."""
@@ -159,6 +166,8 @@ class CheckReport:
         else:
             out = [f"Opslag beschadigd: {len(self.integrity_problems)} fout(en) gevonden."]
             out.extend(f"  {p}" for p in self.integrity_problems[:20])
+        if self.key_file is not None:
+            out.extend(self.key_file.lines())
         out.append(self.audit.message)
         out.extend(self.anchor_problems)
         if self.anchors_checked and not self.anchor_problems:
@@ -665,6 +674,9 @@ def _swap_in(
         with store.write() as session:
             if gone is not None:
                 gone = _align_accounts(session, key_file, gone)
+                # The copy of the key file inside the store described the backup's slots: from
+                # now on it is today's, so `check` never "repairs" a slot back to the old one.
+                keycheck.remember(session, key, key_file)
                 for name in gone:
                     audit.record(
                         session,
@@ -813,6 +825,8 @@ def check(store: Store, *, backups: tuple[Path, ...] = ()) -> CheckReport:
     actions: int | None = None
     events: int | None = None
     last: datetime | None = None
+    # The key file is compared with its copy (and repaired) only in a sound store.
+    keys = keycheck.verify_and_repair(store) if not problems else None
     try:
         chain = audit.verify_chain(store)
         with store.read() as session:
@@ -837,6 +851,7 @@ def check(store: Store, *, backups: tuple[Path, ...] = ()) -> CheckReport:
         last_backup=last,
         anchor_problems=tuple(anchor_problems),
         anchors_checked=tuple(a.source for a in anchors),
+        key_file=keys,
     )
 
 

@@ -27,13 +27,25 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from casusoverleg.errors import BadInput, DamagedStore, WrongKey
+from casusoverleg.errors import BadInput, DamagedStore, WrongKey, os_reason
 
 FORMAT_VERSION = 1
 RECOVERY_ACCOUNT = "herstelsleutel"
 MIN_PASSPHRASE_LENGTH = 12
 # Base32 without look-alikes (0/O, 1/I/L) so a printed key can be typed back.
 _RECOVERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# Bounds for a key file read from disk: a damaged or forged file must not make Argon2 take the
+# machine's memory or minutes of CPU before the passphrase is even tried (default: 256 MiB, 3).
+MAX_MEMORY_COST = 1_048_576  # KiB: 1 GiB
+MAX_TIME_COST = 16
+MAX_PARALLELISM = 16
+MAX_KEY_FILE_BYTES = 1_000_000
+MAX_SLOTS = 200
+_SALT_BYTES = 16
+_KEY_BYTES = 32
+_NONCE_BYTES = 12
+_SEALED_BYTES = 32 + 16  # a 32-byte key plus the GCM tag
+_SLOT_KINDS = ("passphrase", "recovery")
 
 
 @dataclass(frozen=True)
@@ -54,11 +66,18 @@ class KdfParams:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> KdfParams:
-        """Read the `kdf` object of a slot."""
-        if data.get("name") != "argon2id":
-            raise DamagedStore("Het sleutelbestand gebruikt een onbekende sleutelafleiding.")
-        return cls(int(data["time_cost"]), int(data["memory_cost"]), int(data["parallelism"]))
+    def from_json(cls, data: Any) -> KdfParams:
+        """Read the `kdf` object of a slot; ValueError if it is not one this app would write."""
+        if not isinstance(data, dict) or data.get("name") != "argon2id":
+            raise ValueError("unknown key derivation")
+        params = cls(
+            _int_in(data, "time_cost", 1, MAX_TIME_COST),
+            _int_in(data, "memory_cost", 8, MAX_MEMORY_COST),
+            _int_in(data, "parallelism", 1, MAX_PARALLELISM),
+        )
+        if params.memory_cost < 8 * params.parallelism:
+            raise ValueError("argon2 memory below 8 KiB per lane")
+        return params
 
 
 # Cheap parameters for tests and the throw-away demo store; never for a real store.
@@ -71,6 +90,34 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _int_in(data: dict[str, Any], name: str, low: int, high: int) -> int:
+    value = data[name]
+    # bool is an int in Python; "true" in a key file is damage, not a cost of 1.
+    if type(value) is not int or not low <= value <= high:
+        raise ValueError(f"{name} out of bounds")
+    return value
+
+
+def _bytes_field(data: Any, name: str, size: int) -> bytes:
+    """A base64 field of exactly `size` bytes; ValueError for anything else."""
+    if not isinstance(data, dict):
+        raise ValueError("not an object")
+    text = data[name]
+    if not isinstance(text, str) or not text.isascii():
+        raise ValueError(f"{name} is not base64 text")
+    raw = _unb64(text)
+    if len(raw) != size or _b64(raw) != text:
+        raise ValueError(f"{name} has the wrong length")
+    return raw
+
+
+def _text_field(data: dict[str, Any], name: str, max_length: int) -> str:
+    value = data[name]
+    if not isinstance(value, str) or not 0 < len(value) <= max_length:
+        raise ValueError(f"{name} is not a text")
+    return value
 
 
 def _derive_kek(secret: str, salt: bytes, kdf: KdfParams) -> bytes:
@@ -136,21 +183,50 @@ class KeySlot:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> KeySlot:
-        """Read one slot; a malformed slot is a damaged key file."""
+    def from_json(cls, data: Any) -> KeySlot:
+        """Read one slot strictly (types, base64 lengths, KDF bounds); ValueError if malformed."""
         try:
-            return cls(
-                account=str(data["account"]),
-                kind=str(data["kind"]),
+            if not isinstance(data, dict):
+                raise ValueError("a slot is not an object")
+            kind = data["kind"]
+            if kind not in _SLOT_KINDS:
+                raise ValueError("unknown slot kind")
+            private = data["private_key"]
+            sealed = data["store_key"]
+            slot = cls(
+                account=_text_field(data, "account", 80),
+                kind=kind,
                 kdf=KdfParams.from_json(data["kdf"]),
-                salt=_unb64(data["salt"]),
-                public_key=_unb64(data["public_key"]),
-                wrapped_private=dict(data["private_key"]),
-                sealed_store_key=dict(data["store_key"]),
-                created=str(data["created"]),
+                salt=_bytes_field(data, "salt", _SALT_BYTES),
+                public_key=_bytes_field(data, "public_key", _KEY_BYTES),
+                wrapped_private={
+                    "nonce": _b64(_bytes_field(private, "nonce", _NONCE_BYTES)),
+                    "ciphertext": _b64(_bytes_field(private, "ciphertext", _SEALED_BYTES)),
+                },
+                sealed_store_key={
+                    "ephemeral_public": _b64(_bytes_field(sealed, "ephemeral_public", _KEY_BYTES)),
+                    "nonce": _b64(_bytes_field(sealed, "nonce", _NONCE_BYTES)),
+                    "ciphertext": _b64(_bytes_field(sealed, "ciphertext", _SEALED_BYTES)),
+                },
+                created=_text_field(data, "created", 40),
             )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise DamagedStore("Het sleutelbestand van de opslag is beschadigd.") from exc
+        except (KeyError, TypeError) as exc:
+            raise ValueError("a slot lacks a part") from exc
+        if (slot.kind == "recovery") != (slot.account == RECOVERY_ACCOUNT):
+            raise ValueError("slot kind does not fit its account")
+        return slot
+
+    def canonical(self) -> str:
+        """The slot as one canonical JSON text: what the copy inside the store compares."""
+        return json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
+
+
+def damaged_key_file(path: Path, reason: str) -> DamagedStore:
+    """The error for a key file (or pending key file) that cannot be used, naming the file."""
+    return DamagedStore(
+        f"Het sleutelbestand {path} is beschadigd ({reason}). Er is niets veranderd. "
+        "Zet een back-up terug met 'casusoverleg restore' of vraag de beheerder om hulp."
+    )
 
 
 @dataclass
@@ -160,6 +236,12 @@ class KeyFile:
     store_id: str
     key_generation: int = 1
     slots: list[KeySlot] = field(default_factory=list)
+    # Slots that failed to parse, kept as they are so nothing is lost: `check` repairs them
+    # from the copy inside the store.
+    broken: list[Any] = field(default_factory=list)
+    # Wrong-passphrase counters (see services/backoff.py); outside the slots, never verified.
+    delays: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = field(default=None, compare=False)
 
     # -- reading and writing -------------------------------------------------------------------
 
@@ -170,35 +252,84 @@ class KeyFile:
 
     @classmethod
     def load(cls, path: Path) -> KeyFile:
-        """Read a key file; a missing file means no store, a malformed one a damaged store."""
+        """Read a key file strictly; a missing file is BadInput, a malformed one DamagedStore.
+
+        A single malformed slot does not make the file unusable: it is kept in `broken`, so the
+        other accounts can still unlock and `check` can repair it.
+        """
         try:
-            raw = path.read_text(encoding="utf-8")
+            with open(path, "rb") as fh:
+                raw = fh.read(MAX_KEY_FILE_BYTES + 1)
         except FileNotFoundError as exc:
             raise BadInput(f"Sleutelbestand niet gevonden: {path}") from exc
+        except OSError as exc:
+            raise damaged_key_file(path, f"niet leesbaar: {os_reason(exc)}") from exc
+        if len(raw) > MAX_KEY_FILE_BYTES:
+            raise damaged_key_file(path, "het bestand is veel te groot")
         try:
-            data = json.loads(raw)
-            if data.get("format") != FORMAT_VERSION:
-                raise DamagedStore("Het sleutelbestand heeft een onbekende versie.")
-            return cls(
-                store_id=str(data["store_id"]),
-                key_generation=int(data["key_generation"]),
-                slots=[KeySlot.from_json(s) for s in data["slots"]],
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise DamagedStore("Het sleutelbestand van de opslag is beschadigd.") from exc
+            # A damaged byte inside a text value becomes U+FFFD, so that slot fails on its own
+            # instead of the whole file.
+            data = json.loads(raw.decode("utf-8", errors="replace"))
+        except (ValueError, RecursionError) as exc:
+            raise damaged_key_file(path, "geen leesbare JSON") from exc
+        if not isinstance(data, dict):
+            raise damaged_key_file(path, "geen JSON-object")
+        if data.get("format") != FORMAT_VERSION or type(data.get("format")) is not int:
+            raise damaged_key_file(path, "onbekende versie")
+        store_id = data.get("store_id")
+        if not isinstance(store_id, str) or not _is_uuid(store_id):
+            raise damaged_key_file(path, "het opslagnummer is ongeldig")
+        generation = data.get("key_generation")
+        if type(generation) is not int or not 1 <= generation <= 1_000_000:
+            raise damaged_key_file(path, "de sleutelgeneratie is ongeldig")
+        raw_slots = data.get("slots")
+        if not isinstance(raw_slots, list) or len(raw_slots) > MAX_SLOTS:
+            raise damaged_key_file(path, "de lijst met sleutels is ongeldig")
+        key_file = cls(store_id=store_id, key_generation=generation, path=path)
+        for item in raw_slots:
+            try:
+                slot = KeySlot.from_json(item)
+            except ValueError:
+                key_file.broken.append(item)
+                continue
+            if key_file.find(slot.account) is not None:
+                key_file.broken.append(item)  # a second slot for one account is damage too
+            else:
+                key_file.slots.append(slot)
+        delays = data.get("vertraging")
+        key_file.delays = delays if isinstance(delays, dict) else {}
+        return key_file
 
     def to_json(self) -> dict[str, Any]:
         """The whole file as JSON data."""
-        return {
+        data: dict[str, Any] = {
             "format": FORMAT_VERSION,
             "store_id": self.store_id,
             "key_generation": self.key_generation,
-            "slots": [s.to_json() for s in self.slots],
+            "slots": [s.to_json() for s in self.slots] + list(self.broken),
         }
+        if self.delays:
+            data["vertraging"] = self.delays
+        return data
 
     def save(self, path: Path) -> None:
-        """Write atomically (temp file, fsync, rename), readable by the owner only."""
+        """Write atomically (temp file, fsync, rename), readable by the owner only.
+
+        The back-off counters on disk are newer than the ones read at unlock (a failed unlock
+        elsewhere may have added one), so they are kept as they are on disk.
+        """
+        self.delays = _delays_on_disk(path, self.delays)
         write_atomically(path, json.dumps(self.to_json(), indent=2).encode("utf-8"))
+
+    def broken_account(self, account: str) -> bool:
+        """Whether a malformed slot still carries this account's name."""
+        wanted = account.casefold()
+        return any(
+            isinstance(item, dict)
+            and isinstance(item.get("account"), str)
+            and item["account"].casefold() == wanted
+            for item in self.broken
+        )
 
     # -- slots ---------------------------------------------------------------------------------
 
@@ -250,6 +381,12 @@ class KeyFile:
     def unwrap(self, account: str, secret: str) -> bytes:
         """The store key, if `secret` opens the slot of `account`; WrongKey otherwise."""
         slot = self.find(account)
+        if slot is None and self.broken_account(account):
+            raise DamagedStore(
+                f"De sleutel van dit account in het sleutelbestand {self.path or ''} is "
+                "beschadigd. Open de opslag met een ander account of met de herstelsleutel en "
+                "voer 'casusoverleg check' uit: dat herstelt de sleutel."
+            )
         if slot is None:
             # Same cost and message as a wrong passphrase, so account names cannot be probed:
             # the cost of this file's slots, not the default (slots may be tuned differently).
@@ -277,6 +414,22 @@ class KeyFile:
                 X25519PublicKey.from_public_bytes(slot.public_key),
                 self._aad(slot.account),
             )
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False
+
+
+def _delays_on_disk(path: Path, fallback: dict[str, Any]) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return fallback
+    delays = data.get("vertraging") if isinstance(data, dict) else None
+    return delays if isinstance(delays, dict) else fallback
 
 
 def new_key_file() -> KeyFile:

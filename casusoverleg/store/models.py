@@ -262,3 +262,20 @@ class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class KeySlotCopy(Base):
+    """A copy of one key slot of the key file, so `check` can find and repair damage to it.
+
+    The slot holds nothing secret in plain (its private key is wrapped under the passphrase),
+    but a damaged salt, nonce or public key silently costs an account its access; the copy
+    inside the encrypted store is what the file is compared with.
+    """
+
+    __tablename__ = "key_slot_copy"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(80), index=True)  # casefolded
+    slot: Mapped[str] = mapped_column(Text)  # canonical JSON of the slot
+    # HMAC of the slot under the store key it seals: during a key rotation copies for the old
+    # and the new key exist side by side, and only the ones for the current key count.
+    tag: Mapped[str] = mapped_column(String(64))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -77,8 +78,17 @@ def test_wrong_passphrase_exits_3_and_leaves_the_store_untouched(store_path: Pat
     assert "onjuist wachtwoord" in done.stderr
     assert "Traceback" not in done.stderr
     after = _snapshot(store_path.parent)
-    # Only the note of the failed attempt (for the audit log) may be added beside the store.
-    assert {k: v for k, v in after.items() if not k.endswith(".mislukt.jsonl")} == before
+    # Only the note of the failed attempt (for the audit log) and its count for the back-off
+    # (a side file, and a "vertraging" map in the key file outside its slots) may change.
+    key_name = KeyFile.path_for(store_path).name
+    noted = (".mislukt.jsonl", ".vertraging.json", key_name)
+    assert {k: v for k, v in after.items() if not k.endswith(noted)} == {
+        k: v for k, v in before.items() if k != key_name
+    }
+    keys_after = json.loads(after[key_name][0])
+    assert "vertraging" in keys_after
+    del keys_after["vertraging"]
+    assert keys_after == json.loads(before[key_name][0])
     assert not any(name.endswith(("-wal", "-journal")) for name in after)
 
 
