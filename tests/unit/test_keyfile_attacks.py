@@ -20,7 +20,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import tests.helpers.hypothesis_storage  # noqa: F401  (before any example runs)
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import accounts, audit, backoff, backup
 from casusoverleg.store.keyslots import FAST_KDF, KeyFile
