@@ -113,6 +113,13 @@ class PreviewTableModel(RowsTableModel[PreviewRow]):
         return None
 
 
+def _more_text(more: int) -> str:
+    """The note under a problem list that was cut off (services.imports.MAX_PROBLEMS)."""
+    if not more:
+        return ""
+    return f" De eerste {imports.MAX_PROBLEMS} staan hieronder, {imports.more_problems_text(more)}."
+
+
 def case_rows(preview: ImportPreview) -> list[PreviewRow]:
     """The cases a clean file would add, as table rows."""
     return [
@@ -140,6 +147,8 @@ class ImportDialog(QDialog):
         self.file_label.setWordWrap(True)
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary_label = QLabel()
+        # Plain text: a file name or message is never read as HTML.
+        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.owners_label = QLabel()
@@ -154,6 +163,7 @@ class ImportDialog(QDialog):
         self.problem_table.setAccessibleName("Afgekeurde regels")
         # A long reason is cut off in the table; the selected one is shown whole below it.
         self.reason_label = QLabel()
+        self.reason_label.setTextFormat(Qt.TextFormat.PlainText)
         self.reason_label.setWordWrap(True)
         self.reason_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reason_label.hide()
@@ -239,13 +249,13 @@ class ImportDialog(QDialog):
         if not preview.cases:
             self._show_error("Het bestand bevat geen casussen, alleen een kopregel.")
         elif preview.problems:
-            rows = len(preview.rejected_rows)
             self._show_problems(
                 preview.problems,
-                f"{locale.toString(len(preview.problems))} fout(en) in "
-                f"{locale.toString(rows)} van de {locale.toString(count)} regels. "
-                "Er wordt niets geïmporteerd zolang er een fout in staat: verbeter het bestand "
-                "(bijvoorbeeld in Excel), sla het op en kies 'Opnieuw controleren'.",
+                f"{locale.toString(preview.problem_count)} fout(en) in "
+                f"{locale.toString(preview.rejected_count)} van de {locale.toString(count)} "
+                "regels. Er wordt niets geïmporteerd zolang er een fout in staat: verbeter het "
+                "bestand (bijvoorbeeld in Excel), sla het op en kies 'Opnieuw controleren'."
+                + _more_text(preview.more_problems),
             )
         else:
             noun = "casus" if count == 1 else "casussen"
@@ -321,7 +331,7 @@ class ImportDialog(QDialog):
         self._preview = None
         if isinstance(exc, ImportRejected):
             # The file changed since it was checked: show what is wrong now.
-            self._show_problems(exc.problems, exc.message)
+            self._show_problems(exc.problems, exc.message + _more_text(exc.more))
         else:
             self._show_error(exc.message)
 

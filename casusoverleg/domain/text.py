@@ -193,10 +193,11 @@ def _shows_as_is(ch: str) -> bool:
 
 
 def printable(text: str) -> str:
-    """`text` safe for a terminal or a label: control and invisible characters as \\x1b, \\u202e.
+    """`text` safe for a terminal or a label: control and invisible characters as \\u001b.
 
     Line breaks and tabs stay (messages have several lines); everything else that a terminal
-    would act on (escape sequences, bidi overrides) is shown, not obeyed.
+    would act on (escape sequences, bidi overrides) is shown, not obeyed. The escapes are
+    JSON's, so JSON text stays valid JSON.
     """
     if text.isprintable() or all(_shows_as_is(ch) for ch in text):
         return text  # the common case: nothing to escape
@@ -204,12 +205,11 @@ def printable(text: str) -> str:
     for ch in text:
         if _shows_as_is(ch):
             out.append(ch)
-        elif ord(ch) < 0x100:
-            out.append(f"\\x{ord(ch):02x}")
         elif ord(ch) < 0x10000:
             out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
+        else:  # as a UTF-16 surrogate pair, as JSON writes it
+            high, low = divmod(ord(ch) - 0x10000, 0x400)
+            out.append(f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}")
     return "".join(out)
 
 
