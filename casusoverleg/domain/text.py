@@ -160,6 +160,8 @@ def clean_line(value: str) -> str:
     Control characters (ESC, NUL, …) are kept so that validation can refuse them by name
     (`has_control`); only what is invisible and meaningless is dropped silently.
     """
+    if value.isascii() and value.isprintable() and "  " not in value and value.strip() == value:
+        return value  # the common case, fast: nothing to clean
     text = unicodedata.normalize("NFC", value)
     if not text.isascii():
         text = "".join(ch for ch in text if not _is_invisible(ch))
@@ -175,6 +177,8 @@ def clean_block(value: str) -> str:
 
 def has_control(value: str) -> bool:
     """Whether `value` holds a control character (ESC, NUL, DEL, …) that may not be stored."""
+    if value.isprintable():
+        return False
     return any(_is_control(ch) for ch in value)
 
 

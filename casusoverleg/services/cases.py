@@ -77,14 +77,16 @@ class CaseInput:
 
 def normalised(data: CaseInput) -> CaseInput:
     """`data` as it is stored: NFC, invisible characters gone, dashes in the number as '-'."""
-    return replace(
-        data,
-        case_number=clean_case_number(data.case_number),
-        first_name=clean_line(data.first_name),
-        last_name=clean_line(data.last_name),
-        school=clean_line(data.school),
-        notes=clean_block(data.notes),
-    )
+    cleaned = {
+        "case_number": clean_case_number(data.case_number),
+        "first_name": clean_line(data.first_name),
+        "last_name": clean_line(data.last_name),
+        "school": clean_line(data.school),
+        "notes": clean_block(data.notes),
+    }
+    if all(getattr(data, name) == value for name, value in cleaned.items()):
+        return data  # already clean (an import cleans each cell): no copy
+    return replace(data, **cleaned)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import csv
 import heapq
 import io
 import os
+import posixpath
 import re
 import stat
 import struct
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 from xml.parsers import expat
 
 from sqlalchemy import select
@@ -263,6 +265,8 @@ class _Problems:
     def add(self, problem: RowProblem) -> None:
         self.total += 1
         self.rows.add(problem.row)
+        if len(self._heap) == self._limit and problem.row > self._heap[0].key[0]:
+            return  # rows come in order: a later row cannot be among the first ones
         entry = _Largest(problem)
         if len(self._heap) < self._limit:
             heapq.heappush(self._heap, entry)
@@ -323,13 +327,14 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _header(cells: Sequence[str]) -> dict[str, int]:
+def _header(cells: Sequence[object]) -> dict[str, int]:
     """The known columns of the header row by position; BadInput for a missing or double one."""
-    if not any(cells):
+    texts = [_cell_text(cell)[: MAX_CELL_CHARS + 1] for cell in cells]
+    if not any(texts):
         raise BadInput("Het bestand is leeg: de eerste regel moet de kolomnamen bevatten.")
     positions: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        name = _header_key(cell[: MAX_CELL_CHARS + 1])
+    for index, text in enumerate(texts):
+        name = _header_key(text)
         if name not in _KNOWN_COLUMNS:
             continue  # other columns are ignored; their names are never repeated back
         if name in positions:
@@ -354,8 +359,8 @@ def _too_many_rows() -> BadInput:
     )
 
 
-def _parse_rows(rows: Iterable[Sequence[str]], name: str, today: date) -> CaseFile:
-    """Rows of cell texts (header first) checked and parsed one at a time (bounded memory)."""
+def _parse_rows(rows: Iterable[Sequence[object]], name: str, today: date) -> CaseFile:
+    """Rows of cells (header first) checked and parsed one at a time (bounded memory)."""
     iterator = iter(rows)
     header_row = next(iterator, None)
     if header_row is None:
@@ -369,7 +374,8 @@ def _parse_rows(rows: Iterable[Sequence[str]], name: str, today: date) -> CaseFi
                 f"Het bestand heeft meer dan {_number(EXCEL_MAX_ROWS)} regels (ook lege "
                 "regels tellen mee); het is beschadigd of geen casuslijst."
             )
-        record = {c: cells[i] if i < len(cells) else "" for c, i in columns.items()}
+        width = len(cells)
+        record = {c: _cell_text(cells[i]) if i < width else "" for c, i in columns.items()}
         if not any(record.values()):
             continue  # a blank row: skipped, its number kept for the rows after it
         if row > MAX_ROWS + 1:
@@ -517,49 +523,98 @@ class _SheetTooLarge(Exception):
     """Raised from inside the XML scan: the sheet is beyond Excel's own size."""
 
 
-def _scan_sheet(archive: zipfile.ZipFile, member: str) -> None:
+class _SheetTooLong(Exception):
+    """Raised from inside the XML scan: a value stands beyond row MAX_ROWS + 1."""
+
+
+def _scan_sheet(archive: zipfile.ZipFile, member: str) -> bool:
     """Check a sheet's XML (rows, cells per row) without building it, before openpyxl does.
 
-    openpyxl holds one whole row in memory; a crafted row of millions of cells, or a row
-    number far beyond Excel's last row, must be refused before that.
+    openpyxl holds one whole row in memory and, opening a workbook, reads every sheet once;
+    a crafted row of millions of cells, or a row number far beyond Excel's last row, must be
+    refused before that. Returns whether the sheet has values beyond row MAX_ROWS + 1.
     """
     parser = expat.ParserCreate()
     rows = 0
+    row = 0
     cells = 0
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal rows, cells
+        nonlocal rows, row, cells
         local = name.rpartition(":")[2]
         if local == "row":
             rows += 1
             cells = 0
             number = attrs.get("r", "")
-            if rows > EXCEL_MAX_ROWS or (
-                number and (not number.isdigit() or len(number) > 7 or int(number) > EXCEL_MAX_ROWS)
-            ):
+            if number and not (number.isdigit() and len(number) <= 7):
+                raise _SheetTooLarge
+            row = int(number) if number else row + 1
+            if rows > EXCEL_MAX_ROWS or row > EXCEL_MAX_ROWS:
                 raise _SheetTooLarge
         elif local == "c":
             cells += 1
             if cells > EXCEL_MAX_COLUMNS:
                 raise _SheetTooLarge
+        elif local in ("v", "is") and row > MAX_ROWS + 1:
+            raise _SheetTooLong
 
     parser.StartElementHandler = start
     try:
         with archive.open(member) as source:
             parser.ParseFile(source)
+    except _SheetTooLong:
+        return True
     except _SheetTooLarge as exc:
         raise BadInput(
             "Het werkblad is groter dan Excel toestaat (regels of kolommen); het bestand is "
             "beschadigd of geen casuslijst."
         ) from exc
+    return False
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
-    """The first sheet's rows as cell texts, streamed (openpyxl read-only)."""
+def _scan_sheets(archive: zipfile.ZipFile) -> set[str]:
+    """`_scan_sheet` for every sheet in the zip; the names of sheets with too many rows."""
+    too_long = set()
+    for info in archive.infolist():
+        if _member_limit(info.filename) == MAX_SHEET_XML and _scan_sheet(archive, info.filename):
+            too_long.add(info.filename)
+    return too_long
+
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str | None:
+    """The zip member of the workbook's first sheet, as openpyxl will find it (None: unknown)."""
+    try:
+        # Both parts are small (_checked_zip held them to MAX_OTHER_XML), expat refuses entity
+        # bombs, and openpyxl parses the same parts in the same way right after this.
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))  # noqa: S314
+        sheet = workbook.find(f"{_MAIN_NS}sheets/{_MAIN_NS}sheet")
+        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+        if sheet is None:
+            return None
+        for relation in relations:
+            if relation.get("Id") == sheet.get(_REL_ID):
+                target = relation.get("Target", "")
+                if target.startswith("/"):
+                    return target.lstrip("/")
+                return posixpath.normpath(posixpath.join("xl", target))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    return None
+
+
+def _xlsx_rows(data: bytes) -> Iterator[Sequence[object]]:
+    """The first sheet's rows as cell values, streamed (openpyxl read-only)."""
     from openpyxl import load_workbook  # imported here: a CSV import does not need it
 
     archive = _checked_zip(data)
     try:
+        too_long = _scan_sheets(archive)
+        if _first_sheet(archive) in too_long:
+            raise _too_many_rows()  # before openpyxl reads the whole sheet once
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it skips; they do not matter here.
             warnings.simplefilter("ignore")
@@ -570,11 +625,18 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
                     raise BadInput("Het Excel-bestand bevat geen werkblad.")
                 sheet: Any = workbook.worksheets[0]
                 # openpyxl has no public name for the sheet's part; pyproject pins openpyxl <3.2.
-                _scan_sheet(archive, sheet._worksheet_path)
+                if sheet._worksheet_path in too_long:
+                    raise _too_many_rows()
                 # The stored dimension may be wrong (rows beyond it would be lost): ignore it.
                 sheet.reset_dimensions()
-                for values in sheet.iter_rows(max_col=MAX_SHEET_COLUMNS, values_only=True):
-                    yield [_cell_text(v) for v in values]
+                header: Sequence[object] = next(
+                    sheet.iter_rows(max_row=1, max_col=MAX_SHEET_COLUMNS, values_only=True), ()
+                )
+                yield header
+                # The data rows as wide as the header's last named column, no wider.
+                named = [i for i, v in enumerate(header) if _cell_text(v)]
+                width = named[-1] + 1 if named else 1
+                yield from sheet.iter_rows(min_row=2, max_col=width, values_only=True)
             finally:
                 workbook.close()
     except BadInput:
@@ -599,7 +661,7 @@ def read_case_file(path: Path | str, *, today: date | None = None) -> CaseFile:
             "Dit is een oud Excel-bestand (.xls). Sla het in Excel op als .xlsx of als CSV UTF-8."
         )
     # Go by content, not by name: a workbook renamed to .csv is still a workbook.
-    rows: Iterable[Sequence[str]]
+    rows: Iterable[Sequence[object]]
     if data.startswith(_ZIP_MAGIC):
         rows = _xlsx_rows(data)
     elif suffix in (".xlsx", ".xlsm"):
