@@ -13,9 +13,9 @@ from openpyxl import Workbook
 SHEET = "xl/worksheets/sheet1.xml"
 _SHEET_START = (
     b'<?xml version="1.0" encoding="UTF-8"?>'
-    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
 )
-_SHEET_END = b"</sheetData></worksheet>"
+_SHEET_END = b"</sheetData></worksheet>"  # after the rows
 
 
 def _template() -> dict[str, bytes]:
@@ -35,7 +35,7 @@ def inline_row(row: int, cells: Iterable[str]) -> bytes:
     return f'<row r="{row}">{"".join(parts)}</row>'.encode()
 
 
-def workbook_with_sheet(path: Path, sheet_rows: Iterable[bytes]) -> Path:
+def workbook_with_sheet(path: Path, sheet_rows: Iterable[bytes], dimension: str = "") -> Path:
     """An .xlsx whose first sheet is exactly `sheet_rows` (raw <row> elements), deflated."""
     members = _template()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -44,6 +44,9 @@ def workbook_with_sheet(path: Path, sheet_rows: Iterable[bytes]) -> Path:
                 archive.writestr(name, data)
         with archive.open(SHEET, "w") as sheet:
             sheet.write(_SHEET_START)
+            if dimension:
+                sheet.write(f'<dimension ref="{dimension}"/>'.encode())
+            sheet.write(b"<sheetData>")
             for row in sheet_rows:
                 sheet.write(row)
             sheet.write(_SHEET_END)
