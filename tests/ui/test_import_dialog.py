@@ -126,6 +126,21 @@ def test_an_unreadable_file_says_why(
     dialog.reject()
 
 
+def test_a_long_problem_list_shows_a_hundred_and_a_count(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = "2025-{:04d};;Smit;31-02-2012;;vakantie;;;"  # three problems a row
+    path = tmp_path / "lijst.csv"
+    path.write_text("\n".join([HEADER, *(bad.format(i) for i in range(500))]), encoding="utf-8")
+    dialog = _open_import(qtbot, window, path, monkeypatch)
+    assert dialog.problems.rowCount() == 100
+    text = dialog.summary_label.text()
+    assert text.startswith("1.500 fout(en) in 500 van de 500 regels.")
+    assert text.endswith("De eerste 100 staan hieronder, en nog 1.400 problemen.")
+    assert not dialog.import_button.isEnabled()
+    dialog.reject()
+
+
 def test_locking_closes_the_preview(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
