@@ -67,6 +67,8 @@ _KNOWN_COLUMNS = frozenset((*COLUMNS, *OPTIONAL_DATE_COLUMNS, CLOSED_COLUMN))
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000  # data rows, the header not counted
 MAX_CELL_CHARS = 1_000
+# One row as read, before its cells are split: bounds the cell list a crafted row could make.
+MAX_ROW_CHARS = 1_000_000
 MAX_PROBLEMS = 100  # problems listed; the rest are counted
 MAX_OWNER_CHARS = 200  # models.Participant.name
 # Excel's own sheet size: a row or column beyond it means a damaged or crafted file.
@@ -406,6 +408,8 @@ def _open_regular(path: Path) -> bytes:
         raise BadInput(f"Het bestand {path.name} bestaat niet.") from exc
     except IsADirectoryError as exc:
         raise BadInput(f"{path.name} is een map, geen bestand.") from exc
+    except ValueError as exc:  # a NUL in the name
+        raise BadInput("De bestandsnaam is ongeldig.") from exc
     except OSError as exc:
         raise BadInput(
             f"Het bestand {path.name} kan niet worden geopend: {os_reason(exc)}."
@@ -445,10 +449,24 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
     text = io.TextIOWrapper(
         io.BytesIO(data), encoding="utf-8-sig", errors="surrogateescape", newline=""
     )
-    reader = csv.reader(text, delimiter=delimiter)
+    read = [0]  # characters of the row being read (the reader asks for one line at a time)
+
+    def lines() -> Iterator[str]:
+        for line in text:
+            read[0] += len(line)
+            if read[0] > MAX_ROW_CHARS:
+                raise BadInput(
+                    f"Regel {row + 1} van het CSV-bestand is langer dan "
+                    f"{_number(MAX_ROW_CHARS)} tekens; controleer de aanhalingstekens of kies "
+                    "het juiste bestand."
+                )
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
     row = 0
     try:
         for row, cells in enumerate(reader, start=1):
+            read[0] = 0
             for column, cell in enumerate(cells, start=1):
                 if not cell.isascii() and _NOT_UTF8.search(cell):
                     raise BadInput(
@@ -523,6 +541,10 @@ class _SheetTooLarge(Exception):
     """Raised from inside the XML scan: the sheet is beyond Excel's own size."""
 
 
+class _RowTooLong(Exception):
+    """Raised from inside the XML scan: one row holds more than MAX_ROW_CHARS of text."""
+
+
 class _SheetTooLong(Exception):
     """Raised from inside the XML scan: a value stands beyond row MAX_ROWS + 1."""
 
@@ -538,13 +560,15 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str) -> bool:
     rows = 0
     row = 0
     cells = 0
+    chars = 0
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal rows, row, cells
+        nonlocal rows, row, cells, chars
         local = name.rpartition(":")[2]
         if local == "row":
             rows += 1
             cells = 0
+            chars = 0
             number = attrs.get("r", "")
             if number and not (number.isdigit() and len(number) <= 7):
                 raise _SheetTooLarge
@@ -558,12 +582,24 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str) -> bool:
         elif local in ("v", "is") and row > MAX_ROWS + 1:
             raise _SheetTooLong
 
+    def text(data: str) -> None:
+        nonlocal chars
+        chars += len(data)
+        if chars > MAX_ROW_CHARS:
+            raise _RowTooLong
+
     parser.StartElementHandler = start
+    parser.CharacterDataHandler = text
     try:
         with archive.open(member) as source:
             parser.ParseFile(source)
     except _SheetTooLong:
         return True
+    except _RowTooLong as exc:
+        raise BadInput(
+            f"Een regel van het werkblad bevat meer dan {_number(MAX_ROW_CHARS)} tekens; zo "
+            "ziet een casuslijst er niet uit."
+        ) from exc
     except _SheetTooLarge as exc:
         raise BadInput(
             "Het werkblad is groter dan Excel toestaat (regels of kolommen); het bestand is "

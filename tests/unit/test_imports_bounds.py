@@ -250,3 +250,22 @@ def test_a_refused_file_leaves_the_store_as_it_was(store: Store, bomb: Path) -> 
     assert len(audit.list_events(store)) == logged + 1
     assert (refusal.result, refusal.detail) == ("geweigerd", "bom.xlsx: bestand niet ingelezen")
     assert audit.verify_chain(store).ok
+
+
+def test_a_row_of_a_million_cells_is_refused_before_it_is_split(tmp_path: Path) -> None:
+    # "ab;" a few hundred thousand times: as a list of cells it would cost far more memory
+    # than the file; the reader refuses the row while reading it.
+    path = tmp_path / "breed.csv"
+    path.write_bytes((HEADER + "\n").encode() + b"ab;" * 400_000 + b"\n")
+    with pytest.raises(BadInput, match=r"Regel 2 van het CSV-bestand is langer dan 1\.000\.000"):
+        imports.read_case_file(path)
+    text = "x" * 600_000
+    sheet = [inline_row(1, ["casusnummer"]), inline_row(2, [text, text])]
+    xlsx = import_files.workbook_with_sheet(tmp_path / "breed.xlsx", sheet)
+    with pytest.raises(BadInput, match=r"meer dan 1\.000\.000 tekens"):
+        imports.read_case_file(xlsx)
+
+
+def test_a_name_with_a_nul_is_refused_in_dutch() -> None:
+    with pytest.raises(BadInput, match="bestandsnaam is ongeldig"):
+        imports.read_case_file("lijst\x00.csv")
