@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casusoverleg.domain.text import printable
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import imports
 from casusoverleg.services.cases import CaseInput
@@ -64,7 +65,7 @@ class ProblemTableModel(RowsTableModel[RowProblem]):
     def cell(self, row: RowProblem, column: int, role: int) -> Any:
         """The texts of one problem; the regel right-aligned."""
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (str(row.row), row.column, row.reason)[column]
+            return (str(row.row), row.column, printable(row.reason))[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
             return _RIGHT
         return None
@@ -286,7 +287,7 @@ class ImportDialog(QDialog):
 
     def _show_problems(self, problems: Sequence[RowProblem], text: str) -> None:
         self.summary_label.setStyleSheet(style.ERROR_STYLE)
-        self.summary_label.setText(text)
+        self.summary_label.setText(printable(text))
         self.problems.set_rows(list(problems))
         self.case_table.hide()
         self.problem_table.show()
@@ -298,11 +299,13 @@ class ImportDialog(QDialog):
             self.reason_label.clear()
             return
         problem = self.problems.row_at(current.row())
-        self.reason_label.setText(f"Regel {problem.row}, kolom {problem.column}: {problem.reason}")
+        self.reason_label.setText(
+            printable(f"Regel {problem.row}, kolom {problem.column}: {problem.reason}")
+        )
 
     def _show_error(self, text: str) -> None:
         self.summary_label.setStyleSheet(style.ERROR_STYLE)
-        self.summary_label.setText(text)
+        self.summary_label.setText(printable(text))
         self.problem_table.hide()
         self.reason_label.hide()
         self.case_table.hide()

@@ -32,6 +32,15 @@ def clash(session: Session, number: str, own_id: int | None = None) -> str | Non
     return None
 
 
+def find(session: Session, number: str) -> int | None:
+    """The id of the case whose casusnummer folds to the same key as `number`, if any."""
+    key = case_number_key(number)
+    for case_id, stored in session.execute(select(Case.id, Case.case_number)):
+        if case_number_key(stored) == key:
+            return int(case_id)
+    return None
+
+
 def clash_message(number: str, stored: str) -> str:
     """The Dutch reason a casusnummer is refused because `stored` already exists."""
     if stored == number:

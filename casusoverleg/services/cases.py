@@ -510,6 +510,8 @@ def find_case_id(store: Store, case_number: str) -> int:
     """The id of the case with this casusnummer; BadInput if there is none."""
     with store.read() as session:
         case_id = session.scalar(select(Case.id).where(Case.case_number == case_number.strip()))
+        if case_id is None:  # "f-0001" or "F‐0001" for F-0001: the same casusnummer
+            case_id = case_numbers.find(session, case_number)
     if case_id is None:
         raise BadInput(f"Er is geen casus met nummer {case_number}.")
     return case_id

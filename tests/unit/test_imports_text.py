@@ -126,6 +126,10 @@ def test_a_dash_variant_is_stored_as_a_plain_dash(store: Store) -> None:
     record = cases.create_case(store, sample_case(case_number="F\u20110003"), today=TODAY)
     assert record.case_number == "F-0003"
     assert case_number_key("F\u2014ABC") == case_number_key("f-abc")
+    # Looking a case up by number (dossier CASE) finds it by any of its spellings.
+    assert cases.find_case_id(store, "f\u20130003") == record.id
+    with pytest.raises(BadInput, match="geen casus"):
+        cases.find_case_id(store, "F-0004")
 
 
 def test_import_finds_number_variants_in_the_file_and_the_store(
