@@ -82,7 +82,7 @@ MAX_ZIP_ENTRIES = 1_000
 MAX_ZIP_DIRECTORY = 1024 * 1024
 MAX_ZIP_TOTAL = 200 * 1024 * 1024
 MAX_SHEET_XML = 100 * 1024 * 1024  # a sheet is streamed
-MAX_SHARED_STRINGS = 20 * 1024 * 1024  # openpyxl keeps every shared string in a list
+MAX_SHARED_STRINGS = 12 * 1024 * 1024  # openpyxl keeps every shared string in a list
 MAX_OTHER_XML = 4 * 1024 * 1024  # styles, workbook, relations: parsed whole by openpyxl
 MAX_OTHER_MEMBER = 50 * 1024 * 1024  # pictures and the like, never unpacked by the import
 
