@@ -22,6 +22,7 @@ import platformdirs
 
 from casusoverleg import __version__
 from casusoverleg.domain.dates import required_date
+from casusoverleg.domain.text import printable
 from casusoverleg.errors import BadInput, CasusoverlegError, disk_full, is_disk_full, os_reason
 from casusoverleg.services import accounts
 from casusoverleg.services.store import Store
@@ -169,7 +170,12 @@ def _target(args: argparse.Namespace, value: str) -> Path:
 
 
 def _out(text: str = "") -> None:
-    print(text, file=sys.stdout)
+    # A stored name or casusnummer may hold terminal escape codes: shown, never obeyed.
+    print(printable(text), file=sys.stdout)
+
+
+def _err(text: str) -> None:
+    print(printable(f"casusoverleg: {text}"), file=sys.stderr)
 
 
 def cmd_init(args: argparse.Namespace, creds: Credentials) -> int:
@@ -303,16 +309,17 @@ def cmd_import(args: argparse.Namespace, creds: Credentials) -> int:
     """Import cases from CSV or XLSX: all or nothing."""
     from casusoverleg.services import imports
 
+    # Read and check the file first: the store is not held open while a file is being read.
+    case_file = imports.read_case_file(Path(args.file).expanduser())
     store = _unlock(args, creds)
     try:
-        result = imports.import_cases(store, Path(args.file).expanduser())
+        result = imports.import_cases(store, case_file)
     except imports.ImportRejected as exc:
-        print(f"casusoverleg: {exc.message}", file=sys.stderr)
-        for problem in exc.problems:
-            print(
-                f"  regel {problem.row}, kolom {problem.column}: {problem.reason}",
-                file=sys.stderr,
-            )
+        _err(exc.message)
+        for problem in exc.problems:  # the first MAX_PROBLEMS; the rest are counted
+            print(printable(f"  {problem}"), file=sys.stderr)
+        if exc.more:
+            print(f"  … {imports.more_problems_text(exc.more)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     finally:
         accounts.lock(store)
@@ -472,7 +479,7 @@ def cmd_series(args: argparse.Namespace, creds: Credentials) -> int:
             what = f"verplaatst naar {_day(skipped.moved_to)}" if skipped.moved_to else "vervalt"
             _out(f"  {_day(skipped.date)}  {skipped.reason}: {what}")
     for warning in plan.warnings:
-        print(f"casusoverleg: let op: {warning}", file=sys.stderr)
+        _err(f"let op: {warning}")
     return EXIT_OK
 
 
@@ -867,7 +874,7 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
 
         note = pending_log.note_for_this_process()
         if note:
-            print(f"casusoverleg: {note}", file=sys.stderr)
+            _err(note)
 
 
 def _run(args: argparse.Namespace, creds: Credentials) -> int:
@@ -875,7 +882,7 @@ def _run(args: argparse.Namespace, creds: Credentials) -> int:
     try:
         return int(args.func(args, creds))
     except CasusoverlegError as exc:
-        print(f"casusoverleg: {exc.message}", file=sys.stderr)
+        _err(exc.message)
         return exc.exit_code
     except KeyboardInterrupt:
         print("casusoverleg: afgebroken; er is niets half opgeslagen.", file=sys.stderr)
@@ -884,11 +891,11 @@ def _run(args: argparse.Namespace, creds: Credentials) -> int:
         if is_disk_full(exc):
             # Wherever it surfaced (a raw SQLite connection, a file write): Dutch, exit 5.
             full = disk_full("de wijziging")
-            print(f"casusoverleg: {full.message}", file=sys.stderr)
+            _err(full.message)
             return full.exit_code
         if isinstance(exc, OSError):
             # An unwritable folder, a missing file: say so without a traceback.
-            print(f"casusoverleg: bestandsfout: {os_reason(exc)}.", file=sys.stderr)
+            _err(f"bestandsfout: {os_reason(exc)}.")
             return EXIT_BAD_INPUT
         if os.environ.get("CASUSOVERLEG_DEBUG"):
             raise

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casusoverleg.domain.text import printable
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import imports
 from casusoverleg.services.cases import CaseInput
@@ -64,7 +65,7 @@ class ProblemTableModel(RowsTableModel[RowProblem]):
     def cell(self, row: RowProblem, column: int, role: int) -> Any:
         """The texts of one problem; the regel right-aligned."""
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (str(row.row), row.column, row.reason)[column]
+            return (str(row.row), row.column, printable(row.reason))[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
             return _RIGHT
         return None
@@ -113,6 +114,13 @@ class PreviewTableModel(RowsTableModel[PreviewRow]):
         return None
 
 
+def _more_text(more: int) -> str:
+    """The note under a problem list that was cut off (services.imports.MAX_PROBLEMS)."""
+    if not more:
+        return ""
+    return f" De eerste {imports.MAX_PROBLEMS} staan hieronder, {imports.more_problems_text(more)}."
+
+
 def case_rows(preview: ImportPreview) -> list[PreviewRow]:
     """The cases a clean file would add, as table rows."""
     return [
@@ -140,6 +148,8 @@ class ImportDialog(QDialog):
         self.file_label.setWordWrap(True)
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary_label = QLabel()
+        # Plain text: a file name or message is never read as HTML.
+        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.owners_label = QLabel()
@@ -154,6 +164,7 @@ class ImportDialog(QDialog):
         self.problem_table.setAccessibleName("Afgekeurde regels")
         # A long reason is cut off in the table; the selected one is shown whole below it.
         self.reason_label = QLabel()
+        self.reason_label.setTextFormat(Qt.TextFormat.PlainText)
         self.reason_label.setWordWrap(True)
         self.reason_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reason_label.hide()
@@ -239,13 +250,13 @@ class ImportDialog(QDialog):
         if not preview.cases:
             self._show_error("Het bestand bevat geen casussen, alleen een kopregel.")
         elif preview.problems:
-            rows = len(preview.rejected_rows)
             self._show_problems(
                 preview.problems,
-                f"{locale.toString(len(preview.problems))} fout(en) in "
-                f"{locale.toString(rows)} van de {locale.toString(count)} regels. "
-                "Er wordt niets geïmporteerd zolang er een fout in staat: verbeter het bestand "
-                "(bijvoorbeeld in Excel), sla het op en kies 'Opnieuw controleren'.",
+                f"{locale.toString(preview.problem_count)} fout(en) in "
+                f"{locale.toString(preview.rejected_count)} van de {locale.toString(count)} "
+                "regels. Er wordt niets geïmporteerd zolang er een fout in staat: verbeter het "
+                "bestand (bijvoorbeeld in Excel), sla het op en kies 'Opnieuw controleren'."
+                + _more_text(preview.more_problems),
             )
         else:
             noun = "casus" if count == 1 else "casussen"
@@ -276,7 +287,7 @@ class ImportDialog(QDialog):
 
     def _show_problems(self, problems: Sequence[RowProblem], text: str) -> None:
         self.summary_label.setStyleSheet(style.ERROR_STYLE)
-        self.summary_label.setText(text)
+        self.summary_label.setText(printable(text))
         self.problems.set_rows(list(problems))
         self.case_table.hide()
         self.problem_table.show()
@@ -288,11 +299,13 @@ class ImportDialog(QDialog):
             self.reason_label.clear()
             return
         problem = self.problems.row_at(current.row())
-        self.reason_label.setText(f"Regel {problem.row}, kolom {problem.column}: {problem.reason}")
+        self.reason_label.setText(
+            printable(f"Regel {problem.row}, kolom {problem.column}: {problem.reason}")
+        )
 
     def _show_error(self, text: str) -> None:
         self.summary_label.setStyleSheet(style.ERROR_STYLE)
-        self.summary_label.setText(text)
+        self.summary_label.setText(printable(text))
         self.problem_table.hide()
         self.reason_label.hide()
         self.case_table.hide()
@@ -321,7 +334,7 @@ class ImportDialog(QDialog):
         self._preview = None
         if isinstance(exc, ImportRejected):
             # The file changed since it was checked: show what is wrong now.
-            self._show_problems(exc.problems, exc.message)
+            self._show_problems(exc.problems, exc.message + _more_text(exc.more))
         else:
             self._show_error(exc.message)
 

@@ -13,10 +13,18 @@ from casusoverleg.domain.deadlines import renewal_deadline
 from casusoverleg.domain.enums import AuditAction, CaseStatus, ExemptionGround
 from casusoverleg.domain.leerplicht import LeerplichtStatus, leerplicht_status
 from casusoverleg.domain.retention import RetentionTerm
-from casusoverleg.domain.text import initials, normalise_search
+from casusoverleg.domain.text import (
+    case_number_key,
+    clean_block,
+    clean_case_number,
+    clean_line,
+    has_control,
+    initials,
+    normalise_search,
+)
 from casusoverleg.domain.thuiszitter import ThuiszitterSignal, thuiszitter_signal
 from casusoverleg.errors import BadInput
-from casusoverleg.services import audit, settings
+from casusoverleg.services import audit, case_numbers, settings
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import Case, Participant
 
@@ -64,6 +72,21 @@ class CaseInput:
     exemption_until: date | None = None
     notes: str = ""
     case_number: str = ""
+    closed_on: date | None = None  # for a new closed case (import); else the day it is saved
+
+
+def normalised(data: CaseInput) -> CaseInput:
+    """`data` as it is stored: NFC, invisible characters gone, dashes in the number as '-'."""
+    cleaned = {
+        "case_number": clean_case_number(data.case_number),
+        "first_name": clean_line(data.first_name),
+        "last_name": clean_line(data.last_name),
+        "school": clean_line(data.school),
+        "notes": clean_block(data.notes),
+    }
+    if all(getattr(data, name) == value for name, value in cleaned.items()):
+        return data  # already clean (an import cleans each cell): no copy
+    return replace(data, **cleaned)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -151,6 +174,7 @@ def search_text_for(case_number: str, first_name: str, last_name: str, school: s
 def validate(data: CaseInput, today: date | None = None) -> dict[str, str]:
     """Dutch messages per field for what is wrong with `data` (empty dict: fine)."""
     today = today or date.today()
+    data = normalised(data)  # a name of only zero-width spaces is empty
     errors: dict[str, str] = {}
     if not data.first_name.strip():
         errors["first_name"] = "Vul de voornaam in."
@@ -173,6 +197,9 @@ def validate(data: CaseInput, today: date | None = None) -> dict[str, str]:
     for name in ("first_name", "last_name", "school"):
         if len(getattr(data, name)) > 200:
             errors[name] = "Te lang (hoogstens 200 tekens)."
+    for name in ("case_number", "first_name", "last_name", "school"):
+        if name not in errors and has_control(getattr(data, name)):
+            errors[name] = "Bevat een onzichtbaar stuurteken; verwijder het."
     return errors
 
 
@@ -218,7 +245,7 @@ def _apply(case: Case, data: CaseInput) -> list[str]:
     if case.status != str(CaseStatus.AFGESLOTEN):
         case.closed_on = None
     elif case.closed_on is None:
-        case.closed_on = date.today()
+        case.closed_on = data.closed_on or date.today()
     case.search_text = search_text_for(
         case.case_number, case.first_name, case.last_name, case.school
     )
@@ -262,9 +289,9 @@ def _record(session: Session, case: Case, today: date) -> CaseRecord:
 
 
 def _check_unique_number(session: Session, number: str, own_id: int | None = None) -> None:
-    clash = session.scalar(select(Case.id).where(Case.case_number == number))
-    if clash is not None and clash != own_id:
-        raise ValidationError({"case_number": f"Casusnummer {number} bestaat al."})
+    stored = case_numbers.clash(session, number, own_id)
+    if stored is not None:
+        raise ValidationError({"case_number": case_numbers.clash_message(number, stored)})
 
 
 def add_case(session: Session, store: Store, data: CaseInput, *, today: date) -> Case:
@@ -272,7 +299,8 @@ def add_case(session: Session, store: Store, data: CaseInput, *, today: date) ->
     errors = validate(data, today)
     if errors:
         raise ValidationError(errors)
-    number = data.case_number.strip() or _next_case_number(session, today.year)
+    data = normalised(data)
+    number = data.case_number or _next_case_number(session, today.year)
     _check_unique_number(session, number)
     if data.owner_id is not None and session.get(Participant, data.owner_id) is None:
         raise ValidationError({"owner_id": "Kies een bestaande casushouder."})
@@ -299,29 +327,19 @@ def check_cases(
     problems: list[tuple[int, str, str]] = []
     for index, data in enumerate(inputs):
         problems.extend((index, f, m) for f, m in validate(data, today).items())
-    given = [d.case_number.strip() for d in inputs]
-    seen: dict[str, int] = {}
+    given = [clean_case_number(d.case_number) for d in inputs]
+    first = case_numbers.first_of_each(given)
+    taken = case_numbers.stored_keys(session) if first else {}
     for index, number in enumerate(given):
-        if number and number in seen:
-            problems.append(
-                (
-                    index,
-                    "case_number",
-                    f"Casusnummer {number} staat al in regel {seen[number] + 1}.",
-                )
-            )
-        seen.setdefault(number, index)
-    wanted = sorted(set(given) - {""})
-    taken: set[str] = set()
-    # In slices: SQLite refuses a statement with more bound values than its variable limit.
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        taken.update(session.scalars(select(Case.case_number).where(Case.case_number.in_(chunk))))
-    problems.extend(
-        (i, "case_number", f"Casusnummer {n} bestaat al.")
-        for i, n in enumerate(given)
-        if n in taken
-    )
+        if not number:
+            continue
+        key = case_number_key(number)
+        if first[key] != index:
+            message = f"Casusnummer {number} staat al in regel {first[key] + 1}."
+            problems.append((index, "case_number", message))
+        elif key in taken:
+            message = case_numbers.clash_message(number, taken[key][1])
+            problems.append((index, "case_number", message))
     owners = {d.owner_id for d in inputs if d.owner_id is not None}
     known = set(session.scalars(select(Participant.id).where(Participant.id.in_(owners))))
     problems.extend(
@@ -348,13 +366,15 @@ def add_cases(
     next_number = int(_next_case_number(session, today.year).rsplit("-", 1)[1])
     now = datetime.now()
     rows: list[dict[str, object]] = []
-    for data in inputs:
-        number = data.case_number.strip()
+    for data in map(normalised, inputs):
+        number = data.case_number
         if not number:
             number = f"{today.year}-{next_number:04d}"
             next_number += 1
         values = _case_values(data)
+        closed = data.status == CaseStatus.AFGESLOTEN
         values.update(
+            closed_on=(data.closed_on or today) if closed else None,
             case_number=number,
             created_at=now,
             updated_at=now,
@@ -419,9 +439,10 @@ def update_case(
     errors = validate(data, today)
     if errors:
         raise ValidationError(errors)
+    data = normalised(data)
     with store.write() as session:
         case = _case_or_raise(session, case_id)
-        number = data.case_number.strip()
+        number = data.case_number
         if number and number != case.case_number:
             _check_unique_number(session, number, case.id)
             case.case_number = number
@@ -489,6 +510,8 @@ def find_case_id(store: Store, case_number: str) -> int:
     """The id of the case with this casusnummer; BadInput if there is none."""
     with store.read() as session:
         case_id = session.scalar(select(Case.id).where(Case.case_number == case_number.strip()))
+        if case_id is None:  # "f-0001" or "F‐0001" for F-0001: the same casusnummer
+            case_id = case_numbers.find(session, case_number)
     if case_id is None:
         raise BadInput(f"Er is geen casus met nummer {case_number}.")
     return case_id

@@ -1,28 +1,44 @@
 """Import cases from the group's Excel list (.xlsx) or a CSV export of it: all or nothing.
 
-The file is read and checked completely before anything is written, so that the user sees every
-rejected row (with its row number as Excel shows it, the column and the reason) at once. Only a
-file without a single problem is imported, in one transaction.
+The file is read and checked completely before anything is written, so that the user sees the
+rejected rows (with the row number as Excel shows it, the column and the kind of problem) at
+once. Only a file without a single problem is imported, in one transaction.
+
+Reading is bounded, whatever the file holds: only regular files (a pipe or device would block
+or never end), at most `MAX_FILE_BYTES`, `MAX_ROWS` rows and `MAX_CELL_CHARS` per cell; an
+.xlsx is checked as a zip (entries, declared unpacked sizes) and as XML (rows, cells per row)
+before openpyxl parses it, and its rows are streamed. At most `MAX_PROBLEMS` problems are kept,
+with a count of the rest. A message names row, column and the kind of problem, never the
+content of a cell: with swapped columns that content is a child's name or diagnosis.
 """
 
 from __future__ import annotations
 
 import csv
+import heapq
 import io
+import os
+import posixpath
 import re
+import stat
+import struct
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+from xml.parsers import expat
 
 from sqlalchemy import select
 
-from casusoverleg.domain.dates import parse_date
+from casusoverleg.domain.dates import DATE_HINT, parse_date
 from casusoverleg.domain.enums import AuditAction, CaseStatus, ExemptionGround, Team
+from casusoverleg.domain.text import case_number_key, clean_line, line_problem
 from casusoverleg.errors import BadInput, os_reason
-from casusoverleg.services import audit, cases, people
+from casusoverleg.services import audit, case_numbers, cases, people
 from casusoverleg.services.cases import CaseInput
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import Participant
@@ -43,6 +59,32 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("casusnummer", "voornaam", "achternaam", "geboortedatum", "grond")
 # Written by export after the import columns; read back when present so a round trip keeps them.
 OPTIONAL_DATE_COLUMNS = ("thuis_sinds", "herbeoordeling", "vrijstelling_tot")
+# Export writes the closing date last; an imported closed case keeps it (else: today).
+CLOSED_COLUMN = "afgesloten_op"
+_KNOWN_COLUMNS = frozenset((*COLUMNS, *OPTIONAL_DATE_COLUMNS, CLOSED_COLUMN))
+
+# -- limits: a case list is far smaller; anything beyond is refused with its own message ------
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 100_000  # data rows, the header not counted
+MAX_CELL_CHARS = 1_000
+# One row as read, before its cells are split: bounds the cell list a crafted row could make.
+MAX_ROW_CHARS = 1_000_000
+MAX_PROBLEMS = 100  # problems listed; the rest are counted
+MAX_OWNER_CHARS = 200  # models.Participant.name
+# Excel's own sheet size: a row or column beyond it means a damaged or crafted file.
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
+# Columns read from a sheet: the header's known columns are far to the left of this.
+MAX_SHEET_COLUMNS = 200
+# An .xlsx is a zip: its directory and its members' declared unpacked sizes are checked before
+# anything is unpacked (zipfile never unpacks more than a member declares).
+MAX_ZIP_ENTRIES = 1_000
+MAX_ZIP_DIRECTORY = 1024 * 1024
+MAX_ZIP_TOTAL = 200 * 1024 * 1024
+MAX_SHEET_XML = 100 * 1024 * 1024  # a sheet is streamed
+MAX_SHARED_STRINGS = 12 * 1024 * 1024  # openpyxl keeps every shared string in a list
+MAX_OTHER_XML = 4 * 1024 * 1024  # styles, workbook, relations: parsed whole by openpyxl
+MAX_OTHER_MEMBER = 50 * 1024 * 1024  # pictures and the like, never unpacked by the import
 
 # The form export writes for each ground; import accepts it and many variants.
 GROUND_TEXT = {
@@ -69,6 +111,7 @@ _GROUNDS = {
     "thuiszitter": ExemptionGround.THUISZITTER,
     "preventief": ExemptionGround.PREVENTIEF,
 }
+_GROUND_HINT = "gebruik 5 onder a, 5 onder b, 5 onder c, 15, 3a, 3b, 11, thuiszitter of preventief"
 # By label ("in behandeling") and by code with underscores as spaces ("in_behandeling").
 _STATUSES = {s.label: s for s in CaseStatus} | {
     s.value.lower().replace("_", " "): s for s in CaseStatus
@@ -89,7 +132,7 @@ _FIELD_COLUMNS = {
     "review_date": "herbeoordeling",
     "exemption_until": "vrijstelling_tot",
 }
-_COLUMN_ORDER = {c: i for i, c in enumerate((*COLUMNS, *OPTIONAL_DATE_COLUMNS))}
+_COLUMN_ORDER = {c: i for i, c in enumerate((*COLUMNS, *OPTIONAL_DATE_COLUMNS, CLOSED_COLUMN))}
 
 # The organisation that new case owners from an import join.
 LEERPLICHT_ORGANISATION = "Team Leerplicht"
@@ -97,8 +140,18 @@ LEERPLICHT_ORGANISATION = "Team Leerplicht"
 # Export puts a quote before text that a spreadsheet would read as a formula; undo that here.
 _NEUTRALISED = re.compile(r"'(?=[=+\-@\t\r])")
 _HEADER_FOLD = re.compile(r"[\s\-]+")
+# What the UTF-8 decoder's surrogateescape makes of a byte that is not UTF-8.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
+_DAMAGED_XLSX = (
+    "Het Excel-bestand kan niet worden gelezen; het is beschadigd of geen .xlsx-bestand."
+)
+
+
+def _number(value: int) -> str:
+    """A count as Dutch text: 1.999.900."""
+    return f"{value:,}".replace(",", ".")
 
 
 @dataclass(frozen=True)
@@ -113,16 +166,28 @@ class RowProblem:
         return f"regel {self.row}, kolom {self.column}: {self.reason}"
 
 
-class ImportRejected(BadInput):
-    """The file has rejected rows, so nothing was imported; `problems` lists every one."""
+def more_problems_text(count: int) -> str:
+    """The line under a cut-off problem list: "en nog 1.999.900 problemen"."""
+    return f"en nog {_number(count)} {'probleem' if count == 1 else 'problemen'}"
 
-    def __init__(self, problems: list[RowProblem]) -> None:
+
+class ImportRejected(BadInput):
+    """The file has rejected rows, so nothing was imported.
+
+    `problems` holds the first `MAX_PROBLEMS` (by row and column), `more` how many follow.
+    """
+
+    def __init__(
+        self, problems: list[RowProblem], *, more: int = 0, rows: int | None = None
+    ) -> None:
         self.problems = problems
-        rows = len({p.row for p in problems})
+        self.more = more
+        total = len(problems) + more
+        rows = len({p.row for p in problems}) if rows is None else rows
         # A summary only: callers list `problems` themselves, one line each (see `RowProblem`).
         super().__init__(
-            f"Import geweigerd: {len(problems)} fout(en) in {rows} regel(s); er is niets "
-            "opgeslagen. Verbeter het bestand en importeer het opnieuw."
+            f"Import geweigerd: {_number(total)} fout(en) in {_number(rows)} regel(s); er is "
+            "niets opgeslagen. Verbeter het bestand en importeer het opnieuw."
         )
 
 
@@ -133,8 +198,10 @@ class ImportPreview:
     cases: list[CaseInput]
     rows: list[int]  # the Excel row number of each case
     owner_names: list[str]  # the casushouder as written in each row ("" for none)
-    problems: list[RowProblem]
+    problems: list[RowProblem]  # the first MAX_PROBLEMS, by row and column
     new_owners: list[str]  # casushouders the import would add to Team Leerplicht
+    more_problems: int = 0  # problems beyond `problems`, counted only
+    rejected_row_count: int | None = None  # rows with a problem (None: those in `problems`)
 
     @property
     def ok(self) -> bool:
@@ -142,9 +209,21 @@ class ImportPreview:
         return not self.problems
 
     @property
+    def problem_count(self) -> int:
+        """All problems, the listed and the counted ones."""
+        return len(self.problems) + self.more_problems
+
+    @property
     def rejected_rows(self) -> list[int]:
-        """Row numbers with at least one problem, in order."""
+        """Row numbers of the listed problems, in order."""
         return sorted({p.row for p in self.problems})
+
+    @property
+    def rejected_count(self) -> int:
+        """How many rows have at least one problem (listed or not)."""
+        if self.rejected_row_count is None:
+            return len(self.rejected_rows)
+        return self.rejected_row_count
 
 
 @dataclass(frozen=True)
@@ -156,11 +235,85 @@ class ImportResult:
     new_owners: list[str] = field(default_factory=list)
 
 
+# -- problems, kept within bounds ----------------------------------------------------------------
+
+
+def _sort_key(problem: RowProblem) -> tuple[int, int, str]:
+    return (problem.row, _COLUMN_ORDER.get(problem.column, 99), problem.reason)
+
+
+class _Largest:
+    """A heap entry ordered backwards, so that the heap's top is the largest kept problem."""
+
+    __slots__ = ("key", "problem")
+
+    def __init__(self, problem: RowProblem) -> None:
+        self.key = _sort_key(problem)
+        self.problem = problem
+
+    def __lt__(self, other: _Largest) -> bool:
+        return self.key > other.key
+
+
+class _Problems:
+    """The first MAX_PROBLEMS problems by row and column, and a count of all (bounded memory)."""
+
+    def __init__(self, limit: int = MAX_PROBLEMS) -> None:
+        self._limit = limit
+        self._heap: list[_Largest] = []
+        self.total = 0
+        self.rows: set[int] = set()
+
+    def add(self, problem: RowProblem) -> None:
+        self.total += 1
+        self.rows.add(problem.row)
+        if len(self._heap) == self._limit and problem.row > self._heap[0].key[0]:
+            return  # rows come in order: a later row cannot be among the first ones
+        entry = _Largest(problem)
+        if len(self._heap) < self._limit:
+            heapq.heappush(self._heap, entry)
+        elif entry.key < self._heap[0].key:
+            heapq.heapreplace(self._heap, entry)
+
+    def extend(self, problems: Iterable[RowProblem]) -> None:
+        for problem in problems:
+            self.add(problem)
+
+    def listed(self) -> list[RowProblem]:
+        return [e.problem for e in sorted(self._heap, key=lambda e: e.key)]
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self._heap)
+
+
 # -- reading the file ----------------------------------------------------------------------------
 
 
+@dataclass
+class _ParsedRow:
+    row: int  # as Excel numbers it
+    data: CaseInput
+    owner_name: str
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A case list read and checked on its own, before the store is opened.
+
+    `problems` are those found without the store (cells that cannot be read, missing fields),
+    the first MAX_PROBLEMS of them; `problem_total` counts all.
+    """
+
+    name: str  # the file's base name, for the log
+    rows: list[_ParsedRow]
+    problems: list[RowProblem]
+    problem_total: int = 0
+    problem_rows: frozenset[int] = frozenset()
+
+
 def _header_key(value: str) -> str:
-    return _HEADER_FOLD.sub("_", value.strip().lower())
+    return _HEADER_FOLD.sub("_", clean_line(value).lower())
 
 
 def _cell_text(value: object) -> str:
@@ -171,24 +324,25 @@ def _cell_text(value: object) -> str:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value).strip()
 
 
-def _records(rows: Iterable[Sequence[object]]) -> list[dict[str, str]]:
-    """Rows (header first) as dicts by folded header; blank rows stay, to keep row numbers."""
-    iterator = iter(rows)
-    header_row = next(iterator, None)
-    if header_row is None or not any(_cell_text(v) for v in header_row):
+def _header(cells: Sequence[object]) -> dict[str, int]:
+    """The known columns of the header row by position; BadInput for a missing or double one."""
+    texts = [_cell_text(cell)[: MAX_CELL_CHARS + 1] for cell in cells]
+    if not any(texts):
         raise BadInput("Het bestand is leeg: de eerste regel moet de kolomnamen bevatten.")
-    header = [_header_key(_cell_text(v)) for v in header_row]
-    seen: set[str] = set()
-    for name in header:
-        if name and name in seen:
+    positions: dict[str, int] = {}
+    for index, text in enumerate(texts):
+        name = _header_key(text)
+        if name not in _KNOWN_COLUMNS:
+            continue  # other columns are ignored; their names are never repeated back
+        if name in positions:
             raise BadInput(f"De kolom '{name}' staat twee keer in de kopregel.")
-        seen.add(name)
-    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+        positions[name] = index
+    missing = [c for c in REQUIRED_COLUMNS if c not in positions]
     if missing:
         raise BadInput(
             "In de kopregel ontbreekt de kolom "
@@ -197,19 +351,90 @@ def _records(rows: Iterable[Sequence[object]]) -> list[dict[str, str]]:
             + ", ".join(COLUMNS)
             + "."
         )
-    records = []
-    for row in iterator:
-        cells = [_cell_text(v) for v in row]
-        records.append(
-            {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header) if name}
-        )
-    # Spreadsheets often carry formatted but empty rows at the end; they are no rows to the user.
-    while records and not any(records[-1].values()):
-        records.pop()
-    return records
+    return positions
 
 
-def _read_csv(data: bytes) -> list[dict[str, str]]:
+def _too_many_rows() -> BadInput:
+    return BadInput(
+        f"Het bestand heeft meer dan {_number(MAX_ROWS)} regels met casussen; zo groot is "
+        "een casuslijst niet. Kies het juiste bestand of splits het."
+    )
+
+
+def _parse_rows(rows: Iterable[Sequence[object]], name: str, today: date) -> CaseFile:
+    """Rows of cells (header first) checked and parsed one at a time (bounded memory)."""
+    iterator = iter(rows)
+    header_row = next(iterator, None)
+    if header_row is None:
+        raise BadInput("Het bestand is leeg: de eerste regel moet de kolomnamen bevatten.")
+    columns = _header(header_row)
+    parsed: list[_ParsedRow] = []
+    problems = _Problems()
+    for row, cells in enumerate(iterator, start=2):  # the header is row 1
+        if row > EXCEL_MAX_ROWS + 1:
+            raise BadInput(
+                f"Het bestand heeft meer dan {_number(EXCEL_MAX_ROWS)} regels (ook lege "
+                "regels tellen mee); het is beschadigd of geen casuslijst."
+            )
+        width = len(cells)
+        record = {c: _cell_text(cells[i]) if i < width else "" for c, i in columns.items()}
+        if not any(record.values()):
+            continue  # a blank row: skipped, its number kept for the rows after it
+        if row > MAX_ROWS + 1:
+            raise _too_many_rows()
+        parsed.append(_parse_row(row, record, today, problems))
+    return CaseFile(name, parsed, problems.listed(), problems.total, frozenset(problems.rows))
+
+
+def _open_regular(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES; never blocks on a pipe or device."""
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise BadInput(f"{path.name} is een map, geen bestand.")
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(path)
+        if info.st_size > MAX_FILE_BYTES:
+            raise _too_big(path)
+        # O_NONBLOCK: should the name be swapped for a pipe after the check, opening it does
+        # not wait for a writer; fstat below then refuses it.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags)
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise _not_regular(path)
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError as exc:
+        raise BadInput(f"Het bestand {path.name} bestaat niet.") from exc
+    except IsADirectoryError as exc:
+        raise BadInput(f"{path.name} is een map, geen bestand.") from exc
+    except ValueError as exc:  # a NUL in the name
+        raise BadInput("De bestandsnaam is ongeldig.") from exc
+    except OSError as exc:
+        raise BadInput(
+            f"Het bestand {path.name} kan niet worden geopend: {os_reason(exc)}."
+        ) from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_big(path)
+    return data
+
+
+def _not_regular(path: Path) -> BadInput:
+    return BadInput(
+        f"{path.name} is geen gewoon bestand (maar bijvoorbeeld een apparaat of een pijp). "
+        "Kies een .csv- of .xlsx-bestand."
+    )
+
+
+def _too_big(path: Path) -> BadInput:
+    return BadInput(
+        f"Het bestand {path.name} is groter dan {MAX_FILE_BYTES // (1024 * 1024)} MB; zo groot "
+        "is een casuslijst niet. Kies het juiste bestand of splits het."
+    )
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    """The rows of a UTF-8 CSV, streamed; BadInput naming the row of a byte that is no UTF-8."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise BadInput(
             "Het CSV-bestand is als 'Unicode-tekst' (UTF-16) opgeslagen. Kies in Excel bij "
@@ -217,36 +442,237 @@ def _read_csv(data: bytes) -> list[dict[str, str]]:
         )
     if b"\x00" in data:
         raise BadInput("Dit bestand is geen CSV-tekstbestand. Kies een .csv- of .xlsx-bestand.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadInput(
-            "Het CSV-bestand is niet in UTF-8 opgeslagen. Kies in Excel bij 'Opslaan als' het "
-            "type 'CSV UTF-8 (door komma's gescheiden)'."
-        ) from exc
-    first_line = text.split("\n", 1)[0]
+    first_line = data[:65536].split(b"\n", 1)[0].decode("utf-8", "replace")
     # Excel-NL writes ';' because the comma is the decimal sign; the header line tells which.
     delimiter = max((";", ",", "\t"), key=first_line.count)
+    # surrogateescape: a byte that is not UTF-8 becomes a marker, so its row can be named.
+    text = io.TextIOWrapper(
+        io.BytesIO(data), encoding="utf-8-sig", errors="surrogateescape", newline=""
+    )
+    read = [0]  # characters of the row being read (the reader asks for one line at a time)
+
+    def lines() -> Iterator[str]:
+        for line in text:
+            read[0] += len(line)
+            if read[0] > MAX_ROW_CHARS:
+                raise BadInput(
+                    f"Regel {row + 1} van het CSV-bestand is langer dan "
+                    f"{_number(MAX_ROW_CHARS)} tekens; controleer de aanhalingstekens of kies "
+                    "het juiste bestand."
+                )
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+    row = 0
     try:
-        return _records(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for row, cells in enumerate(reader, start=1):
+            read[0] = 0
+            for column, cell in enumerate(cells, start=1):
+                if not cell.isascii() and _NOT_UTF8.search(cell):
+                    raise BadInput(
+                        f"Het CSV-bestand is niet in UTF-8 opgeslagen (regel {row}, kolom "
+                        f"{column}, is het eerste teken dat niet klopt). Kies in Excel bij "
+                        "'Opslaan als' het type 'CSV UTF-8 (door komma's gescheiden)'."
+                    )
+            yield cells
     except csv.Error as exc:
         raise BadInput(
-            "Het CSV-bestand kan niet worden gelezen; controleer de aanhalingstekens."
+            f"Het CSV-bestand kan niet worden gelezen vanaf regel {row + 1}; controleer de "
+            "aanhalingstekens (een cel is niet afgesloten of veel te lang)."
         ) from exc
 
 
-def _read_xlsx(path: Path) -> list[dict[str, str]]:
+def _zip_directory(data: bytes) -> tuple[int, int]:
+    """(entries, directory size) as the zip's end record says, before zipfile parses it."""
+    end = len(data) - 22
+    if not (end >= 0 and data[end : end + 4] == b"PK\x05\x06" and data[-2:] == b"\x00\x00"):
+        end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557), len(data) - 21)
+    if end < 0:
+        raise BadInput(_DAMAGED_XLSX)
+    entries, size = struct.unpack_from("<HI", data, end + 10)
+    # A zip64 locator right before the end record overrides both numbers (zipfile reads it).
+    locator = end - 20
+    if locator >= 0 and data[locator : locator + 4] == b"PK\x06\x07":
+        (offset,) = struct.unpack_from("<Q", data, locator + 8)
+        if offset + 56 > len(data) or data[offset : offset + 4] != b"PK\x06\x06":
+            raise BadInput(_DAMAGED_XLSX)
+        entries, size = struct.unpack_from("<QQ", data, offset + 32)
+    return entries, size
+
+
+def _member_limit(name: str) -> int:
+    lower = name.lower()
+    if lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
+        return MAX_SHEET_XML
+    if lower == "xl/sharedstrings.xml":
+        return MAX_SHARED_STRINGS
+    if lower.endswith((".xml", ".rels", ".vml")):
+        return MAX_OTHER_XML
+    return MAX_OTHER_MEMBER
+
+
+def _checked_zip(data: bytes) -> zipfile.ZipFile:
+    """The workbook as a zip, after its entry count and unpacked sizes are found within bounds."""
+    entries, directory = _zip_directory(data)
+    too_many = BadInput(
+        "Dit Excel-bestand bevat te veel onderdelen of zou uitgepakt te groot worden "
+        f"(meer dan {MAX_ZIP_TOTAL // (1024 * 1024)} MB); zo ziet een casuslijst er niet uit. "
+        "Sla de lijst in Excel opnieuw op als .xlsx of als CSV UTF-8."
+    )
+    if entries > MAX_ZIP_ENTRIES or directory > MAX_ZIP_DIRECTORY:
+        raise too_many
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error) as exc:
+        raise BadInput(_DAMAGED_XLSX) from exc
+    members = archive.infolist()
+    total = sum(m.file_size for m in members)
+    if (
+        len(members) > MAX_ZIP_ENTRIES
+        or total > MAX_ZIP_TOTAL
+        or any(m.file_size > _member_limit(m.filename) for m in members)
+    ):
+        archive.close()
+        raise too_many
+    return archive
+
+
+class _SheetTooLarge(Exception):
+    """Raised from inside the XML scan: the sheet is beyond Excel's own size."""
+
+
+class _RowTooLong(Exception):
+    """Raised from inside the XML scan: one row holds more than MAX_ROW_CHARS of text."""
+
+
+class _SheetTooLong(Exception):
+    """Raised from inside the XML scan: a value stands beyond row MAX_ROWS + 1."""
+
+
+def _scan_sheet(archive: zipfile.ZipFile, member: str) -> bool:
+    """Check a sheet's XML (rows, cells per row) without building it, before openpyxl does.
+
+    openpyxl holds one whole row in memory and, opening a workbook, reads every sheet once;
+    a crafted row of millions of cells, or a row number far beyond Excel's last row, must be
+    refused before that. Returns whether the sheet has values beyond row MAX_ROWS + 1.
+    """
+    parser = expat.ParserCreate()
+    rows = 0
+    row = 0
+    cells = 0
+    chars = 0
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal rows, row, cells, chars
+        local = name.rpartition(":")[2]
+        if local == "row":
+            rows += 1
+            cells = 0
+            chars = 0
+            number = attrs.get("r", "")
+            if number and not (number.isdigit() and len(number) <= 7):
+                raise _SheetTooLarge
+            row = int(number) if number else row + 1
+            if rows > EXCEL_MAX_ROWS or row > EXCEL_MAX_ROWS:
+                raise _SheetTooLarge
+        elif local == "c":
+            cells += 1
+            if cells > EXCEL_MAX_COLUMNS:
+                raise _SheetTooLarge
+        elif local in ("v", "is") and row > MAX_ROWS + 1:
+            raise _SheetTooLong
+
+    def text(data: str) -> None:
+        nonlocal chars
+        chars += len(data)
+        if chars > MAX_ROW_CHARS:
+            raise _RowTooLong
+
+    parser.StartElementHandler = start
+    parser.CharacterDataHandler = text
+    try:
+        with archive.open(member) as source:
+            parser.ParseFile(source)
+    except _SheetTooLong:
+        return True
+    except _RowTooLong as exc:
+        raise BadInput(
+            f"Een regel van het werkblad bevat meer dan {_number(MAX_ROW_CHARS)} tekens; zo "
+            "ziet een casuslijst er niet uit."
+        ) from exc
+    except _SheetTooLarge as exc:
+        raise BadInput(
+            "Het werkblad is groter dan Excel toestaat (regels of kolommen); het bestand is "
+            "beschadigd of geen casuslijst."
+        ) from exc
+    return False
+
+
+def _scan_sheets(archive: zipfile.ZipFile) -> set[str]:
+    """`_scan_sheet` for every sheet in the zip; the names of sheets with too many rows."""
+    too_long = set()
+    for info in archive.infolist():
+        if _member_limit(info.filename) == MAX_SHEET_XML and _scan_sheet(archive, info.filename):
+            too_long.add(info.filename)
+    return too_long
+
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str | None:
+    """The zip member of the workbook's first sheet, as openpyxl will find it (None: unknown)."""
+    try:
+        # Both parts are small (_checked_zip held them to MAX_OTHER_XML), expat refuses entity
+        # bombs, and openpyxl parses the same parts in the same way right after this.
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))  # noqa: S314
+        sheet = workbook.find(f"{_MAIN_NS}sheets/{_MAIN_NS}sheet")
+        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+        if sheet is None:
+            return None
+        for relation in relations:
+            if relation.get("Id") == sheet.get(_REL_ID):
+                target = relation.get("Target", "")
+                if target.startswith("/"):
+                    return target.lstrip("/")
+                return posixpath.normpath(posixpath.join("xl", target))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    return None
+
+
+def _xlsx_rows(data: bytes) -> Iterator[Sequence[object]]:
+    """The first sheet's rows as cell values, streamed (openpyxl read-only)."""
     from openpyxl import load_workbook  # imported here: a CSV import does not need it
 
+    archive = _checked_zip(data)
     try:
+        too_long = _scan_sheets(archive)
+        if _first_sheet(archive) in too_long:
+            raise _too_many_rows()  # before openpyxl reads the whole sheet once
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it skips; they do not matter here.
             warnings.simplefilter("ignore")
-            workbook = load_workbook(path, read_only=True, data_only=True)
+            # A file object, not the path: openpyxl would refuse a workbook named .csv.
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
                 if not workbook.worksheets:
                     raise BadInput("Het Excel-bestand bevat geen werkblad.")
-                return _records(workbook.worksheets[0].iter_rows(values_only=True))
+                sheet: Any = workbook.worksheets[0]
+                # openpyxl has no public name for the sheet's part; pyproject pins openpyxl <3.2.
+                if sheet._worksheet_path in too_long:
+                    raise _too_many_rows()
+                # The stored dimension may be wrong (rows beyond it would be lost): ignore it.
+                sheet.reset_dimensions()
+                header: Sequence[object] = next(
+                    sheet.iter_rows(max_row=1, max_col=MAX_SHEET_COLUMNS, values_only=True), ()
+                )
+                yield header
+                # The data rows as wide as the header's last named column, no wider.
+                named = [i for i, v in enumerate(header) if _cell_text(v)]
+                width = named[-1] + 1 if named else 1
+                yield from sheet.iter_rows(min_row=2, max_col=width, values_only=True)
             finally:
                 workbook.close()
     except BadInput:
@@ -254,25 +680,15 @@ def _read_xlsx(path: Path) -> list[dict[str, str]]:
     except Exception as exc:
         # openpyxl raises many kinds of errors on a damaged or foreign file (zip, XML, key,
         # value errors); to the user they all mean the same.
-        raise BadInput(
-            "Het Excel-bestand kan niet worden gelezen; het is beschadigd of geen .xlsx-bestand."
-        ) from exc
+        raise BadInput(_DAMAGED_XLSX) from exc
+    finally:
+        archive.close()
 
 
-def read_case_file(path: Path | str) -> list[dict[str, str]]:
-    """The data rows of a .csv or .xlsx case list, keyed by lower-case column name."""
+def read_case_file(path: Path | str, *, today: date | None = None) -> CaseFile:
+    """Read and check a .csv or .xlsx case list without the store (so before unlocking it)."""
     path = Path(path)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError as exc:
-        raise BadInput(f"Het bestand {path.name} bestaat niet.") from exc
-    except IsADirectoryError as exc:
-        raise BadInput(f"{path.name} is een map, geen bestand.") from exc
-    except OSError as exc:
-        raise BadInput(
-            f"Het bestand {path.name} kan niet worden geopend: {os_reason(exc)}."
-        ) from exc
+    data = _open_regular(path)
     if not data.strip():
         raise BadInput(f"Het bestand {path.name} is leeg.")
     suffix = path.suffix.lower()
@@ -281,108 +697,117 @@ def read_case_file(path: Path | str) -> list[dict[str, str]]:
             "Dit is een oud Excel-bestand (.xls). Sla het in Excel op als .xlsx of als CSV UTF-8."
         )
     # Go by content, not by name: a workbook renamed to .csv is still a workbook.
-    if data.startswith(_ZIP_MAGIC) or suffix in (".xlsx", ".xlsm"):
-        if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise BadInput(
-                "Het Excel-bestand kan niet worden gelezen; het is beschadigd of geen "
-                ".xlsx-bestand."
-            )
-        return _read_xlsx(path)
-    if suffix not in (".csv", ".txt", ""):
+    rows: Iterable[Sequence[object]]
+    if data.startswith(_ZIP_MAGIC):
+        rows = _xlsx_rows(data)
+    elif suffix in (".xlsx", ".xlsm"):
+        raise BadInput(_DAMAGED_XLSX)
+    elif suffix not in (".csv", ".txt", ""):
         raise BadInput("Kies een .csv- of .xlsx-bestand.")
-    return _read_csv(data)
+    else:
+        rows = _csv_rows(data)
+    return _parse_rows(rows, path.name, today or date.today())
 
 
 # -- one row ---------------------------------------------------------------------------------------
 
 
-def _shown(value: str) -> str:
-    """A cell value quoted in a message, cut short so a long cell cannot flood the screen."""
-    return f"'{value}'" if len(value) <= 40 else f"'{value[:37]}...'"
-
-
 def _fold_ground(value: str) -> str:
-    text = value.casefold().strip()
+    """A ground as a key of _GROUNDS: "Art. 5 onder a (…)" → "5a"; digits must stand together."""
+    text = clean_line(value).casefold()
     text = re.sub(r"\(.*\)\s*$", "", text).strip()  # "(lichamelijk/…)", "(Lpw)"
     text = re.sub(r"\s*(lpw|leerplichtwet)$", "", text)
-    text = re.sub(r"^(artikel|art\.?)\s*", "", text)
-    text = re.sub(r"[\s._\-]+", "", text)
-    return re.sub(r"^(\d+)(onder|sub|lid)([a-z])$", r"\1\3", text)
+    text = re.sub(r"^(artikel|art\.?)[\s._\-]*", "", text)
+    found = re.fullmatch(r"(\d+)(?:[\s._\-]*(?:(?:onder|sub|lid)[\s._\-]*)?([a-z]))?", text)
+    if found:  # "1 5" is no "15": spaces may only stand between the number and its letter
+        return found.group(1) + (found.group(2) or "")
+    return re.sub(r"[\s._\-]+", "", text) if not any(ch.isdigit() for ch in text) else text
 
 
 def parse_ground(value: str) -> ExemptionGround:
     """The ground as import files write it ("5 onder a", "5a", "ART5_A", "thuiszitter", …)."""
     ground = _GROUNDS.get(_fold_ground(value))
     if ground is None:
-        raise ValueError(
-            f"Onbekende grond {_shown(value.strip())}; gebruik 5 onder a, 5 onder b, 5 onder c, "
-            "15, 3a, 3b, 11, thuiszitter of preventief."
-        )
+        # The cell itself is not repeated: with swapped columns it is a child's data.
+        raise ValueError(f"Onbekende grond; {_GROUND_HINT}.")
     return ground
 
 
 def parse_status(value: str) -> CaseStatus:
     """The status by its Dutch label (case-insensitive); empty means aangemeld."""
-    text = " ".join(value.replace("_", " ").split()).lower()
+    text = " ".join(clean_line(value).replace("_", " ").split()).lower()
     if not text:
         return CaseStatus.AANGEMELD
     status = _STATUSES.get(text)
     if status is None:
         raise ValueError(
-            f"Onbekende status {_shown(value.strip())}; gebruik aangemeld, in behandeling, "
-            "aangehouden, advies uitgebracht of afgesloten."
+            "Onbekende status; gebruik aangemeld, in behandeling, aangehouden, advies "
+            "uitgebracht of afgesloten."
         )
     return status
 
 
-def _text(record: dict[str, str], column: str) -> str:
-    value = record.get(column, "").strip()
-    return _NEUTRALISED.sub("", value, count=1) if value.startswith("'") else value
+def _date_reason(exc: ValueError) -> str:
+    """parse_date's reason without the cell it quotes."""
+    if "bestaande" in str(exc):
+        return "Dit is geen bestaande datum."
+    return f"Dit is geen datum; typ {DATE_HINT} of jjjj-mm-dd, bijvoorbeeld 03-09-2026."
 
 
-@dataclass
-class _ParsedRow:
-    data: CaseInput
-    owner_name: str
-    problems: dict[str, str]  # column → reason
-
-
-def _parse_row(record: dict[str, str], today: date) -> _ParsedRow:
+def _parse_row(row: int, record: dict[str, str], today: date, found: _Problems) -> _ParsedRow:
     problems: dict[str, str] = {}
+    values: dict[str, str] = {}
+    for column, raw in record.items():
+        if len(raw) > MAX_CELL_CHARS:
+            problems[column] = f"De cel is te lang (hoogstens {_number(MAX_CELL_CHARS)} tekens)."
+            raw = ""
+        text = clean_line(raw)
+        values[column] = _NEUTRALISED.sub("", text, count=1) if text.startswith("'") else text
     dates: dict[str, date | None] = {}
-    for column in ("geboortedatum", "aangemeld_op", *OPTIONAL_DATE_COLUMNS):
-        text = _text(record, column)
+    for column in ("geboortedatum", "aangemeld_op", *OPTIONAL_DATE_COLUMNS, CLOSED_COLUMN):
         dates[column] = None
-        if text:
+        if values.get(column) and column not in problems:
             try:
-                dates[column] = parse_date(text)
+                dates[column] = parse_date(values[column])
             except ValueError as exc:
-                problems[column] = str(exc)
+                problems[column] = _date_reason(exc)
     ground: ExemptionGround | None = None
-    if _text(record, "grond"):
+    if values.get("grond") and "grond" not in problems:
         try:
-            ground = parse_ground(_text(record, "grond"))
+            ground = parse_ground(values["grond"])
         except ValueError as exc:
             problems["grond"] = str(exc)
     status = CaseStatus.AANGEMELD
-    try:
-        status = parse_status(_text(record, "status"))
-    except ValueError as exc:
-        problems["status"] = str(exc)
+    if "status" not in problems:
+        try:
+            status = parse_status(values.get("status", ""))
+        except ValueError as exc:
+            problems["status"] = str(exc)
+    closed_on = dates[CLOSED_COLUMN] if status == CaseStatus.AFGESLOTEN else None
+    if closed_on and closed_on > today:
+        problems[CLOSED_COLUMN] = "De datum van afsluiten ligt in de toekomst."
+    owner = values.get("casushouder", "")
+    if "casushouder" not in problems and (reason := line_problem(owner, MAX_OWNER_CHARS)):
+        problems["casushouder"] = reason[0].upper() + reason[1:] + "."
     data = CaseInput(
-        case_number=_text(record, "casusnummer"),
-        first_name=_text(record, "voornaam"),
-        last_name=_text(record, "achternaam"),
+        case_number=values.get("casusnummer", ""),
+        first_name=values.get("voornaam", ""),
+        last_name=values.get("achternaam", ""),
         birth_date=dates["geboortedatum"],
-        school=_text(record, "school"),
+        school=values.get("school", ""),
         ground=ground,
         status=status,
         registered_on=dates["aangemeld_op"] or today,
         absent_since=dates["thuis_sinds"],
         review_date=dates["herbeoordeling"],
         exemption_until=dates["vrijstelling_tot"],
+        closed_on=closed_on,
     )
-    return _ParsedRow(data, " ".join(_text(record, "casushouder").split()), problems)
+    # The case rules (required fields, lengths, dates in the future) for cells read well.
+    for name, reason in cases.validate(data, today).items():
+        problems.setdefault(_FIELD_COLUMNS.get(name, name), reason)
+    found.extend(RowProblem(row, column, reason) for column, reason in problems.items())
+    return _ParsedRow(row, data, owner if "casushouder" not in problems else "")
 
 
 # -- preview and import --------------------------------------------------------------------------
@@ -399,92 +824,114 @@ def _active_participants(store: Store) -> dict[str, int]:
         return {name.casefold(): pid for pid, name in rows}
 
 
-def _sorted(problems: Iterable[RowProblem]) -> list[RowProblem]:
-    return sorted(problems, key=lambda p: (p.row, _COLUMN_ORDER.get(p.column, 99), p.reason))
-
-
-def _row_problems(
-    found: Iterable[tuple[int, str, str]], rows: list[int], taken: set[tuple[int, str]]
-) -> list[RowProblem]:
+def _row_problems(found: Iterable[tuple[int, str, str]], rows: list[int]) -> list[RowProblem]:
     """Map (index, field, message) from the case service to rows and columns of the file."""
     problems = []
     for index, name, message in found:
-        row, column = rows[index], _FIELD_COLUMNS.get(name, cases.FIELD_LABELS.get(name, name))
-        if (row, column) not in taken:  # a cell that failed to parse has its reason already
-            taken.add((row, column))
-            problems.append(RowProblem(row, column, message))
+        column = _FIELD_COLUMNS.get(name, cases.FIELD_LABELS.get(name, name))
+        if name == "case_number":  # the service's message repeats the number; this one not
+            message = "Dit casusnummer bestaat al in de opslag."
+        problems.append(RowProblem(rows[index], column, message))
     return problems
 
 
-def _check(store: Store, records: list[dict[str, str]], today: date) -> ImportPreview:
+def _check(store: Store, case_file: CaseFile) -> ImportPreview:
     known = _active_participants(store)
+    with store.read() as session:
+        stored = case_numbers.stored_keys(session)
+    problems = _Problems()
+    problems.extend(case_file.problems)
+    problems.total = case_file.problem_total
+    problems.rows.update(case_file.problem_rows)
+    bad_cells = {(p.row, p.column) for p in case_file.problems}
     inputs: list[CaseInput] = []
     rows: list[int] = []
     owner_names: list[str] = []
-    problems: list[RowProblem] = []
     new_owners: dict[str, str] = {}
     first_row_of: dict[str, int] = {}
-    for index, record in enumerate(records):
-        if not any(record.values()):
-            continue
-        row = index + 2  # the header is row 1
-        parsed = _parse_row(record, today)
-        problems.extend(RowProblem(row, c, r) for c, r in parsed.problems.items())
+    for parsed in case_file.rows:
         owner_id = None
         if parsed.owner_name:
             owner_id = known.get(parsed.owner_name.casefold())
             if owner_id is None:
                 new_owners.setdefault(parsed.owner_name.casefold(), parsed.owner_name)
         number = parsed.data.case_number
-        if number in first_row_of:
-            problems.append(
-                RowProblem(
-                    row,
-                    "casusnummer",
-                    f"Casusnummer {number} staat ook in regel {first_row_of[number]}.",
+        if number and (parsed.row, "casusnummer") not in bad_cells:
+            key = case_number_key(number)
+            if key in first_row_of:
+                problems.add(
+                    RowProblem(
+                        parsed.row,
+                        "casusnummer",
+                        f"Dit casusnummer staat ook in regel {first_row_of[key]} (hoofdletters "
+                        "en soorten streepjes tellen niet als verschil).",
+                    )
                 )
-            )
-        elif number:
-            first_row_of.setdefault(number, row)
-        inputs.append(_with_owner(parsed.data, owner_id))
-        rows.append(row)
+            else:
+                first_row_of[key] = parsed.row
+                if key in stored:
+                    problems.add(
+                        RowProblem(
+                            parsed.row,
+                            "casusnummer",
+                            "Dit casusnummer bestaat al in de opslag (hoofdletters en soorten "
+                            "streepjes tellen niet als verschil).",
+                        )
+                    )
+        inputs.append(replace(parsed.data, owner_id=owner_id))
+        rows.append(parsed.row)
         owner_names.append(parsed.owner_name)
-    taken = {(p.row, p.column) for p in problems}
-    with store.read() as session:
-        found = cases.check_cases(session, inputs, today=today)
-    problems.extend(_row_problems(found, rows, taken))
-    return ImportPreview(inputs, rows, owner_names, _sorted(problems), list(new_owners.values()))
+    listed = problems.listed()
+    return ImportPreview(
+        inputs,
+        rows,
+        owner_names,
+        listed,
+        list(new_owners.values()),
+        more_problems=problems.total - len(listed),
+        rejected_row_count=len(problems.rows),
+    )
 
 
-def _with_owner(data: CaseInput, owner_id: int | None) -> CaseInput:
-    return replace(data, owner_id=owner_id)
+def _case_file(source: Path | str | CaseFile, today: date) -> CaseFile:
+    return source if isinstance(source, CaseFile) else read_case_file(source, today=today)
 
 
-def preview_import(store: Store, path: Path | str, *, today: date | None = None) -> ImportPreview:
-    """Read and check a case file without writing anything, for the screen to show first."""
-    return _check(store, read_case_file(path), today or date.today())
+def preview_import(
+    store: Store, source: Path | str | CaseFile, *, today: date | None = None
+) -> ImportPreview:
+    """Read (unless already read) and check a case file without writing anything."""
+    return _check(store, _case_file(source, today or date.today()))
 
 
 def _log_refusal(store: Store, file_name: str, exc: BadInput) -> None:
     # The detail names the file and the kind of refusal, never a cell of the file.
     if isinstance(exc, ImportRejected):
-        rows = len({p.row for p in exc.problems})
-        detail = f"{file_name}: {len(exc.problems)} fout(en) in {rows} regel(s)"
+        total = len(exc.problems) + exc.more
+        detail = f"{file_name}: {total} fout(en)"
     else:
         detail = f"{file_name}: bestand niet ingelezen"
     audit.log(store, AuditAction.IMPORT, object_type="casussen", result="geweigerd", detail=detail)
 
 
-def import_cases(store: Store, path: Path | str, *, today: date | None = None) -> ImportResult:
-    """Import a case file, all or nothing; ImportRejected lists every rejected row."""
+def import_cases(
+    store: Store, source: Path | str | CaseFile, *, today: date | None = None
+) -> ImportResult:
+    """Import a case file, all or nothing; ImportRejected lists the rejected rows.
+
+    `source` may be a file read before with `read_case_file` (the CLI reads it before it
+    unlocks the store, so that the store is not held while a file is being read).
+    """
     today = today or date.today()
-    file_name = Path(path).name
+    file_name = source.name if isinstance(source, CaseFile) else Path(source).name
     try:
-        preview = preview_import(store, path, today=today)
+        preview = preview_import(store, source, today=today)
         if not preview.cases:
             raise BadInput(f"Het bestand {file_name} bevat geen casussen, alleen een kopregel.")
         if preview.problems:
-            raise ImportRejected(preview.problems)
+            raise ImportRejected(
+                preview.problems, more=preview.more_problems, rows=preview.rejected_count
+            )
         with store.write() as session:
             inputs = preview.cases
             if preview.new_owners:
@@ -498,7 +945,7 @@ def import_cases(store: Store, path: Path | str, *, today: date | None = None) -
                     for name in preview.new_owners
                 }
                 inputs = [
-                    _with_owner(data, made[owner.casefold()])
+                    replace(data, owner_id=made[owner.casefold()])
                     if owner and owner.casefold() in made
                     else data
                     for data, owner in zip(preview.cases, preview.owner_names, strict=True)
@@ -514,9 +961,9 @@ def import_cases(store: Store, path: Path | str, *, today: date | None = None) -
                 )
             except cases.BulkValidationError as exc:
                 # Someone else changed the store between the check and the write.
-                raise ImportRejected(
-                    _sorted(_row_problems(exc.problems, preview.rows, set()))
-                ) from exc
+                found = _Problems()
+                found.extend(_row_problems(exc.problems, preview.rows))
+                raise ImportRejected(found.listed(), more=found.more, rows=len(found.rows)) from exc
     except BadInput as exc:
         _log_refusal(store, file_name, exc)
         raise

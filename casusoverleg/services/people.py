@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casusoverleg.domain.enums import AuditAction, Team
+from casusoverleg.domain.text import checked_line
 from casusoverleg.errors import BadInput
 from casusoverleg.services import audit
 from casusoverleg.services.store import Store
@@ -45,6 +46,21 @@ class ParticipantInfo:
         return f"{self.name} ({self.organisation_name})"
 
 
+# The column lengths of the store's model (models.Participant, models.Organisation).
+NAME_LIMIT = 200
+PHONE_LIMIT = 50
+
+
+def _person_fields(name: str, function: str, email: str, phone: str) -> tuple[str, str, str, str]:
+    """A participant's fields cleaned and within the store's lengths, or BadInput."""
+    return (
+        checked_line(name, "naam", NAME_LIMIT),
+        checked_line(function, "functie", NAME_LIMIT),
+        checked_line(email, "e-mail", NAME_LIMIT),
+        checked_line(phone, "telefoon", PHONE_LIMIT),
+    )
+
+
 def _org_info(org: Organisation) -> OrganisationInfo:
     return OrganisationInfo(org.id, org.name, Team(org.team), org.archived)
 
@@ -65,7 +81,7 @@ def _participant_info(p: Participant) -> ParticipantInfo:
 
 def create_organisation(store: Store, name: str, team: Team) -> OrganisationInfo:
     """Add an organisation (team, school, care provider)."""
-    name = name.strip()
+    name = checked_line(name, "naam", NAME_LIMIT)
     if not name:
         raise BadInput("Geef de naam van de organisatie.")
     with store.write() as session:
@@ -89,7 +105,7 @@ def update_organisation(
         if org is None:
             raise BadInput("Deze organisatie bestaat niet (meer).")
         if name is not None:
-            name = name.strip()
+            name = checked_line(name, "naam", NAME_LIMIT)
             if not name:
                 raise BadInput("Geef de naam van de organisatie.")
             clash = session.scalar(select(Organisation.id).where(Organisation.name == name))
@@ -130,7 +146,7 @@ def create_participant(
     phone: str = "",
 ) -> ParticipantInfo:
     """Add a participant to an organisation."""
-    name = name.strip()
+    name, function, email, phone = _person_fields(name, function, email, phone)
     if not name:
         raise BadInput("Geef de naam van de deelnemer.")
     with store.write() as session:
@@ -139,9 +155,9 @@ def create_participant(
         person = Participant(
             name=name,
             organisation_id=organisation_id,
-            function=function.strip(),
-            email=email.strip(),
-            phone=phone.strip(),
+            function=function,
+            email=email,
+            phone=phone,
         )
         session.add(person)
         session.flush()
@@ -168,15 +184,16 @@ def update_participant(
         if person is None:
             raise BadInput("Deze deelnemer bestaat niet (meer).")
         if name is not None:
-            if not name.strip():
+            name = checked_line(name, "naam", NAME_LIMIT)
+            if not name:
                 raise BadInput("Geef de naam van de deelnemer.")
-            person.name = name.strip()
+            person.name = name
         if function is not None:
-            person.function = function.strip()
+            person.function = checked_line(function, "functie", NAME_LIMIT)
         if email is not None:
-            person.email = email.strip()
+            person.email = checked_line(email, "e-mail", NAME_LIMIT)
         if phone is not None:
-            person.phone = phone.strip()
+            person.phone = checked_line(phone, "telefoon", PHONE_LIMIT)
         if organisation_id is not None:
             if session.get(Organisation, organisation_id) is None:
                 raise BadInput("Kies een bestaande organisatie.")
@@ -264,7 +281,7 @@ def add_participant(
     session: Session, store: Store, name: str, organisation_id: int, *, detail: str = ""
 ) -> int:
     """Add a participant inside the caller's transaction (used by import); returns the id."""
-    name = name.strip()
+    name = checked_line(name, "naam", NAME_LIMIT)
     if not name:
         raise BadInput("Geef de naam van de deelnemer.")
     person = Participant(name=name, organisation_id=organisation_id)

@@ -68,7 +68,8 @@ def test_a_bad_row_is_shown_and_nothing_is_written(
     assert [(p.row, p.column) for p in rows] == [(4, "geboortedatum"), (4, "grond")]
     assert dialog.problems.index(0, 0).data() == "4"
     assert "geen bestaande datum" in dialog.problems.index(0, 2).data()
-    assert "Onbekende grond 'vakantie'" in rows[1].reason
+    assert rows[1].reason.startswith("Onbekende grond; gebruik")
+    assert "vakantie" not in rows[1].reason
     assert "2 fout(en) in 1 van de 3 regels" in dialog.summary_label.text()
     assert dialog.reason_label.text().startswith("Regel 4, kolom geboortedatum: ")
     assert not dialog.import_button.isEnabled()
@@ -122,6 +123,21 @@ def test_an_unreadable_file_says_why(
     assert "ontbreekt de kolom" in dialog.summary_label.text()
     assert not dialog.import_button.isEnabled()
     assert dialog.recheck_button.isEnabled()
+    dialog.reject()
+
+
+def test_a_long_problem_list_shows_a_hundred_and_a_count(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = "2025-{:04d};;Smit;31-02-2012;;vakantie;;;"  # three problems a row
+    path = tmp_path / "lijst.csv"
+    path.write_text("\n".join([HEADER, *(bad.format(i) for i in range(500))]), encoding="utf-8")
+    dialog = _open_import(qtbot, window, path, monkeypatch)
+    assert dialog.problems.rowCount() == 100
+    text = dialog.summary_label.text()
+    assert text.startswith("1.500 fout(en) in 500 van de 500 regels.")
+    assert text.endswith("De eerste 100 staan hieronder, en nog 1.400 problemen.")
+    assert not dialog.import_button.isEnabled()
     dialog.reject()
 
 
