@@ -32,6 +32,7 @@ SIDE_SUFFIXES = (
     ".keys.new",
     ".logboek-wacht.json",  # services/pending_log.py: log lines waiting for disk space
     ".logkop.json",  # the log anchor (services.anchor)
+    ".vertraging.json",  # services/backoff.py: wrong passphrases counted for the back-off
 )
 
 

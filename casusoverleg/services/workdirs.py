@@ -8,8 +8,12 @@ removes what is stale:
 - a work folder whose lock file (`in-gebruik`, locked with an OS file lock for as long as its
   run lives, and naming that run) is no longer locked: the OS drops the lock when a process
   dies, also on SIGKILL, so this is exact even when a process id is reused;
-- a work folder without a finished lock file, and a loose temp file, once it is more than an
-  hour old (a run that is still busy touches its files far more often than that).
+- a work folder that holds nothing but an unfinished lock file (or nothing at all): a run
+  that was killed between making its folder and locking its lock file. A live run is in that
+  state for microseconds only; should a cleaner hit it there, that run fails with a Dutch
+  message and leaves no half backup;
+- any other work folder without a finished lock file, and a loose temp file, once it is more
+  than an hour old (a run that is still busy touches its files far more often than that).
 """
 
 from __future__ import annotations
@@ -135,7 +139,7 @@ def _folder_is_stale(folder: Path, now: float) -> bool:
     try:
         fh = open(lock, "r+b")  # noqa: SIM115 - closed below, after the lock test
     except FileNotFoundError:
-        return _older_than(folder, now)
+        return _holds_only(folder, set()) or _older_than(folder, now)
     except OSError:
         return False
     with fh:
@@ -145,9 +149,17 @@ def _folder_is_stale(folder: Path, now: float) -> bool:
             return False  # its run is alive
         try:
             # Empty: the run died between creating and filling it (or is just doing that).
-            return bool(fh.read(1)) or _older_than(folder, now)
+            return bool(fh.read(1)) or _holds_only(folder, {LOCK_NAME}) or _older_than(folder, now)
         finally:
             portalocker.unlock(fh)
+
+
+def _holds_only(folder: Path, names: set[str]) -> bool:
+    """Whether `folder` holds exactly the entries `names` (a run that never got further)."""
+    try:
+        return {child.name for child in folder.iterdir()} == names
+    except OSError:
+        return False
 
 
 def _older_than(folder: Path, now: float) -> bool:

@@ -108,8 +108,15 @@ def test_what_is_stale_and_what_is_not(tmp_path: Path) -> None:
     dead.mkdir()
     (dead / workdirs.LOCK_NAME).write_text('{"pid": 1}', encoding="utf-8")
     (dead / "opslag.db").write_bytes(b"x")
-    young = tmp_path / ".back-up-jong"  # no lock file yet: judged by age only
+    young = tmp_path / ".back-up-jong"  # work but no lock file (older versions): judged by age
     young.mkdir()
+    (young / "opslag.db").write_bytes(b"x")
+    # Killed between making the folder and locking its lock file: nothing to wait for.
+    never_started = tmp_path / ".back-up-leeg"
+    never_started.mkdir()
+    unfinished = tmp_path / ".back-up-half"
+    unfinished.mkdir()
+    (unfinished / workdirs.LOCK_NAME).write_bytes(b"")
     old = tmp_path / ".back-up-oud"
     old.mkdir()
     (old / "opslag.db").write_bytes(b"x")
@@ -126,7 +133,7 @@ def test_what_is_stale_and_what_is_not(tmp_path: Path) -> None:
 
     with workdirs.work_dir(tmp_path, ".back-up-") as live:
         assert stat.S_IMODE(live.stat().st_mode) == 0o700
-        assert workdirs.remove_stale(tmp_path, prefix, backup_temp_files=True) == 3
+        assert workdirs.remove_stale(tmp_path, prefix, backup_temp_files=True) == 5
         assert live.exists()
     assert not live.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(

@@ -34,6 +34,9 @@ def _snapshot(directory: Path) -> dict[str, bytes]:
         "zaken.db.lock",
         "zaken.db.mislukt.jsonl",
         "zaken.db.keys.new",
+        "zaken.db.logkop.json",
+        "zaken.db.logboek-wacht.json",
+        "zaken.db.vertraging.json",
         "zaken.db.iets-anders.csv",  # any file named after the store, in its folder
         "ZAKEN.DB",  # the same file on a case-insensitive file system
     ],
