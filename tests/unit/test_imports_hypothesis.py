@@ -207,3 +207,17 @@ def test_damaged_xlsx_imports_or_is_refused_cleanly(
     path = work / "kapot.xlsx"
     path.write_bytes(bytes(data))
     _import(store, path)
+
+
+def test_a_zip_header_claiming_an_unknown_zip_version_is_a_damaged_file(
+    work: Path, valid_xlsx: bytes
+) -> None:
+    # What the damaged-xlsx attack found: zipfile raises NotImplementedError ("zip file version
+    # 8.4") for a central directory entry that asks for a newer zip version.
+    data = bytearray(valid_xlsx)
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6] = 84  # "version needed to extract" of the first entry
+    path = work / "kapot.xlsx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(BadInput, match="Excel"):
+        imports.read_case_file(path)
