@@ -887,6 +887,12 @@ def _run(args: argparse.Namespace, creds: Credentials) -> int:
     except KeyboardInterrupt:
         print("casusoverleg: afgebroken; er is niets half opgeslagen.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped early (`casusoverleg meetings | head`): the command itself is done;
+        # say nothing, and keep Python from complaining about stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:
         if is_disk_full(exc):
             # Wherever it surfaced (a raw SQLite connection, a file write): Dutch, exit 5.

@@ -63,6 +63,7 @@ _OS_REASONS = {
     errno.EIO: "de schijf gaf een leesfout of schrijffout",
     errno.EBUSY: "het bestand is in gebruik",
     errno.EMFILE: "te veel bestanden tegelijk open",
+    errno.EPIPE: "de ontvanger van de uitvoer is gestopt",
 }
 
 
@@ -71,7 +72,7 @@ def os_reason(exc: OSError) -> str:
     if exc.errno in _OS_REASONS:
         return _OS_REASONS[exc.errno]
     name = errno.errorcode.get(exc.errno, "") if exc.errno else ""
-    return f"bestandsfout {name}".rstrip() if name else "onbekende bestandsfout"
+    return f"systeemfout {name}" if name else "onbekende systeemfout"
 
 
 class DiskFull(CasusoverlegError):

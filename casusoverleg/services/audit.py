@@ -51,23 +51,28 @@ class ChainReport:
     first_bad_id: int | None = None
 
 
-def _digest(prev_hash: str, fields: dict[str, str | None]) -> str:
+# The fields each line's hash covers, in the order other readers of the chain use them.
+CHAIN_FIELDS = (
+    "at",
+    "account",
+    "workstation",
+    "action",
+    "case_number",
+    "object_type",
+    "object_id",
+    "result",
+    "detail",
+)
+
+
+def digest(prev_hash: str, fields: dict[str, str | None]) -> str:
+    """The hash of one log line: the previous line's hash and this line's CHAIN_FIELDS."""
     payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
 
 
 def _fields(event: AuditEvent) -> dict[str, str | None]:
-    return {
-        "at": event.at,
-        "account": event.account,
-        "workstation": event.workstation,
-        "action": event.action,
-        "case_number": event.case_number,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "result": event.result,
-        "detail": event.detail,
-    }
+    return {name: getattr(event, name) for name in CHAIN_FIELDS}
 
 
 def record(
@@ -103,7 +108,7 @@ def record(
         prev_hash=prev,
         hash="",
     )
-    event.hash = _digest(prev, _fields(event))
+    event.hash = digest(prev, _fields(event))
     session.add(event)
     if head is None:
         session.add(AuditHead(id=1, last_id=event.id, last_hash=event.hash, count=1))
@@ -218,7 +223,7 @@ def verify_chain(store: Store) -> ChainReport:
                     "verwijderd of gewijzigd.",
                     event.id,
                 )
-            if _digest(prev, _fields(event)) != event.hash:
+            if digest(prev, _fields(event)) != event.hash:
                 return ChainReport(False, count, f"Logboekregel {event.id} is gewijzigd.", event.id)
             prev = event.hash
             last_id = event.id

@@ -195,6 +195,9 @@ def backup(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
     dest = output.check_target(store.path, dest, overwrite=overwrite)
     # What killed backups left in this folder goes first (see workdirs for what is stale).
     workdirs.remove_stale(dest.parent, (BACKUP_WORK_PREFIX,), backup_temp_files=True)
+    # The key file as the copy inside the store vouches for it: a slot damaged on disk is
+    # repaired (and logged) first, so no backup carries the damage along.
+    keycheck.verify_and_repair(store)
     # Key and key file are taken together, so the copy and its key file always belong together.
     key = store.key
     keys_json = json.dumps(store.key_file.to_json(), indent=2).encode("utf-8")

@@ -157,6 +157,23 @@ def test_a_flipped_byte_makes_check_exit_4(store_path: Path) -> None:
     assert store_path.read_bytes() == bytes(data)
 
 
+def test_a_reader_that_stops_early_gets_no_error(store_path: Path) -> None:
+    # `casusoverleg check | head -1`: the reader closes the pipe before the output is written.
+    proc = subprocess.Popen(
+        [str(SCRIPT), "check"],
+        env=cli_env(store_path),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    with proc.stderr:
+        err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(120) == 0
+    assert err == ""
+
+
 def test_import_with_one_bad_row_imports_nothing(store_path: Path, tmp_path: Path) -> None:
     csv_file = tmp_path / "aanmeldingen.csv"
     csv_file.write_text(

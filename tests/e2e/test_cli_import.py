@@ -4,31 +4,19 @@ and escaped (issue 10 items 7 and 8)."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from casusoverleg.services import accounts, cases
+from tests.e2e.test_cli import run
 from tests.helpers.stores import ACCOUNT, PASSPHRASE, cli_env, make_store, sample_case
 
 SCRIPT = Path(sys.executable).with_name("casusoverleg")
 HEADER = (
     "casusnummer;voornaam;achternaam;geboortedatum;school;grond;status;aangemeld_op;casushouder"
 )
-
-
-def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run the installed command with no terminal, as a script would."""
-    return subprocess.run(
-        [str(SCRIPT), *args],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 @pytest.fixture

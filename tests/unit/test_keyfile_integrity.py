@@ -8,6 +8,7 @@ and locked that account out at the next key rotation.
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,28 @@ def test_a_flipped_bit_in_the_recovery_slot_is_found_and_repaired_by_check(
     finally:
         accounts.lock(store)
     assert _check(path).lines()[1].startswith("Sleutelbestand in orde (4 sleutel(s)")
+
+
+def test_a_backup_carries_the_repaired_key_file_not_the_damaged_one(
+    closed_store: tuple[Path, str], tmp_path: Path
+) -> None:
+    # Before: a backup copied the key file as it was read at unlock, damage and all.
+    path, recovery = closed_store
+    before = slot_of(read_json(path), RECOVERY_ACCOUNT)
+    flip_slot_bit(path, RECOVERY_ACCOUNT, ("salt",), bit=5)
+
+    store = accounts.unlock(path, ACCOUNT, PASSPHRASE)
+    try:
+        dest = backup.backup(store, tmp_path / "back-up.zip")
+    finally:
+        accounts.lock(store)
+
+    with zipfile.ZipFile(dest) as zf:
+        in_backup = json.loads(zf.read(backup.BACKUP_KEYS))
+    assert slot_of(in_backup, RECOVERY_ACCOUNT) == before
+    assert slot_of(read_json(path), RECOVERY_ACCOUNT) == before
+    # The recovery key opens the store again.
+    accounts.lock(accounts.unlock_with_recovery(path, recovery))
 
 
 def test_a_flipped_byte_in_a_public_key_never_locks_that_account_out_at_rotation(

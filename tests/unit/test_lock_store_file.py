@@ -17,6 +17,7 @@ import pytest
 from casusoverleg.errors import StoreInUse
 from casusoverleg.services import accounts, backup, cases
 from casusoverleg.store.lock import StoreLock
+from tests.e2e.test_cli import run
 from tests.helpers.stores import ACCOUNT, PASSPHRASE, cli_env, make_store, sample_case
 
 SCRIPT = Path(sys.executable).with_name("casusoverleg")
@@ -33,17 +34,6 @@ except StoreInUse:
     sys.exit(3)
 lock.release()
 """
-
-
-def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(SCRIPT), *args],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture
@@ -106,8 +96,8 @@ def test_deleting_the_note_lets_no_second_process_in(
         encoding="utf-8",
     )
     refused = {
-        "check": _cli("check", env=env),  # a second unlock
-        "import": _cli("import", "cases", str(csv), env=env),
+        "check": run("check", env=env),  # a second unlock
+        "import": run("import", "cases", str(csv), env=env),
     }
     for name, done in refused.items():
         assert done.returncode == 3, (name, done.stderr)
@@ -141,7 +131,7 @@ def test_restore_is_refused_while_another_process_holds_the_store(
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "open"
         StoreLock(store_path).path.unlink()
-        done = _cli("restore", str(zipped), env=cli_env(store_path))
+        done = run("restore", str(zipped), env=cli_env(store_path))
         assert done.returncode == 3, done.stderr
         assert "in gebruik" in done.stderr
         # Nothing was moved aside: the store A has open is still the active one.

@@ -204,5 +204,5 @@ def test_a_full_disk_is_said_in_dutch_and_leaves_nothing_behind(tmp_path: Path) 
 
 def test_every_os_error_has_a_dutch_reason() -> None:
     assert os_reason(OSError(errno.EACCES, "Permission denied")) == "geen toestemming"
-    assert os_reason(OSError(errno.ENOTEMPTY, "Directory not empty")) == "bestandsfout ENOTEMPTY"
-    assert os_reason(OSError("zonder nummer")) == "onbekende bestandsfout"
+    assert os_reason(OSError(errno.ENOTEMPTY, "Directory not empty")) == "systeemfout ENOTEMPTY"
+    assert os_reason(OSError("zonder nummer")) == "onbekende systeemfout"
