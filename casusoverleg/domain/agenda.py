@@ -20,7 +20,7 @@ from casusoverleg.domain.enums import (
 )
 from casusoverleg.domain.thuiszitter import ThuiszitterSignal, thuiszitter_signal
 
-# The renewal of an art. 5 exemption is proposed from 8 weeks before its 1 July deadline.
+# The renewal of an art. 5 exemption is proposed from 8 weeks before its deadline (30 June).
 RENEWAL_WINDOW = timedelta(weeks=8)
 # A thuiszitter past 4 weeks comes back when the group has not discussed it for 6 weeks.
 THUISZITTER_QUIET = timedelta(weeks=6)

@@ -1,4 +1,4 @@
-"""Working days and legal deadlines under the Algemene termijnenwet (Atw).
+"""Working days, the Algemene termijnenwet (Atw) and the art. 6 Leerplichtwet notice dates.
 
 A statutory deadline that ends on a Saturday, Sunday or algemeen erkende feestdag (Atw art. 3,
 with Goede Vrijdag added by Koninklijk Besluit) is extended to the next day that is none of
@@ -49,18 +49,36 @@ def next_working_day(d: date) -> date:
     return d
 
 
-def renewal_deadline(ground: ExemptionGround, on: date) -> date | None:
-    """The next yearly renewal deadline (1 July, Atw-extended) of an art. 5 exemption.
+def previous_working_day(d: date) -> date:
+    """`d` itself if it is a working day, otherwise the last working day before it."""
+    while not is_working_day(d):
+        d -= timedelta(days=1)
+    return d
 
-    Returns None for grounds that need no yearly renewal. A deadline that was moved past 1 July
-    (e.g. to Monday 3 July) is still the current one until it has passed.
+
+def yearly_notice_due(on: date) -> date:
+    """The current yearly art. 6 notice's last day: 30 June (Lpw art. 6 lid 2 onder b).
+
+    The law asks for the notice "elk jaar opnieuw voor 1 juli": the last day is 30 June, a
+    fixed date before which to act, so the Atw (which only extends a term that ends on a
+    weekend or feestdag) does not move it later. Until 30 June has passed, this year's is the
+    current one; from 1 July the next year's.
+    """
+    due = date(on.year, 6, 30)
+    return due if on <= due else date(on.year + 1, 6, 30)
+
+
+def renewal_deadline(ground: ExemptionGround, on: date) -> date | None:
+    """The day to act for the next yearly notice of an art. 5 exemption (Lpw art. 6 lid 2b).
+
+    That is 30 June, or, when 30 June is a Saturday, Sunday or feestdag, the last working day
+    before it (so that the notice is surely in before 1 July). Returns None for grounds that
+    need no yearly notice. Not modelled: art. 6 lid 3 (no yearly notice when the art. 7
+    statement says the child will never be fit for school); the case file has no such field.
     """
     if not ground.is_art5:
         return None
-    deadline = next_working_day(date(on.year, 7, 1))
-    if on > deadline:
-        deadline = next_working_day(date(on.year + 1, 7, 1))
-    return deadline
+    return previous_working_day(yearly_notice_due(on))
 
 
 def days_until(deadline: date, on: date) -> int:

@@ -32,7 +32,7 @@ class ExemptionGround(_Labelled):
 
     @property
     def is_art5(self) -> bool:
-        """Art. 5 exemptions must be renewed every school year (deadline 1 July)."""
+        """Art. 5 exemptions need a new notice every year, before 1 July (Lpw art. 6 lid 2b)."""
         return self in (ExemptionGround.ART5_A, ExemptionGround.ART5_B, ExemptionGround.ART5_C)
 
 

@@ -1,4 +1,4 @@
-"""Leerplicht and kwalificatieplicht by age (Leerplichtwet 1969, art. 3 and 4a).
+"""Leerplicht and kwalificatieplicht by age (Leerplichtwet 1969, art. 3, 4a and 4b).
 
 Only the age rules live here. A youth also stops being leerplichtig after twelve full school
 years, and kwalificatieplichtig once they hold a startkwalificatie; those depend on the case
@@ -11,12 +11,16 @@ file, not on the birth date, so callers decide them.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from casusoverleg.domain.deadlines import is_working_day
 from casusoverleg.domain.enums import _Labelled
+from casusoverleg.domain.recurrence import Region, school_holidays
 
-# The school year runs from 1 August to 31 July (Lpw art. 1).
+# The school year runs from 1 August to 31 July (WPO art. 1, WVO 2020 art. 1.1; the Lpw does
+# not define it).
 _SCHOOL_YEAR_FIRST_MONTH = 8
 
 
@@ -34,16 +38,46 @@ def birthday(birth: date, age: int) -> date:
     return birth + relativedelta(years=age)
 
 
-def leerplicht_start(birth: date) -> date:
-    """First day of leerplicht: the 1st of the month after the 5th birthday (Lpw art. 3)."""
+def is_school_day(d: date, region: Region = Region.NOORD) -> bool:
+    """Whether schools in `region` are open on `d`: a weekday, no feestdag, no school holiday.
+
+    Interpretation: the Lpw does not define "schooldag"; this takes the days the group's own
+    meeting series treats as school days (the Atw feestdagen and the region's school holidays
+    as the Regeling vaststelling schoolvakanties gives them). Schools' own free days are not
+    known here.
+    """
+    return is_working_day(d) and d not in school_holidays(d.year, region)
+
+
+@lru_cache(maxsize=512)
+def _first_school_day_from(first: date, region: Region) -> date:
+    day = first
+    while not is_school_day(day, region):
+        day += timedelta(days=1)
+    return day
+
+
+def leerplicht_start(birth: date, region: Region = Region.NOORD) -> date:
+    """First day of leerplicht (Lpw art. 3 lid 1): the first school day of the month after
+    the month of the 5th birthday.
+
+    The article: "begint op de eerste schooldag van de maand volgende op die waarin de jongere
+    de leeftijd van vijf jaar bereikt" — a child who turns 5 on the 1st also waits for the next
+    month. Interpretation (the law does not say): when that month has no school day at all
+    (a summer holiday that runs to its end), the leerplicht begins on the first school day
+    after it.
+    """
     fifth = birthday(birth, 5)
-    # Even a child who turns 5 on the 1st waits for the next month: the law says "de maand
-    # volgend op die waarin het kind vijf jaar is geworden".
-    return fifth.replace(day=1) + relativedelta(months=1)
+    return _first_school_day_from(fifth.replace(day=1) + relativedelta(months=1), region)
 
 
 def leerplicht_end(birth: date) -> date:
-    """Last day of leerplicht: 31 July of the school year in which the child turns 16."""
+    """Last day of leerplicht: 31 July of the school year in which the child turns 16.
+
+    Lpw art. 3 lid 1 onder b ("aan het einde van het schooljaar waarin de jongere de leeftijd
+    van zestien jaar heeft bereikt"); the end after twelve full school years (onder a) is not
+    known from the birth date.
+    """
     sixteenth = birthday(birth, 16)
     if sixteenth.month >= _SCHOOL_YEAR_FIRST_MONTH:
         return date(sixteenth.year + 1, 7, 31)
@@ -51,7 +85,10 @@ def leerplicht_end(birth: date) -> date:
 
 
 def kwalificatieplicht_end(birth: date) -> date:
-    """Last day of kwalificatieplicht (Lpw art. 4a): the day before the 18th birthday.
+    """Last day of kwalificatieplicht: the day before the 18th birthday.
+
+    Lpw art. 4b: it "eindigt zodra de jongere de leeftijd van 18 jaar bereikt of een
+    startkwalificatie heeft behaald" — on the birthday, not at the end of the school year.
 
     Convention: the plicht lasts "tot 18 jaar", so on the 18th birthday itself the youth is no
     longer kwalificatieplichtig; the returned day is the last day on which they still are.
@@ -59,12 +96,22 @@ def kwalificatieplicht_end(birth: date) -> date:
     return birthday(birth, 18) - timedelta(days=1)
 
 
-def leerplicht_status(birth: date, on: date) -> LeerplichtStatus:
+def leerplicht_status(birth: date, on: date, region: Region = Region.NOORD) -> LeerplichtStatus:
     """Which regime applies on day `on` by age alone (see the module docstring)."""
-    if on < leerplicht_start(birth):
+    if on < leerplicht_start(birth, region):
         return LeerplichtStatus.NOG_NIET_LEERPLICHTIG
     if on <= leerplicht_end(birth):
         return LeerplichtStatus.LEERPLICHTIG
     if on <= kwalificatieplicht_end(birth):
         return LeerplichtStatus.KWALIFICATIEPLICHTIG
     return LeerplichtStatus.NIET_MEER_PLICHTIG
+
+
+def first_notice_due(birth: date, region: Region = Region.NOORD) -> date:
+    """The last day for the first art. 6 notice: one month before the leerplicht begins.
+
+    Lpw art. 6 lid 2 onder a: "ten minste een maand voordat de jongere leerplichtig wordt,
+    indien zij betrekking heeft op de aanvang van de leerplicht". A start on 1 December gives
+    1 November; a month without that day (a start on 31 March) gives the month's last day.
+    """
+    return leerplicht_start(birth, region) - relativedelta(months=1)

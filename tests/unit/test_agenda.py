@@ -36,7 +36,7 @@ from tests.helpers.meeting_data import Members, add_case, add_meeting, make_memb
 
 R = ProposalReason
 K = AgendaItemKind
-ON = date(2027, 5, 18)  # a Tuesday; the renewal deadline 1 July 2027 is 44 days later
+ON = date(2027, 5, 18)  # a Tuesday; the renewal deadline 30 June 2027 is 43 days later
 
 
 def facts(**kwargs: object) -> CaseFacts:
@@ -103,12 +103,13 @@ def test_proposal_reasons(case: CaseFacts, reasons: list[ProposalReason]) -> Non
 @pytest.mark.parametrize(
     ("on", "discussed", "proposed"),
     [
-        (date(2027, 5, 6), None, True),  # exactly 8 weeks before 1 July
-        (date(2027, 5, 5), None, False),  # 57 days before
-        (date(2027, 7, 1), None, True),  # on the deadline itself
-        (date(2027, 7, 2), None, False),  # passed: the next deadline is a year away
-        (ON, (date(2027, 5, 6), Advice.VRIJSTELLING_PASSEND), False),  # settled in the window
-        (ON, (date(2027, 5, 5), Advice.VRIJSTELLING_PASSEND), True),  # before the window
+        # The notice is due "voor 1 juli" (Lpw art. 6 lid 2 onder b): 30 June 2027.
+        (date(2027, 5, 5), None, True),  # exactly 8 weeks before 30 June
+        (date(2027, 5, 4), None, False),  # 57 days before
+        (date(2027, 6, 30), None, True),  # on the last day itself
+        (date(2027, 7, 1), None, False),  # 1 July is too late: the next one is a year away
+        (ON, (date(2027, 5, 5), Advice.VRIJSTELLING_PASSEND), False),  # settled in the window
+        (ON, (date(2027, 5, 4), Advice.VRIJSTELLING_PASSEND), True),  # before the window
         (ON, (date(2027, 5, 11), Advice.NADER_ONDERZOEK), True),  # not settled
     ],
 )

@@ -52,7 +52,7 @@ def _agenda(store: Store, meeting_id: int, kinds: list[AgendaItemKind]) -> None:
 def test_an_empty_store_has_nothing_to_show(store: Store) -> None:
     board = dashboard(store, TODAY)
     assert board.next_meeting is None
-    assert board.renewal_deadline == date(2027, 7, 1)
+    assert board.renewal_deadline == date(2027, 6, 30)  # Lpw art. 6 lid 2 onder b
     assert board.renewals == board.reviews_passed == []
     assert board.thuiszitters_four_weeks == board.thuiszitters_three_months == []
     assert board.overdue_actions == []
@@ -96,15 +96,16 @@ def test_renewals_are_open_art5_cases_not_yet_renewed_for_next_school_year(
 
     board = dashboard(store, TODAY)
     assert [r.case_id for r in board.renewals] == [due, no_end]
-    assert board.renewals[0].on == date(2027, 7, 1)
+    assert board.renewals[0].on == date(2027, 6, 30)
     assert board.renewals[0].exemption_until == date(2027, 7, 31)
     assert board.renewals[0].full_name == "Anna Jansen"
 
 
-def test_renewal_deadline_moves_to_next_year_after_1_july(store: Store) -> None:
-    # 1 July 2028 is a Saturday: the Atw moves the deadline to Monday 3 July.
-    assert dashboard(store, date(2028, 7, 2)).renewal_deadline == date(2028, 7, 3)
-    assert dashboard(store, date(2028, 7, 4)).renewal_deadline == date(2029, 7, 2)
+def test_renewal_deadline_moves_to_next_year_after_30_june(store: Store) -> None:
+    # Lpw art. 6 lid 2 onder b, "voor 1 juli": on 1 July this year's notice is late, so the
+    # board shows next year's; 30 June 2029 is a Saturday, so Friday 29 June is the day to act.
+    assert dashboard(store, date(2028, 6, 30)).renewal_deadline == date(2028, 6, 30)
+    assert dashboard(store, date(2028, 7, 1)).renewal_deadline == date(2029, 6, 29)
 
 
 def test_review_dates_passed_are_listed_oldest_first(store: Store) -> None:

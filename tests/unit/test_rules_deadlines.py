@@ -111,19 +111,21 @@ def test_next_working_day(day: date, expected: date) -> None:
 @pytest.mark.parametrize(
     ("on", "expected"),
     [
-        (date(2026, 1, 15), date(2026, 7, 1)),
-        (date(2026, 7, 1), date(2026, 7, 1)),  # the deadline day itself
-        (date(2026, 7, 2), date(2027, 7, 1)),
-        # 1 July 2028 is a Saturday: the deadline moves to Monday 3 July.
-        (date(2028, 1, 1), date(2028, 7, 3)),
-        (date(2028, 7, 2), date(2028, 7, 3)),  # after 1 July but before the moved deadline
-        (date(2028, 7, 3), date(2028, 7, 3)),
-        # 1 July 2029 is a Sunday: Monday 2 July 2029.
-        (date(2028, 7, 4), date(2029, 7, 2)),
-        (date(2026, 12, 31), date(2027, 7, 1)),
+        (date(2026, 1, 15), date(2026, 6, 30)),
+        (date(2026, 6, 30), date(2026, 6, 30)),  # the last day itself
+        # 1 July is too late ("voor 1 juli"): the next year's notice is the current one.
+        (date(2026, 7, 1), date(2027, 6, 30)),
+        (date(2027, 7, 1), date(2028, 6, 30)),
+        # 2028: 30 June is a Friday; the app used to say Monday 3 July.
+        (date(2028, 1, 1), date(2028, 6, 30)),
+        # 30 June 2029 is a Saturday: act by Friday 29 June; until 30 June it is current.
+        (date(2028, 7, 4), date(2029, 6, 29)),
+        (date(2029, 6, 30), date(2029, 6, 29)),
+        (date(2029, 7, 1), date(2030, 6, 28)),  # 30 June 2030 is a Sunday
+        (date(2026, 12, 31), date(2027, 6, 30)),
     ],
 )
-def test_renewal_deadline_for_art5(on: date, expected: date) -> None:
+def test_lpw_art6_lid2b_yearly_notice_before_1_july(on: date, expected: date) -> None:
     for ground in (ExemptionGround.ART5_A, ExemptionGround.ART5_B, ExemptionGround.ART5_C):
         assert renewal_deadline(ground, on) == expected
 

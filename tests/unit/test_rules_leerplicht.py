@@ -5,15 +5,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from casusoverleg.domain.leerplicht import (
     LeerplichtStatus,
     birthday,
+    first_notice_due,
+    is_school_day,
     kwalificatieplicht_end,
     leerplicht_end,
     leerplicht_start,
     leerplicht_status,
 )
+from casusoverleg.domain.recurrence import Region
 
 
 @pytest.mark.parametrize(
@@ -23,15 +27,52 @@ from casusoverleg.domain.leerplicht import (
         # Turning 5 on the 1st still means the next month, not the same day.
         (date(2020, 3, 1), date(2025, 4, 1)),
         (date(2020, 3, 31), date(2025, 4, 1)),
-        (date(2020, 12, 10), date(2026, 1, 1)),
+        # 1 January 2026 is Nieuwjaarsdag in the Christmas holiday: Monday 5 January.
+        (date(2020, 12, 10), date(2026, 1, 5)),
         (date(2020, 11, 30), date(2025, 12, 1)),
-        # 29 February: 5th birthday taken as 28 February 2025, so leerplichtig from 1 March.
-        (date(2020, 2, 29), date(2025, 3, 1)),
+        # 29 February: 5th birthday taken as 28 February 2025; 1 March 2025 is a Saturday.
+        (date(2020, 2, 29), date(2025, 3, 3)),
         (date(2019, 2, 28), date(2024, 3, 1)),
     ],
 )
-def test_leerplicht_start_is_first_of_month_after_fifth_birthday(birth: date, start: date) -> None:
+def test_lpw_art3_leerplicht_starts_on_the_first_school_day_of_the_next_month(
+    birth: date, start: date
+) -> None:
     assert leerplicht_start(birth) == start
+
+
+def test_lpw_art3_a_month_whose_first_day_is_a_sunday() -> None:
+    # The child: born 2021-10-03, 5 on 2026-10-03; 1 November 2026 is a Sunday.
+    birth = date(2021, 10, 3)
+    assert leerplicht_start(birth) == date(2026, 11, 2)
+    assert leerplicht_status(birth, date(2026, 11, 1)) is LeerplichtStatus.NOG_NIET_LEERPLICHTIG
+    assert leerplicht_status(birth, date(2026, 11, 2)) is LeerplichtStatus.LEERPLICHTIG
+
+
+def test_lpw_art3_a_month_that_begins_in_the_summer_holiday() -> None:
+    # 5 in July 2025: August 2025 starts in the summer holiday of regio Noord (until 24
+    # August), so the first school day is Monday 25 August; in regio Zuid, whose holiday ended
+    # earlier, it is earlier.
+    birth = date(2020, 7, 15)
+    assert leerplicht_start(birth, Region.NOORD) == date(2025, 8, 25)
+    assert leerplicht_start(birth, Region.ZUID) < date(2025, 8, 25)
+    assert is_school_day(date(2025, 8, 25))
+    assert not is_school_day(date(2025, 8, 22))
+
+
+@pytest.mark.parametrize(
+    ("birth", "due"),
+    [
+        # The child born 2022-11-10: leerplichtig from Wednesday 1 December 2027, so
+        # the first notice is due by 1 November 2027 (not "verlenging vóór 1 juli").
+        (date(2022, 11, 10), date(2027, 11, 1)),
+        (date(2021, 10, 3), date(2026, 10, 2)),
+    ],
+)
+def test_lpw_art6_lid2a_the_first_notice_is_due_a_month_before_the_leerplicht(
+    birth: date, due: date
+) -> None:
+    assert first_notice_due(birth) == due
 
 
 @pytest.mark.parametrize(
@@ -104,8 +145,9 @@ def test_periods_follow_each_other_for_every_birth_date_in_a_leap_cycle() -> Non
             leerplicht_end(birth),
             kwalificatieplicht_end(birth),
         )
-        assert start.day == 1
-        assert birthday(birth, 5) < start <= birthday(birth, 5) + timedelta(days=31)
+        # A school day in the month after the 5th birthday (Lpw art. 3 lid 1).
+        assert is_school_day(start)
+        assert start.replace(day=1) == birthday(birth, 5).replace(day=1) + relativedelta(months=1)
         assert (end.month, end.day) == (7, 31)
         assert birthday(birth, 16) <= end < birthday(birth, 16) + timedelta(days=366)
         assert end < kwal_end
