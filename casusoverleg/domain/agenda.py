@@ -97,6 +97,8 @@ class CaseFacts:
     absent_since: date | None = None
     discussions: Sequence[Discussion] = field(default_factory=tuple)
     open_action_due: Sequence[date] = field(default_factory=tuple)
+    # Without it the thuiszitter rule cannot see the leerplicht (kept optional for old callers).
+    birth_date: date | None = None
 
 
 def proposal_reasons(facts: CaseFacts, meeting_date: date) -> list[ProposalReason]:
@@ -126,7 +128,8 @@ def proposal_reasons(facts: CaseFacts, meeting_date: date) -> list[ProposalReaso
             found.append(ProposalReason.VERLENGING)
     if (
         facts.ground == ExemptionGround.THUISZITTER
-        and thuiszitter_signal(facts.absent_since, meeting_date) != ThuiszitterSignal.GEEN
+        and thuiszitter_signal(facts.absent_since, meeting_date, facts.birth_date)
+        != ThuiszitterSignal.GEEN
         and not any(on > meeting_date - THUISZITTER_QUIET for on in discussed)
     ):
         found.append(ProposalReason.THUISZITTER)

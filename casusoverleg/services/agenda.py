@@ -153,6 +153,7 @@ def _reasons(
         Case.registered_on,
         Case.review_date,
         Case.absent_since,
+        Case.birth_date,
     ).where(Case.status != str(CaseStatus.AFGESLOTEN))
     due_query = select(ActionItem.case_id, ActionItem.due_date).where(
         ActionItem.status == str(ActionStatus.OPEN),
@@ -169,7 +170,8 @@ def _reasons(
     discussed = discussions_before(session, meeting, wanted)
     found = []
     for row in session.execute(query):
-        case_id, number, first, last, owner_id, ground, status, registered, review, absent = row
+        case_id, number, first, last, owner_id, ground, status, registered, review = row[:9]
+        absent, birth = row[9:]
         facts = CaseFacts(
             ground=ExemptionGround(ground),
             status=CaseStatus(status),
@@ -178,6 +180,7 @@ def _reasons(
             absent_since=absent,
             discussions=discussed.get(case_id, ()),
             open_action_due=due.get(case_id, ()),
+            birth_date=birth,
         )
         reasons = proposal_reasons(facts, meeting.date)
         if reasons:

@@ -281,7 +281,7 @@ def _record(session: Session, case: Case, today: date) -> CaseRecord:
         updated_at=case.updated_at,
         leerplicht=leerplicht_status(case.birth_date, today),
         renewal_deadline=renewal_deadline(ground, today),
-        thuiszitter=thuiszitter_signal(case.absent_since, today)
+        thuiszitter=thuiszitter_signal(case.absent_since, today, case.birth_date)
         if ground == ExemptionGround.THUISZITTER
         else ThuiszitterSignal.GEEN,
         retention_date=retention_term(session).until(case.birth_date),
@@ -601,7 +601,7 @@ def _matches_signals(row: CaseRow, filt: CaseFilter, today: date) -> bool:
         if not any(d <= filt.deadline_by for d in due):
             return False
     if filt.thuiszitter is not None:
-        signal = thuiszitter_signal(row.absent_since, today)
+        signal = thuiszitter_signal(row.absent_since, today, row.birth_date)
         order = list(ThuiszitterSignal)
         if row.ground != ExemptionGround.THUISZITTER or order.index(signal) < order.index(
             filt.thuiszitter

@@ -195,7 +195,7 @@ def _reviews_passed(session: Session, today: date) -> list[CaseSignal]:
 def _thuiszitters(session: Session, today: date) -> tuple[list[CaseSignal], list[CaseSignal]]:
     query = (
         _open_cases()
-        .add_columns(Case.absent_since)
+        .add_columns(Case.absent_since, Case.birth_date)
         .where(
             Case.ground == str(ExemptionGround.THUISZITTER),
             Case.absent_since < today - _FOUR_WEEKS,
@@ -204,8 +204,8 @@ def _thuiszitters(session: Session, today: date) -> tuple[list[CaseSignal], list
     )
     four_weeks: list[CaseSignal] = []
     three_months: list[CaseSignal] = []
-    for case_id, number, first, last, owner, absent in session.execute(query):
-        signal = thuiszitter_signal(absent, today)
+    for case_id, number, first, last, owner, absent, birth in session.execute(query):
+        signal = thuiszitter_signal(absent, today, birth)
         item = CaseSignal(case_id, number, first, last, owner or "", absent)
         if signal == ThuiszitterSignal.DRIE_MAANDEN:
             three_months.append(item)

@@ -398,3 +398,15 @@ def test_discussed_by_minutes_before_held_and_cancelled_meetings_do_not_count(
         today=ON - timedelta(days=14),
     )
     assert [p.reasons for p in agenda.propose_agenda(store, meeting)] == [[R.AANGEHOUDEN, R.ACTIE]]
+
+
+def test_lpw_art4b_no_thuiszitter_proposal_after_the_18th_birthday() -> None:
+    # Turns 18 on 2027-03-05; the app used to propose "thuiszitter > 4 weken" on 2027-03-09.
+    case = facts(
+        ground=ExemptionGround.THUISZITTER,
+        absent_since=date(2026, 12, 1),
+        discussions=(),
+        birth_date=date(2009, 3, 5),
+    )
+    assert R.THUISZITTER in proposal_reasons(case, date(2027, 3, 2))
+    assert R.THUISZITTER not in proposal_reasons(case, date(2027, 3, 9))

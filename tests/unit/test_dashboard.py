@@ -176,3 +176,18 @@ def test_closed_cases_give_no_signals_and_the_view_is_logged(store: Store) -> No
     assert [e.action for e in views] == [AuditAction.VIEW]
     dashboard(store, TODAY, log_view=False)
     assert len([e for e in audit.list_events(store) if e.object_type == "overzicht"]) == 1
+
+
+def test_lpw_art3_a_thuiszitter_counts_only_days_in_leerplicht(store: Store) -> None:
+    # Born 2021-10-03, leerplichtig from 2 November 2026, at home since 2026-04-08: on
+    # 2026-12-01 past 4 weeks, not past 3 months (the Overzicht used to say 3 months).
+    young = _case(
+        store,
+        "Mila",
+        ground=ExemptionGround.THUISZITTER,
+        birth_date=date(2021, 10, 3),
+        absent_since=date(2026, 4, 8),
+    )
+    board = dashboard(store, date(2026, 12, 1))
+    assert [s.case_id for s in board.thuiszitters_four_weeks] == [young]
+    assert board.thuiszitters_three_months == []

@@ -64,3 +64,27 @@ def test_signal_labels_are_dutch_and_values_round_trip() -> None:
         # mypy reads the (value, label) __new__ as the lookup signature; the store looks up
         # by value only, which is what must work.
         assert ThuiszitterSignal(str(signal)) is signal
+
+
+def test_lpw_art3_only_days_in_leerplicht_count_when_it_begins_mid_absence() -> None:
+    # The issue's child: born 2021-10-03, leerplichtig from Monday 2 November 2026, "thuis
+    # sinds" 2026-04-08. On 2026-12-01 that is 29 counted days: past 4 weeks, not 3 months.
+    birth, absent = date(2021, 10, 3), date(2026, 4, 8)
+    assert thuiszitter_signal(absent, date(2026, 12, 1)) is ThuiszitterSignal.DRIE_MAANDEN
+    assert thuiszitter_signal(absent, date(2026, 12, 1), birth) is ThuiszitterSignal.VIER_WEKEN
+    assert thuiszitter_signal(absent, date(2026, 11, 30), birth) is ThuiszitterSignal.GEEN
+    assert weeks_absent(absent, date(2026, 12, 1), birth) == 4
+    # Before the leerplicht begins there is nothing to signal at all.
+    assert thuiszitter_signal(absent, date(2026, 10, 15), birth) is ThuiszitterSignal.GEEN
+
+
+def test_lpw_art4b_no_signal_from_the_18th_birthday_in_the_middle_of_an_absence() -> None:
+    # Turns 18 on 2027-03-05: kwalificatieplicht ends "zodra de jongere de leeftijd van 18 jaar
+    # bereikt"; on 2027-03-09 the app used to propose a "thuiszitter > 4 weken".
+    birth, absent = date(2009, 3, 5), date(2026, 12, 1)
+    assert thuiszitter_signal(absent, date(2027, 3, 4), birth) is ThuiszitterSignal.DRIE_MAANDEN
+    assert thuiszitter_signal(absent, date(2027, 3, 5), birth) is ThuiszitterSignal.GEEN
+    assert thuiszitter_signal(absent, date(2027, 3, 9), birth) is ThuiszitterSignal.GEEN
+    # A 19- and a 21-year-old are no thuiszitters either.
+    for born in (date(2007, 6, 1), date(2005, 6, 1)):
+        assert thuiszitter_signal(absent, date(2027, 3, 9), born) is ThuiszitterSignal.GEEN

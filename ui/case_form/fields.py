@@ -98,8 +98,8 @@ def signal_texts(
     elif absent is None:
         texts["thuiszitter"] = "— (vul 'thuis sinds' in)"
     else:
-        signal = thuiszitter_signal(absent, today)
-        weeks = plural(weeks_absent(absent, today), "week", "weken")
+        signal = thuiszitter_signal(absent, today, birth)
+        weeks = plural(weeks_absent(absent, today, birth), "week", "weken")
         texts["thuiszitter"] = (
             f"nog geen signaal ({weeks} thuis)"
             if signal == ThuiszitterSignal.GEEN
