@@ -10,6 +10,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from casusoverleg.services import imports
+
 SHEET = "xl/worksheets/sheet1.xml"
 _SHEET_START = (
     b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -55,20 +57,7 @@ def workbook_with_sheet(path: Path, sheet_rows: Iterable[bytes], dimension: str 
 
 def header_row() -> bytes:
     """The header row of a case list as row 1 of a sheet."""
-    return inline_row(
-        1,
-        (
-            "casusnummer",
-            "voornaam",
-            "achternaam",
-            "geboortedatum",
-            "school",
-            "grond",
-            "status",
-            "aangemeld_op",
-            "casushouder",
-        ),
-    )
+    return inline_row(1, imports.COLUMNS)
 
 
 def many_rows_workbook(path: Path, rows: int) -> Path:

@@ -17,19 +17,6 @@ from casusoverleg.services import accounts, anchor, audit, backup, cases, output
 from casusoverleg.store.engine import connect_raw
 from tests.helpers.stores import ACCOUNT, PASSPHRASE, make_store, sample_case
 
-GENESIS = "0" * 64
-FIELDS = (
-    "at",
-    "account",
-    "workstation",
-    "action",
-    "case_number",
-    "object_type",
-    "object_id",
-    "result",
-    "detail",
-)
-
 
 def _closed_store(tmp_path: Path, events: int = 6) -> tuple[Path, bytes]:
     store, _ = make_store(tmp_path)
@@ -62,12 +49,12 @@ def _rewrite(path: Path, key: bytes, row_id: int, detail: str) -> None:
     """The insider's second attack: change a row, then recompute every hash and the head."""
     conn = connect_raw(path, key)
     try:
-        columns = ", ".join(FIELDS)
+        columns = ", ".join(audit.CHAIN_FIELDS)
         rows = conn.execute(f"SELECT id, {columns} FROM audit_event ORDER BY id").fetchall()  # noqa: S608
-        prev = GENESIS
+        prev = audit.GENESIS
         conn.execute("BEGIN")
         for row in rows:
-            fields = dict(zip(FIELDS, row[1:], strict=True))
+            fields = dict(zip(audit.CHAIN_FIELDS, row[1:], strict=True))
             if row[0] == row_id:
                 fields["detail"] = detail
             payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
