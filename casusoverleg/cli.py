@@ -531,6 +531,29 @@ def cmd_meetings(args: argparse.Namespace, creds: Credentials) -> int:
     return EXIT_OK
 
 
+def cmd_cases(args: argparse.Namespace, creds: Credentials) -> int:
+    """Every case with its computed status on a day (leerplicht, notices, thuiszitter, ...)."""
+    from casusoverleg.services import case_overview
+
+    on = _option_date(args.on, "--on") if args.on else None
+    store = _unlock(args, creds)
+    try:
+        lines = case_overview.case_statuses(store, on)
+    finally:
+        accounts.lock(store)
+    if args.json:
+        _out(json.dumps([line.to_json() for line in lines], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not lines:
+        _out("Geen casussen.")
+    for line in lines:
+        law = line.law
+        due = f"  kennisgeving uiterlijk {_day(law.notice_due)}" if law.notice_due else ""
+        home = f"  {law.thuiszitter.label}" if law.thuiszitter.value != "GEEN" else ""
+        _out(f"{line.case_number:<12} {line.ground.label:<20.20} {law.leerplicht.label}{due}{home}")
+    return EXIT_OK
+
+
 def cmd_ics(args: argparse.Namespace, creds: Credentials) -> int:
     """Write an .ics calendar file for a series (id or name) or one meeting (id)."""
     from casusoverleg.services import calendar
@@ -815,6 +838,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("meetings", cmd_meetings, "toon de overleggen")
     p.add_argument("--from", dest="from_", metavar="JJJJ-MM-DD", help="vanaf deze datum")
     p.add_argument("--to", metavar="JJJJ-MM-DD", help="tot en met deze datum")
+    p.add_argument("--json", action="store_true", help="als JSON (voor scripts)")
+    p = add("cases", cmd_cases, "toon elke casus met de status volgens de Leerplichtwet")
+    p.add_argument("--on", metavar="JJJJ-MM-DD", help="op deze datum (standaard vandaag)")
     p.add_argument("--json", action="store_true", help="als JSON (voor scripts)")
     p = add(
         "ics",

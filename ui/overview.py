@@ -25,10 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casusoverleg.domain.case_law import NoticeKind
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import dashboard as dashboard_service
 from casusoverleg.services.autobackup import BackupStatus
-from casusoverleg.services.dashboard import CaseSignal, Dashboard, NextMeeting, OverdueAction
+from casusoverleg.services.dashboard import (
+    CaseSignal,
+    Dashboard,
+    NextMeeting,
+    OverdueAction,
+    RenewalSignal,
+)
 from casusoverleg.services.store import Store
 
 from ui import ops, style
@@ -191,7 +198,7 @@ class OverviewView(QWidget):
             "Herbeoordeling verstreken", "Geen herbeoordelingsdatum verstreken.", links
         )
         self.renewals = Section(
-            "Verlengen vrijstelling art. 5", "Geen vrijstellingen om te verlengen.", links
+            "Kennisgeving vrijstelling art. 5", "Geen kennisgevingen te verwachten.", links
         )
         self.sections = (
             self.meeting,
@@ -300,7 +307,7 @@ class OverviewView(QWidget):
         self.reviews.set_lines([self._review_line(s, today) for s in board.reviews_passed])
         deadline = board.renewal_deadline
         self.renewals.set_title(
-            f"Verlengen vrijstelling art. 5 — uiterlijk {long_date(deadline)}, "
+            f"Kennisgeving vrijstelling art. 5 — jaarlijks uiterlijk {long_date(deadline)}, "
             f"nog {plural((deadline - today).days, 'dag', 'dagen')}"
         )
         self.renewals.set_lines([self._renewal_line(s) for s in board.renewals])
@@ -341,9 +348,14 @@ class OverviewView(QWidget):
         )
         return text, self._owner_tip(signal), ("case", signal.case_id)
 
-    def _renewal_line(self, signal: CaseSignal) -> tuple[str, str, tuple[str, int]]:
-        until = getattr(signal, "exemption_until", None)
-        detail = f"vrijstelling tot {format_date(until)}" if until else "geen einddatum vastgelegd"
+    def _renewal_line(self, signal: RenewalSignal) -> tuple[str, str, tuple[str, int]]:
+        if signal.kind == NoticeKind.EERSTE:
+            # Lpw art. 6 lid 2 onder a: a month before the leerplicht begins.
+            detail = f"eerste kennisgeving uiterlijk {format_date(signal.on)}"
+        elif signal.exemption_until:
+            detail = f"vrijstelling tot {format_date(signal.exemption_until)}"
+        else:
+            detail = "geen einddatum vastgelegd"
         text = f"{self._case_text(signal)} — {detail}"
         return text, self._owner_tip(signal), ("case", signal.case_id)
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from casusoverleg.domain.deadlines import renewal_deadline
+from casusoverleg.domain.case_law import CaseLawFacts, NoticeKind, law_status
 from casusoverleg.domain.enums import (
     Advice,
     AgendaItemKind,
@@ -18,7 +18,8 @@ from casusoverleg.domain.enums import (
     ExemptionGround,
     _Labelled,
 )
-from casusoverleg.domain.thuiszitter import ThuiszitterSignal, thuiszitter_signal
+from casusoverleg.domain.recurrence import Region
+from casusoverleg.domain.thuiszitter import ThuiszitterSignal
 
 # The renewal of an art. 5 exemption is proposed from 8 weeks before its deadline (30 June).
 RENEWAL_WINDOW = timedelta(weeks=8)
@@ -36,6 +37,8 @@ class ProposalReason(_Labelled):
     HERBEOORDELING = ("HERBEOORDELING", "herbeoordelingsdatum bereikt")
     ACTIE = ("ACTIE", "actiepunt verloopt")
     VERLENGING = ("VERLENGING", "verlenging vóór 1 juli binnen 8 weken")
+    EERSTE_KENNISGEVING = ("EERSTE_KENNISGEVING", "eerste kennisgeving binnen 8 weken")
+    VERKLARING = ("VERKLARING", "verklaring deskundige (art. 7) ontbreekt")
     THUISZITTER = ("THUISZITTER", "thuiszitter > 4 weken, 6 weken niet besproken")
     AANGEHOUDEN = ("AANGEHOUDEN", "aangehouden in vorig overleg")
 
@@ -45,6 +48,8 @@ class ProposalReason(_Labelled):
 URGENCY_ORDER: tuple[ProposalReason, ...] = (
     ProposalReason.THUISZITTER,
     ProposalReason.VERLENGING,
+    ProposalReason.EERSTE_KENNISGEVING,
+    ProposalReason.VERKLARING,
     ProposalReason.AANGEHOUDEN,
     ProposalReason.HERBEOORDELING,
     ProposalReason.ACTIE,
@@ -99,6 +104,23 @@ class CaseFacts:
     open_action_due: Sequence[date] = field(default_factory=tuple)
     # Without it the thuiszitter rule cannot see the leerplicht (kept optional for old callers).
     birth_date: date | None = None
+    # The rest of what the law's rules read (services.cases.law_facts_from); when given, it
+    # decides notices, time at home and the art. 7 statement, as everywhere else.
+    law: CaseLawFacts | None = None
+    region: Region = Region.NOORD
+
+    def law_facts(self) -> CaseLawFacts | None:
+        """The facts for `case_law.law_status`, or None without a birth date."""
+        if self.law is not None:
+            return self.law
+        if self.birth_date is None:
+            return None
+        return CaseLawFacts(
+            ground=self.ground,
+            birth_date=self.birth_date,
+            status=self.status,
+            absent_since=self.absent_since,
+        )
 
 
 def proposal_reasons(facts: CaseFacts, meeting_date: date) -> list[ProposalReason]:
@@ -118,18 +140,26 @@ def proposal_reasons(facts: CaseFacts, meeting_date: date) -> list[ProposalReaso
         found.append(ProposalReason.HERBEOORDELING)
     if any(due <= meeting_date for due in facts.open_action_due):
         found.append(ProposalReason.ACTIE)
-    deadline = renewal_deadline(facts.ground, meeting_date)
-    if deadline is not None and deadline - meeting_date <= RENEWAL_WINDOW:
+    law_facts = facts.law_facts()
+    law = law_status(law_facts, meeting_date, facts.region) if law_facts else None
+    deadline = law.notice_due if law else None
+    if law and deadline is not None and deadline - meeting_date <= RENEWAL_WINDOW:
         window_start = deadline - RENEWAL_WINDOW
         settled = any(
             d.on >= window_start and d.advice in _SETTLING_ADVICE for d in facts.discussions
         )
         if not settled:
-            found.append(ProposalReason.VERLENGING)
+            found.append(
+                ProposalReason.EERSTE_KENNISGEVING
+                if law.notice_kind == NoticeKind.EERSTE
+                else ProposalReason.VERLENGING
+            )
+    if law and law.statement_missing:
+        found.append(ProposalReason.VERKLARING)
     if (
         facts.ground == ExemptionGround.THUISZITTER
-        and thuiszitter_signal(facts.absent_since, meeting_date, facts.birth_date)
-        != ThuiszitterSignal.GEEN
+        and law is not None
+        and law.thuiszitter != ThuiszitterSignal.GEEN
         and not any(on > meeting_date - THUISZITTER_QUIET for on in discussed)
     ):
         found.append(ProposalReason.THUISZITTER)

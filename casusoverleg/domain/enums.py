@@ -145,3 +145,21 @@ class AuditAction(_Labelled):
     ACCOUNT = ("ACCOUNT", "accountbeheer")
     BACKUP = ("BACKUP", "back-up")
     RESTORE = ("RESTORE", "terugzetten")
+
+
+class ExpertProfession(_Labelled):
+    """Who may give the art. 7 statement for a 5 onder a exemption (Lpw art. 7)."""
+
+    ARTS = ("ARTS", "arts")
+    PEDAGOOG = ("PEDAGOOG", "pedagoog")
+    PSYCHOLOOG = ("PSYCHOLOOG", "psycholoog")
+
+
+class Alternative(_Labelled):
+    """What the group weighed before advising an exemption ("niet het afvoerputje")."""
+
+    ONDERWIJSZORGARRANGEMENT = ("ONDERWIJSZORGARRANGEMENT", "onderwijszorgarrangement")
+    DEELTIJDROOSTER = ("DEELTIJDROOSTER", "deeltijdrooster")
+    ANDERE_SCHOOL = ("ANDERE_SCHOOL", "andere school")
+    THUISONDERWIJS = ("THUISONDERWIJS", "thuisonderwijs met begeleiding")
+    ANDERS = ("ANDERS", "anders")

@@ -106,7 +106,15 @@ def init_store(
         raise
     store = Store(path, account, engine, store_key, key_file, lock, is_demo=demo)
     with store.write() as session:
-        session.add(Account(name=account, display_name=display_name, created_at=datetime.now()))
+        # The first account sets the store up, so it is its beheerder.
+        session.add(
+            Account(
+                name=account,
+                display_name=display_name,
+                role="BEHEERDER",
+                created_at=datetime.now(),
+            )
+        )
         if demo:
             session.add(Setting(key="demo", value="1"))
         keycheck.remember(session, store_key, key_file)

@@ -39,13 +39,13 @@ from casusoverleg.domain.enums import (
     AgendaItemKind,
     AuditAction,
     CaseStatus,
-    ExemptionGround,
     MeetingStatus,
     MinutesStatus,
 )
 from casusoverleg.domain.text import initials
 from casusoverleg.errors import BadInput
 from casusoverleg.services import audit
+from casusoverleg.services.cases import LAW_COLUMNS, law_facts_from, region_of
 from casusoverleg.services.minutes import discussions_before
 from casusoverleg.services.store import Store
 from casusoverleg.services.unchanged import UNCHANGED, Keep
@@ -138,9 +138,11 @@ def _meeting(session: Session, meeting_id: int) -> Meeting:
 
 
 def _reasons(
-    session: Session, meeting: Meeting, case_ids: Iterable[int] | None = None
+    session: Session, meeting: Meeting | date, case_ids: Iterable[int] | None = None
 ) -> list[tuple[_CaseLine, list[ProposalReason]]]:
-    """Every open case with at least one reason to discuss it at `meeting`, most urgent first."""
+    """Every open case with at least one reason to discuss it at `meeting` (or at a meeting on
+    a day: `cases --json --on`), most urgent first."""
+    on = meeting if isinstance(meeting, date) else meeting.date
     wanted = list(case_ids) if case_ids is not None else None
     query = select(
         Case.id,
@@ -148,17 +150,14 @@ def _reasons(
         Case.first_name,
         Case.last_name,
         Case.owner_id,
-        Case.ground,
-        Case.status,
         Case.registered_on,
         Case.review_date,
-        Case.absent_since,
-        Case.birth_date,
+        *LAW_COLUMNS,
     ).where(Case.status != str(CaseStatus.AFGESLOTEN))
     due_query = select(ActionItem.case_id, ActionItem.due_date).where(
         ActionItem.status == str(ActionStatus.OPEN),
         ActionItem.case_id.is_not(None),
-        ActionItem.due_date <= meeting.date,
+        ActionItem.due_date <= on,
     )
     if wanted is not None:
         query = query.where(Case.id.in_(wanted))
@@ -168,25 +167,33 @@ def _reasons(
         if case_id is not None and due_date is not None:  # the query asks for both
             due[case_id].append(due_date)
     discussed = discussions_before(session, meeting, wanted)
+    region = region_of(session)
     found = []
     for row in session.execute(query):
-        case_id, number, first, last, owner_id, ground, status, registered, review = row[:9]
-        absent, birth = row[9:]
+        case_id, number, first, last, owner_id, registered, review = row[:7]
+        law = law_facts_from(row[7:])
         facts = CaseFacts(
-            ground=ExemptionGround(ground),
-            status=CaseStatus(status),
+            ground=law.ground,
+            status=law.status,
             registered_on=registered,
             review_date=review,
-            absent_since=absent,
+            absent_since=law.absent_since,
             discussions=discussed.get(case_id, ()),
             open_action_due=due.get(case_id, ()),
-            birth_date=birth,
+            birth_date=law.birth_date,
+            law=law,
+            region=region,
         )
-        reasons = proposal_reasons(facts, meeting.date)
+        reasons = proposal_reasons(facts, on)
         if reasons:
             found.append((_CaseLine(case_id, number, first, last, owner_id), reasons))
     found.sort(key=lambda pair: proposal_sort_key(pair[1], pair[0].case_number))
     return found
+
+
+def reasons_on(session: Session, on: date) -> dict[int, list[ProposalReason]]:
+    """Per open case id, why it would be proposed for a meeting on day `on` (none: left out)."""
+    return {line.id: reasons for line, reasons in _reasons(session, on)}
 
 
 def _case_ids_on_agenda(session: Session, meeting_id: int) -> set[int]:

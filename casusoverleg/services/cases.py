@@ -9,9 +9,12 @@ from typing import Any
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
-from casusoverleg.domain.deadlines import renewal_deadline
-from casusoverleg.domain.enums import AuditAction, CaseStatus, ExemptionGround
-from casusoverleg.domain.leerplicht import LeerplichtStatus, leerplicht_status
+from casusoverleg.domain import plausibility
+from casusoverleg.domain.case_law import CaseLawFacts, LawStatus, NoticeKind, law_status
+from casusoverleg.domain.enums import AuditAction, CaseStatus, ExemptionGround, ExpertProfession
+from casusoverleg.domain.leerplicht import LeerplichtStatus
+from casusoverleg.domain.plausibility import Finding
+from casusoverleg.domain.recurrence import Region
 from casusoverleg.domain.retention import RetentionTerm
 from casusoverleg.domain.text import (
     case_number_key,
@@ -22,7 +25,7 @@ from casusoverleg.domain.text import (
     initials,
     normalise_search,
 )
-from casusoverleg.domain.thuiszitter import ThuiszitterSignal, thuiszitter_signal
+from casusoverleg.domain.thuiszitter import ThuiszitterSignal
 from casusoverleg.errors import BadInput
 from casusoverleg.services import audit, case_numbers, settings
 from casusoverleg.services.store import Store
@@ -43,6 +46,19 @@ FIELD_LABELS = {
     "review_date": "herbeoordeling",
     "exemption_until": "vrijstelling tot",
     "notes": "notities",
+    "exemption_from": "vrijstelling vanaf",
+    "enrolled": "ingeschreven op een school",
+    "enrolled_since": "ingeschreven sinds",
+    "back_at_school_on": "terug op school",
+    "expert_name": "deskundige",
+    "expert_profession": "beroep deskundige",
+    "expert_statement_on": "verklaring deskundige op",
+    "expert_not_treating": "niet de behandelaar",
+    "never_fit": "nooit geschikt (art. 6 lid 3)",
+    "parents_involved_on": "ouders betrokken op",
+    "parents_involved_how": "ouders betrokken hoe",
+    "child_heard_on": "kind gehoord op",
+    "confirmed_rules": "bevestigde afwijkingen",
 }
 
 
@@ -53,6 +69,19 @@ class ValidationError(BadInput):
         self.errors = errors
         lines = [f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in errors.items()]
         super().__init__("Controleer de casus:\n" + "\n".join(lines))
+
+
+class NeedsConfirmation(BadInput):
+    """The case does not fit the law (`findings`); save it again with them confirmed."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        lines = [f"- {f.text}" for f in findings]
+        super().__init__(
+            "Deze casus past niet bij de Leerplichtwet:\n"
+            + "\n".join(lines)
+            + "\nBevestig dat dit klopt om toch op te slaan."
+        )
 
 
 @dataclass(frozen=True)
@@ -73,6 +102,37 @@ class CaseInput:
     notes: str = ""
     case_number: str = ""
     closed_on: date | None = None  # for a new closed case (import); else the day it is saved
+    exemption_from: date | None = None
+    enrolled: bool | None = None  # None: not known
+    enrolled_since: date | None = None
+    back_at_school_on: date | None = None
+    expert_name: str = ""
+    expert_profession: ExpertProfession | None = None
+    expert_statement_on: date | None = None
+    expert_not_treating: bool = False
+    never_fit: bool = False
+    parents_involved_on: date | None = None
+    parents_involved_how: str = ""
+    child_heard_on: date | None = None
+    confirmed_rules: str = ""  # plausibility codes the user confirmed ("," between)
+
+    def law_facts(self) -> CaseLawFacts | None:
+        """The facts the law's rules read, or None while birth date or ground is missing."""
+        if self.birth_date is None or self.ground is None:
+            return None
+        return CaseLawFacts(
+            ground=self.ground,
+            birth_date=self.birth_date,
+            status=self.status,
+            absent_since=self.absent_since,
+            back_at_school_on=self.back_at_school_on,
+            closed_on=self.closed_on,
+            exemption_from=self.exemption_from,
+            exemption_until=self.exemption_until,
+            enrolled=self.enrolled,
+            expert_statement_on=self.expert_statement_on,
+            never_fit=self.never_fit,
+        )
 
 
 def normalised(data: CaseInput) -> CaseInput:
@@ -83,6 +143,8 @@ def normalised(data: CaseInput) -> CaseInput:
         "last_name": clean_line(data.last_name),
         "school": clean_line(data.school),
         "notes": clean_block(data.notes),
+        "expert_name": clean_line(data.expert_name),
+        "parents_involved_how": clean_line(data.parents_involved_how),
     }
     if all(getattr(data, name) == value for name, value in cleaned.items()):
         return data  # already clean (an import cleans each cell): no copy
@@ -129,9 +191,28 @@ class CaseRecord(CaseRow):
     created_at: datetime | None = None
     updated_at: datetime | None = None
     leerplicht: LeerplichtStatus = LeerplichtStatus.LEERPLICHTIG
-    renewal_deadline: date | None = None
+    renewal_deadline: date | None = None  # the next art. 6 notice's day to act by
     thuiszitter: ThuiszitterSignal = ThuiszitterSignal.GEEN
     retention_date: date | None = None  # by the store's retention term (`retention_term`)
+    exemption_from: date | None = None
+    enrolled: bool | None = None
+    enrolled_since: date | None = None
+    back_at_school_on: date | None = None
+    expert_name: str = ""
+    expert_profession: ExpertProfession | None = None
+    expert_statement_on: date | None = None
+    expert_not_treating: bool = False
+    never_fit: bool = False
+    parents_involved_on: date | None = None
+    parents_involved_how: str = ""
+    child_heard_on: date | None = None
+    confirmed_rules: str = ""
+    law: LawStatus | None = None  # what the law's rules say on the day the record was made
+
+    @property
+    def notice_kind(self) -> NoticeKind | None:
+        """Which art. 6 notice `renewal_deadline` is for (first or yearly), if any."""
+        return self.law.notice_kind if self.law else None
 
     def to_input(self) -> CaseInput:
         """The editable part, to change and pass to `update_case`."""
@@ -149,6 +230,19 @@ class CaseRecord(CaseRow):
             exemption_until=self.exemption_until,
             notes=self.notes,
             case_number=self.case_number,
+            exemption_from=self.exemption_from,
+            enrolled=self.enrolled,
+            enrolled_since=self.enrolled_since,
+            back_at_school_on=self.back_at_school_on,
+            expert_name=self.expert_name,
+            expert_profession=self.expert_profession,
+            expert_statement_on=self.expert_statement_on,
+            expert_not_treating=self.expert_not_treating,
+            never_fit=self.never_fit,
+            parents_involved_on=self.parents_involved_on,
+            parents_involved_how=self.parents_involved_how,
+            child_heard_on=self.child_heard_on,
+            confirmed_rules=self.confirmed_rules,
         )
 
 
@@ -192,15 +286,55 @@ def validate(data: CaseInput, today: date | None = None) -> dict[str, str]:
         errors["registered_on"] = "De aanmelddatum ligt in de toekomst."
     if data.absent_since and data.absent_since > today:
         errors["absent_since"] = "'Thuis sinds' ligt in de toekomst."
+    for name in ("back_at_school_on", "expert_statement_on", "parents_involved_on",
+                 "child_heard_on", "enrolled_since"):  # fmt: skip
+        when = getattr(data, name)
+        if when is not None and when > today:
+            errors[name] = f"'{FIELD_LABELS[name].capitalize()}' ligt in de toekomst."
+    if data.exemption_from and data.exemption_until and data.exemption_until < data.exemption_from:
+        errors["exemption_until"] = "De vrijstelling eindigt vóór ze begint."
+    if data.back_at_school_on and data.absent_since and data.back_at_school_on < data.absent_since:
+        errors["back_at_school_on"] = "'Terug op school' ligt vóór 'thuis sinds'."
+    if data.enrolled is False and data.enrolled_since is not None:
+        errors["enrolled_since"] = "Niet ingeschreven, maar wel een datum van inschrijving."
     if len(data.case_number) > 40:
         errors["case_number"] = "Het casusnummer is te lang (hoogstens 40 tekens)."
-    for name in ("first_name", "last_name", "school"):
+    for name in ("first_name", "last_name", "school", "expert_name"):
         if len(getattr(data, name)) > 200:
             errors[name] = "Te lang (hoogstens 200 tekens)."
-    for name in ("case_number", "first_name", "last_name", "school"):
+    if len(data.parents_involved_how) > 300:
+        errors["parents_involved_how"] = "Te lang (hoogstens 300 tekens)."
+    for name in ("case_number", "first_name", "last_name", "school", "expert_name",
+                 "parents_involved_how"):  # fmt: skip
         if name not in errors and has_control(getattr(data, name)):
             errors[name] = "Bevat een onzichtbaar stuurteken; verwijder het."
     return errors
+
+
+def findings(data: CaseInput, region: Region, today: date | None = None) -> list[Finding]:
+    """What in `data` does not fit the law (`domain.plausibility`), confirmed or not."""
+    facts = data.law_facts()
+    if facts is None:
+        return []
+    return plausibility.check(facts, data.registered_on or today or date.today(), region)
+
+
+def unconfirmed_findings(
+    data: CaseInput, region: Region, today: date | None = None
+) -> list[Finding]:
+    """The findings the user has not confirmed yet; saving refuses while there are any."""
+    return plausibility.unconfirmed(findings(data, region, today), data.confirmed_rules)
+
+
+def region_of(session: Session) -> Region:
+    """The school-holiday region the store's settings name (for school days)."""
+    return Region(settings.load_settings_in(session).region)
+
+
+def _check_plausible(session: Session, data: CaseInput, today: date) -> None:
+    found = unconfirmed_findings(data, region_of(session), today)
+    if found:
+        raise NeedsConfirmation(found)
 
 
 def _next_case_number(session: Session, year: int) -> str:
@@ -229,6 +363,19 @@ def _case_values(data: CaseInput) -> dict[str, object]:
         "review_date": data.review_date,
         "exemption_until": data.exemption_until,
         "notes": data.notes,
+        "exemption_from": data.exemption_from,
+        "enrolled": data.enrolled,
+        "enrolled_since": data.enrolled_since,
+        "back_at_school_on": data.back_at_school_on,
+        "expert_name": data.expert_name.strip(),
+        "expert_profession": str(data.expert_profession or ""),
+        "expert_statement_on": data.expert_statement_on,
+        "expert_not_treating": data.expert_not_treating,
+        "never_fit": data.never_fit,
+        "parents_involved_on": data.parents_involved_on,
+        "parents_involved_how": data.parents_involved_how.strip(),
+        "child_heard_on": data.child_heard_on,
+        "confirmed_rules": data.confirmed_rules,
     }
 
 
@@ -257,8 +404,49 @@ def retention_term(session: Session) -> RetentionTerm:
     return RetentionTerm(settings.load_settings_in(session).retention_years)
 
 
+# The columns the law's rules read, in the order of `law_facts_from` (for queries that do not
+# load whole cases: the Overzicht, the agenda proposal, the Rapportage, `cases --json`).
+LAW_COLUMNS = (
+    Case.ground,
+    Case.birth_date,
+    Case.status,
+    Case.absent_since,
+    Case.back_at_school_on,
+    Case.closed_on,
+    Case.exemption_from,
+    Case.exemption_until,
+    Case.enrolled,
+    Case.expert_statement_on,
+    Case.never_fit,
+)
+
+
+def law_facts_from(values: Any) -> CaseLawFacts:
+    """The facts the law's rules read, from a row of `LAW_COLUMNS`."""
+    ground, birth, status, absent, back, closed, first, last, enrolled, statement, never = values
+    return CaseLawFacts(
+        ground=ExemptionGround(ground),
+        birth_date=birth,
+        status=CaseStatus(status),
+        absent_since=absent,
+        back_at_school_on=back,
+        closed_on=closed,
+        exemption_from=first,
+        exemption_until=last,
+        enrolled=enrolled,
+        expert_statement_on=statement,
+        never_fit=bool(never),
+    )
+
+
+def law_facts_of(case: Case) -> CaseLawFacts:
+    """The facts the law's rules read, from a stored case."""
+    return law_facts_from(tuple(getattr(case, column.key) for column in LAW_COLUMNS))
+
+
 def _record(session: Session, case: Case, today: date) -> CaseRecord:
     ground = ExemptionGround(case.ground)
+    law = law_status(law_facts_of(case), today, region_of(session))
     return CaseRecord(
         id=case.id,
         case_number=case.case_number,
@@ -279,12 +467,26 @@ def _record(session: Session, case: Case, today: date) -> CaseRecord:
         exemption_until=case.exemption_until,
         created_at=case.created_at,
         updated_at=case.updated_at,
-        leerplicht=leerplicht_status(case.birth_date, today),
-        renewal_deadline=renewal_deadline(ground, today),
-        thuiszitter=thuiszitter_signal(case.absent_since, today, case.birth_date)
-        if ground == ExemptionGround.THUISZITTER
-        else ThuiszitterSignal.GEEN,
+        leerplicht=law.leerplicht,
+        renewal_deadline=law.notice_due,
+        thuiszitter=law.thuiszitter,
         retention_date=retention_term(session).until(case.birth_date),
+        exemption_from=case.exemption_from,
+        enrolled=case.enrolled,
+        enrolled_since=case.enrolled_since,
+        back_at_school_on=case.back_at_school_on,
+        expert_name=case.expert_name,
+        expert_profession=ExpertProfession(case.expert_profession)
+        if case.expert_profession
+        else None,
+        expert_statement_on=case.expert_statement_on,
+        expert_not_treating=case.expert_not_treating,
+        never_fit=case.never_fit,
+        parents_involved_on=case.parents_involved_on,
+        parents_involved_how=case.parents_involved_how,
+        child_heard_on=case.child_heard_on,
+        confirmed_rules=case.confirmed_rules,
+        law=law,
     )
 
 
@@ -300,6 +502,7 @@ def add_case(session: Session, store: Store, data: CaseInput, *, today: date) ->
     if errors:
         raise ValidationError(errors)
     data = normalised(data)
+    _check_plausible(session, data, today)
     number = data.case_number or _next_case_number(session, today.year)
     _check_unique_number(session, number)
     if data.owner_id is not None and session.get(Participant, data.owner_id) is None:
@@ -442,6 +645,7 @@ def update_case(
     data = normalised(data)
     with store.write() as session:
         case = _case_or_raise(session, case_id)
+        _check_plausible(session, data, today)
         number = data.case_number
         if number and number != case.case_number:
             _check_unique_number(session, number, case.id)
@@ -594,20 +798,29 @@ def _row_from(values: Any) -> CaseRow:
     )
 
 
-def _matches_signals(row: CaseRow, filt: CaseFilter, today: date) -> bool:
+def _matches_signals(row: CaseRow, law: LawStatus | None, filt: CaseFilter) -> bool:
+    if law is None:  # no signal filter asked
+        return True
     if filt.deadline_by is not None:
-        renewal = renewal_deadline(row.ground, today)
-        due = [d for d in (renewal, row.review_date) if d is not None]
+        due = [d for d in (law.notice_due, row.review_date) if d is not None]
         if not any(d <= filt.deadline_by for d in due):
             return False
     if filt.thuiszitter is not None:
-        signal = thuiszitter_signal(row.absent_since, today, row.birth_date)
         order = list(ThuiszitterSignal)
-        if row.ground != ExemptionGround.THUISZITTER or order.index(signal) < order.index(
-            filt.thuiszitter
-        ):
+        if order.index(law.thuiszitter) < order.index(filt.thuiszitter):
             return False
     return True
+
+
+def _law_by_id(session: Session, filt: CaseFilter, today: date) -> dict[int, LawStatus] | None:
+    """Each case's law status on `today`, when the filter asks for a signal; else None."""
+    if filt.deadline_by is None and filt.thuiszitter is None:
+        return None
+    region = region_of(session)
+    return {
+        values[0]: law_status(law_facts_from(values[1:]), today, region)
+        for values in session.execute(select(Case.id, *LAW_COLUMNS))
+    }
 
 
 def list_cases(
@@ -618,9 +831,10 @@ def list_cases(
     today = filt.today or date.today()
     with store.write() as session:
         rows = []
+        laws = _law_by_id(session, filt, today)
         for values in session.execute(_row_query(filt)):
             row = _row_from(values)
-            if _matches_signals(row, filt, today):
+            if _matches_signals(row, laws[row.id] if laws is not None else None, filt):
                 rows.append(row)
         if log_search:
             criteria = {

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from casusoverleg.domain.case_law import NoticeKind, law_status
 from casusoverleg.domain.deadlines import renewal_deadline
 from casusoverleg.domain.enums import (
     ActionStatus,
@@ -18,9 +19,11 @@ from casusoverleg.domain.enums import (
     ExemptionGround,
     MeetingStatus,
 )
-from casusoverleg.domain.thuiszitter import ThuiszitterSignal, thuiszitter_signal
+from casusoverleg.domain.recurrence import Region
+from casusoverleg.domain.thuiszitter import ThuiszitterSignal
 from casusoverleg.services import audit, autobackup
 from casusoverleg.services.autobackup import BackupStatus
+from casusoverleg.services.cases import LAW_COLUMNS, law_facts_from, region_of
 from casusoverleg.services.meetings import DEFAULT_TITLE
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import (
@@ -77,9 +80,10 @@ class CaseSignal:
 
 @dataclass(frozen=True)
 class RenewalSignal(CaseSignal):
-    """An art. 5 exemption that must be renewed by the deadline (`on`)."""
+    """An art. 6 notice of an art. 5 exemption due by `on` (yearly, or the first one)."""
 
     exemption_until: date | None = None
+    kind: NoticeKind = NoticeKind.JAARLIJKS
 
 
 @dataclass(frozen=True)
@@ -161,22 +165,30 @@ def _open_cases() -> Select[*tuple[Any, ...]]:
     )
 
 
-def _renewals(session: Session, deadline: date) -> list[RenewalSignal]:
-    # Renewal is due unless the exemption already runs into the next school year.
-    school_year_end = date(deadline.year, 7, 31)
-    query = (
-        _open_cases()
-        .add_columns(Case.exemption_until)
-        .where(
-            Case.ground.in_(_ART5),
-            or_(Case.exemption_until.is_(None), Case.exemption_until <= school_year_end),
+def _renewals(session: Session, today: date, deadline: date, region: Region) -> list[RenewalSignal]:
+    """Art. 5 cases with a notice due by this year's deadline (`law_status`: yearly notices,
+    first notices due before it; none once the plicht has ended or under art. 6 lid 3)."""
+    query = _open_cases().add_columns(*LAW_COLUMNS).where(Case.ground.in_(_ART5))
+    found = []
+    for case_id, number, first, last, owner, *law_values in session.execute(query):
+        facts = law_facts_from(law_values)
+        law = law_status(facts, today, region)
+        if law.notice_due is None or law.notice_kind is None or law.notice_due > deadline:
+            continue
+        found.append(
+            RenewalSignal(
+                case_id,
+                number,
+                first,
+                last,
+                owner or "",
+                law.notice_due,
+                facts.exemption_until,
+                law.notice_kind,
+            )
         )
-        .order_by(Case.case_number)
-    )
-    return [
-        RenewalSignal(case_id, number, first, last, owner or "", deadline, until)
-        for case_id, number, first, last, owner, until in session.execute(query)
-    ]
+    found.sort(key=_by_date)
+    return found
 
 
 def _reviews_passed(session: Session, today: date) -> list[CaseSignal]:
@@ -192,10 +204,14 @@ def _reviews_passed(session: Session, today: date) -> list[CaseSignal]:
     ]
 
 
-def _thuiszitters(session: Session, today: date) -> tuple[list[CaseSignal], list[CaseSignal]]:
+def _thuiszitters(
+    session: Session, today: date, region: Region
+) -> tuple[list[CaseSignal], list[CaseSignal]]:
+    """Thuiszitters past 4 weeks and past 3 months (`law_status`: only days in leer- or
+    kwalificatieplicht, not under an exemption, until back at school), by first day counted."""
     query = (
         _open_cases()
-        .add_columns(Case.absent_since, Case.birth_date)
+        .add_columns(*LAW_COLUMNS)
         .where(
             Case.ground == str(ExemptionGround.THUISZITTER),
             Case.absent_since < today - _FOUR_WEEKS,
@@ -204,14 +220,20 @@ def _thuiszitters(session: Session, today: date) -> tuple[list[CaseSignal], list
     )
     four_weeks: list[CaseSignal] = []
     three_months: list[CaseSignal] = []
-    for case_id, number, first, last, owner, absent, birth in session.execute(query):
-        signal = thuiszitter_signal(absent, today, birth)
-        item = CaseSignal(case_id, number, first, last, owner or "", absent)
-        if signal == ThuiszitterSignal.DRIE_MAANDEN:
+    for case_id, number, first, last, owner, *law_values in session.execute(query):
+        law = law_status(law_facts_from(law_values), today, region)
+        if law.home.since is None:
+            continue
+        item = CaseSignal(case_id, number, first, last, owner or "", law.home.since)
+        if law.thuiszitter == ThuiszitterSignal.DRIE_MAANDEN:
             three_months.append(item)
-        elif signal == ThuiszitterSignal.VIER_WEKEN:
+        elif law.thuiszitter == ThuiszitterSignal.VIER_WEKEN:
             four_weeks.append(item)
-    return four_weeks, three_months
+    return sorted(four_weeks, key=_by_date), sorted(three_months, key=_by_date)
+
+
+def _by_date(signal: CaseSignal) -> tuple[date, str]:
+    return signal.on, signal.case_number
 
 
 def _overdue_actions(session: Session, today: date) -> list[OverdueAction]:
@@ -255,12 +277,13 @@ def dashboard(store: Store, today: date | None = None, *, log_view: bool = True)
     deadline = renewal_deadline(ExemptionGround.ART5_A, today)
     assert deadline is not None  # art. 5 onder a always has a yearly deadline
     with store.write() as session:
-        four_weeks, three_months = _thuiszitters(session, today)
+        region = region_of(session)
+        four_weeks, three_months = _thuiszitters(session, today, region)
         result = Dashboard(
             today=today,
             next_meeting=_next_meeting(session, today),
             renewal_deadline=deadline,
-            renewals=_renewals(session, deadline),
+            renewals=_renewals(session, today, deadline, region),
             reviews_passed=_reviews_passed(session, today),
             thuiszitters_four_weeks=four_weeks,
             thuiszitters_three_months=three_months,

@@ -137,13 +137,20 @@ class Minutes:
 
 
 def discussions_before(
-    session: Session, meeting: Meeting, case_ids: Iterable[int] | None = None
+    session: Session, meeting: Meeting | date, case_ids: Iterable[int] | None = None
 ) -> dict[int, list[Discussion]]:
     """Per case, the earlier meetings that discussed it (oldest first), with their advice.
 
+    `meeting` is the meeting to look back from, or a day (meetings before that day count).
     A case was discussed at a meeting that was not cancelled and either was held or has
     minutes for the case's agenda item (minutes typed before "held" was clicked count).
     """
+    if isinstance(meeting, date):
+        here: tuple[date, time, int] = (meeting, time.min, 0)
+        until = meeting
+    else:
+        here = meeting_key(meeting)
+        until = meeting.date
     query = (
         select(
             AgendaItem.case_id,
@@ -162,12 +169,11 @@ def discussions_before(
         .where(
             AgendaItem.case_id.is_not(None),
             Meeting.status != str(MeetingStatus.GEANNULEERD),
-            Meeting.date <= meeting.date,
+            Meeting.date <= until,
         )
     )
     if case_ids is not None:
         query = query.where(AgendaItem.case_id.in_(list(case_ids)))
-    here = meeting_key(meeting)
     rows = sorted(session.execute(query), key=lambda r: (r[1], r[2], r[3]))
     found: dict[int, list[Discussion]] = defaultdict(list)
     for case_id, on, start, meeting_id, status, entry_id, advice in rows:

@@ -42,6 +42,8 @@ class Account(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(200), default="")
+    # BEHEERDER may destroy case files past retention; MEDEWERKER may not (migration 0005).
+    role: Mapped[str] = mapped_column(String(20), default="MEDEWERKER")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     removed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
 
@@ -89,6 +91,22 @@ class Case(Base):
     exemption_until: Mapped[date | None] = mapped_column(Date, default=None)
     notes: Mapped[str] = mapped_column(Text, default="")
     closed_on: Mapped[date | None] = mapped_column(Date, default=None)
+    # The law in the case file (migration 0005; see docs/leerplichtwet.md).
+    exemption_from: Mapped[date | None] = mapped_column(Date, default=None)
+    enrolled: Mapped[bool | None] = mapped_column(Boolean, default=None)  # None: not known
+    enrolled_since: Mapped[date | None] = mapped_column(Date, default=None)
+    back_at_school_on: Mapped[date | None] = mapped_column(Date, default=None)
+    # The art. 7 statement a 5 onder a exemption rests on, and art. 6 lid 3 ("nooit geschikt").
+    expert_name: Mapped[str] = mapped_column(String(200), default="")
+    expert_profession: Mapped[str] = mapped_column(String(20), default="")
+    expert_statement_on: Mapped[date | None] = mapped_column(Date, default=None)
+    expert_not_treating: Mapped[bool] = mapped_column(Boolean, default=False)
+    never_fit: Mapped[bool] = mapped_column(Boolean, default=False)
+    parents_involved_on: Mapped[date | None] = mapped_column(Date, default=None)
+    parents_involved_how: Mapped[str] = mapped_column(String(300), default="")
+    child_heard_on: Mapped[date | None] = mapped_column(Date, default=None)
+    # Plausibility rules (domain.plausibility codes) a user confirmed for this case, "," between.
+    confirmed_rules: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     # Case-folded, accent-free "number first last school" for filter-as-you-type.
@@ -184,6 +202,8 @@ class MinutesEntry(Base):
     advice: Mapped[str | None] = mapped_column(String(40), default=None)
     decision: Mapped[str] = mapped_column(Text, default="")
     next_review_date: Mapped[date | None] = mapped_column(Date, default=None)
+    # For an advice of an exemption: the alternatives weighed first (domain Alternative codes).
+    alternatives: Mapped[str] = mapped_column(String(200), default="")
     # A correction made after the minutes were fixed is a visible amendment of an entry.
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("minutes_entry.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime)

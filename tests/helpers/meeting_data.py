@@ -46,6 +46,9 @@ def add_case(store: Store, number: str, first: str = "Sanne", **kwargs: object) 
     """Register a case with casusnummer `number` (default: art. 15, no renewal); returns its id."""
     kwargs.setdefault("registered_on", date(2026, 9, 1))
     kwargs.setdefault("ground", ExemptionGround.ART15)
+    if kwargs["ground"] == ExemptionGround.ART15:
+        # Art. 15 is for a kwalificatieplichtige (Lpw art. 15 lid 1): 17 on registration.
+        kwargs.setdefault("birth_date", date(2009, 3, 12))
     record = cases.create_case(
         store, sample_case(first, "de Vries", case_number=number, **kwargs), today=REGISTERED
     )

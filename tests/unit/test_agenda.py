@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from casusoverleg.domain.agenda import (
+    URGENCY_ORDER,
     CaseFacts,
     Discussion,
     ProposalReason,
@@ -46,6 +47,7 @@ def facts(**kwargs: object) -> CaseFacts:
         "status": CaseStatus.IN_BEHANDELING,
         "registered_on": date(2026, 9, 1),
         "discussions": (Discussion(date(2027, 1, 12), Advice.DEELTIJDROOSTER),),
+        "birth_date": date(2012, 3, 12),  # leerplichtig throughout
     }
     values.update(kwargs)
     return CaseFacts(**values)  # type: ignore[arg-type]
@@ -139,9 +141,9 @@ def test_thuiszitter(absent_since: date, last_discussed: date | None, proposed: 
 
 
 def test_urgency_and_order() -> None:
-    assert urgency([R.NIEUW]) == 6
+    assert urgency([R.NIEUW]) == len(URGENCY_ORDER)
     assert urgency([R.NIEUW, R.THUISZITTER]) == 1
-    assert urgency([]) == 7
+    assert urgency([]) == len(URGENCY_ORDER) + 1
     keys = {
         "a": proposal_sort_key([R.NIEUW], "2027-0001"),
         "b": proposal_sort_key([R.ACTIE, R.NIEUW], "2027-0009"),

@@ -84,21 +84,28 @@ def test_next_meeting_is_the_first_planned_one_from_today_with_its_agenda(store:
     assert (board.next_meeting.agenda_items, board.next_meeting.case_items) == (4, 2)
 
 
-def test_renewals_are_open_art5_cases_not_yet_renewed_for_next_school_year(
-    store: Store,
-) -> None:
-    due = _case(store, "Anna", ground=ExemptionGround.ART5_A, exemption_until=date(2027, 7, 31))
+def test_lpw_art6_lid2b_every_open_art5_case_gives_notice_each_year(store: Store) -> None:
+    # "zolang nadien aanspraak op vrijstelling wordt gemaakt, elk jaar opnieuw voor 1 juli":
+    # an exemption that runs on into the next school year is no exception.
+    due = _case(store, "Anna", ground=ExemptionGround.ART5_A, exemption_until=date(2027, 7, 31),
+                expert_statement_on=date(2026, 8, 1))  # fmt: skip
     no_end = _case(store, "Bram", ground=ExemptionGround.ART5_C)
-    _case(store, "Cas", ground=ExemptionGround.ART5_B, exemption_until=date(2028, 7, 31))
-    _case(store, "Dirk", ground=ExemptionGround.ART15)
+    long_one = _case(store, "Cas", ground=ExemptionGround.ART5_B, exemption_until=date(2028, 7, 31))
+    _case(store, "Dirk", ground=ExemptionGround.ART15, birth_date=date(2009, 3, 12))
     closed = _case(store, "Eva", ground=ExemptionGround.ART5_A)
     cases.close_case(store, closed, today=TODAY)
+    # Art. 6 lid 3: no yearly notice when the art. 7 statement says "nooit geschikt".
+    _case(store, "Fien", ground=ExemptionGround.ART5_A, expert_statement_on=date(2026, 8, 1),
+          never_fit=True)  # fmt: skip
+    # Art. 4b: 18 on 1 March 2027, so nothing is left to claim for the next school year.
+    _case(store, "Gijs", ground=ExemptionGround.ART5_B, birth_date=date(2009, 3, 1))
 
     board = dashboard(store, TODAY)
-    assert [r.case_id for r in board.renewals] == [due, no_end]
-    assert board.renewals[0].on == date(2027, 6, 30)
-    assert board.renewals[0].exemption_until == date(2027, 7, 31)
-    assert board.renewals[0].full_name == "Anna Jansen"
+    assert sorted(r.case_id for r in board.renewals) == sorted([due, no_end, long_one])
+    assert {r.on for r in board.renewals} == {date(2027, 6, 30)}
+    anna = next(r for r in board.renewals if r.case_id == due)
+    assert anna.exemption_until == date(2027, 7, 31)
+    assert anna.full_name == "Anna Jansen"
 
 
 def test_renewal_deadline_moves_to_next_year_after_30_june(store: Store) -> None:

@@ -44,7 +44,12 @@ def test_two_meetings(store: Store) -> None:
     review = add_case(store, "2027-0002", "Bram", ground=ExemptionGround.ART15)
     action_due = add_case(store, "2027-0003", "Cas", ground=ExemptionGround.ART11)
     renewal = add_case(
-        store, "2027-0004", "Daan", ground=ExemptionGround.ART5_A, owner_id=team.leerplicht.id
+        store,
+        "2027-0004",
+        "Daan",
+        ground=ExemptionGround.ART5_A,
+        owner_id=team.leerplicht.id,
+        expert_statement_on=date(2026, 8, 20),
     )
     at_home = add_case(
         store,
@@ -95,7 +100,7 @@ def test_two_meetings(store: Store) -> None:
         (action_due, [R.ACTIE]),
         (new, [R.NIEUW]),
     ]
-    assert [p.urgency for p in proposed] == [1, 2, 3, 4, 5, 6]
+    assert [p.urgency for p in proposed] == [1, 2, 5, 6, 7, 8]  # 3, 4: notices, art. 7
     assert proposed[0].initials == "E. de V."
     assert proposed[1].reason_text == "verlenging vóór 1 juli binnen 8 weken"
 
