@@ -34,8 +34,15 @@ class LeerplichtStatus(_Labelled):
 
 
 def birthday(birth: date, age: int) -> date:
-    """The day a child born on `birth` turns `age` (29 February → 28 February)."""
-    return birth + relativedelta(years=age)
+    """The day a child born on `birth` turns `age` (29 February → 28 February).
+
+    The same day `dateutil.relativedelta(years=age)` gives, without its cost: every rule asks
+    for several birthdays of every case.
+    """
+    try:
+        return birth.replace(year=birth.year + age)
+    except ValueError:  # 29 February in a year that has none
+        return date(birth.year + age, 2, 28)
 
 
 def is_school_day(d: date, region: Region = Region.NOORD) -> bool:
@@ -57,6 +64,7 @@ def _first_school_day_from(first: date, region: Region) -> date:
     return day
 
 
+@lru_cache(maxsize=65536)
 def leerplicht_start(birth: date, region: Region = Region.NOORD) -> date:
     """First day of leerplicht (Lpw art. 3 lid 1): the first school day of the month after
     the month of the 5th birthday.
@@ -68,7 +76,11 @@ def leerplicht_start(birth: date, region: Region = Region.NOORD) -> date:
     after it.
     """
     fifth = birthday(birth, 5)
-    return _first_school_day_from(fifth.replace(day=1) + relativedelta(months=1), region)
+    if fifth.month == 12:
+        next_month = date(fifth.year + 1, 1, 1)
+    else:
+        next_month = date(fifth.year, fifth.month + 1, 1)
+    return _first_school_day_from(next_month, region)
 
 
 def leerplicht_end(birth: date) -> date:
