@@ -326,6 +326,11 @@ def unconfirmed_findings(
     return plausibility.unconfirmed(findings(data, region, today), data.confirmed_rules)
 
 
+def confirmed_codes_for(data: CaseInput, found: list[Finding]) -> CaseInput:
+    """`data` with the rules of `found` confirmed by the user (kept with the case)."""
+    return replace(data, confirmed_rules=plausibility.confirmed_codes(found, data.confirmed_rules))
+
+
 def region_of(session: Session) -> Region:
     """The school-holiday region the store's settings name (for school days)."""
     return Region(settings.load_settings_in(session).region)
