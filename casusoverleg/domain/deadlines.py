@@ -73,8 +73,8 @@ def renewal_deadline(ground: ExemptionGround, on: date) -> date | None:
 
     That is 30 June, or, when 30 June is a Saturday, Sunday or feestdag, the last working day
     before it (so that the notice is surely in before 1 July). Returns None for grounds that
-    need no yearly notice. Not modelled: art. 6 lid 3 (no yearly notice when the art. 7
-    statement says the child will never be fit for school); the case file has no such field.
+    need no yearly notice. This is the date alone; whether a case needs it (its age, the first
+    notice, art. 6 lid 3) is decided by `case_law.notice_due`.
     """
     if not ground.is_art5:
         return None
