@@ -61,7 +61,7 @@ XLSX_FILTER = "Excel-werkmap (*.xlsx)"
 COMPUTING = "Wordt berekend…"
 # Short names for the chart's bars; the tables and tooltips use the groups' full labels.
 HOME_SHORT = {
-    HomeGroup.THUISZITTER: "ingeschreven",
+    HomeGroup.THUISZITTER: "thuiszitter, ingeschreven",
     HomeGroup.ABSOLUUT: "absoluut verzuim",
     HomeGroup.ONBEKEND: "inschrijving onbekend",
     HomeGroup.ART11: "art. 11 (ziekte, verlof)",
@@ -205,6 +205,16 @@ def advice_table(figures: YearFigures) -> FigureTable:
         FigureRow(("Totaal adviezen", given.total), total=True),
     ]
     return FigureTable(("Advies", "Aantal"), tuple(rows))
+
+
+def advice_time_table(figures: YearFigures) -> FigureTable:
+    """Days from registration to the first advice, for the cases registered in the school year."""
+    t = figures.advice_time
+    row = FigureRow(
+        ("Aangemeld in dit schooljaar", t.cases, days_text(t.median_days), days_text(t.max_days))
+    )
+    header = ("", "Met advies", "Mediaan (dagen)", "Langste (dagen)")
+    return FigureTable(header, (row,))
 
 
 def _fit_table(view: QTableView) -> None:
@@ -457,6 +467,10 @@ class ReportsView(QWidget):
         )
         self.home_view = _table_view(self.home_model, "thuis", "Kinderen thuis zonder school")
         self.advice_view = _table_view(self.advice_model, "adviezen", "Adviezen van het overleg")
+        self.advice_time_model = FiguresModel(self)
+        self.advice_time_view = _table_view(
+            self.advice_time_model, "tijd_tot_advies", "Tijd van aanmelding tot eerste advies"
+        )
 
         head = QHBoxLayout()
         head.addWidget(self.title_label)
@@ -489,12 +503,15 @@ class ReportsView(QWidget):
         body.addWidget(
             QLabel(
                 "Dagen thuis tellen alleen zolang het kind leer- of kwalificatieplichtig is, "
-                "zonder vrijstelling, tot de dag terug op school."
+                "zonder vrijstelling, tot de dag terug op school. 'Nog thuis': op 31 juli, "
+                "of vandaag in het lopende schooljaar."
             )
         )
         body.addWidget(self.home_view, 0, top_left)
         body.addWidget(_heading("Adviezen van het overleg"))
         body.addWidget(self.advice_view, 0, top_left)
+        body.addWidget(_heading("Tijd van aanmelding tot eerste advies"))
+        body.addWidget(self.advice_time_view, 0, top_left)
         body.addStretch(1)
         inner = QWidget()
         inner.setLayout(body)
@@ -573,7 +590,7 @@ class ReportsView(QWidget):
 
     def _show_year(self, figures: YearFigures | None) -> None:
         if figures is None:
-            for model in (self.exemptions_model, self.home_model, self.advice_model):
+            for model in self._models:
                 model.set_table(EMPTY_TABLE)
             self.ground_chart.set_title("Vrijstellingen per grond")
             self.ground_chart.set_bars([])
@@ -585,6 +602,7 @@ class ReportsView(QWidget):
             self.exemptions_model.set_table(exemptions_table(figures))
             self.home_model.set_table(home_table(figures))
             self.advice_model.set_table(advice_table(figures))
+            self.advice_time_model.set_table(advice_time_table(figures))
             self.ground_chart.set_title(f"Vrijstellingen per grond, nieuw en verlengd, {label}")
             self.ground_chart.set_bars(
                 [
@@ -608,8 +626,12 @@ class ReportsView(QWidget):
             fallback = figures.exemption_total.from_registration
             self.note_label.setText(FROM_REGISTRATION.format(count=fallback))
             self.note_label.setVisible(fallback > 0)
-        for view in (self.exemptions_view, self.home_view, self.advice_view):
+        for view in (self.exemptions_view, self.home_view, self.advice_view, self.advice_time_view):
             _fit_table(view)
+
+    @property
+    def _models(self) -> tuple[FiguresModel, ...]:
+        return (self.exemptions_model, self.home_model, self.advice_model, self.advice_time_model)
 
     def _settled(self) -> None:
         """Back at rest after computing or exporting, whatever came of it."""

@@ -335,6 +335,7 @@ def statistics_sheets(report: reports.Report) -> list[Sheet]:
     exempt: list[list[SheetCell]] = []
     home: list[list[SheetCell]] = []
     advice: list[list[SheetCell]] = []
+    waited: list[list[SheetCell]] = []
     for figures in report.years:
         label = figures.year.label
         for ground in reports.EXEMPTION_GROUNDS:
@@ -362,6 +363,8 @@ def statistics_sheets(report: reports.Report) -> list[Sheet]:
             [label, "vrijstelling met gewogen alternatieven", given.exemption_with_alternatives],
             [label, "Totaal", given.total],
         ]
+        t_adv = figures.advice_time
+        waited.append([label, t_adv.cases, _days(t_adv.median_days), _days(t_adv.max_days)])
     return [
         (
             "Vrijstellingen",
@@ -392,13 +395,24 @@ def statistics_sheets(report: reports.Report) -> list[Sheet]:
             (12, 52, 10, 11, 12, 14, 14, 14),
         ),
         ("Adviezen", ("schooljaar", "advies", "aantal"), advice, (12, 42, 10)),
+        (
+            "Tijd tot advies",
+            (
+                "schooljaar van aanmelding",
+                "casussen met advies",
+                "mediaan dagen",
+                "langste (dagen)",
+            ),
+            waited,
+            (24, 20, 16, 16),
+        ),
     ]
 
 
 def export_statistics(
     store: Store, path: Path | str, *, today: date | None = None, overwrite: bool = False
 ) -> int:
-    """Write the Rapportage figures per school year to .xlsx (three sheets); returns the
+    """Write the Rapportage figures per school year to .xlsx (four sheets); returns the
     number of rows."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":

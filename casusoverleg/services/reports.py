@@ -4,10 +4,18 @@ Lpw art. 25 lid 1 asks the report "over het in het laatst afgesloten school- of 
 school year runs from 1 August to 31 July (`domain.school_year`). Per school year: the
 exemptions by ground (new, renewed, ended), the children at home without school by the policy
 definition (enrolled thuiszitters, absolute verzuimers and those whose enrolment is unknown)
-apart from children at home under art. 11, the median days at home, and what the group advised.
+apart from children at home under art. 11, the median days at home, what the group advised at
+the meetings held in it, and how long the cases registered in it waited for a first advice.
 Every duration comes from `case_law.law_status` (its `HomePeriod`): only days in leer- or
 kwalificatieplicht, without an exemption, up to the day back at school, count. Only numbers
 leave this module: no names, no case numbers.
+
+Interpretations (the law is silent; docs/leerplichtwet.md): a child counts in a school year if
+a day of its counted stretch at home lies in it; the stretch's days and the norm it passed
+(> 4 weeks, > 3 months) are those up to the end of the school year (or `today`), so a child
+who passed 3 months before 1 August and is still at home counts as "> 3 maanden" again. A case
+with an exemption ground counts as an exemption from its start date, or from its registration
+day when that is empty.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from casusoverleg.domain.case_law import CaseLawFacts, exemption_in_force, is_closed, law_status
 from casusoverleg.domain.enums import Advice, ExemptionGround, MeetingStatus, _Labelled
@@ -97,6 +105,16 @@ class AdviceFigures:
 
 
 @dataclass(frozen=True)
+class AdviceTime:
+    """Days from registration to the group's first advice, for the cases registered in one
+    school year that have had one."""
+
+    cases: int = 0
+    median_days: float | None = None
+    max_days: int | None = None
+
+
+@dataclass(frozen=True)
 class YearFigures:
     """The Rapportage figures of one school year."""
 
@@ -104,6 +122,7 @@ class YearFigures:
     exemptions: dict[ExemptionGround, ExemptionCounts]
     home: dict[HomeGroup, HomeFigures]
     advice: AdviceFigures
+    advice_time: AdviceTime = AdviceTime()
 
     def exemption(self, ground: ExemptionGround) -> ExemptionCounts:
         """The counts of one ground (zeros when none)."""
@@ -137,6 +156,7 @@ class Report:
 class _CaseRow:
     facts: CaseLawFacts
     registered_on: date | None
+    first_advice: date | None = None
 
 
 def _exemption_counts(
@@ -257,29 +277,53 @@ def _advice_figures(given: Sequence[tuple[date, str, str]], year: SchoolYear) ->
     )
 
 
+def _advice_time(rows: Sequence[_CaseRow], year: SchoolYear) -> AdviceTime:
+    days = [
+        (r.first_advice - r.registered_on).days
+        for r in rows
+        if r.registered_on in year
+        and r.first_advice is not None
+        and r.registered_on is not None
+        and r.first_advice >= r.registered_on
+    ]
+    if not days:
+        return AdviceTime()
+    return AdviceTime(len(days), float(stats.median(days)), max(days))
+
+
 def school_year_report(store: Store, *, today: date | None = None) -> Report:
     """The Rapportage per school year, from the first school year with a case or an advice up
     to the one `today` lies in."""
     as_of = today or date.today()
+    held_advice = (
+        MinutesEntry.advice.is_not(None),
+        # Advice is recorded on the entry itself; corrections (amends_id) are text only.
+        MinutesEntry.amends_id.is_(None),
+        Meeting.status != str(MeetingStatus.GEANNULEERD),
+        Meeting.date <= as_of,
+    )
     with store.read() as session:
         region = region_of(session)
+        first_advice = dict(
+            session.execute(
+                select(AgendaItem.case_id, func.min(Meeting.date))
+                .join(MinutesEntry, MinutesEntry.agenda_item_id == AgendaItem.id)
+                .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+                .where(AgendaItem.case_id.is_not(None), *held_advice)
+                .group_by(AgendaItem.case_id)
+            ).all()
+        )
         rows = [
-            _CaseRow(law_facts_from(row[:-1]), row[-1])
-            for row in session.execute(select(*LAW_COLUMNS, Case.registered_on)).all()
+            _CaseRow(law_facts_from(row[2:]), row[1], first_advice.get(row[0]))
+            for row in session.execute(select(Case.id, Case.registered_on, *LAW_COLUMNS)).all()
         ]
-        # Advice is recorded on the entry itself; corrections (amends_id) are text only.
         given = [
             (held, str(advice), alternatives or "")
             for held, advice, alternatives in session.execute(
                 select(Meeting.date, MinutesEntry.advice, MinutesEntry.alternatives)
                 .join(AgendaItem, MinutesEntry.agenda_item_id == AgendaItem.id)
                 .join(Meeting, AgendaItem.meeting_id == Meeting.id)
-                .where(
-                    MinutesEntry.advice.is_not(None),
-                    MinutesEntry.amends_id.is_(None),
-                    Meeting.status != str(MeetingStatus.GEANNULEERD),
-                    Meeting.date <= as_of,
-                )
+                .where(*held_advice)
             ).all()
         ]
     current = school_year_of(as_of)
@@ -297,6 +341,7 @@ def school_year_report(store: Store, *, today: date | None = None) -> Report:
                 exemptions=_exemption_counts(rows, year, as_of, region),
                 home=_home_counts(rows, year, as_of, region),
                 advice=_advice_figures(given, year),
+                advice_time=_advice_time(rows, year),
             )
         )
     return Report(as_of=as_of, years=figures)

@@ -111,7 +111,7 @@ def test_lpw_art25_the_tables_show_the_chosen_school_years_figures(
 
     home = view.home_model
     assert home.rowCount() == len(HomeGroup)
-    assert home.value(0, 0) == "ingeschreven" and home.value(0, 1) == 1
+    assert home.value(0, 0) == "thuiszitter, ingeschreven" and home.value(0, 1) == 1
     enrolled = last.home[HomeGroup.THUISZITTER]
     assert home.value(0, 5) == days_text(enrolled.median_days) == "40"
 
@@ -122,7 +122,15 @@ def test_lpw_art25_the_tables_show_the_chosen_school_years_figures(
     last_row = advice.rowCount() - 1
     assert advice.value(last_row, 0) == "Totaal adviezen"
     assert advice.value(last_row, 1) == this.advice.total
-    for checked in (view.exemptions_model, view.home_model, view.advice_model):
+    waited = view.advice_time_model
+    assert waited.value(0, 1) == this.advice_time.cases
+    assert waited.value(0, 2) == days_text(this.advice_time.median_days)
+    for checked in (
+        view.exemptions_model,
+        view.home_model,
+        view.advice_model,
+        view.advice_time_model,
+    ):
         qtmodeltester.check(checked, force_py=True)
 
 
@@ -134,7 +142,7 @@ def test_the_charts_follow_the_chosen_school_year(view: ReportsView, filled: Sto
     assert LAST_YEAR.label in view.ground_chart.title
     home = {bar.label: bar.value for bar in view.thuis_chart.bars}
     assert home == {
-        "ingeschreven": 1,
+        "thuiszitter, ingeschreven": 1,
         "absoluut verzuim": 0,
         "inschrijving onbekend": 0,
         "art. 11 (ziekte, verlof)": 0,

@@ -479,6 +479,9 @@ def test_statistics_per_school_year_count_advice_and_days_at_home(store: Store) 
     held = today - timedelta(days=14)
     given = report.year(school_year_of(held).first_year)
     assert given is not None and given.advice.total == 2
+    registered = report.year(school_year_of(today - timedelta(days=60)).first_year)
+    assert registered is not None and registered.advice_time.cases == 2
+    assert registered.advice_time.median_days == 46
     # All three are still at home today, so each has days in this school year (but on 1 August
     # itself no day of it has passed yet).
     expected = 3 if today > this.year.start else 0
@@ -490,7 +493,7 @@ def test_export_statistics_xlsx(store: Store, out: Path) -> None:
     rows = exports.export_statistics(store, out / "statistiek.xlsx")
     assert rows > 0
     book = load_workbook(out / "statistiek.xlsx")
-    assert book.sheetnames == ["Vrijstellingen", "Thuis", "Adviezen"]
+    assert book.sheetnames == ["Vrijstellingen", "Thuis", "Adviezen", "Tijd tot advies"]
     exempt = list(book["Vrijstellingen"].iter_rows(values_only=True))
     assert exempt[0][:2] == ("schooljaar", "grond") and exempt[-1][1] == "Totaal"
     # The scenario's art. 5 onder a cases, all new (counted from registration) this year.

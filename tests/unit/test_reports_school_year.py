@@ -321,6 +321,11 @@ def test_advice_outcomes_per_school_year_alternative_instead_of_exemption(store:
     assert new.advice.by_advice[Advice.NADER_ONDERZOEK] == 1
     assert (new.advice.exemption, new.advice.exemption_with_alternatives) == (1, 1)
     assert new.advice.alternative_instead == 2
+    # Time to the first advice, by the school year of registration (May 2026: 2025-2026): the
+    # first two on 2026-07-02 (62 days), the other two on 2026-09-10 (132 days).
+    waited = old.advice_time
+    assert (waited.cases, waited.median_days, waited.max_days) == (4, 97.0, 132)
+    assert new.advice_time.cases == 0
 
 
 def test_export_statistics_xlsx_reads_back_the_same_figures_without_names(
@@ -332,7 +337,7 @@ def test_export_statistics_xlsx_reads_back_the_same_figures_without_names(
     rows = exports.export_statistics(at_home, path, today=TODAY)
     assert rows > 0
     book = load_workbook(path)
-    assert book.sheetnames == ["Vrijstellingen", "Thuis", "Adviezen"]
+    assert book.sheetnames == ["Vrijstellingen", "Thuis", "Adviezen", "Tijd tot advies"]
     exempt = list(book["Vrijstellingen"].iter_rows(values_only=True))
     assert exempt[0][:5] == ("schooljaar", "grond", "nieuw", "verlengd", "beëindigd")
     assert ("2026-2027", ExemptionGround.ART5_A.label, 1, 0, 0, 0) in exempt
