@@ -1,8 +1,9 @@
-"""Rapportage: counts per ground and year, time to advice, thuiszitters; charts, table, xlsx.
+"""Rapportage per school year (Lpw art. 25): exemptions by ground, children at home, advice.
 
-The figures come from `services.reports.statistics` (numbers only, no names). The charts are
-plain bars drawn with QPainter (PySide6-Essentials has no QtCharts): one per ground for a chosen
-year, and the thuiszitters by how long they were at home.
+The figures come from `services.reports.school_year_report` (numbers only, no names, every
+duration from the law's one computation). A school year is chosen at the top; for it the screen
+shows three small tables and two charts: plain bars drawn with QPainter (PySide6-Essentials has
+no QtCharts). The Excel export holds the same figures for every school year.
 """
 
 from __future__ import annotations
@@ -44,11 +45,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casusoverleg.domain.enums import ExemptionGround
-from casusoverleg.domain.thuiszitter import ThuiszitterSignal
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import exports, reports
-from casusoverleg.services.reports import Statistics
+from casusoverleg.services.reports import EXEMPTION_GROUNDS, HomeGroup, Report, YearFigures
 from casusoverleg.services.store import Store
 
 from ui import dialogs, ops, pdf_preview, style
@@ -60,11 +59,17 @@ from ui.widgets.tables import rows_table
 
 XLSX_FILTER = "Excel-werkmap (*.xlsx)"
 COMPUTING = "Wordt berekend…"
-BAND_LABELS = {
-    ThuiszitterSignal.GEEN: "4 weken of korter",
-    ThuiszitterSignal.VIER_WEKEN: "4 weken tot 3 maanden",
-    ThuiszitterSignal.DRIE_MAANDEN: "langer dan 3 maanden",
+# Short names for the chart's bars; the tables and tooltips use the groups' full labels.
+HOME_SHORT = {
+    HomeGroup.THUISZITTER: "thuiszitter, ingeschreven",
+    HomeGroup.ABSOLUUT: "absoluut verzuim",
+    HomeGroup.ONBEKEND: "inschrijving onbekend",
+    HomeGroup.ART11: "art. 11 (ziekte, verlof)",
 }
+FROM_REGISTRATION = (
+    "Een vrijstelling zonder ingangsdatum is geteld vanaf de aanmelddatum van de casus "
+    "({count} in dit schooljaar). Vul de ingangsdatum in de casus in voor een juist cijfer."
+)
 
 
 def ask_export_path(parent: QWidget, suggestion: str) -> Path | None:
@@ -138,62 +143,78 @@ class FiguresModel(RowsTableModel[FigureRow]):
 EMPTY_TABLE = FigureTable((), ())
 
 
-def counts_table(figures: Statistics) -> FigureTable:
-    """Cases per ground (rows) and year of registration (columns), with totals."""
-    years = figures.years
-    rows = [
-        FigureRow(
-            (
-                ground.label,
-                *(figures.count(ground, y) for y in years),
-                figures.total_for_ground(ground),
-            ),
-            tooltip=GROUND_SHORT[ground],
+def exemptions_table(figures: YearFigures) -> FigureTable:
+    """Exemptions by ground in one school year: new, renewed, ended; with a total."""
+    rows = []
+    for ground in EXEMPTION_GROUNDS:
+        c = figures.exemption(ground)
+        rows.append(
+            FigureRow(
+                (GROUND_SHORT[ground], c.new, c.renewed, c.ended, c.from_registration),
+                tooltip=ground.label,
+            )
         )
-        for ground in ExemptionGround
-    ]
-    total: tuple[str | int, ...] = (
-        "Totaal",
-        *(figures.total_for_year(y) for y in years),
-        sum(figures.counts.values()),
-    )
-    rows.append(FigureRow(total, total=True))
-    return FigureTable(("Grond", *(str(y) for y in years), "Totaal"), tuple(rows))
-
-
-def advice_table(figures: Statistics) -> FigureTable:
-    """Days from registration to the first advice, per year of registration and overall."""
-    rows = [
-        FigureRow((str(t.year), t.cases, days_text(t.median_days), days_text(t.max_days)))
-        for t in figures.advice_times
-    ]
-    overall = figures.advice_overall
-    rows.append(
-        FigureRow(
-            (
-                "Alle jaren",
-                overall.cases,
-                days_text(overall.median_days),
-                days_text(overall.max_days),
-            ),
-            total=True,
-        )
-    )
-    header = ("Jaar van aanmelding", "Met advies", "Mediaan (dagen)", "Langste (dagen)")
+    t = figures.exemption_total
+    rows.append(FigureRow(("Totaal", t.new, t.renewed, t.ended, t.from_registration), total=True))
+    header = ("Grond", "Nieuw", "Verlengd", "Beëindigd", "Zonder ingangsdatum")
     return FigureTable(header, tuple(rows))
 
 
-def thuiszitter_table(figures: Statistics) -> FigureTable:
-    """How many thuiszitters, how long at home, and how many past each norm."""
-    home = figures.thuiszitters
-    cells: list[tuple[str | int, ...]] = [
-        ("Thuiszitters met datum 'thuis sinds'", home.total),
-        ("waarvan nu nog thuis", home.still_at_home),
-        ("Mediaan aantal dagen thuis", days_text(home.median_days)),
-        ("Langste periode thuis (dagen)", days_text(home.max_days)),
+def home_table(figures: YearFigures) -> FigureTable:
+    """Children at home without school in one school year, by group, with days at home."""
+    rows = tuple(
+        FigureRow(
+            (
+                HOME_SHORT[group],
+                h.children,
+                h.over_four_weeks,
+                h.over_three_months,
+                h.at_home_at_end,
+                days_text(h.median_days),
+                days_text(h.max_days),
+            ),
+            tooltip=group.label,
+        )
+        for group, h in figures.home.items()
+    )
+    header = (
+        "Groep",
+        "Kinderen",
+        "> 4 weken",
+        "> 3 maanden",
+        "Nog thuis",
+        "Mediaan dagen",
+        "Langste (dagen)",
+    )
+    return FigureTable(header, rows)
+
+
+def advice_table(figures: YearFigures) -> FigureTable:
+    """How often the group gave each advice at the meetings of one school year."""
+    given = figures.advice
+    rows = [FigureRow((a.label, n)) for a, n in given.by_advice.items()]
+    rows += [
+        FigureRow(
+            ("alternatief in plaats van vrijstelling", given.alternative_instead),
+            tooltip="onderwijs-zorgarrangement, deeltijdrooster of terugleidingstraject",
+        ),
+        FigureRow(
+            ("vrijstelling, met gewogen alternatieven", given.exemption_with_alternatives),
+            tooltip="adviezen 'vrijstelling passend' met de gewogen alternatieven vastgelegd",
+        ),
+        FigureRow(("Totaal adviezen", given.total), total=True),
     ]
-    cells += [(f"Thuis {label}", home.by_signal.get(s, 0)) for s, label in BAND_LABELS.items()]
-    return FigureTable(("", "Aantal"), tuple(FigureRow(c) for c in cells))
+    return FigureTable(("Advies", "Aantal"), tuple(rows))
+
+
+def advice_time_table(figures: YearFigures) -> FigureTable:
+    """Days from registration to the first advice, for the cases registered in the school year."""
+    t = figures.advice_time
+    row = FigureRow(
+        ("Aangemeld in dit schooljaar", t.cases, days_text(t.median_days), days_text(t.max_days))
+    )
+    header = ("", "Met advies", "Mediaan (dagen)", "Langste (dagen)")
+    return FigureTable(header, (row,))
 
 
 def _fit_table(view: QTableView) -> None:
@@ -401,7 +422,7 @@ class ReportsView(QWidget):
         super().__init__(parent)
         self._store: Store | None = None
         self._exporting = False
-        self.figures: Statistics | None = None
+        self.figures: Report | None = None
 
         self.title_label = QLabel("Rapportage")
         font = self.title_label.font()
@@ -417,31 +438,39 @@ class ReportsView(QWidget):
         refresh.activated.connect(self.refresh)
         self.export_button = QPushButton("&Exporteren naar Excel…")
         self.export_button.setToolTip(
-            "De cijfers als Excel-werkmap opslaan (voor het jaarverslag leerplicht)"
+            "De cijfers van alle schooljaren als Excel-werkmap opslaan "
+            "(voor het verslag aan de raad, Leerplichtwet art. 25)"
         )
         self.export_button.clicked.connect(self.export)
         self.message_label = MessageLabel()
 
         self.year_combo = QComboBox()
-        self.year_combo.setAccessibleName("Jaar van aanmelding")
+        self.year_combo.setAccessibleName("Schooljaar")
         self.year_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.year_combo.currentIndexChanged.connect(self._year_changed)
-        year_label = QLabel("&Jaar:")
+        year_label = QLabel("&Schooljaar (1 augustus – 31 juli):")
         year_label.setBuddy(self.year_combo)
 
-        self.ground_chart = BarChart("Casussen per grond", "Geen casussen aangemeld in dit jaar.")
-        self.thuis_chart = BarChart(
-            "Thuiszitters naar duur thuis", "Geen thuiszitters met datum 'thuis sinds'."
+        self.ground_chart = BarChart(
+            "Vrijstellingen per grond", "Geen vrijstellingen in dit schooljaar."
         )
+        self.thuis_chart = BarChart("Kinderen thuis zonder school", "Geen kinderen thuis.")
+        self.note_label = QLabel()
+        self.note_label.setWordWrap(True)
+        self.note_label.setStyleSheet(f"color: {style.DIM_COLOUR};")
 
-        self.counts_model = FiguresModel(self)
+        self.exemptions_model = FiguresModel(self)
+        self.home_model = FiguresModel(self)
         self.advice_model = FiguresModel(self)
-        self.thuis_model = FiguresModel(self)
-        self.counts_view = _table_view(self.counts_model, "per_grond", "Casussen per grond en jaar")
-        self.advice_view = _table_view(
-            self.advice_model, "tijd_tot_advies", "Tijd van aanmelding tot advies"
+        self.exemptions_view = _table_view(
+            self.exemptions_model, "vrijstellingen", "Vrijstellingen per grond"
         )
-        self.thuis_view = _table_view(self.thuis_model, "thuiszitters", "Thuiszitters")
+        self.home_view = _table_view(self.home_model, "thuis", "Kinderen thuis zonder school")
+        self.advice_view = _table_view(self.advice_model, "adviezen", "Adviezen van het overleg")
+        self.advice_time_model = FiguresModel(self)
+        self.advice_time_view = _table_view(
+            self.advice_time_model, "tijd_tot_advies", "Tijd van aanmelding tot eerste advies"
+        )
 
         head = QHBoxLayout()
         head.addWidget(self.title_label)
@@ -451,33 +480,38 @@ class ReportsView(QWidget):
         head.addWidget(self.refresh_button)
         head.addWidget(self.export_button)
 
-        chart_head = QHBoxLayout()
-        chart_head.addWidget(year_label)
-        chart_head.addWidget(self.year_combo)
-        chart_head.addStretch(1)
+        year_row = QHBoxLayout()
+        year_row.addWidget(year_label)
+        year_row.addWidget(self.year_combo)
+        year_row.addStretch(1)
 
         charts = QGridLayout()
         charts.setHorizontalSpacing(32)
-        charts.addLayout(chart_head, 0, 0)
-        charts.addWidget(self.ground_chart, 1, 0, Qt.AlignmentFlag.AlignTop)
-        charts.addWidget(self.thuis_chart, 1, 1, Qt.AlignmentFlag.AlignTop)
+        charts.addWidget(self.ground_chart, 0, 0, Qt.AlignmentFlag.AlignTop)
+        charts.addWidget(self.thuis_chart, 0, 1, Qt.AlignmentFlag.AlignTop)
         charts.setColumnStretch(0, 3)
         charts.setColumnStretch(1, 2)
 
-        lower = QGridLayout()
-        lower.setHorizontalSpacing(24)
-        lower.addWidget(_heading("Tijd van aanmelding tot eerste advies"), 0, 0)
-        lower.addWidget(_heading("Thuiszitters"), 0, 1)
         top_left = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
-        lower.addWidget(self.advice_view, 1, 0, top_left)
-        lower.addWidget(self.thuis_view, 1, 1, top_left)
-        lower.setColumnStretch(2, 1)
-
         body = QVBoxLayout()
+        body.addLayout(year_row)
         body.addLayout(charts)
-        body.addWidget(_heading("Casussen per grond en jaar van aanmelding"))
-        body.addWidget(self.counts_view, 0, Qt.AlignmentFlag.AlignLeft)
-        body.addLayout(lower)
+        body.addWidget(_heading("Vrijstellingen per grond"))
+        body.addWidget(self.exemptions_view, 0, top_left)
+        body.addWidget(self.note_label)
+        body.addWidget(_heading("Kinderen thuis zonder school"))
+        body.addWidget(
+            QLabel(
+                "Dagen thuis tellen alleen zolang het kind leer- of kwalificatieplichtig is, "
+                "zonder vrijstelling, tot de dag terug op school. 'Nog thuis': op 31 juli, "
+                "of vandaag in het lopende schooljaar."
+            )
+        )
+        body.addWidget(self.home_view, 0, top_left)
+        body.addWidget(_heading("Adviezen van het overleg"))
+        body.addWidget(self.advice_view, 0, top_left)
+        body.addWidget(_heading("Tijd van aanmelding tot eerste advies"))
+        body.addWidget(self.advice_time_view, 0, top_left)
         body.addStretch(1)
         inner = QWidget()
         inner.setLayout(body)
@@ -499,7 +533,7 @@ class ReportsView(QWidget):
         self._store = store
         self.date_label.setText(COMPUTING)
         self.refresh_button.setEnabled(False)
-        StoreOp(self, store, reports.statistics).key("figures").success(self._show).failure(
+        StoreOp(self, store, reports.school_year_report).key("figures").success(self._show).failure(
             self._failed
         ).finished(self._settled).run()
 
@@ -520,53 +554,84 @@ class ReportsView(QWidget):
         self.year_combo.clear()
         self.year_combo.blockSignals(False)
         self.year_combo.setEnabled(False)
-        self.ground_chart.set_title("Casussen per grond")
-        self.ground_chart.set_bars([])
-        self.thuis_chart.set_bars([])
-        for model, view in (
-            (self.counts_model, self.counts_view),
-            (self.advice_model, self.advice_view),
-            (self.thuis_model, self.thuis_view),
-        ):
-            model.set_table(EMPTY_TABLE)
-            _fit_table(view)
+        self._show_year(None)
         self.export_button.setEnabled(False)
         self.refresh_button.setEnabled(False)
 
     # Showing ---------------------------------------------------------------------------------
 
-    def _show(self, figures: Statistics) -> None:
+    def _show(self, figures: Report) -> None:
         self.figures = figures
         self.message_label.hide()
-        self.counts_model.set_table(counts_table(figures))
-        self.advice_model.set_table(advice_table(figures))
-        self.thuis_model.set_table(thuiszitter_table(figures))
-        self._fit_columns()
-        years = figures.years or [figures.as_of.year]
         chosen = self.year_combo.currentData()
+        firsts = [y.year.first_year for y in figures.years]
         self.year_combo.blockSignals(True)
         self.year_combo.clear()
-        for year in reversed(years):
-            self.year_combo.addItem(str(year), year)
-        at = self.year_combo.findData(chosen if chosen in years else years[-1])
+        for year in reversed(figures.years):
+            self.year_combo.addItem(year.year.label, year.year.first_year)
+        at = self.year_combo.findData(chosen if chosen in firsts else firsts[-1])
         self.year_combo.setCurrentIndex(max(at, 0))
         self.year_combo.blockSignals(False)
         self.year_combo.setEnabled(True)
         self._year_changed()
-        home = figures.thuiszitters
-        self.thuis_chart.set_bars(
-            [
-                Bar(
-                    label,
-                    home.by_signal.get(signal, 0),
-                    style.DOCUMENT_RED if signal == ThuiszitterSignal.DRIE_MAANDEN else None,
-                    f"thuis {label}",
-                )
-                for signal, label in BAND_LABELS.items()
-            ]
-        )
         self._settled()
         self.loaded.emit()
+
+    @property
+    def shown_year(self) -> YearFigures | None:
+        """The figures of the school year chosen on screen."""
+        year = self.year_combo.currentData()
+        if self.figures is None or not isinstance(year, int):
+            return None
+        return self.figures.year(year)
+
+    def _year_changed(self, _index: int = -1) -> None:
+        self._show_year(self.shown_year)
+
+    def _show_year(self, figures: YearFigures | None) -> None:
+        if figures is None:
+            for model in self._models:
+                model.set_table(EMPTY_TABLE)
+            self.ground_chart.set_title("Vrijstellingen per grond")
+            self.ground_chart.set_bars([])
+            self.thuis_chart.set_title("Kinderen thuis zonder school")
+            self.thuis_chart.set_bars([])
+            self.note_label.hide()
+        else:
+            label = figures.year.label
+            self.exemptions_model.set_table(exemptions_table(figures))
+            self.home_model.set_table(home_table(figures))
+            self.advice_model.set_table(advice_table(figures))
+            self.advice_time_model.set_table(advice_time_table(figures))
+            self.ground_chart.set_title(f"Vrijstellingen per grond, nieuw en verlengd, {label}")
+            self.ground_chart.set_bars(
+                [
+                    Bar(GROUND_SHORT[g], c.new + c.renewed, tooltip=g.label)
+                    for g in EXEMPTION_GROUNDS
+                    for c in (figures.exemption(g),)
+                ]
+            )
+            self.thuis_chart.set_title(f"Kinderen thuis zonder school, {label}")
+            self.thuis_chart.set_bars(
+                [
+                    Bar(
+                        HOME_SHORT[g],
+                        h.children,
+                        None if g == HomeGroup.ART11 else style.DOCUMENT_RED,
+                        g.label,
+                    )
+                    for g, h in figures.home.items()
+                ]
+            )
+            fallback = figures.exemption_total.from_registration
+            self.note_label.setText(FROM_REGISTRATION.format(count=fallback))
+            self.note_label.setVisible(fallback > 0)
+        for view in (self.exemptions_view, self.home_view, self.advice_view, self.advice_time_view):
+            _fit_table(view)
+
+    @property
+    def _models(self) -> tuple[FiguresModel, ...]:
+        return (self.exemptions_model, self.home_model, self.advice_model, self.advice_time_model)
 
     def _settled(self) -> None:
         """Back at rest after computing or exporting, whatever came of it."""
@@ -574,20 +639,6 @@ class ReportsView(QWidget):
         self.date_label.setText(f"stand {long_date(figures.as_of)}" if figures else "")
         self.refresh_button.setEnabled(self._store is not None)
         self.export_button.setEnabled(figures is not None and not self._exporting)
-
-    def _fit_columns(self) -> None:
-        for view in (self.counts_view, self.advice_view, self.thuis_view):
-            _fit_table(view)
-
-    def _year_changed(self, _index: int = -1) -> None:
-        figures = self.figures
-        year = self.year_combo.currentData()
-        if figures is None or not isinstance(year, int):
-            return
-        self.ground_chart.set_title(f"Casussen per grond, aangemeld in {year}")
-        self.ground_chart.set_bars(
-            [Bar(GROUND_SHORT[g], figures.count(g, year), tooltip=g.label) for g in ExemptionGround]
-        )
 
     def _failed(self, exc: CasusoverlegError) -> None:
         self._show_message(f"De cijfers konden niet worden berekend: {exc.message}", error=True)
@@ -630,7 +681,11 @@ class ReportsView(QWidget):
             self._exporting = False
             self._settled()
 
-        # The service still refuses the store and the files beside it.
-        StoreOp(
-            self, store, lambda s: exports.export_statistics(s, path, overwrite=overwrite)
-        ).success(done).failure(failed).finished(ended).run()
+        # The same day as the figures on screen, so the workbook holds what the screen shows.
+        as_of = self.figures.as_of if self.figures is not None else None
+
+        def write(s: Store) -> int:
+            # The service still refuses the store and the files beside it.
+            return exports.export_statistics(s, path, today=as_of, overwrite=overwrite)
+
+        StoreOp(self, store, write).success(done).failure(failed).finished(ended).run()

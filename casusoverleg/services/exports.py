@@ -15,8 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from casusoverleg.domain.enums import AuditAction, ExemptionGround
-from casusoverleg.domain.thuiszitter import ThuiszitterSignal
+from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import BadInput
 from casusoverleg.services import actions, audit, cases, output, reports
 from casusoverleg.services.actions import ActionInfo
@@ -330,63 +329,95 @@ def _days(value: float | int | None) -> float | int | str:
     return "" if value is None else value
 
 
-def statistics_sheets(figures: reports.Statistics) -> list[Sheet]:
-    """The Rapportage figures as spreadsheet tables (title, header, rows, widths)."""
-    years = figures.years
-    per_ground: list[list[SheetCell]] = [
-        [ground.label, *(figures.count(ground, y) for y in years), figures.total_for_ground(ground)]
-        for ground in ExemptionGround
-    ]
-    per_ground.append(
-        ["Totaal", *(figures.total_for_year(y) for y in years), sum(figures.counts.values())]
-    )
-    advice: list[list[SheetCell]] = [
-        [str(t.year), t.cases, _days(t.median_days), _days(t.max_days)]
-        for t in figures.advice_times
-    ]
-    overall = figures.advice_overall
-    advice.append(
-        ["Alle jaren", overall.cases, _days(overall.median_days), _days(overall.max_days)]
-    )
-    home = figures.thuiszitters
-    thuis: list[list[SheetCell]] = [
-        ["Thuiszitters (met datum 'thuis sinds')", home.total],
-        ["waarvan nu nog thuis", home.still_at_home],
-        ["Mediaan aantal dagen thuis", _days(home.median_days)],
-        ["Langste periode thuis (dagen)", _days(home.max_days)],
-    ]
-    bands = {
-        ThuiszitterSignal.GEEN: "4 weken of korter thuis",
-        ThuiszitterSignal.VIER_WEKEN: "langer dan 4 weken, hoogstens 3 maanden thuis",
-        ThuiszitterSignal.DRIE_MAANDEN: "langer dan 3 maanden thuis",
-    }
-    for signal, label in bands.items():
-        thuis.append([label, home.by_signal.get(signal, 0)])
+def statistics_sheets(report: reports.Report) -> list[Sheet]:
+    """The Rapportage figures per school year as spreadsheet tables (title, header, rows,
+    widths): the same figures as the screen, numbers only."""
+    exempt: list[list[SheetCell]] = []
+    home: list[list[SheetCell]] = []
+    advice: list[list[SheetCell]] = []
+    waited: list[list[SheetCell]] = []
+    for figures in report.years:
+        label = figures.year.label
+        for ground in reports.EXEMPTION_GROUNDS:
+            c = figures.exemption(ground)
+            exempt.append([label, ground.label, c.new, c.renewed, c.ended, c.from_registration])
+        t = figures.exemption_total
+        exempt.append([label, "Totaal", t.new, t.renewed, t.ended, t.from_registration])
+        for group, h in figures.home.items():
+            home.append(
+                [
+                    label,
+                    group.label,
+                    h.children,
+                    h.over_four_weeks,
+                    h.over_three_months,
+                    h.at_home_at_end,
+                    _days(h.median_days),
+                    _days(h.max_days),
+                ]
+            )
+        given = figures.advice
+        advice += [[label, a.label, n] for a, n in given.by_advice.items()]
+        advice += [
+            [label, "alternatief in plaats van vrijstelling", given.alternative_instead],
+            [label, "vrijstelling met gewogen alternatieven", given.exemption_with_alternatives],
+            [label, "Totaal", given.total],
+        ]
+        t_adv = figures.advice_time
+        waited.append([label, t_adv.cases, _days(t_adv.median_days), _days(t_adv.max_days)])
     return [
         (
-            "Per grond en jaar",
-            ("grond", *(str(y) for y in years), "totaal"),
-            per_ground,
-            (48, *(10 for _ in years), 10),
+            "Vrijstellingen",
+            (
+                "schooljaar",
+                "grond",
+                "nieuw",
+                "verlengd",
+                "beëindigd",
+                "zonder ingangsdatum (vanaf aanmelddatum)",
+            ),
+            exempt,
+            (12, 48, 9, 10, 11, 24),
         ),
         (
-            "Tijd tot advies",
-            ("jaar van aanmelding", "casussen met advies", "mediaan dagen", "langste (dagen)"),
-            advice,
-            (22, 20, 16, 16),
+            "Thuis",
+            (
+                "schooljaar",
+                "groep",
+                "kinderen",
+                "> 4 weken",
+                "> 3 maanden",
+                "nog thuis eind schooljaar",
+                "mediaan dagen thuis",
+                "langste (dagen)",
+            ),
+            home,
+            (12, 52, 10, 11, 12, 14, 14, 14),
         ),
-        ("Thuiszitters", ("", "aantal"), thuis, (42, 12)),
+        ("Adviezen", ("schooljaar", "advies", "aantal"), advice, (12, 42, 10)),
+        (
+            "Tijd tot advies",
+            (
+                "schooljaar van aanmelding",
+                "casussen met advies",
+                "mediaan dagen",
+                "langste (dagen)",
+            ),
+            waited,
+            (24, 20, 16, 16),
+        ),
     ]
 
 
 def export_statistics(
     store: Store, path: Path | str, *, today: date | None = None, overwrite: bool = False
 ) -> int:
-    """Write the Rapportage figures to .xlsx (three sheets); returns the number of rows."""
+    """Write the Rapportage figures per school year to .xlsx (four sheets); returns the
+    number of rows."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise BadInput("De statistiek wordt als .xlsx-bestand geëxporteerd.")
-    figures = reports.statistics(store, today=today)
+    figures = reports.school_year_report(store, today=today)
 
     def log_export(count: int) -> None:
         audit.log(

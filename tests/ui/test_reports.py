@@ -1,10 +1,11 @@
-"""Rapportage: the table and charts show the service's numbers; export writes an .xlsx."""
+"""Rapportage per school year: the tables and charts show the service's numbers for the chosen
+school year; export writes an .xlsx."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from types import TracebackType
 
@@ -15,8 +16,10 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from casusoverleg.domain.enums import AuditAction, ExemptionGround
+from casusoverleg.domain.school_year import SchoolYear, school_year_of
 from casusoverleg.errors import BadInput
 from casusoverleg.services import audit, cases, exports, reports
+from casusoverleg.services.reports import HomeGroup
 from casusoverleg.services.store import Store
 from tests.helpers.scenario import build
 from tests.helpers.stores import sample_case
@@ -27,26 +30,31 @@ from ui.common import GROUND_SHORT
 from ui.reports import ReportsView, days_text
 
 TODAY = date.today()
-LAST_YEAR = TODAY.year - 1
+THIS_YEAR = school_year_of(TODAY)
+LAST_YEAR = SchoolYear(THIS_YEAR.first_year - 1)
 
 
 @pytest.fixture
 def filled(store: Store) -> Store:
-    """A held meeting with advice (this year), and cases of last year, thuiszitters among them."""
+    """A held meeting with advice (this school year), and cases of the last school year,
+    a thuiszitter among them."""
     build(store)
     home = ExemptionGround.THUISZITTER
+    registered = LAST_YEAR.end - timedelta(days=40)
     for number, ground in enumerate((ExemptionGround.ART5_A, ExemptionGround.ART5_A, home)):
         cases.create_case(
             store,
             sample_case(
                 "Oud",
                 f"Geval{number}",
-                case_number=f"{LAST_YEAR}-{number + 1:04d}",
+                case_number=f"{registered.year}-9{number + 1:03d}",
                 ground=ground,
-                registered_on=date(LAST_YEAR, 3, 1),
-                absent_since=date(LAST_YEAR, 2, 1)
-                if ground == ExemptionGround.THUISZITTER
-                else None,
+                birth_date=date(TODAY.year - 10, 3, 12),
+                registered_on=registered,
+                exemption_from=registered if ground != home else None,
+                exemption_until=LAST_YEAR.end if ground != home else None,
+                enrolled=True if ground == home else None,
+                absent_since=registered if ground == home else None,
             ),
         )
     return store
@@ -72,56 +80,87 @@ def view(qtbot: QtBot, filled: Store) -> ReportsView:
     return widget
 
 
-def test_the_table_shows_the_numbers_the_service_computes(
+def test_lpw_art25_the_tables_show_the_chosen_school_years_figures(
     view: ReportsView, filled: Store, qtmodeltester: ModelTester
 ) -> None:
-    figures = reports.statistics(filled)
-    model = view.counts_model
-    assert figures.years == [LAST_YEAR, TODAY.year]
+    """Lpw art. 25: the screen shows one school year (1 August – 31 July) at a time."""
+    figures = reports.school_year_report(filled)
+    assert [y.year for y in figures.years][-2:] == [LAST_YEAR, THIS_YEAR]
+    assert view.year_combo.currentText() == THIS_YEAR.label
+    assert view.year_combo.itemText(1) == LAST_YEAR.label
+    assert "Schooljaar" in view.year_combo.accessibleName()
+
+    view.year_combo.setCurrentIndex(view.year_combo.findData(LAST_YEAR.first_year))
+    last = figures.year(LAST_YEAR.first_year)
+    assert last is not None
+    model = view.exemptions_model
     header = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert header == ["Grond", str(LAST_YEAR), str(TODAY.year), "Totaal"]
-    grounds = list(ExemptionGround)
-    assert model.rowCount() == len(grounds) + 1
-    for row, ground in enumerate(grounds):
-        assert model.value(row, 0) == ground.label
-        for column, year in enumerate(figures.years, start=1):
-            assert model.value(row, column) == figures.count(ground, year)
-        assert model.value(row, 3) == figures.total_for_ground(ground)
-    total = len(grounds)
-    assert model.value(total, 0) == "Totaal"
-    assert model.value(total, 1) == figures.total_for_year(LAST_YEAR) == 3
-    assert model.value(total, 3) == sum(figures.counts.values())
+    assert header == ["Grond", "Nieuw", "Verlengd", "Beëindigd", "Zonder ingangsdatum"]
+    assert model.rowCount() == len(reports.EXEMPTION_GROUNDS) + 1
+    for row, ground in enumerate(reports.EXEMPTION_GROUNDS):
+        counts = last.exemption(ground)
+        assert model.value(row, 0) == GROUND_SHORT[ground]
+        assert [model.value(row, c) for c in (1, 2, 3)] == [
+            counts.new,
+            counts.renewed,
+            counts.ended,
+        ]
+    assert [model.value(0, c) for c in (1, 2, 3)] == [2, 0, 2]  # art. 5 onder a
+    total = model.rowCount() - 1
+    assert model.value(total, 0) == "Totaal" and model.value(total, 1) == 2
 
+    home = view.home_model
+    assert home.rowCount() == len(HomeGroup)
+    assert home.value(0, 0) == "thuiszitter, ingeschreven" and home.value(0, 1) == 1
+    enrolled = last.home[HomeGroup.THUISZITTER]
+    assert home.value(0, 5) == days_text(enrolled.median_days) == "40"
+
+    view.year_combo.setCurrentIndex(view.year_combo.findData(THIS_YEAR.first_year))
     advice = view.advice_model
-    overall = figures.advice_overall
-    assert overall.cases >= 2
-    last = advice.rowCount() - 1
-    assert advice.value(last, 0) == "Alle jaren"
-    assert advice.value(last, 1) == overall.cases
-    assert advice.value(last, 2) == days_text(overall.median_days)
-    thuis = view.thuis_model
-    assert thuis.value(0, 1) == figures.thuiszitters.total >= 1
-    assert thuis.value(2, 1) == days_text(figures.thuiszitters.median_days)
-
-    for checked in (view.counts_model, view.advice_model, view.thuis_model):
+    this = figures.year(THIS_YEAR.first_year)
+    assert this is not None
+    last_row = advice.rowCount() - 1
+    assert advice.value(last_row, 0) == "Totaal adviezen"
+    assert advice.value(last_row, 1) == this.advice.total
+    waited = view.advice_time_model
+    assert waited.value(0, 1) == this.advice_time.cases
+    assert waited.value(0, 2) == days_text(this.advice_time.median_days)
+    for checked in (
+        view.exemptions_model,
+        view.home_model,
+        view.advice_model,
+        view.advice_time_model,
+    ):
         qtmodeltester.check(checked, force_py=True)
 
 
-def test_the_chart_follows_the_chosen_year(view: ReportsView, filled: Store) -> None:
-    figures = reports.statistics(filled)
-    assert view.year_combo.currentText() == str(TODAY.year)
-    bars = {bar.label: bar.value for bar in view.ground_chart.bars}
-    assert bars == {GROUND_SHORT[g]: figures.count(g, TODAY.year) for g in ExemptionGround}
-    assert str(TODAY.year) in view.ground_chart.title
-
-    view.year_combo.setCurrentIndex(view.year_combo.findData(LAST_YEAR))
+def test_the_charts_follow_the_chosen_school_year(view: ReportsView, filled: Store) -> None:
+    figures = reports.school_year_report(filled)
+    view.year_combo.setCurrentIndex(view.year_combo.findData(LAST_YEAR.first_year))
     bars = {bar.label: bar.value for bar in view.ground_chart.bars}
     assert bars[GROUND_SHORT[ExemptionGround.ART5_A]] == 2
-    assert bars[GROUND_SHORT[ExemptionGround.THUISZITTER]] == 1
-    assert str(LAST_YEAR) in view.ground_chart.title
-    # The thuiszitter chart counts the bands the service counts.
-    home = figures.thuiszitters
-    assert [b.value for b in view.thuis_chart.bars] == list(home.by_signal.values())
+    assert LAST_YEAR.label in view.ground_chart.title
+    home = {bar.label: bar.value for bar in view.thuis_chart.bars}
+    assert home == {
+        "thuiszitter, ingeschreven": 1,
+        "absoluut verzuim": 0,
+        "inschrijving onbekend": 0,
+        "art. 11 (ziekte, verlof)": 0,
+    }
+    assert not view.note_label.isVisibleTo(view)  # every exemption has its start date
+
+    view.year_combo.setCurrentIndex(view.year_combo.findData(THIS_YEAR.first_year))
+    this = figures.year(THIS_YEAR.first_year)
+    assert this is not None
+    bars = {bar.label: bar.value for bar in view.ground_chart.bars}
+    assert bars == {
+        GROUND_SHORT[g]: this.exemption(g).new + this.exemption(g).renewed
+        for g in reports.EXEMPTION_GROUNDS
+    }
+    # The scenario's cases have no exemption start: the screen says how they are counted.
+    fallback = this.exemption_total.from_registration
+    assert fallback > 0 and view.note_label.isVisibleTo(view)
+    assert "aanmelddatum" in view.note_label.text() and str(fallback) in view.note_label.text()
     assert not view.grab().isNull()  # the charts paint without complaint
 
 
@@ -130,7 +169,7 @@ def test_clear_drops_every_figure_and_a_late_result(
 ) -> None:
     view.clear()
     assert view.figures is None
-    assert view.counts_model.rowCount() == 0 and view.advice_model.rowCount() == 0
+    assert view.exemptions_model.rowCount() == 0 and view.advice_model.rowCount() == 0
     assert view.ground_chart.bars == [] and view.thuis_chart.bars == []
     assert view.year_combo.count() == 0 and not view.export_button.isEnabled()
 
@@ -139,7 +178,7 @@ def test_clear_drops_every_figure_and_a_late_result(
         view.load(filled)
         view.clear()
         assert tasks.wait_for_idle()
-    assert view.figures is None and view.counts_model.rowCount() == 0
+    assert view.figures is None and view.exemptions_model.rowCount() == 0
 
 
 def test_export_asks_once_and_writes_the_figures_to_xlsx(
@@ -159,20 +198,19 @@ def test_export_asks_once_and_writes_the_figures_to_xlsx(
     path = tmp_path / "rapportage.xlsx"
     assert exported.args == [path]
     assert asked == ["rapportage.xlsx"]
-    figures = reports.statistics(filled)
+    figures = reports.school_year_report(filled)
     book = load_workbook(path, read_only=True)
     try:
-        rows = list(book["Per grond en jaar"].iter_rows(values_only=True))
+        rows = list(book["Vrijstellingen"].iter_rows(values_only=True))
     finally:
         book.close()  # a read-only workbook keeps its file open until closed
-    assert rows[0] == ("grond", str(LAST_YEAR), str(TODAY.year), "totaal")
-    by_ground = {row[0]: row[1:] for row in rows[1:]}
-    for ground in ExemptionGround:
-        assert by_ground[ground.label] == (
-            figures.count(ground, LAST_YEAR),
-            figures.count(ground, TODAY.year),
-            figures.total_for_ground(ground),
-        )
+    assert rows[0][:5] == ("schooljaar", "grond", "nieuw", "verlengd", "beëindigd")
+    for year in figures.years:
+        for ground in reports.EXEMPTION_GROUNDS:
+            counts = year.exemption(ground)
+            assert (year.year.label, ground.label, counts.new, counts.renewed, counts.ended) in {
+                r[:5] for r in rows
+            }
     event = audit.list_events(filled, limit=1)[0]
     assert event.action == AuditAction.EXPORT and "rapportage.xlsx" in event.detail
     assert "niet versleuteld" in view.message_label.text()
@@ -212,10 +250,10 @@ def test_figures_that_cannot_be_computed_say_why_and_keep_the_last_ones(
     before = view.figures
     stand = view.date_label.text()
 
-    def refuse(_store: Store) -> reports.Statistics:
+    def refuse(_store: Store) -> reports.Report:
         raise BadInput("De opslag is even niet bereikbaar.")
 
-    monkeypatch.setattr(reports, "statistics", refuse)
+    monkeypatch.setattr(reports, "school_year_report", refuse)
     qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.message_label.isVisibleTo(view))
     assert view.message_label.text() == (
@@ -235,7 +273,7 @@ def test_an_unexpected_error_goes_to_the_crash_dialog_and_the_buttons_come_back(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise ZeroDivisionError
 
-    monkeypatch.setattr(reports, "statistics", broken)
+    monkeypatch.setattr(reports, "school_year_report", broken)
     with qtbot.assertNotEmitted(view.loaded):
         view.refresh()
         qtbot.waitUntil(lambda: bool(crashes))

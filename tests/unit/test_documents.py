@@ -27,6 +27,7 @@ from casusoverleg.domain.enums import (
     ExemptionGround,
     MinutesStatus,
 )
+from casusoverleg.domain.school_year import school_year_of
 from casusoverleg.errors import BadInput
 from casusoverleg.services import (
     actions,
@@ -455,9 +456,10 @@ def test_export_actions_xlsx_and_csv_without_names_and_neutralised(
     assert [e.object_type for e in exported] == ["actielijst", "actielijst"]
 
 
-def test_statistics_counts_advice_time_and_thuiszitter_durations(store: Store) -> None:
+def test_statistics_per_school_year_count_advice_and_days_at_home(store: Store) -> None:
+    """The Rapportage per school year (Lpw art. 25); more in tests/unit/test_reports_*.py."""
     today = date.today()
-    scenario = build(store, cases_on_next=0, today=today)
+    build(store, cases_on_next=0, today=today)
     for i, days in enumerate((10, 50, 200)):
         cases.create_case(
             store,
@@ -465,33 +467,39 @@ def test_statistics_counts_advice_time_and_thuiszitter_durations(store: Store) -
                 f"Thuis{i}",
                 "Zitter",
                 ground=ExemptionGround.THUISZITTER,
-                registered_on=date(today.year - 1, 3, 1),
+                enrolled=True,
+                registered_on=today - timedelta(days=days),
                 absent_since=today - timedelta(days=days),
             ),
         )
-    figures = reports.statistics(store, today=today)
-    assert figures.count(ExemptionGround.ART5_A, (today - timedelta(days=60)).year) >= 1
-    assert figures.count(ExemptionGround.THUISZITTER, today.year - 1) == 3
-    assert sum(figures.counts.values()) == len(CHILDREN) + 3
-    # Both discussed cases got their first advice at the held meeting, 46 days after registering.
-    assert figures.advice_overall.cases == 2
-    assert figures.advice_overall.median_days == (scenario.held_date - (today - timedelta(60))).days
-    home = figures.thuiszitters
-    assert (home.total, home.still_at_home, home.median_days, home.max_days) == (3, 3, 50, 200)
-    assert sum(home.by_signal.values()) == 3
+    report = reports.school_year_report(store, today=today)
+    this = report.years[-1]
+    assert today in this.year
+    # Both discussed cases got their advice at the held meeting, 14 days ago.
+    held = today - timedelta(days=14)
+    given = report.year(school_year_of(held).first_year)
+    assert given is not None and given.advice.total == 2
+    registered = report.year(school_year_of(today - timedelta(days=60)).first_year)
+    assert registered is not None and registered.advice_time.cases == 2
+    assert registered.advice_time.median_days == 46
+    # All three are still at home today, so each has days in this school year (but on 1 August
+    # itself no day of it has passed yet).
+    expected = 3 if today > this.year.start else 0
+    assert this.home[reports.HomeGroup.THUISZITTER].children == expected
 
 
 def test_export_statistics_xlsx(store: Store, out: Path) -> None:
     build(store, cases_on_next=0)
-    minutes_rows = exports.export_statistics(store, out / "statistiek.xlsx")
-    assert minutes_rows > 0
+    rows = exports.export_statistics(store, out / "statistiek.xlsx")
+    assert rows > 0
     book = load_workbook(out / "statistiek.xlsx")
-    assert book.sheetnames == ["Per grond en jaar", "Tijd tot advies", "Thuiszitters"]
-    grounds = list(book["Per grond en jaar"].iter_rows(values_only=True))
-    assert grounds[0][0] == "grond" and grounds[-1][0] == "Totaal"
-    assert grounds[-1][-1] == len(CHILDREN)
-    advice = list(book["Tijd tot advies"].iter_rows(values_only=True))
-    assert advice[-1][0] == "Alle jaren" and advice[-1][1] == 2
+    assert book.sheetnames == ["Vrijstellingen", "Thuis", "Adviezen", "Tijd tot advies"]
+    exempt = list(book["Vrijstellingen"].iter_rows(values_only=True))
+    assert exempt[0][:2] == ("schooljaar", "grond") and exempt[-1][1] == "Totaal"
+    # The scenario's art. 5 onder a cases, all new (counted from registration) this year.
+    assert exempt[-1][2] + exempt[-1][3] == len(CHILDREN)
+    advice = list(book["Adviezen"].iter_rows(values_only=True))
+    assert sum(r[2] for r in advice if r[1] == "Totaal") == 2
     with pytest.raises(BadInput):
         exports.export_statistics(store, out / "statistiek.csv")
     (event,) = [e for e in audit.list_events(store) if e.action == AuditAction.EXPORT]
