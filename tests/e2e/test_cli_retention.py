@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from casusoverleg.services import accounts
+from casusoverleg.store.engine import connect_raw
+from casusoverleg.store.keyslots import FAST_KDF
 from tests.helpers.retention_data import (
     DESTROY_ON,
     GONE_NUMBER,
@@ -17,8 +19,6 @@ from tests.helpers.retention_data import (
     KEPT_NUMBER,
     make_retention_store,
 )
-from casusoverleg.store.engine import connect_raw
-from casusoverleg.store.keyslots import FAST_KDF
 from tests.helpers.stores import PASSPHRASE, cli_env
 
 SCRIPT = Path(sys.executable).with_name("casusoverleg")
