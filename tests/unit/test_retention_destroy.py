@@ -8,6 +8,7 @@ another item's text is replaced, are this app's rules, not the law's.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -38,7 +39,7 @@ GONE_NAMES = (*GONE, *GONE_TOO)
 
 
 @pytest.fixture
-def data(tmp_path: Path) -> RetentionStore:
+def data(tmp_path: Path) -> Iterator[RetentionStore]:
     """The store with two cases past retention on DESTROY_ON and one that is not."""
     made = make_retention_store(tmp_path)
     yield made
