@@ -21,6 +21,7 @@ from datetime import date
 import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import delete, or_, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from casusoverleg.domain.enums import AuditAction, CaseStatus
 from casusoverleg.domain.text import initials
@@ -32,6 +33,9 @@ from casusoverleg.store.models import ActionItem, AgendaItem, Case, MinutesEntry
 
 # What replaces the child's name in the texts of other agenda items and actions.
 NAME_REMOVED = "[naam verwijderd]"
+
+# Cases removed per set of statements (well under SQLite's limit of bound parameters).
+BATCH = 200
 
 # progress(done, total, what): `what` is a short Dutch line for a progress dialog.
 Progress = Callable[[int, int, str], None]
@@ -146,11 +150,11 @@ def destroy(
         _require_secure_delete(session)
         chosen = _resolve(session, wanted, on)
         total = len(chosen)
-        names: list[tuple[str, str]] = []
-        for done, case in enumerate(chosen):
-            report(done, total, f"Casus {case.case_number} vernietigen")
-            names.append((case.first_name, case.last_name))
-            _remove_case(session, case)
+        for start in range(0, total, BATCH):
+            batch = chosen[start : start + BATCH]
+            report(start, total, f"Casus {batch[0].case_number} en verder vernietigen")
+            _remove_cases(session, batch)
+        for case in chosen:
             audit.record(
                 session,
                 store,
@@ -160,6 +164,7 @@ def destroy(
                 object_id=case.id,
                 detail=f"casus {case.case_number} vernietigd (bewaartermijn)",
             )
+        names = [(case.first_name, case.last_name) for case in chosen]
         report(total, total, "Namen uit andere verslagteksten verwijderen")
         cleaned = _scrub_names(session, names)
         word = "casus" if total == 1 else "casussen"
@@ -213,8 +218,15 @@ def _resolve(session: Session, wanted: list[str], on: date) -> list[Case]:
     unknown: list[str] = []
     not_due: list[str] = []
     found: dict[int, Case] = {}
+    by_number: dict[str, Case] = {}
+    for start in range(0, len(wanted), BATCH):
+        part = wanted[start : start + BATCH]
+        by_number.update(
+            (case.case_number, case)
+            for case in session.scalars(select(Case).where(Case.case_number.in_(part)))
+        )
     for number in wanted:
-        case = session.scalar(select(Case).where(Case.case_number == number))
+        case = by_number.get(number)
         if case is None:
             case_id = case_numbers.find(session, number)  # "f-0001" for F-0001
             case = session.get(Case, case_id) if case_id is not None else None
@@ -239,27 +251,45 @@ def _resolve(session: Session, wanted: list[str], on: date) -> list[Case]:
     return list(found.values())
 
 
-def _remove_case(session: Session, case: Case) -> None:
-    """Remove one case and everything in the store that belongs to it."""
-    item_ids = list(session.scalars(select(AgendaItem.id).where(AgendaItem.case_id == case.id)))
+def _remove_cases(session: Session, chosen: list[Case]) -> None:
+    """Remove these cases and everything in the store that belongs to them (set-wise)."""
+    numbers = {case.id: case.case_number for case in chosen}
+    ids = list(numbers)
+    items: list[tuple[int, int]] = [
+        (item_id, case_id)
+        for item_id, case_id in session.execute(
+            select(AgendaItem.id, AgendaItem.case_id).where(AgendaItem.case_id.in_(ids))
+        )
+        if case_id is not None  # always: the query asks for these cases' items
+    ]
+    item_ids = [item_id for item_id, _case_id in items]
+    plain = {"synchronize_session": False}
     if item_ids:
         # The meetings keep their shape (an item, its advice); what was said about the child goes.
         session.execute(
             update(MinutesEntry)
             .where(MinutesEntry.agenda_item_id.in_(item_ids))
-            .values(notes="", decision="")
+            .values(notes="", decision=""),
+            execution_options=plain,
         )
         session.execute(
-            update(AgendaItem)
-            .where(AgendaItem.id.in_(item_ids))
-            .values(case_id=None, title=f"Casus {case.case_number} (vernietigd)", question="")
+            update(AgendaItem),
+            [
+                {
+                    "id": item_id,
+                    "case_id": None,
+                    "title": f"Casus {numbers[case_id]} (vernietigd)",
+                    "question": "",
+                }
+                for item_id, case_id in items
+            ],
         )
-    action_filter = ActionItem.case_id == case.id
+    action_filter: ColumnElement[bool] = ActionItem.case_id.in_(ids)
     if item_ids:
         action_filter = or_(action_filter, ActionItem.agenda_item_id.in_(item_ids))
-    session.execute(delete(ActionItem).where(action_filter))
+    session.execute(delete(ActionItem).where(action_filter), execution_options=plain)
     # The search text, notes and every field of the case go with its row.
-    session.execute(delete(Case).where(Case.id == case.id))
+    session.execute(delete(Case).where(Case.id.in_(ids)), execution_options=plain)
 
 
 def name_pattern(names: Iterable[tuple[str, str]]) -> re.Pattern[str] | None:

@@ -208,8 +208,11 @@ def test_retention_destroy_by_a_medewerker_is_refused(data: RetentionStore) -> N
         accounts.lock(other)
 
 
-def test_retention_destroy_reports_progress_for_many_cases(data: RetentionStore) -> None:
-    """The window shows progress: one step per case, then the clean-up."""
+def test_retention_destroy_reports_progress_for_many_cases(
+    data: RetentionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Progress: one step per batch of cases (here a batch of one), then the clean-up."""
+    monkeypatch.setattr(retention, "BATCH", 1)
     steps: list[tuple[int, int, str]] = []
     retention.destroy(
         data.store,
