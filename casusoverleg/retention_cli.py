@@ -23,6 +23,10 @@ def add_command(add: AddCommand) -> None:
     from casusoverleg.cli import _DutchParser
 
     p = add("retention", cmd_retention, "toon of vernietig de casussen na de bewaartermijn")
+    p.usage = (
+        "%(prog)s [--on JJJJ-MM-DD] [--json]\n"
+        "       %(prog)s destroy CASUS [CASUS ...] [--on JJJJ-MM-DD] [--yes]"
+    )
     p.add_argument("--on", metavar="JJJJ-MM-DD", help="op deze datum (standaard vandaag)")
     p.add_argument("--json", action="store_true", help="als JSON (voor scripts)")
     sub = p.add_subparsers(
