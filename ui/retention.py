@@ -42,7 +42,7 @@ class RetentionDialog(QDialog):
     """The cases whose retention date has passed; a beheerder destroys the chosen ones."""
 
     loaded = Signal()
-    destroyed = Signal(object)  # the Destroyed result
+    cases_destroyed = Signal(object)  # the Destroyed result (not QObject.destroyed)
 
     def __init__(self, store: Store, parent: QWidget | None = None, *, on: date | None = None):
         super().__init__(parent)
@@ -170,7 +170,7 @@ class RetentionDialog(QDialog):
         count = len(result.case_numbers)
         word = "casus" if count == 1 else "casussen"
         self.status_label.setText(f"{count} {word} vernietigd: {', '.join(result.case_numbers)}.")
-        self.destroyed.emit(result)
+        self.cases_destroyed.emit(result)
         dialogs.inform(
             self,
             "Vernietigd",
