@@ -292,10 +292,17 @@ def cmd_accounts(args: argparse.Namespace, creds: Credentials) -> int:
     try:
         if args.accounts_command == "list":
             for info in accounts.list_accounts(store):
-                _out(f"{info.name}\t{info.display_name}\t{info.created_at:%d-%m-%Y}")
+                role = accounts.ROLE_LABELS.get(info.role, info.role)
+                _out(f"{info.name}\t{info.display_name}\t{info.created_at:%d-%m-%Y}\t{role}")
         elif args.accounts_command == "add":
-            accounts.add_account(store, args.name, creds.new_passphrase(f"Wachtwoord {args.name}"))
-            _out(f"Account {args.name} toegevoegd.")
+            accounts.add_account(
+                store,
+                args.name,
+                creds.new_passphrase(f"Wachtwoord {args.name}"),
+                beheerder=args.beheerder,
+            )
+            role = " als beheerder" if args.beheerder else ""
+            _out(f"Account {args.name} toegevoegd{role}.")
         elif args.accounts_command == "remove":
             accounts.remove_account(store, args.name, rotate=not args.no_rotate)
             rotated = "" if args.no_rotate else " De opslag heeft een nieuwe sleutel."
@@ -771,6 +778,11 @@ def build_parser() -> argparse.ArgumentParser:
     a = acc.add_parser("add", help="voeg een account toe")
     a.add_argument("name", metavar="NAAM")
     a.add_argument("--new-passphrase-file", metavar="BESTAND")
+    a.add_argument(
+        "--beheerder",
+        action="store_true",
+        help="als beheerder (mag casussen na de bewaartermijn vernietigen)",
+    )
     r = acc.add_parser("remove", help="verwijder een account (en vernieuw de sleutel)")
     r.add_argument("name", metavar="NAAM")
     r.add_argument("--no-rotate", action="store_true", help="sleutel niet vernieuwen")
@@ -881,6 +893,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case", metavar="CASE", help="casusnummer")
     p.add_argument("-o", "--output", required=True, metavar="BESTAND.pdf")
     writes_a_file(p)
+    from casusoverleg import retention_cli  # its own module: the command and its parser
+
+    retention_cli.add_command(add)
     return parser
 
 

@@ -107,6 +107,10 @@ class SettingsView(QWidget):
         form.addRow("Vakantie&regio (schoolvakanties):", self.region_combo)
         form.addRow("Automatisch &vergrendelen na:", self.idle_spin)
         form.addRow("&Bewaartermijn:", self.retention_spin)
+        # Retention carried out (ui/retention.py): the list past the term, and destroying.
+        self.retention_button = QPushButton("Casussen na bewaar&termijn…")
+        self.retention_button.clicked.connect(self.open_retention)
+        form.addRow("", self.retention_button)
         form.addRow("Standaard&duur van een overleg:", self.meeting_spin)
 
         notes = QLabel(
@@ -192,6 +196,7 @@ class SettingsView(QWidget):
             self.auto_backup_check,
             self.choose_folder_button,
             self.default_folder_button,
+            self.retention_button,
         ]
 
     def _auto_backup_default(self) -> bool:
@@ -288,6 +293,17 @@ class SettingsView(QWidget):
         self._show(values)
         self._set_enabled(True)
         self.loaded.emit()
+
+    def open_retention(self) -> QWidget | None:
+        """Open "Casussen na bewaartermijn" over this screen; returns the dialog."""
+        if self._store is None:
+            return None
+        from ui.retention import RetentionDialog
+
+        dialog = RetentionDialog(self._store, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def clear(self) -> None:
         """Forget the store and its values (locking)."""

@@ -32,6 +32,10 @@ from casusoverleg.store.migrate import upgrade_store
 from casusoverleg.store.models import Account, Setting
 
 DEMO_ACCOUNT = "demo"
+# Roles (Account.role, migration 0005): a BEHEERDER may destroy cases past retention.
+ROLE_BEHEERDER = "BEHEERDER"
+ROLE_MEDEWERKER = "MEDEWERKER"
+ROLE_LABELS = {ROLE_BEHEERDER: "beheerder", ROLE_MEDEWERKER: "medewerker"}
 DEMO_MARK = "DEMO"
 
 
@@ -50,6 +54,7 @@ class AccountInfo:
     name: str
     display_name: str
     created_at: datetime
+    role: str = ROLE_MEDEWERKER
 
 
 def _check_account_name(name: str) -> str:
@@ -268,7 +273,7 @@ def list_accounts(store: Store) -> list[AccountInfo]:
     with store.read() as session:
         rows = session.scalars(select(Account).order_by(Account.name))
         return [
-            AccountInfo(a.name, a.display_name, a.created_at)
+            AccountInfo(a.name, a.display_name, a.created_at, a.role)
             for a in rows
             if a.name.casefold() in names and a.removed_at is None
         ]
@@ -281,22 +286,39 @@ def add_account(
     *,
     kdf: KdfParams | None = None,
     display_name: str = "",
+    beheerder: bool = False,
 ) -> None:
-    """Give another person access with a passphrase of their own."""
+    """Give another person access with a passphrase of their own (a beheerder if asked)."""
     name = _check_account_name(name)
     check_passphrase(passphrase)
     if store.key_file.find(name) is not None:
         raise BadInput(f"Het account '{name}' bestaat al.")
+    role = ROLE_BEHEERDER if beheerder else ROLE_MEDEWERKER
+    if beheerder and current_role(store) != ROLE_BEHEERDER:
+        raise BadInput("Alleen een beheerder kan een account als beheerder toevoegen.")
     store.key_file.add_slot(name, passphrase, store.key, kdf or KdfParams())
     with store.write() as session:
         existing = session.scalar(select(Account).where(Account.name == name))
         if existing is None:
-            session.add(Account(name=name, display_name=display_name, created_at=datetime.now()))
+            session.add(
+                Account(name=name, display_name=display_name, role=role, created_at=datetime.now())
+            )
         else:
             existing.removed_at = None
-        audit.record(session, store, AuditAction.ACCOUNT, object_id=name, detail="toegevoegd")
+            existing.role = role
+        detail = "toegevoegd" + (" (beheerder)" if beheerder else "")
+        audit.record(session, store, AuditAction.ACCOUNT, object_id=name, detail=detail)
         keycheck.remember(session, store.key, store.key_file, [name])
         store.key_file.save(store.key_path)
+
+
+def current_role(store: Store) -> str:
+    """The role of the account that opened the store (the recovery key has none: MEDEWERKER)."""
+    with store.read() as session:
+        row = session.scalar(
+            select(Account.role).where(Account.name == store.account, Account.removed_at.is_(None))
+        )
+    return row if row in ROLE_LABELS else ROLE_MEDEWERKER
 
 
 def change_passphrase(store: Store, account: str, old: str, new: str) -> None:
