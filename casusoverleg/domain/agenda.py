@@ -261,6 +261,8 @@ def overrun_warning(durations: Sequence[int], meeting_minutes: int, meeting_end:
 def item_title(kind: AgendaItemKind, title: str, case_number: str, case_initials: str) -> str:
     """How an agenda item is named: casusnummer and initials only for a case (privacy)."""
     if kind == AgendaItemKind.CASUS:
+        if not case_number:  # the case was destroyed; its item keeps the title it was given
+            return title or kind.label
         return f"Casus {case_number} ({case_initials})" if case_initials else f"Casus {case_number}"
     return title or kind.label
 

@@ -847,6 +847,10 @@ def list_cases(
                 for k, v in vars(replace(filt, today=None)).items()
                 if v not in (None, "", True)
             }
+            if "text" in criteria:
+                # What was typed is often a child's name; the hash-chained log keeps it for
+                # good (also after the case is destroyed), so it records only its length.
+                criteria["text"] = f"{len(filt.text)} tekens"
             audit.record(
                 session,
                 store,

@@ -11,10 +11,10 @@ import pytest
 from alembic import command
 from sqlalchemy import select
 
-from casusoverleg.domain.enums import ExemptionGround, ExpertProfession
+from casusoverleg.domain.enums import AuditAction, ExemptionGround, ExpertProfession
 from casusoverleg.domain.leerplicht import LeerplichtStatus
 from casusoverleg.domain.thuiszitter import ThuiszitterSignal
-from casusoverleg.services import accounts, cases, settings
+from casusoverleg.services import accounts, audit, cases, settings
 from casusoverleg.services.cases import CaseFilter, NeedsConfirmation
 from casusoverleg.services.store import Store
 from casusoverleg.store.engine import make_engine
@@ -156,3 +156,13 @@ def test_migration_0005_keeps_cases_and_makes_old_accounts_beheerder(tmp_path: P
             assert session.scalars(select(Account.role)).all() == ["BEHEERDER"]
     finally:
         accounts.lock(reopened)
+
+
+def test_a_search_logs_how_long_the_text_was_not_the_name(store: Store) -> None:
+    # The log is hash-chained and kept; a typed child's name in it would outlive the case
+    # (also a case destroyed after its retention term).
+    cases.create_case(store, sample_case("Yasmina", "Oudeboer"), today=TODAY)
+    cases.list_cases(store, CaseFilter(text="Oudeboer", today=TODAY))
+    line = [e for e in audit.list_events(store) if e.action == AuditAction.SEARCH][-1]
+    assert "Oudeboer" not in line.detail
+    assert line.detail == "1 gevonden; {'text': '8 tekens'}"

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import BadInput
-from casusoverleg.services import accounts, audit, backup, retention, settings
+from casusoverleg.services import accounts, agenda, audit, backup, retention, settings
 from casusoverleg.store.engine import raw_connection
 from casusoverleg.store.keyslots import FAST_KDF
 from casusoverleg.store.models import ActionItem, AgendaItem, Case, MinutesEntry
@@ -170,6 +170,10 @@ def test_retention_destroy_removes_case_agenda_minutes_actions_and_names_elsewhe
         kept = session.get(Case, data.kept_id)
         assert kept is not None and kept.first_name == KEPT[0]
         assert session.scalar(select(Case).where(Case.case_number == GONE_TOO_NUMBER))
+        meeting_id = item.meeting_id
+    # The agenda and the minutes show the title the item was given, not "Casus " and a blank.
+    shown = [i.title for i in agenda.get_agenda(data.store, meeting_id).items]
+    assert f"Casus {GONE_NUMBER} (vernietigd)" in shown
 
 
 def test_retention_destroy_refuses_a_case_not_yet_past_retention_and_destroys_nothing(
