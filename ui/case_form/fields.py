@@ -83,7 +83,7 @@ SIGNALS = (
     ("leerplicht", "Leerplicht"),
     ("notice", "Kennisgeving (art. 6)"),
     ("thuiszitter", "Thuiszitter"),
-    ("statement", "Verklaring (art. 7)"),
+    ("statement", "Verklaring art. 7"),
     ("retention", "Bewaren tot"),
 )
 
@@ -173,12 +173,14 @@ def _thuiszitter_text(facts: CaseLawFacts, law: LawStatus) -> str:
         return f"geen signaal: {law.leerplicht.label} ({days} thuis geteld)"
     if facts.absent_since > law.on:
         return "geen signaal: 'thuis sinds' ligt na vandaag"
+    if facts.status == CaseStatus.AFGESLOTEN:
+        return f"geen signaal: casus afgesloten ({days} thuis geteld)"
     return f"geen signaal ({days} thuis geteld)"
 
 
 def _statement_text(facts: CaseLawFacts, law: LawStatus) -> str:
     if law.statement_missing:
-        return "Verklaring art. 7 ontbreekt (nodig voor vrijstelling art. 5 onder a)"
+        return "ontbreekt (nodig voor een vrijstelling op grond van art. 5 onder a)"
     if facts.ground != ExemptionGround.ART5_A:
         return "niet van toepassing (alleen art. 5 onder a)"
     if facts.expert_statement_on is None:

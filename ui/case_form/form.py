@@ -281,12 +281,15 @@ class CaseForm(QWidget):
 
         signals = QGroupBox("Signalen (berekend, niet te wijzigen)")
         self.signal_labels: dict[str, QLabel] = {}
+        self.signal_rows: dict[str, QLabel] = {}  # the row labels ("Leerplicht:")
         signal_form = self._form_layout(signals)
         for key, text in SIGNALS:
             label = QLabel()
+            label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.signal_labels[key] = label
-            signal_form.addRow(text + ":", label)
+            self.signal_rows[key] = QLabel(text + ":")
+            signal_form.addRow(self.signal_rows[key], label)
 
         grid = QGridLayout()
         grid.addWidget(child, 0, 0)
