@@ -315,8 +315,14 @@ class CaseForm(QWidget):
         ):
             self._add_row(exemption_form, name, labels[name])
         for name in CHECK_FIELDS:
+            holder = QWidget()
+            column = QVBoxLayout(holder)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(2)
+            column.addWidget(self.checks[name])
             self.errors[name] = self._error_label()
-            exemption_form.addRow(self.checks[name])
+            column.addWidget(self.errors[name])
+            exemption_form.addRow(holder)
         school = QGroupBox("School")
         school_form = self._form_layout(school)
         for name in ("enrolled", "enrolled_since", "back_at_school_on"):
