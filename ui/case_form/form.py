@@ -284,8 +284,7 @@ class CaseForm(QWidget):
         self.signal_rows: dict[str, QLabel] = {}  # the row labels ("Leerplicht:")
         signal_form = self._form_layout(signals)
         for key, text in SIGNALS:
-            label = QLabel()
-            label.setWordWrap(True)
+            label = QLabel()  # no word wrap: in a form row it cuts the text off
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.signal_labels[key] = label
             self.signal_rows[key] = QLabel(text + ":")
