@@ -26,7 +26,7 @@ from tests.ui.conftest import CASES
 
 from ui import common, tasks
 from ui.case_form import TAB_DETAILS, TAB_LAW, CaseForm
-from ui.case_form.form import CONFIRM_NO, CONFIRM_YES, NOT_CONFIRMED
+from ui.case_form.confirm import CONFIRM_NO, CONFIRM_YES, NOT_CONFIRMED
 from ui.cases import COL_NAME, CasesView
 
 ALT = Qt.KeyboardModifier.AltModifier

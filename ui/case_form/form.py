@@ -47,6 +47,13 @@ from casusoverleg.services.views import case_form as case_form_view
 from casusoverleg.services.views.case_form import CaseFormData, CaseTabs
 
 from ui import common, style
+from ui.case_form.confirm import (
+    CONFIRM_NO,
+    CONFIRM_TITLE,
+    CONFIRM_YES,
+    NOT_CONFIRMED,
+    confirmation_question,
+)
 from ui.case_form.fields import (
     CHECK_FIELDS,
     CHECKED,
@@ -77,24 +84,6 @@ from ui.widgets.message import MessageLabel
 
 SAVING = "Bezig met opslaan…"
 RESTORED = "Uw niet opgeslagen wijzigingen staan er weer."
-CONFIRM_TITLE = "Past niet bij de Leerplichtwet"
-CONFIRM_YES, CONFIRM_NO = "Toch opslaan", "Terug"
-NOT_CONFIRMED = (
-    "Niet opgeslagen: de casus past niet bij de Leerplichtwet. Pas de gegevens aan, of sla op "
-    "en kies 'Toch opslaan' als het dossier meer weet dan de geboortedatum."
-)
-
-
-def confirmation_question(findings: list[plausibility.Finding]) -> tuple[str, str]:
-    """The question and detail text that ask to confirm `findings` (each with its article)."""
-    listed = "\n".join(f"• {finding.text}" for finding in findings)
-    text = f"Deze casus past niet bij de Leerplichtwet:\n\n{listed}"
-    detail = (
-        "Klopt dit toch, omdat het dossier meer weet (bijvoorbeeld een kind dat de "
-        "basisschool eerder afrondde)? Kies 'Toch opslaan'. Kies 'Terug' om de gegevens aan "
-        "te passen; er wordt dan niets opgeslagen."
-    )
-    return text, detail
 
 
 @dataclass
