@@ -42,12 +42,15 @@ def plural(count: int, one: str, many: str) -> str:
     return f"{QLocale().toString(count)} {one if count == 1 else many}"
 
 
-def ask(parent: QWidget, title: str, text: str, *, yes: str, detail: str = "") -> bool:
-    """Ask a yes/no question in Dutch (Annuleren is the default); True for `yes`.
+def ask(
+    parent: QWidget, title: str, text: str, *, yes: str, no: str = "Annuleren", detail: str = ""
+) -> bool:
+    """Ask a yes/no question in Dutch (`no`, Annuleren unless named, is the default); True for
+    `yes`.
 
     The screens call it as `common.ask`, so that tests can replace it.
     """
-    return dialogs.confirm(parent, title, text, yes, detail=detail)
+    return dialogs.confirm(parent, title, text, yes, no_text=no, detail=detail)
 
 
 SAVE, DISCARD, CANCEL = "opslaan", "niet opslaan", "annuleren"

@@ -59,13 +59,21 @@ def ask_save_file(parent: QWidget, title: str, name_filter: str, suggestion: str
         dialog.deleteLater()
 
 
-def confirm(parent: QWidget, title: str, text: str, yes_text: str, *, detail: str = "") -> bool:
+def confirm(
+    parent: QWidget,
+    title: str,
+    text: str,
+    yes_text: str,
+    *,
+    detail: str = "",
+    no_text: str = "Annuleren",
+) -> bool:
     """Ask a yes/no question with a button that names the action; No is the default."""
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
     if detail:
         box.setInformativeText(detail)
     yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
-    no = box.addButton("Annuleren", QMessageBox.ButtonRole.RejectRole)
+    no = box.addButton(no_text, QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(no)
     box.setEscapeButton(no)
     try:

@@ -1,6 +1,7 @@
-"""The case form (Casussen → one case): gegevens, bespreekhistorie, actiepunten, logboek.
+"""The case form (Casussen → one case): gegevens, vrijstelling/school/betrokkenheid,
+bespreekhistorie, actiepunten, logboek.
 
-`form.py` holds the form and its gegevens tab, `tabs.py` the three read-only tabs, and
+`form.py` holds the form and its two editable tabs, `tabs.py` the three read-only tabs, and
 `fields.py` what the fields hold and the signals computed from them.
 """
 
@@ -9,6 +10,7 @@ from ui.case_form.fields import (
     TAB_ACTIONS,
     TAB_DETAILS,
     TAB_HISTORY,
+    TAB_LAW,
     TAB_LOG,
     FormState,
     new_case_state,
@@ -21,6 +23,7 @@ __all__ = [
     "TAB_ACTIONS",
     "TAB_DETAILS",
     "TAB_HISTORY",
+    "TAB_LAW",
     "TAB_LOG",
     "CaseForm",
     "FormState",

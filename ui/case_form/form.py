@@ -1,20 +1,24 @@
-"""The case form: gegevens, bespreekhistorie, actiepunten and logboek of one case (or a new one).
+"""The case form: gegevens, vrijstelling/school/betrokkenheid, bespreekhistorie, actiepunten
+and logboek of one case (or a new one).
 
 Typed text is never lost: a failed save leaves every field as it was and says why, and when the
 store locks the form keeps unsaved values in memory (not on screen, not on disk) and puts them
 back after the next unlock. A case is read in one transaction (`services.views.case_form`).
+The signals on the form are what `case_law.law_status` says about the values being typed; a
+case that does not fit the law is saved only after the user confirmed each finding.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -31,26 +35,43 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casusoverleg.domain.enums import CaseStatus, ExemptionGround
+from casusoverleg.domain import plausibility
+from casusoverleg.domain.enums import CaseStatus, ExemptionGround, ExpertProfession
+from casusoverleg.domain.recurrence import Region
 from casusoverleg.domain.retention import RetentionTerm
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import cases
-from casusoverleg.services.cases import CaseInput, CaseRecord, ValidationError
+from casusoverleg.services.cases import CaseInput, CaseRecord, NeedsConfirmation, ValidationError
 from casusoverleg.services.store import Store
 from casusoverleg.services.views import case_form as case_form_view
 from casusoverleg.services.views.case_form import CaseFormData, CaseTabs
 
-from ui import style
+from ui import common, style
+from ui.case_form.confirm import (
+    CONFIRM_NO,
+    CONFIRM_TITLE,
+    CONFIRM_YES,
+    NOT_CONFIRMED,
+    confirmation_question,
+)
 from ui.case_form.fields import (
+    CHECK_FIELDS,
+    CHECKED,
+    COMBO_FIELDS,
     DATE_FIELDS,
+    ENROLLED_CHOICES,
     FIELDS,
+    LAW_TAB_FIELDS,
+    LAW_TAB_TITLE,
     SIGNALS,
     TAB_ACTIONS,
     TAB_DETAILS,
     TAB_HISTORY,
+    TAB_LAW,
     TAB_LOG,
     TEXT_FIELDS,
     FormState,
+    enrolled_value,
     new_case_state,
     record_state,
     signal_texts,
@@ -96,12 +117,14 @@ class CaseForm(QWidget):
         self._case_id: int | None = None
         self._record: CaseRecord | None = None
         self._retention: RetentionTerm | None = None  # the store's term, read with the case
+        self._region = Region.NOORD  # the store's school-holiday region, read with the case
         self._baseline: FormState = {}
         self._draft: FormState | None = None  # unsaved values kept over a lock or a reload
         self._draft_focus = ""  # the field the cursor was in when the store locked
         self._draft_note = ""  # what to say when the draft is back on screen
         self._filling = True  # until every widget exists: building fires change signals
         self._save: _Save | None = None  # the save running (or ended unseen) for this case
+        self._today: date | None = None  # a fixed day for the signals (tests)
 
         self.back_button = QPushButton("← Terug naar de lijst")
         self.back_button.setToolTip("Terug naar de lijst (Alt+Links)")
@@ -127,7 +150,9 @@ class CaseForm(QWidget):
         header.addWidget(self.save_button)
 
         self.tabs = QTabWidget()
+        self._build_inputs()
         self.tabs.addTab(self._details_page(), "Gegeven&s")
+        self.tabs.addTab(self._law_page(), LAW_TAB_TITLE)
         self.pages = CaseTabPages(self.tabs)
 
         layout = QVBoxLayout(self)
@@ -147,7 +172,7 @@ class CaseForm(QWidget):
 
     # Building ---------------------------------------------------------------------------------
 
-    def _details_page(self) -> QWidget:
+    def _build_inputs(self) -> None:
         self.inputs: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self.case_number_edit = QLineEdit()
@@ -157,6 +182,11 @@ class CaseForm(QWidget):
         self.ground_combo = QComboBox()
         self.status_combo = QComboBox()
         self.owner_combo = QComboBox()
+        self.expert_name_edit = QLineEdit()
+        self.profession_combo = QComboBox()
+        self.enrolled_combo = QComboBox()
+        self.parents_how_edit = QLineEdit()
+        self.checks = {name: QCheckBox(dict(FIELDS)[name]) for name in CHECK_FIELDS}
         self.dates = {name: DateField() for name in DATE_FIELDS}
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setTabChangesFocus(True)
@@ -166,14 +196,18 @@ class CaseForm(QWidget):
             ("first_name", self.first_name_edit),
             ("last_name", self.last_name_edit),
             ("school", self.school_edit),
+            ("expert_name", self.expert_name_edit),
+            ("parents_involved_how", self.parents_how_edit),
         ):
-            edit.setMaxLength(40 if name == "case_number" else 200)
+            edit.setMaxLength({"case_number": 40, "parents_involved_how": 300}.get(name, 200))
             edit.textEdited.connect(self._edited)
             self.inputs[name] = edit
         for name, combo in (
             ("ground", self.ground_combo),
             ("status", self.status_combo),
             ("owner_id", self.owner_combo),
+            ("expert_profession", self.profession_combo),
+            ("enrolled", self.enrolled_combo),
         ):
             combo.currentIndexChanged.connect(self._edited)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -182,16 +216,35 @@ class CaseForm(QWidget):
             field.edited.connect(self._edited)
             field.edit.editingFinished.connect(lambda name=name: self._check_date(name))
             self.inputs[name] = field
+        for name, check in self.checks.items():
+            check.toggled.connect(self._edited)
+            self.inputs[name] = check
         self.notes_edit.textChanged.connect(self._edited)
         self.inputs["notes"] = self.notes_edit
+        for name, label in FIELDS:
+            widget = self.dates[name].edit if name in self.dates else self.inputs[name]
+            widget.setAccessibleName(label.replace("&", ""))
 
         self.ground_combo.addItem("Kies een grond…", "")
         for ground in ExemptionGround:
             self.ground_combo.addItem(ground.label, str(ground))
         self.case_number_edit.setPlaceholderText("wordt automatisch toegekend")
+        self.profession_combo.addItem("Kies een beroep…", "")
+        for profession in ExpertProfession:
+            self.profession_combo.addItem(profession.label, str(profession))
+        for value, text in ENROLLED_CHOICES:
+            self.enrolled_combo.addItem(text, value)
         self.absent_hint = "eerste dag dat het kind niet meer op school was"
         self.dates["absent_since"].edit.setToolTip(self.absent_hint)
+        self.dates["back_at_school_on"].edit.setToolTip(
+            "eerste dag dat het kind weer naar school ging; de dagen thuis tellen tot dan"
+        )
+        self.expert_name_edit.setToolTip(
+            "wie de verklaring van art. 7 gaf (arts, pedagoog of psycholoog)"
+        )
+        self.parents_how_edit.setPlaceholderText("bijvoorbeeld: gesprek op school met beide ouders")
 
+    def _details_page(self) -> QWidget:
         labels = dict(FIELDS)
         child = QGroupBox("Kind")
         child_form = self._form_layout(child)
@@ -206,7 +259,6 @@ class CaseForm(QWidget):
             "registered_on",
             "absent_since",
             "review_date",
-            "exemption_until",
         ):
             self._add_row(case_form, name, labels[name])
 
@@ -218,12 +270,14 @@ class CaseForm(QWidget):
 
         signals = QGroupBox("Signalen (berekend, niet te wijzigen)")
         self.signal_labels: dict[str, QLabel] = {}
+        self.signal_rows: dict[str, QLabel] = {}  # the row labels ("Leerplicht:")
         signal_form = self._form_layout(signals)
         for key, text in SIGNALS:
-            label = QLabel()
+            label = QLabel()  # no word wrap: in a form row it cuts the text off
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.signal_labels[key] = label
-            signal_form.addRow(text + ":", label)
+            self.signal_rows[key] = QLabel(text + ":")
+            signal_form.addRow(self.signal_rows[key], label)
 
         grid = QGridLayout()
         grid.addWidget(child, 0, 0)
@@ -233,7 +287,50 @@ class CaseForm(QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(2, 1)
+        return self._scrolling(grid)
 
+    def _law_page(self) -> QWidget:
+        """Vrijstelling en verklaring (art. 5, 7), school, and who was involved."""
+        labels = dict(FIELDS)
+        exemption = QGroupBox("Vrijstelling en verklaring deskundige (art. 7)")
+        exemption_form = self._form_layout(exemption)
+        for name in (
+            "exemption_from",
+            "exemption_until",
+            "expert_name",
+            "expert_profession",
+            "expert_statement_on",
+        ):
+            self._add_row(exemption_form, name, labels[name])
+        for name in CHECK_FIELDS:
+            holder = QWidget()
+            column = QVBoxLayout(holder)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(2)
+            column.addWidget(self.checks[name])
+            self.errors[name] = self._error_label()
+            column.addWidget(self.errors[name])
+            exemption_form.addRow(holder)
+        school = QGroupBox("School")
+        school_form = self._form_layout(school)
+        for name in ("enrolled", "enrolled_since", "back_at_school_on"):
+            self._add_row(school_form, name, labels[name])
+        involved = QGroupBox("Betrokkenheid van ouders en kind")
+        involved_form = self._form_layout(involved)
+        for name in ("parents_involved_on", "parents_involved_how", "child_heard_on"):
+            self._add_row(involved_form, name, labels[name])
+
+        grid = QGridLayout()
+        grid.addWidget(exemption, 0, 0, 2, 1)
+        grid.addWidget(school, 0, 1)
+        grid.addWidget(involved, 1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(2, 1)
+        return self._scrolling(grid)
+
+    @staticmethod
+    def _scrolling(grid: QGridLayout) -> QWidget:
         inner = QWidget()
         inner.setLayout(grid)
         scroll = QScrollArea()
@@ -298,11 +395,13 @@ class CaseForm(QWidget):
             "ground": self.ground_combo.currentData() or "",
             "status": self.status_combo.currentData() or "",
             "owner_id": self.owner_combo.currentData() or "",
-            "registered_on": self.dates["registered_on"].text(),
-            "absent_since": self.dates["absent_since"].text(),
-            "review_date": self.dates["review_date"].text(),
-            "exemption_until": self.dates["exemption_until"].text(),
             "notes": self.notes_edit.toPlainText(),
+            "expert_name": self.expert_name_edit.text(),
+            "expert_profession": self.profession_combo.currentData() or "",
+            "enrolled": self.enrolled_combo.currentData() or "",
+            "parents_involved_how": self.parents_how_edit.text(),
+            **{name: field.text() for name, field in self.dates.items()},
+            **{name: CHECKED if box.isChecked() else "" for name, box in self.checks.items()},
         }
 
     def _set_state(self, state: FormState) -> None:
@@ -316,10 +415,12 @@ class CaseForm(QWidget):
             for name in DATE_FIELDS:
                 if self.dates[name].text() != state.get(name, ""):
                     self.dates[name].set_text(state.get(name, ""))
-            for name in ("ground", "status", "owner_id"):
+            for name in COMBO_FIELDS:
                 combo = self.inputs[name]
                 assert isinstance(combo, QComboBox)
                 combo.setCurrentIndex(max(0, combo.findData(state.get(name, ""))))
+            for name, box in self.checks.items():
+                box.setChecked(state.get(name, "") == CHECKED)
             if self.notes_edit.toPlainText() != state.get("notes", ""):
                 self.notes_edit.setPlainText(state.get("notes", ""))
         finally:
@@ -365,14 +466,27 @@ class CaseForm(QWidget):
         self.title_label.setText(title + (" •" if dirty else ""))
         self.title_label.setToolTip("Niet opgeslagen wijzigingen" if dirty else "")
 
+    def today(self) -> date:
+        """The day the signals are computed for: today, or the day a test fixed."""
+        return self._today or date.today()
+
+    def set_today(self, today: date | None) -> None:
+        """Compute the signals for a fixed day (tests); None: the real today."""
+        self._today = today
+        self._update_signals()
+
     def _update_signals(self) -> None:
-        ground = self.ground_combo.currentData()
+        typed, _errors = self._typed_input()
+        facts = typed.law_facts()
+        if facts is not None and self._record is not None:
+            # A closed case stops counting days at home on the day it was closed.
+            facts = replace(facts, closed_on=self._record.closed_on)
         texts = signal_texts(
-            birth=self._typed_date("birth_date"),
-            absent=self._typed_date("absent_since"),
-            ground=ExemptionGround(ground) if ground else None,
+            facts,
+            birth=typed.birth_date,
             retention=self._retention,
-            today=date.today(),
+            region=self._region,
+            today=self.today(),
         )
         for key, text in texts.items():
             self.signal_labels[key].setText(text)
@@ -425,6 +539,10 @@ class CaseForm(QWidget):
                 field.set_text("")
             self.notes_edit.clear()
             self.ground_combo.setCurrentIndex(0)
+            self.profession_combo.setCurrentIndex(0)
+            self.enrolled_combo.setCurrentIndex(0)
+            for box in self.checks.values():
+                box.setChecked(False)
             self.status_combo.clear()
             self.owner_combo.clear()
         finally:
@@ -435,6 +553,7 @@ class CaseForm(QWidget):
         self._show_message("")
         self.pages.clear()
         self._retention = None
+        self._region = Region.NOORD
         self.tabs.setEnabled(False)
         self._edited()
 
@@ -495,6 +614,7 @@ class CaseForm(QWidget):
         record = data.record
         self._record = record
         self._retention = data.retention
+        self._region = data.region
         self._filling = True
         try:
             self.status_combo.clear()
@@ -568,8 +688,8 @@ class CaseForm(QWidget):
             self.dates[name].set_text(format_date(value))  # "1-9-2026" → "01-09-2026"
             self._edited()
 
-    def _collect(self) -> tuple[CaseInput | None, dict[str, str]]:
-        """The typed case, or the Dutch message per field that is wrong."""
+    def _typed_input(self) -> tuple[CaseInput, dict[str, str]]:
+        """The typed case (a date that is not one yet as None) and the dates that are wrong."""
         date_errors: dict[str, str] = {}
         values: dict[str, date | None] = {}
         for name, field in self.dates.items():
@@ -580,6 +700,7 @@ class CaseForm(QWidget):
                 values[name] = None
         ground = self.ground_combo.currentData()
         owner = self.owner_combo.currentData()
+        profession = self.profession_combo.currentData()
         data = CaseInput(
             case_number=self.case_number_edit.text().strip(),
             first_name=self.first_name_edit.text(),
@@ -594,7 +715,26 @@ class CaseForm(QWidget):
             review_date=values["review_date"],
             exemption_until=values["exemption_until"],
             notes=self.notes_edit.toPlainText(),
+            exemption_from=values["exemption_from"],
+            enrolled=enrolled_value(self.enrolled_combo.currentData() or ""),
+            enrolled_since=values["enrolled_since"],
+            back_at_school_on=values["back_at_school_on"],
+            expert_name=self.expert_name_edit.text(),
+            expert_profession=ExpertProfession(profession) if profession else None,
+            expert_statement_on=values["expert_statement_on"],
+            expert_not_treating=self.checks["expert_not_treating"].isChecked(),
+            never_fit=self.checks["never_fit"].isChecked(),
+            parents_involved_on=values["parents_involved_on"],
+            parents_involved_how=self.parents_how_edit.text(),
+            child_heard_on=values["child_heard_on"],
+            # What the user confirmed before stays confirmed (the service asks only for new).
+            confirmed_rules=self._record.confirmed_rules if self._record else "",
         )
+        return data, date_errors
+
+    def _collect(self) -> tuple[CaseInput | None, dict[str, str]]:
+        """The typed case, or the Dutch message per field that is wrong."""
+        data, date_errors = self._typed_input()
         # Everything wrong at once; a date that is no date says so rather than "vul in".
         errors = {**cases.validate(data), **date_errors}
         if self._record is not None and not data.case_number:
@@ -606,13 +746,16 @@ class CaseForm(QWidget):
             self._set_error(name, errors.get(name, ""))
         if not errors:
             return
-        self.tabs.setCurrentIndex(TAB_DETAILS)
         first = next(name for name, _label in FIELDS if name in errors)
+        self.tabs.setCurrentIndex(TAB_LAW if first in LAW_TAB_FIELDS else TAB_DETAILS)
         widget = self.inputs[first]
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def save(self, then: Callable[[], None] | None = None) -> None:
-        """Check and save in the background; `then` runs after a successful save."""
+    def save(self, then: Callable[[], None] | None = None, *, confirmed: str = "") -> None:
+        """Check and save in the background; `then` runs after a successful save.
+
+        `confirmed`: plausibility codes the user just confirmed (the stored ones are kept).
+        """
         store = self._store
         if store is None or not self._active or self.is_saving or not self.tabs.isEnabled():
             return
@@ -624,6 +767,8 @@ class CaseForm(QWidget):
             )
             self.save_failed.emit("controleer de velden")
             return
+        if confirmed:
+            data = replace(data, confirmed_rules=confirmed)
         self._take_unseen_save()
         case_id = self._case_id
         save = self._save = _Save(self.state())
@@ -644,7 +789,7 @@ class CaseForm(QWidget):
         # never what the store says about a save.
         StoreOp(self.save_button, store, write).changes(Change.CASES).success(
             lambda record: self._saved(save, record, then)
-        ).failure(lambda exc: self._save_failed(save, exc)).finished(
+        ).failure(lambda exc: self._save_failed(save, exc, data, then)).finished(
             lambda: self._save_ended(save)
         ).run()
 
@@ -683,10 +828,20 @@ class CaseForm(QWidget):
         if then is not None:
             then()
 
-    def _save_failed(self, save: _Save, exc: CasusoverlegError) -> None:
+    def _save_failed(
+        self,
+        save: _Save,
+        exc: CasusoverlegError,
+        data: CaseInput,
+        then: Callable[[], None] | None,
+    ) -> None:
         if save is not self._save or self._store is None:
             return
         self._save = None
+        if isinstance(exc, NeedsConfirmation):
+            self._edited()
+            self._confirm_and_save(exc, data, then)
+            return
         if isinstance(exc, ValidationError):
             self._show_errors(exc.errors)
             why = "verbeter wat in rood bij de velden staat."
@@ -696,6 +851,20 @@ class CaseForm(QWidget):
         self._show_message(f"Niet opgeslagen: {why}", error=True)
         self._edited()
         self.save_failed.emit(why)
+
+    def _confirm_and_save(
+        self, exc: NeedsConfirmation, data: CaseInput, then: Callable[[], None] | None
+    ) -> None:
+        """Ask to confirm what does not fit the law; save again with it confirmed on yes."""
+        self._show_message("")
+        text, detail = confirmation_question(exc.findings)
+        if not common.ask(self, CONFIRM_TITLE, text, yes=CONFIRM_YES, no=CONFIRM_NO, detail=detail):
+            self._show_message(NOT_CONFIRMED, error=True)
+            self.save_failed.emit("niet bevestigd")
+            return
+        if self._store is None or not self._active:
+            return  # locked or closed while asking: the values wait as a draft
+        self.save(then, confirmed=plausibility.confirmed_codes(exc.findings, data.confirmed_rules))
 
     def _save_ended(self, save: _Save) -> None:
         # After success or failure this save is taken in already; after an unexpected error

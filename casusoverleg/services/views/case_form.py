@@ -1,4 +1,4 @@
-"""The case form's data: the case, who can hold it, its retention term and its other tabs.
+"""The case form's data: the case, who can hold it, retention term, region and other tabs.
 
 Opening a case is one write transaction (the view is logged in the audit log, as `get_case`
 does) that also reads the bespreekhistorie, actiepunten and logboek, so the four tabs show one
@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from casusoverleg.domain.recurrence import Region
 from casusoverleg.domain.retention import RetentionTerm
 from casusoverleg.services import actions, audit, cases, minutes, people
 from casusoverleg.services.actions import ActionInfo
@@ -39,6 +40,7 @@ class CaseFormData:
     participants: list[ParticipantInfo]  # archived ones too: a case may still name one
     retention: RetentionTerm  # for the retention date of the birth date being typed
     tabs: CaseTabs | None  # None for a new case
+    region: Region = Region.NOORD  # the store's school-holiday region, for the law's signals
 
 
 def _tabs(session: Session, case_id: int, case_number: str, today: date) -> CaseTabs:
@@ -59,17 +61,19 @@ def open_case(store: Store, case_id: int, *, today: date | None = None) -> CaseF
             participants=people.list_participants_in(session, include_archived=True),
             retention=cases.retention_term(session),
             tabs=_tabs(session, record.id, record.case_number, today),
+            region=cases.region_of(session),
         )
 
 
 def new_case(store: Store) -> CaseFormData:
-    """What an empty form for a new case needs: the casushouders and the retention term."""
+    """What an empty form for a new case needs: casushouders, retention term and region."""
     with store.read() as session:
         return CaseFormData(
             record=None,
             participants=people.list_participants_in(session, include_archived=True),
             retention=cases.retention_term(session),
             tabs=None,
+            region=cases.region_of(session),
         )
 
 
