@@ -12,6 +12,7 @@ from datetime import date, time, timedelta
 from casusoverleg.domain.enums import (
     Advice,
     AgendaItemKind,
+    Alternative,
     AttendanceStatus,
     MeetingRole,
     MeetingStatus,
@@ -139,11 +140,15 @@ def _hold(
     advices = list(Advice)
     for index, item in enumerate(case_items):
         advice = Advice.AANHOUDEN if index == 0 else rng.choice(advices[:-1])
+        weighed = (
+            rng.sample(list(Alternative)[:-1], 2) if advice is Advice.VRIJSTELLING_PASSEND else []
+        )
         minutes.save_entry(
             store,
             item.id,
             notes=rng.choice(_NOTES),
             advice=advice,
+            alternatives=weighed,
             decision=rng.choice(_DECISIONS),
             next_review_date=meeting.date + timedelta(weeks=rng.choice((6, 8, 12))),
         )
