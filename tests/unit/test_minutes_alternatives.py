@@ -8,6 +8,7 @@ real encrypted store.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -21,9 +22,10 @@ from casusoverleg.domain.alternatives import (
 )
 from casusoverleg.domain.enums import Advice, Alternative, CaseStatus, MeetingStatus
 from casusoverleg.errors import BadInput
-from casusoverleg.services import agenda, audit, cases, meetings, minutes
+from casusoverleg.services import agenda, audit, cases, documents, meetings, minutes
 from casusoverleg.services.store import Store
 from tests.helpers.meeting_data import add_case, add_meeting
+from tests.helpers.pdfs import all_text, squashed
 
 ON = date(2027, 5, 18)
 LATER = date(2027, 6, 1)
@@ -139,3 +141,24 @@ def test_afvoerputje_amendment_cannot_bring_an_exemption_advice(store: Store) ->
     history = minutes.case_history(store, case_id)[0]
     assert history.advice == Advice.AANHOUDEN
     assert history.amendments == ["Het advies was vrijstelling passend."]
+
+
+def test_afvoerputje_minutes_pdf_and_dossier_show_the_alternatives_with_the_advice(
+    store: Store, tmp_path: Path
+) -> None:
+    case_id, meeting, item = one_case_item(store)
+    minutes.save_entry(
+        store,
+        item,
+        notes="Besproken.",
+        advice=Advice.VRIJSTELLING_PASSEND,
+        alternatives=[Alternative.DEELTIJDROOSTER, Alternative.ANDERE_SCHOOL],
+    )
+    documents.print_minutes(store, meeting, tmp_path / "verslag.pdf", today=ON)
+    text = squashed(all_text(tmp_path / "verslag.pdf"))
+    advice_at = text.index("Advies: vrijstelling passend")
+    weighed_at = text.index("Afgewogen alternatieven: deeltijdrooster, andere school")
+    assert advice_at < weighed_at
+    documents.print_dossier(store, case_id, tmp_path / "dossier.pdf", today=ON)
+    dossier = squashed(all_text(tmp_path / "dossier.pdf"))
+    assert "Afgewogen alternatieven: deeltijdrooster, andere school" in dossier
