@@ -35,6 +35,7 @@ from casusoverleg.documents.layout import (
     text,
     timestamp,
 )
+from casusoverleg.domain.alternatives import ALTERNATIVES_LABEL
 from casusoverleg.domain.review import REVIEW_LABEL
 
 
@@ -50,6 +51,7 @@ class DossierDiscussion:
     decision: str = ""
     next_review: date | None = None
     corrections: Sequence[str] = ()
+    alternatives: str = ""  # weighed before an exemption advice, Dutch labels
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ def _discussion(item: DossierDiscussion) -> list[Flowable]:
     ]
     story += labelled("Besproken", item.notes)
     story += labelled("Advies", item.advice)
+    story += labelled(ALTERNATIVES_LABEL, item.alternatives)
     story += labelled("Besluit", item.decision)
     if item.next_review:
         story += labelled(REVIEW_LABEL, dutch_date(item.next_review))

@@ -34,6 +34,7 @@ from casusoverleg.documents.layout import (
     text,
     timestamp,
 )
+from casusoverleg.domain.alternatives import ALTERNATIVES_LABEL
 from casusoverleg.domain.enums import AttendanceStatus, MinutesStatus
 from casusoverleg.domain.review import REVIEW_LABEL
 
@@ -81,6 +82,7 @@ class MinutesPoint:
     decision: str = ""
     next_review: date | None = None
     actions: Sequence[AgreedAction] = ()
+    alternatives: str = ""  # weighed before an exemption advice, Dutch labels
     corrections: Sequence[Correction] = ()
 
 
@@ -130,6 +132,7 @@ def _point(point: MinutesPoint) -> list[Flowable]:
     elif not (point.advice or point.decision.strip()):
         story.append(Paragraph("Geen bijzonderheden.", s.small))
     story += labelled("Advies", point.advice)
+    story += labelled(ALTERNATIVES_LABEL, point.alternatives)
     story += labelled("Besluit", point.decision)
     if point.next_review:
         story += labelled(REVIEW_LABEL, dutch_date(point.next_review))

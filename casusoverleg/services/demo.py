@@ -2,6 +2,12 @@
 
 Everything is made up: names by Faker ("nl_NL"), schools and care providers from the lists in
 `resources/demo/`. The same seed and day give the same store, so a demo can be reproduced.
+
+The cases keep to the Leerplichtwet as `domain.plausibility.check` reads it (the bulk insert
+does not run that check, so the demo must: a test checks every case of a demo store): grounds
+only at the ages the law gives them, an exemption never before the leerplicht starts (a child
+not yet leerplichtig has one only as a first notice, art. 6 lid 2 onder a), and most 5 onder a
+cases with an art. 7 statement given at most three months before the exemption starts.
 """
 
 from __future__ import annotations
@@ -17,7 +23,16 @@ from dateutil.relativedelta import relativedelta
 from faker import Faker
 from sqlalchemy import select, update
 
-from casusoverleg.domain.enums import AuditAction, CaseStatus, ExemptionGround, Team
+from casusoverleg.domain.enums import (
+    AuditAction,
+    CaseStatus,
+    ExemptionGround,
+    ExpertProfession,
+    Team,
+)
+from casusoverleg.domain.leerplicht import birthday, leerplicht_end, leerplicht_start
+from casusoverleg.domain.plausibility import school_year_end
+from casusoverleg.domain.recurrence import Region
 from casusoverleg.services import accounts, people
 
 # Imported under another name: `cases` is populate_demo's keyword (the CLI's --cases).
@@ -67,15 +82,26 @@ _STATUS_WEIGHTS = {
     CaseStatus.ADVIES_UITGEBRACHT: 15,
     CaseStatus.AFGESLOTEN: 25,
 }
-# Age in years (from, to) at which a child typically has this ground.
+# Age in years (from, to) today at which a child has this ground (the registration date is then
+# moved to where the law gives the ground; see `_registered_for`).
 _AGES = {
+    ExemptionGround.ART5_A: (4, 15),
+    ExemptionGround.ART5_B: (4, 15),
+    ExemptionGround.ART5_C: (4, 15),
     ExemptionGround.ART15: (16, 18),
-    ExemptionGround.ART3A: (12, 16),
-    ExemptionGround.ART3B: (12, 16),
+    ExemptionGround.ART3A: (14, 16),
+    ExemptionGround.ART3B: (15, 16),
     ExemptionGround.ART11: (6, 16),
     ExemptionGround.THUISZITTER: (5, 18),
 }
 _DEFAULT_AGES = (4, 18)
+_PARENTS_HOW = (
+    "gesprek op school",
+    "huisbezoek door de casushouder",
+    "telefonisch",
+    "gesprek bij het wijkteam",
+)
+_STATEMENT_DAYS = 85  # an art. 7 statement at most this long before the exemption (< 3 months)
 # Big enough to keep memory flat at 50,000 cases, small enough to gain from batched inserts.
 _BATCH = 5000
 _DEMO_DETAIL = "demogegevens"
@@ -154,9 +180,33 @@ def _pools(fake: Faker, owners: list[int]) -> _Pools:
     )
 
 
-def _school_year_end(today: date) -> date:
-    """The last day of the current school year (an art. 5 exemption runs to it)."""
-    return date(today.year if today.month < 8 else today.year + 1, 7, 31)
+def _registered_for(
+    ground: ExemptionGround, birth: date, registered: date, today: date, region: Region
+) -> date:
+    """`registered` moved to a day on which the law gives `ground` to a child born `birth`.
+
+    Mirrors `domain.plausibility.check`: art. 15 for a kwalificatieplichtige (or asked in the
+    last school year of leerplicht), art. 3a from 14, art. 3b in the last school year of
+    leerplicht or the one before, art. 11 once leerplichtig.
+    """
+    last_year_end = leerplicht_end(birth)
+    if ground == ExemptionGround.ART15:
+        registered = max(registered, date(last_year_end.year - 1, 8, 1))
+    elif ground == ExemptionGround.ART3A:
+        registered = max(registered, birthday(birth, 14))
+    elif ground == ExemptionGround.ART3B:
+        registered = max(registered, date(last_year_end.year - 2, 8, 1))
+    elif ground == ExemptionGround.ART11:
+        registered = max(registered, leerplicht_start(birth, region))
+    return min(registered, today)
+
+
+def _exemption(birth: date, today: date, region: Region) -> tuple[date, date]:
+    """An art. 5 exemption for this school year: from its start, or from the first day of
+    leerplicht for a child not yet leerplichtig (a first notice), to 31 July."""
+    school_year_start = date(school_year_end(today).year - 1, 8, 1)
+    start = max(school_year_start, leerplicht_start(birth, region))
+    return start, school_year_end(start)
 
 
 @lru_cache(maxsize=32)
@@ -176,31 +226,66 @@ def _child(
     status: CaseStatus,
     serial: int,
     today: date,
+    region: Region,
+    art5a_count: int,
 ) -> tuple[CaseInput, date | None]:
-    """One fictional child's case, and its closing date when the status is afgesloten."""
+    """One fictional child's case, and its closing date when the status is afgesloten.
+
+    `art5a_count` counts the 5 onder a cases before this one: the second (and every 12th)
+    lacks the art. 7 statement, so the agenda proposes it; the third (and every 15th) has a
+    statement that the child will never be fit for school (art. 6 lid 3).
+    """
     oldest, span = _birth_range(_AGES.get(ground, _DEFAULT_AGES), today)
     birth = oldest + timedelta(days=rng.randint(0, span))
     registered = max(today - timedelta(days=rng.randint(3, 720)), birth)
+    registered = _registered_for(ground, birth, registered, today, region)
     first = rng.choice(pools.girls if rng.random() < 0.45 else pools.boys)
     school = "" if ground in (ExemptionGround.ART5_B, ExemptionGround.ART5_C) else None
-    absent_since = review = until = None
+    absent_since = review = until = start = back = enrolled_since = None
+    enrolled: bool | None = None
+    statement: dict[str, object] = {}
     if ground == ExemptionGround.THUISZITTER:
         # A third each: not yet 4 weeks, just past 4 weeks, past 3 months (the pact's norms).
         days = (rng.randint(5, 27), rng.randint(29, 45), rng.randint(95, 300))[serial % 3]
         absent_since = today - timedelta(days=days)
         # Registered once the school reported the absence, not before.
         registered = min(absent_since + timedelta(days=rng.randint(0, 21)), today)
+        # Most are enrolled; one in eight is not (absoluut verzuim), one in six is back.
+        enrolled = serial % 8 != 0
+        if not enrolled:
+            school = ""
+        else:
+            enrolled_since = max(
+                birthday(birth, 4), absent_since - timedelta(days=rng.randint(60, 900))
+            )
+        if serial % 6 == 1 and days > 7:
+            back = absent_since + timedelta(days=rng.randint(7, days))
     elif ground.is_art5:
-        until = _school_year_end(today)
+        start, until = _exemption(birth, today, region)
         # Some reviews overdue, most in the coming months (before the 1 July renewal).
         review = today + timedelta(days=rng.randint(-30, 150))
+        if ground == ExemptionGround.ART5_A:
+            statement = _statement(rng, pools, start, today, art5a_count)
     elif ground == ExemptionGround.PREVENTIEF:
         review = today + timedelta(days=rng.randint(7, 60))
     elif rng.random() < 0.5:
         review = today + timedelta(days=rng.randint(-14, 180))
+    if ground in (ExemptionGround.ART11, ExemptionGround.ART3A, ExemptionGround.ART3B) or (
+        ground == ExemptionGround.PREVENTIEF and birth <= today - relativedelta(years=5)
+    ):
+        enrolled = True  # at a school; art. 5 and 15 cases may have none, so: not known
     closed = None
     if status == CaseStatus.AFGESLOTEN:
         closed = registered + timedelta(days=rng.randint(0, max(0, (today - registered).days)))
+    # Parents from the start where possible, the child heard early (the seeds' aims); most
+    # cases say so, a few do not yet.
+    parents_on = heard_on = None
+    parents_how = ""
+    if rng.random() < 0.85:
+        parents_on = min(registered + timedelta(days=rng.randint(0, 14)), today)
+        parents_how = rng.choice(_PARENTS_HOW)
+    if rng.random() < 0.75:
+        heard_on = min(registered + timedelta(days=rng.randint(0, 30)), today)
     data = CaseInput(
         case_number=f"{registered.year}-{serial:04d}",
         first_name=first,
@@ -213,9 +298,36 @@ def _child(
         owner_id=rng.choice(pools.owners) if pools.owners else None,
         absent_since=absent_since,
         review_date=review,
+        exemption_from=start,
         exemption_until=until,
+        enrolled=enrolled,
+        enrolled_since=enrolled_since,
+        back_at_school_on=back,
+        parents_involved_on=parents_on,
+        parents_involved_how=parents_how,
+        child_heard_on=heard_on,
+        **statement,  # type: ignore[arg-type]
     )
     return data, closed
+
+
+def _statement(
+    rng: random.Random, pools: _Pools, start: date, today: date, count: int
+) -> dict[str, object]:
+    """The art. 7 statement of a 5 onder a case (Lpw art. 7), as CaseInput fields."""
+    given = start - timedelta(days=rng.randint(10, _STATEMENT_DAYS))
+    # Not yet given (it cannot lie in the future), or left out on purpose for the agenda.
+    if min(given, today) < start - timedelta(days=_STATEMENT_DAYS) or count % 12 == 1:
+        return {}
+    profession = rng.choice(list(ExpertProfession))
+    name = f"{rng.choice(pools.girls + pools.boys)} {rng.choice(pools.surnames)}"
+    return {
+        "expert_name": name,
+        "expert_profession": profession,
+        "expert_statement_on": min(given, today),
+        "expert_not_treating": True,
+        "never_fit": count % 15 == 2,
+    }
 
 
 def populate_demo(
@@ -227,6 +339,9 @@ def populate_demo(
     fake.seed_instance(seed)
     rng = random.Random(seed)
     pools = _pools(fake, _add_people(store, fake))
+    with store.read() as session:
+        region = case_service.region_of(session)
+    art5a_count = 0
     grounds, ground_weights = list(_GROUND_WEIGHTS), list(_GROUND_WEIGHTS.values())
     statuses, status_weights = list(_STATUS_WEIGHTS), list(_STATUS_WEIGHTS.values())
     with store.read() as session:
@@ -239,7 +354,8 @@ def populate_demo(
             # The first few cycle through every ground and status, so even 9 cases show them all.
             ground = grounds[i] if i < len(grounds) else rng.choices(grounds, ground_weights)[0]
             status = statuses[i] if i < len(statuses) else rng.choices(statuses, status_weights)[0]
-            data, closed = _child(rng, pools, ground, status, start + i, today)
+            data, closed = _child(rng, pools, ground, status, start + i, today, region, art5a_count)
+            art5a_count += ground == ExemptionGround.ART5_A
             batch.append(data)
             if closed is not None:
                 closed_on[data.case_number] = closed

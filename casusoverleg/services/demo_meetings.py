@@ -12,6 +12,7 @@ from datetime import date, time, timedelta
 from casusoverleg.domain.enums import (
     Advice,
     AgendaItemKind,
+    Alternative,
     AttendanceStatus,
     MeetingRole,
     MeetingStatus,
@@ -33,11 +34,28 @@ _NOTES = [
     "Het wijkteam heeft contact met het gezin; zorg en onderwijs worden op elkaar afgestemd.",
     "Het samenwerkingsverband zoekt een passende plek; er is een proefplaatsing mogelijk.",
 ]
-_DECISIONS = [
-    "Advies aan leerplicht zoals hierboven; terugkoppeling aan ouders door de casushouder.",
-    "Over zes weken opnieuw bespreken met de uitkomst van het onderzoek.",
-    "Start terugleiding met twee ochtenden per week; evaluatie in het volgende overleg.",
-]
+# The decision that goes with each advice (an advice and a decision that contradict each
+# other would teach the wrong thing): "Advies" is what the group advises leerplicht.
+_DECISIONS = {
+    Advice.VRIJSTELLING_PASSEND: (
+        "Advies aan leerplicht: vrijstelling passend; terugkoppeling aan ouders door de "
+        "casushouder."
+    ),
+    Advice.ONDERWIJS_ZORGARRANGEMENT: (
+        "Het samenwerkingsverband werkt met school een onderwijs-zorgarrangement uit; "
+        "terugkoppeling in het volgende overleg."
+    ),
+    Advice.DEELTIJDROOSTER: (
+        "Deeltijdrooster van drie ochtenden per week met begeleiding vanuit het wijkteam; "
+        "evaluatie na zes weken."
+    ),
+    Advice.TERUGLEIDINGSTRAJECT: (
+        "Start terugleiding met twee ochtenden per week; evaluatie in het volgende overleg."
+    ),
+    Advice.AANHOUDEN: "Aanhouden; opnieuw bespreken zodra ouders en school zijn gesproken.",
+    Advice.NADER_ONDERZOEK: ("Over zes weken opnieuw bespreken met de uitkomst van het onderzoek."),
+    Advice.ANDERS: "Zie de aantekeningen; de casushouder koppelt terug aan ouders.",
+}
 _QUESTIONS = [
     "Is een vrijstelling passend, of is er een onderwijs-zorgarrangement mogelijk?",
     "Welke stap naar school is haalbaar vóór de kerstvakantie?",
@@ -139,12 +157,16 @@ def _hold(
     advices = list(Advice)
     for index, item in enumerate(case_items):
         advice = Advice.AANHOUDEN if index == 0 else rng.choice(advices[:-1])
+        weighed = (
+            rng.sample(list(Alternative)[:-1], 2) if advice is Advice.VRIJSTELLING_PASSEND else []
+        )
         minutes.save_entry(
             store,
             item.id,
             notes=rng.choice(_NOTES),
             advice=advice,
-            decision=rng.choice(_DECISIONS),
+            alternatives=weighed,
+            decision=_DECISIONS[advice],
             next_review_date=meeting.date + timedelta(weeks=rng.choice((6, 8, 12))),
         )
         owner = rng.choice(core)

@@ -37,6 +37,7 @@ from casusoverleg.documents.minutes import (
     MinutesPoint,
     render_minutes,
 )
+from casusoverleg.domain.alternatives import alternatives_text
 from casusoverleg.domain.enums import (
     AgendaItemKind,
     AttendanceStatus,
@@ -301,6 +302,7 @@ def minutes_document(
                 child=child,
                 notes=item.notes,
                 advice=item.advice.label if item.advice else "",
+                alternatives=alternatives_text(item.alternatives),
                 decision=item.decision,
                 next_review=item.next_review_date,
                 actions=[_agreed(a, item.position) for a in item.actions],
@@ -511,6 +513,7 @@ def dossier_document(store: Store, case_id: int, *, today: date | None = None) -
                 minutes_status=entry.minutes_status.label,
                 notes=entry.notes,
                 advice=entry.advice.label if entry.advice else "",
+                alternatives=alternatives_text(entry.alternatives),
                 decision=entry.decision,
                 next_review=entry.next_review_date,
                 corrections=list(entry.amendments),

@@ -9,7 +9,7 @@ amendment (an entry with `amends_id`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -17,9 +17,15 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from casusoverleg.domain.agenda import Discussion, case_status_after, item_title
+from casusoverleg.domain.alternatives import (
+    alternatives_problem,
+    format_alternatives,
+    kept_alternatives,
+)
 from casusoverleg.domain.enums import (
     Advice,
     AgendaItemKind,
+    Alternative,
     AuditAction,
     CaseStatus,
     MeetingStatus,
@@ -52,6 +58,7 @@ _FIELD_LABELS = {
     "advice": "advies",
     "decision": "besluit",
     "next_review_date": "herbeoordeling",
+    "alternatives": "afgewogen alternatieven",
 }
 
 MeetingKey = tuple[date, time, int]
@@ -73,6 +80,7 @@ class EntryInfo:
     decision: str
     next_review_date: date | None
     updated_at: datetime | None
+    alternatives: tuple[Alternative, ...] = ()  # weighed before an exemption advice
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,7 @@ class HistoryEntry:
     minutes_status: MinutesStatus
     amendments: list[str]
     next_review_date: date | None = None
+    alternatives: tuple[Alternative, ...] = ()  # weighed before an exemption advice
 
 
 @dataclass(frozen=True)
@@ -118,6 +127,7 @@ class MinutesItem:
     next_review_date: date | None
     amendments: list[Amendment]
     actions: list[ActionInfo]
+    alternatives: tuple[Alternative, ...] = ()  # weighed before an exemption advice
 
 
 @dataclass(frozen=True)
@@ -215,6 +225,14 @@ def _main_entry(session: Session, agenda_item_id: int) -> MinutesEntry | None:
     ).first()
 
 
+def _stored_alternatives(entry: MinutesEntry | None) -> tuple[Alternative, ...]:
+    """The entry's alternatives; a code this version does not know is left out, not fatal."""
+    if entry is None or not entry.alternatives:
+        return ()
+    codes = set(entry.alternatives.split(","))
+    return tuple(a for a in Alternative if str(a) in codes)
+
+
 def _entry_info(agenda_item_id: int, entry: MinutesEntry | None) -> EntryInfo:
     if entry is None:
         return EntryInfo(agenda_item_id, None, "", None, "", None, None)
@@ -226,6 +244,7 @@ def _entry_info(agenda_item_id: int, entry: MinutesEntry | None) -> EntryInfo:
         decision=entry.decision,
         next_review_date=entry.next_review_date,
         updated_at=entry.updated_at,
+        alternatives=_stored_alternatives(entry),
     )
 
 
@@ -300,10 +319,14 @@ def save_entry(
     advice: Advice | Keep | None = UNCHANGED,
     decision: str | Keep = UNCHANGED,
     next_review_date: date | Keep | None = UNCHANGED,
+    alternatives: Sequence[Alternative] | Keep = UNCHANGED,
 ) -> EntryInfo:
     """Save what is typed for an agenda item (idempotent); advice and review date go to the case.
 
-    Fields left out stay as they are. One log event per save that changes something.
+    Fields left out stay as they are. One log event per save that changes something. An advice
+    "vrijstelling passend" needs at least one weighed alternative: a save that would leave it
+    without one is refused (BadInput) and nothing of it is saved; alternatives are kept with
+    that advice only.
     """
     with store.write() as session:
         item, meeting = _item_and_meeting(session, agenda_item_id)
@@ -319,6 +342,23 @@ def save_entry(
             raise BadInput(problem)
         entry = _main_entry(session, agenda_item_id)
         wanted: dict[str, object] = {}
+        kept: str | None = None  # the alternatives to store, when advice or they are saved
+        if advice is not UNCHANGED or alternatives is not UNCHANGED:
+            # Checked on the advice and alternatives the entry would have after this save; a
+            # save of notes alone leaves an older entry (from before the rule) as it was.
+            new_advice = (
+                (Advice(advice) if advice is not None else None)
+                if advice is not UNCHANGED
+                else (Advice(entry.advice) if entry is not None and entry.advice else None)
+            )
+            new_alternatives = (
+                tuple(Alternative(a) for a in alternatives)
+                if alternatives is not UNCHANGED
+                else _stored_alternatives(entry)
+            )
+            if problem := alternatives_problem(new_advice, new_alternatives):
+                raise BadInput(problem)
+            kept = format_alternatives(kept_alternatives(new_advice, new_alternatives))
         if notes is not UNCHANGED:
             wanted["notes"] = notes
         if advice is not UNCHANGED:
@@ -328,6 +368,8 @@ def save_entry(
             wanted["decision"] = decision
         if next_review_date is not UNCHANGED:
             wanted["next_review_date"] = next_review_date
+        if kept is not None:
+            wanted["alternatives"] = kept
         created = entry is None
         if entry is None:
             if not any(wanted.values()):
@@ -339,6 +381,7 @@ def save_entry(
                 advice=None,
                 decision="",
                 next_review_date=None,
+                alternatives="",
                 created_at=now,
                 updated_at=now,
             )
@@ -516,6 +559,7 @@ def case_histories_in(session: Session, case_ids: Iterable[int]) -> dict[int, li
                 minutes_status=MinutesStatus(meeting.minutes_status),
                 amendments=[a.text for a in amendments[item_id]],
                 next_review_date=entry.next_review_date if entry else None,
+                alternatives=_stored_alternatives(entry),
             )
         )
     return found
@@ -572,6 +616,7 @@ def get_minutes(store: Store, meeting_id: int, *, today: date | None = None) -> 
                     next_review_date=entry.next_review_date if entry else None,
                     amendments=amendments[item.id],
                     actions=by_item[item.id],
+                    alternatives=_stored_alternatives(entry),
                 )
             )
         return Minutes(

@@ -11,6 +11,7 @@ from casusoverleg.domain.enums import (
     ActionStatus,
     Advice,
     AgendaItemKind,
+    Alternative,
     AttendanceStatus,
     AuditAction,
     CaseStatus,
@@ -77,7 +78,8 @@ def test_two_meetings(store: Store) -> None:
         quiet: Advice.DEELTIJDROOSTER,
     }
     for case_id, given in advice.items():
-        minutes.save_entry(store, item_of(before, case_id), advice=given)
+        weighed = [Alternative.DEELTIJDROOSTER] if given is Advice.VRIJSTELLING_PASSEND else []
+        minutes.save_entry(store, item_of(before, case_id), advice=given, alternatives=weighed)
     minutes.save_entry(store, item_of(before, review), next_review_date=date(2027, 5, 11))
     early_action = actions.create_action(
         store,
@@ -140,6 +142,7 @@ def test_two_meetings(store: Store) -> None:
         item_of(built, renewal),
         notes="Verklaring orthopedagoog ligt er.",
         advice=Advice.VRIJSTELLING_PASSEND,
+        alternatives=[Alternative.ONDERWIJSZORGARRANGEMENT],
         decision="Advies: vrijstelling verlengen voor schooljaar 2027-2028.",
         next_review_date=date(2028, 5, 1),
     )

@@ -9,6 +9,7 @@ import pytest
 from casusoverleg.domain.enums import (
     Advice,
     AgendaItemKind,
+    Alternative,
     AuditAction,
     CaseStatus,
     MeetingStatus,
@@ -78,9 +79,12 @@ def test_advice_sets_the_case_status(store: Store, advice: Advice, status: CaseS
     case_id = add_case(store, "2027-0001")
     meeting = add_meeting(store, ON)
     agenda.build_agenda(store, meeting)
-    minutes.save_entry(store, case_item(store, meeting, case_id), advice=advice)
+    weighed = [Alternative.DEELTIJDROOSTER] if advice is Advice.VRIJSTELLING_PASSEND else []
+    item = case_item(store, meeting, case_id)
+    minutes.save_entry(store, item, advice=advice, alternatives=weighed)
     assert cases.get_case(store, case_id, today=ON).status == status
-    assert verslag_events(store)[-1].detail.endswith("gewijzigd: advies; casus: status")
+    fields = "advies, afgewogen alternatieven" if weighed else "advies"
+    assert verslag_events(store)[-1].detail.endswith(f"gewijzigd: {fields}; casus: status")
 
 
 def test_review_date_and_newest_advice_win(store: Store) -> None:
@@ -99,7 +103,11 @@ def test_review_date_and_newest_advice_win(store: Store) -> None:
     assert (record.status, record.review_date) == (CaseStatus.AANGEHOUDEN, LATER)
 
     minutes.save_entry(
-        store, new_item, advice=Advice.VRIJSTELLING_PASSEND, next_review_date=date(2028, 5, 1)
+        store,
+        new_item,
+        advice=Advice.VRIJSTELLING_PASSEND,
+        alternatives=[Alternative.ANDERE_SCHOOL],
+        next_review_date=date(2028, 5, 1),
     )
     # A change to the older meeting's minutes does not overrule the newer advice.
     minutes.save_entry(store, old_item, advice=Advice.NADER_ONDERZOEK)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casusoverleg.domain.alternatives import ALTERNATIVES_LABEL, alternatives_text
 from casusoverleg.domain.review import REVIEW_LABEL
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services.actions import ActionInfo
@@ -63,6 +64,9 @@ def history_html(entries: list[HistoryEntry]) -> str:
         parts.append(f"<h3>{heading} <small>(verslag {status})</small></h3>")
         if entry.advice:
             parts.append(f"<p><b>Advies:</b> {html.escape(entry.advice.label)}</p>")
+        if entry.alternatives:
+            weighed = html.escape(alternatives_text(entry.alternatives))
+            parts.append(f"<p><b>{ALTERNATIVES_LABEL}:</b> {weighed}</p>")
         if entry.decision:
             parts.append(f"<p><b>Besluit:</b> {_paragraphs(entry.decision)}</p>")
         if entry.next_review_date:

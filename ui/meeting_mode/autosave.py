@@ -1,7 +1,9 @@
 """Saving as typed: each agenda item's text goes to the store shortly after the last keystroke.
 
 A save that fails keeps the text (the indicator says why, and a retry saves it); a review date
-that cannot be saved yet (half typed, or not after the meeting) waits and is said to wait. When
+that cannot be saved yet (half typed, or not after the meeting) waits and is said to wait, and
+so does an advice "vrijstelling passend" until an alternative is ticked: the notes and decision
+typed meanwhile are saved, the advice (and its ticks) waits on screen and in `typed`. When
 the store locks, unsaved text stays in memory (not on screen) and is saved after the next load.
 """
 
@@ -14,8 +16,13 @@ from datetime import date
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from casusoverleg.domain.alternatives import (
+    alternatives_problem,
+    format_alternatives,
+    parse_alternatives,
+)
 from casusoverleg.domain.dates import parse_date
-from casusoverleg.domain.enums import Advice, MeetingStatus, MinutesStatus
+from casusoverleg.domain.enums import Advice, Alternative, MeetingStatus, MinutesStatus
 from casusoverleg.domain.review import review_date_problem
 from casusoverleg.services import minutes
 from casusoverleg.services.meetings import MeetingInfo
@@ -38,6 +45,7 @@ class ItemText:
     advice: str = ""  # an Advice value, or "" for no advice
     decision: str = ""
     review: str = ""
+    alternatives: str = ""  # ticked Alternative codes, comma-separated, with that advice only
 
     @staticmethod
     def of(entry: EntryInfo) -> ItemText:
@@ -47,6 +55,7 @@ class ItemText:
             advice=str(entry.advice) if entry.advice else "",
             decision=entry.decision,
             review=format_date(entry.next_review_date),
+            alternatives=format_alternatives(entry.alternatives),
         )
 
 
@@ -59,16 +68,26 @@ def review_problem(text: str, meeting_date: date) -> str:
     return review_date_problem(value, meeting_date)
 
 
+def advice_waits(typed: ItemText) -> bool:
+    """Whether the typed advice cannot be saved yet ("vrijstelling passend", nothing ticked)."""
+    advice = Advice(typed.advice) if typed.advice else None
+    return bool(alternatives_problem(advice, parse_alternatives(typed.alternatives)))
+
+
 def changes(typed: ItemText, saved: ItemText, meeting_date: date) -> dict[str, object]:
     """The fields of `typed` that differ from `saved`, as `minutes.save_entry` takes them.
 
-    A review date that cannot be saved yet (half typed, or not after the meeting) is left out.
+    A review date that cannot be saved yet (half typed, or not after the meeting) is left out,
+    and so are an advice and its alternatives that cannot be saved yet (`advice_waits`).
     """
     found: dict[str, object] = {}
     if typed.notes != saved.notes:
         found["notes"] = typed.notes
-    if typed.advice != saved.advice:
-        found["advice"] = Advice(typed.advice) if typed.advice else None
+    if not advice_waits(typed):
+        if typed.advice != saved.advice:
+            found["advice"] = Advice(typed.advice) if typed.advice else None
+        if typed.alternatives != saved.alternatives:
+            found["alternatives"] = parse_alternatives(typed.alternatives)
     if typed.decision != saved.decision:
         found["decision"] = typed.decision
     if not review_problem(typed.review, meeting_date):
@@ -147,6 +166,13 @@ class Autosave(QObject):
         """A lock: keep only the text the store does not have, in memory; forget the rest."""
         self.timer.stop()
         unsaved = set(self.unsaved_items()) | self.in_flight | set(self.failed)
+        # An advice waiting for its alternative is kept too: it is typed, not yet stored.
+        unsaved |= {
+            item_id
+            for item_id, typed in self.typed.items()
+            if advice_waits(typed)
+            and (typed.advice, typed.alternatives) != self._stored_advice(item_id)
+        }
         self.typed = {k: v for k, v in self.typed.items() if k in unsaved}
         self.stored = {}
         self.in_flight = set()
@@ -189,6 +215,18 @@ class Autosave(QObject):
             for item_id, typed in self.typed.items()
         )
 
+    def waiting_advice(self) -> bool:
+        """Whether a typed advice differs from the store but waits for a weighed alternative."""
+        return any(
+            (typed.advice, typed.alternatives) != self._stored_advice(item_id)
+            and advice_waits(typed)
+            for item_id, typed in self.typed.items()
+        )
+
+    def _stored_advice(self, item_id: int) -> tuple[str, str]:
+        stored = self.stored.get(item_id, ItemText())
+        return stored.advice, stored.alternatives
+
     def busy(self) -> bool:
         """Whether some typed text has not reached the store (yet)."""
         return bool(
@@ -197,6 +235,7 @@ class Autosave(QObject):
             or self.timer.isActive()
             or self.unsaved_items()
             or self.waiting_dates()
+            or self.waiting_advice()
         )
 
     def warnings(self) -> list[str]:
@@ -206,6 +245,8 @@ class Autosave(QObject):
             parts.append("niet alle tekst is opgeslagen")
         if self.waiting_dates():
             parts.append("een datum van de volgende herbeoordeling is onvolledig")
+        if self.waiting_advice():
+            parts.append("een advies 'vrijstelling passend' wacht op een afgewogen alternatief")
         return parts
 
     def indicator(self, titles: dict[int, str]) -> tuple[str, str]:
@@ -219,6 +260,8 @@ class Autosave(QObject):
             return "Bezig met opslaan…", ""
         if self.waiting_dates():
             return "Datum volgende herbeoordeling nog niet opgeslagen", ERROR_COLOUR
+        if self.waiting_advice():
+            return "Advies nog niet opgeslagen: vink een afgewogen alternatief aan", ERROR_COLOUR
         return self.note or "✓ Opgeslagen", OK_COLOUR
 
     def flush(self) -> None:
@@ -246,6 +289,7 @@ class Autosave(QObject):
         decision: str | Keep = UNCHANGED
         advice: Advice | Keep | None = UNCHANGED
         review: date | Keep | None = UNCHANGED
+        alternatives: tuple[Alternative, ...] | Keep = UNCHANGED
         change = Change.MINUTES
         if "notes" in wanted:
             notes = typed.notes
@@ -254,6 +298,8 @@ class Autosave(QObject):
         if "advice" in wanted:
             advice = Advice(typed.advice) if typed.advice else None
             change |= Change.CASES  # the case's status follows its advice
+        if "alternatives" in wanted:
+            alternatives = parse_alternatives(typed.alternatives)
         if "next_review_date" in wanted:
             review = parse_date(typed.review)
             change |= Change.CASES  # and its review date
@@ -266,6 +312,7 @@ class Autosave(QObject):
                 advice=advice,
                 decision=decision,
                 next_review_date=review,
+                alternatives=alternatives,
             )
 
         # What came back; nothing when the op failed unexpectedly (ops reported that already).

@@ -9,6 +9,7 @@ from itertools import pairwise
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFrame,
     QGroupBox,
@@ -22,7 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casusoverleg.domain.enums import Advice, AgendaItemKind, MinutesStatus
+from casusoverleg.domain.alternatives import (
+    ALTERNATIVES_LABEL,
+    alternatives_problem,
+    alternatives_text,
+    format_alternatives,
+    parse_alternatives,
+)
+from casusoverleg.domain.enums import Advice, AgendaItemKind, Alternative, MinutesStatus
 from casusoverleg.services.agenda import AgendaItemInfo
 from casusoverleg.services.meetings import MeetingInfo
 from casusoverleg.services.minutes import HistoryEntry
@@ -110,6 +118,26 @@ class ItemPage(QWidget):
         self.advice_label = buddy("Ad&vies", self.advice_combo)
         self.decision_label = buddy("&Besluit", self.decision_edit)
         self.review_label = buddy("Volgende herbeoorde&ling", self.review_field.edit)
+        # Shown for "vrijstelling passend" only: what was weighed first ("niet het afvoerputje").
+        # Alt+A puts the keyboard on the first alternative (a group box's mnemonic does that).
+        self.alternatives_box = QGroupBox("Afgewogen &alternatieven")
+        self.alternatives_box.setAccessibleName(ALTERNATIVES_LABEL)
+        self.alternative_checks: dict[Alternative, QCheckBox] = {}
+        alternatives_row = QHBoxLayout(self.alternatives_box)
+        for alternative in Alternative:
+            check = QCheckBox(capitalised(alternative.label))
+            check.setAccessibleName(f"Afgewogen alternatief: {alternative.label}")
+            self.alternative_checks[alternative] = check
+            alternatives_row.addWidget(check)
+        alternatives_row.addStretch(1)
+        self.alternatives_box.hide()
+        self.advice_error = QLabel()
+        set_colour(self.advice_error, ERROR_COLOUR)
+        self.advice_error.setWordWrap(True)
+        self.advice_error.setAccessibleName("Advies nog niet opgeslagen")
+        self.advice_error.hide()
+        self._is_case = False
+        self.advice_combo.currentIndexChanged.connect(self._show_alternatives)
         self.case_fields = QWidget()
         case_row = QHBoxLayout(self.case_fields)
         case_row.setContentsMargins(0, 0, 0, 0)
@@ -128,6 +156,8 @@ class ItemPage(QWidget):
         right_layout.addWidget(self.notes_label)
         right_layout.addWidget(self.notes_edit, 3)
         right_layout.addWidget(self.case_fields)
+        right_layout.addWidget(self.alternatives_box)
+        right_layout.addWidget(self.advice_error)
         right_layout.addWidget(self.review_error)
         right_layout.addWidget(self.decision_label)
         right_layout.addWidget(self.decision_edit, 1)
@@ -142,12 +172,15 @@ class ItemPage(QWidget):
         layout.addWidget(self.meta_label)
         layout.addWidget(self.open_actions, 3)
         layout.addLayout(self.columns, 2)
-        # Typing order: notes, advice, review date, decision, then a new action.
+        # Typing order: notes, advice, review date, alternatives, decision, then an action.
         box = self.quick_add
         order = [
             self.notes_edit,
             self.advice_combo,
+            # The date before the alternatives: the date field sits in the advice's row and
+            # proxies its edit, so Tab from the advice would land on it first anyway.
             self.review_field.edit,
+            *self.alternative_checks.values(),
             self.decision_edit,
             box.description_edit,
             box.owner_combo,
@@ -164,7 +197,18 @@ class ItemPage(QWidget):
             advice=self.advice_combo.currentData() or "",
             decision=self.decision_edit.toPlainText(),
             review=self.review_field.text(),
+            # Ticks hidden behind another advice are not part of what is typed.
+            alternatives=format_alternatives(self._ticked()) if self._weighs() else "",
         )
+
+    def _weighs(self) -> bool:
+        return bool(self.advice_combo.currentData() == str(Advice.VRIJSTELLING_PASSEND))
+
+    def _ticked(self) -> list[Alternative]:
+        return [a for a, check in self.alternative_checks.items() if check.isChecked()]
+
+    def _show_alternatives(self) -> None:
+        self.alternatives_box.setVisible(self._is_case and self._weighs())
 
     def set_text(self, text: ItemText) -> None:
         """Show typed or saved text (no cursor jump when it is already there)."""
@@ -175,6 +219,10 @@ class ItemPage(QWidget):
             self.decision_edit.setPlainText(text.decision)
         if self.review_field.text() != text.review:
             self.review_field.set_text(text.review)
+        ticked = parse_alternatives(text.alternatives)
+        for alternative, check in self.alternative_checks.items():
+            check.setChecked(alternative in ticked)
+        self._show_alternatives()
 
     def show_item(self, item: AgendaItemInfo, count: int) -> None:
         """Title, time and the parts that fit the kind of item."""
@@ -190,7 +238,10 @@ class ItemPage(QWidget):
         self.meta_label.setText(" · ".join(meta))
         is_case = item.kind is AgendaItemKind.CASUS
         self.case_fields.setVisible(is_case)
+        self._is_case = is_case
+        self._show_alternatives()
         self.review_error.hide()
+        self.advice_error.hide()
         self.question_label.setText(item.question)
         self.question_box.setVisible(bool(item.question))
         self.history_box.setVisible(is_case)
@@ -210,6 +261,9 @@ class ItemPage(QWidget):
             lines = [f"<b>{html.escape(long_date(entry.meeting_date))}</b>"]
             if entry.advice:
                 lines.append(f"Advies: {html.escape(entry.advice.label)}")
+            if entry.alternatives:
+                weighed = alternatives_text(entry.alternatives)
+                lines.append(f"{ALTERNATIVES_LABEL}: {html.escape(weighed)}")
             if entry.decision:
                 lines.append(f"Besluit: {html.escape(short(entry.decision))}")
             if entry.notes:
@@ -239,6 +293,7 @@ class ItemPage(QWidget):
         self.notes_edit.setReadOnly(not writable)
         self.decision_edit.setReadOnly(not writable)
         self.advice_combo.setEnabled(writable)
+        self.alternatives_box.setEnabled(writable)
         self.review_field.setEnabled(writable)
         self.quick_add.setEnabled(writable)
 
@@ -252,6 +307,22 @@ class ItemPage(QWidget):
             problem += " Deze datum is nog niet opgeslagen."
         self.review_error.setText(problem)
         self.review_error.setVisible(bool(problem))
+
+    def show_advice_problem(self) -> None:
+        """Say why the advice waits (an exemption advice without a weighed alternative)."""
+        problem = alternatives_problem(
+            Advice(self.advice_combo.currentData()) if self.advice_combo.currentData() else None,
+            self._ticked(),
+        )
+        if problem and self._is_case:
+            problem += (
+                " Het advies is nog niet opgeslagen; aantekeningen en besluit worden wel "
+                "opgeslagen."
+            )
+        else:
+            problem = ""
+        self.advice_error.setText(problem)
+        self.advice_error.setVisible(bool(problem))
 
     def show_previous(self, previous: MeetingInfo | None, *, writable: bool) -> None:
         """The previous held meeting's minutes: their status, and the buttons that fit it."""

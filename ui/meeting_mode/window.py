@@ -141,6 +141,8 @@ class MeetingModeWindow(QWidget):
         page.notes_edit.textChanged.connect(self._edited)
         page.decision_edit.textChanged.connect(self._edited)
         page.advice_combo.currentIndexChanged.connect(self._edited)
+        for check in page.alternative_checks.values():
+            check.toggled.connect(self._edited)
         page.review_field.edited.connect(self._edited)
         page.review_field.edit.editingFinished.connect(
             lambda: page.show_review_problem(self._meeting_date(), final=True)
@@ -453,6 +455,7 @@ class MeetingModeWindow(QWidget):
         finally:
             self._filling = False
         page.show_review_problem(view.meeting.date, final=False)
+        page.show_advice_problem()
         self.pages.setCurrentWidget(page)
         if focus:
             if item.kind is AgendaItemKind.ACTIELIJST and view.open_actions:
@@ -480,6 +483,7 @@ class MeetingModeWindow(QWidget):
         if self._filling or item is None:
             return
         self.item_page.show_review_problem(self._meeting_date(), final=False)
+        self.item_page.show_advice_problem()
         self.autosave.edited(item.id, self.item_page.text())
 
     def flush(self) -> None:
