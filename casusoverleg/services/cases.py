@@ -535,14 +535,19 @@ def law_problems(
     inputs: list[CaseInput], region: Region, today: date
 ) -> list[tuple[int, str, Finding]]:
     """(index, field, finding) for each plausibility finding a new case has not confirmed."""
-    found: list[tuple[int, str, Finding]] = []
-    for index, data in enumerate(inputs):
-        for finding in unconfirmed_findings(data, region, today):
-            name = _FINDING_FIELDS.get(finding.code, "ground")
-            if name == "exemption_from" and data.exemption_from is None:
-                name = "exemption_until"
-            found.append((index, name, finding))
-    return found
+    return [
+        (index, finding_field(finding, data), finding)
+        for index, data in enumerate(inputs)
+        for finding in unconfirmed_findings(data, region, today)
+    ]
+
+
+def finding_field(finding: Finding, data: CaseInput) -> str:
+    """The field a plausibility finding points at (the ground for a rule not listed)."""
+    name = _FINDING_FIELDS.get(finding.code, "ground")
+    if name == "exemption_from" and data.exemption_from is None:
+        return "exemption_until"
+    return name
 
 
 def check_cases(

@@ -924,23 +924,29 @@ _CONFIRM_HINT = f"Klopt dit toch, zet dan ja in de kolom {CONFIRMED_COLUMN}."
 
 
 def _law_problems(
-    inputs: list[CaseInput], rows: list[int], bad_cells: set[tuple[int, str]], region: Region,
+    data: CaseInput, row: int, confirmed: bool, bad_cells: set[tuple[int, str]], region: Region,
     today: date,
-) -> Iterator[RowProblem]:  # fmt: skip
-    """The plausibility findings (Lpw) of each row whose law cells were read, not confirmed."""
-    readable = [
-        index
-        for index, row in enumerate(rows)
-        if not any((row, column) in bad_cells for column in _LAW_INPUT_COLUMNS)
-    ]
-    checked = [inputs[index] for index in readable]
-    for position, name, finding in cases.law_problems(checked, region, today):
-        row = rows[readable[position]]
-        yield RowProblem(
+) -> tuple[CaseInput, list[RowProblem]]:  # fmt: skip
+    """The row's case with the codes it confirms, and its unconfirmed plausibility findings.
+
+    The rules wait while a cell they read could not be read. The findings are computed once
+    per row: they cost more than everything else the check does.
+    """
+    if any((row, column) in bad_cells for column in _LAW_INPUT_COLUMNS):
+        return data, []
+    found = cases.findings(data, region, today)
+    if confirmed:
+        # The file confirms what does not fit; the case keeps the codes, as the form does.
+        return replace(data, confirmed_rules=plausibility.confirmed_codes(found)), []
+    return data, [
+        RowProblem(
             row,
             _FIELD_COLUMNS.get(name, name),
             f"Past niet bij de Leerplichtwet: {finding.text}. {_CONFIRM_HINT}",
         )
+        for finding in plausibility.unconfirmed(found, data.confirmed_rules)
+        for name in (cases.finding_field(finding, data),)
+    ]
 
 
 def _check(store: Store, case_file: CaseFile, today: date) -> ImportPreview:
@@ -987,15 +993,18 @@ def _check(store: Store, case_file: CaseFile, today: date) -> ImportPreview:
                             "streepjes tellen niet als verschil).",
                         )
                     )
-        data = replace(parsed.data, owner_id=owner_id)
-        if parsed.confirmed:
-            # The file confirms what does not fit; the case keeps the codes, as the form does.
-            found = cases.findings(data, region, today)
-            data = replace(data, confirmed_rules=plausibility.confirmed_codes(found))
+        data, law_problems = _law_problems(
+            replace(parsed.data, owner_id=owner_id),
+            parsed.row,
+            parsed.confirmed,
+            bad_cells,
+            region,
+            today,
+        )
+        problems.extend(law_problems)
         inputs.append(data)
         rows.append(parsed.row)
         owner_names.append(parsed.owner_name)
-    problems.extend(_law_problems(inputs, rows, bad_cells, region, today))
     listed = problems.listed()
     return ImportPreview(
         inputs,
