@@ -159,6 +159,19 @@ def _events_table(events: Sequence[DossierEvent]) -> Flowable:
     )
 
 
+def retention_text(until: date | None, made_on: date) -> str:
+    """The retention sentence: a promise only for a date still to come, never a passed one."""
+    if until is None:
+        return "de gegevens worden niet langer bewaard dan nodig."
+    if made_on < until:
+        return f"de gegevens worden bewaard tot {dutch_date(until)}; daarna worden ze vernietigd."
+    # From the retention date on, the file is due for destruction (RetentionTerm.is_past).
+    return (
+        f"de bewaartermijn is op {dutch_date(until)} afgelopen; de gegevens komen daarom in "
+        "aanmerking voor vernietiging."
+    )
+
+
 def dossier_story(doc: DossierDocument) -> list[Flowable]:
     """The dossier's flowables (for build_pdf)."""
     s = styles()
@@ -208,12 +221,6 @@ def dossier_story(doc: DossierDocument) -> list[Flowable]:
         story.append(Paragraph("Het logboek bevat geen regels over deze casus.", s.body))
 
     story += heading("5. Over deze gegevens")
-    retention = (
-        f"de gegevens worden bewaard tot {dutch_date(doc.retention_until)}; daarna worden ze "
-        "vernietigd."
-        if doc.retention_until
-        else "de gegevens worden niet langer bewaard dan nodig."
-    )
     about = [
         (
             "Doel",
@@ -225,7 +232,6 @@ def dossier_story(doc: DossierDocument) -> list[Flowable]:
             "team Leerplicht, het Sociaal Wijkteam, het Samenwerkingsverband passend onderwijs "
             "en de orthopedagoog van het casusoverleg.",
         ),
-        ("Bewaartermijn", retention),
         (
             "Uw rechten",
             "u kunt vragen onjuiste gegevens te verbeteren of aan te vullen, en bezwaar maken "
@@ -233,7 +239,10 @@ def dossier_story(doc: DossierDocument) -> list[Flowable]:
             "Persoonsgegevens.",
         ),
     ]
-    for label, value in about:
+    for label, value in about[:2]:
+        story += labelled(label, value)
+    story += labelled("Bewaartermijn", retention_text(doc.retention_until, doc.made_on))
+    for label, value in about[2:]:
         story += labelled(label, value)
     return story
 

@@ -51,6 +51,7 @@ from casusoverleg.services import agenda as agenda_service
 from casusoverleg.services import audit, cases, meetings, output, people, settings
 from casusoverleg.services import minutes as minutes_service
 from casusoverleg.services.actions import ActionInfo
+from casusoverleg.services.dossier_law import dossier_law_facts
 from casusoverleg.services.meetings import MeetingInfo
 from casusoverleg.services.store import Store
 
@@ -494,10 +495,8 @@ def dossier_document(store: Store, case_id: int, *, today: date | None = None) -
         ("Status", case.status.label),
         ("Aangemeld op", _date_text(case.registered_on)),
         ("Casushouder", case.owner_name),
-        ("Leerplicht", case.leerplicht.label),
-        ("Thuis sinds", _date_text(case.absent_since)),
+        *dossier_law_facts(case),
         ("Herbeoordeling", _date_text(case.review_date)),
-        ("Vrijstelling tot", _date_text(case.exemption_until)),
         ("Afgesloten op", _date_text(case.closed_on)),
     ]
     titles: dict[int, str] = {}

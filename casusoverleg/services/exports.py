@@ -12,20 +12,23 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import BadInput
 from casusoverleg.services import actions, audit, cases, output, reports
 from casusoverleg.services.actions import ActionInfo
 from casusoverleg.services.cases import CaseFilter, CaseRow
-from casusoverleg.services.imports import COLUMNS, GROUND_TEXT
+from casusoverleg.services.imports import COLUMNS, GROUND_TEXT, LAW_COLUMNS, LAW_DATE_COLUMNS
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import Case
 
-# After the import columns; import reads the first three back, `afgesloten_op` is for reading.
-EXTRA_COLUMNS = ("thuis_sinds", "herbeoordeling", "vrijstelling_tot", "afgesloten_op")
+# After the import columns, and read back by import (a closed case keeps `afgesloten_op`); the
+# law's facts (issue 11) last, so that older lists keep their column positions.
+EXTRA_COLUMNS = ("thuis_sinds", "herbeoordeling", "vrijstelling_tot", "afgesloten_op",
+                 *LAW_COLUMNS)  # fmt: skip
 EXPORT_COLUMNS = (*COLUMNS, *EXTRA_COLUMNS)
 _DATE_COLUMNS = frozenset(
     {
@@ -35,6 +38,7 @@ _DATE_COLUMNS = frozenset(
         "herbeoordeling",
         "vrijstelling_tot",
         "afgesloten_op",
+        *LAW_DATE_COLUMNS,
     }
 )
 # Column widths in characters for the .xlsx (names and schools are long, dates are not).
@@ -52,6 +56,11 @@ _WIDTHS = {
     "herbeoordeling": 15,
     "vrijstelling_tot": 16,
     "afgesloten_op": 14,
+    "vrijstelling_vanaf": 18,
+    "terug_op_school": 16,
+    "ingeschreven": 13,
+    "deskundige_verklaring_op": 24,
+    "afwijking_bevestigd": 19,
 }
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -64,17 +73,39 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+# The case fields the table row lacks, in the order `_cells` writes them.
+_MORE = (
+    Case.exemption_until,
+    Case.exemption_from,
+    Case.back_at_school_on,
+    Case.enrolled,
+    Case.expert_statement_on,
+    Case.confirmed_rules,
+)
+_NOTHING_MORE = (None, None, None, None, None, "")
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else "ja" if value else "nee"
+
+
 def _rows(store: Store, filt: CaseFilter | None) -> Iterator[list[Cell]]:
     found = cases.list_cases(store, filt, log_search=False)
-    # The table row lacks the exemption end date; one query fetches those that are set.
+    # One query for the fields the table row lacks, for those cases that have any set.
     with store.read() as session:
-        with_until = select(Case.id, Case.exemption_until).where(Case.exemption_until.is_not(None))
-        until = {case_id: day for case_id, day in session.execute(with_until)}
+        query = select(Case.id, *_MORE).where(
+            or_(
+                *(column.is_not(None) for column in _MORE[:-1]),
+                Case.confirmed_rules != "",
+            )
+        )
+        more = {values[0]: tuple(values[1:]) for values in session.execute(query)}
     for row in found:
-        yield _cells(row, until.get(row.id))
+        yield _cells(row, more.get(row.id, _NOTHING_MORE))
 
 
-def _cells(row: CaseRow, exemption_until: date | None) -> list[Cell]:
+def _cells(row: CaseRow, more: tuple[Any, ...]) -> list[Cell]:
+    exemption_until, exemption_from, back_at_school, enrolled, statement_on, confirmed = more
     return [
         row.case_number,
         row.first_name,
@@ -89,6 +120,12 @@ def _cells(row: CaseRow, exemption_until: date | None) -> list[Cell]:
         row.review_date,
         exemption_until,
         row.closed_on,
+        exemption_from,
+        back_at_school,
+        _yes_no(enrolled),
+        statement_on,
+        # Import confirms again what does not fit the law; the codes follow from the facts.
+        "ja" if confirmed else "",
     ]
 
 

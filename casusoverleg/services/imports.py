@@ -34,8 +34,10 @@ from xml.parsers import expat
 
 from sqlalchemy import select
 
+from casusoverleg.domain import plausibility
 from casusoverleg.domain.dates import DATE_HINT, parse_date
 from casusoverleg.domain.enums import AuditAction, CaseStatus, ExemptionGround, Team
+from casusoverleg.domain.recurrence import Region
 from casusoverleg.domain.text import case_number_key, clean_line, line_problem
 from casusoverleg.errors import BadInput, os_reason
 from casusoverleg.services import audit, case_numbers, cases, people
@@ -59,9 +61,24 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("casusnummer", "voornaam", "achternaam", "geboortedatum", "grond")
 # Written by export after the import columns; read back when present so a round trip keeps them.
 OPTIONAL_DATE_COLUMNS = ("thuis_sinds", "herbeoordeling", "vrijstelling_tot")
-# Export writes the closing date last; an imported closed case keeps it (else: today).
+# Export writes the closing date after those; an imported closed case keeps it (else: today).
 CLOSED_COLUMN = "afgesloten_op"
-_KNOWN_COLUMNS = frozenset((*COLUMNS, *OPTIONAL_DATE_COLUMNS, CLOSED_COLUMN))
+# The case file's law facts (issue 11), written by export after the closing date. Dates as the
+# other date columns; `ingeschreven` ja/nee (empty: not known); `afwijking_bevestigd` ja/nee.
+LAW_DATE_COLUMNS = ("vrijstelling_vanaf", "terug_op_school", "deskundige_verklaring_op")
+ENROLLED_COLUMN = "ingeschreven"
+CONFIRMED_COLUMN = "afwijking_bevestigd"
+LAW_COLUMNS = (
+    "vrijstelling_vanaf",
+    "terug_op_school",
+    ENROLLED_COLUMN,
+    "deskundige_verklaring_op",
+    CONFIRMED_COLUMN,
+)
+_DATE_COLUMNS = ("geboortedatum", "aangemeld_op", *OPTIONAL_DATE_COLUMNS, CLOSED_COLUMN,
+                 *LAW_DATE_COLUMNS)  # fmt: skip
+_ALL_COLUMNS = (*COLUMNS, *OPTIONAL_DATE_COLUMNS, CLOSED_COLUMN, *LAW_COLUMNS)
+_KNOWN_COLUMNS = frozenset(_ALL_COLUMNS)
 
 # -- limits: a case list is far smaller; anything beyond is refused with its own message ------
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -131,8 +148,17 @@ _FIELD_COLUMNS = {
     "absent_since": "thuis_sinds",
     "review_date": "herbeoordeling",
     "exemption_until": "vrijstelling_tot",
+    "exemption_from": "vrijstelling_vanaf",
+    "back_at_school_on": "terug_op_school",
+    "enrolled": ENROLLED_COLUMN,
+    "expert_statement_on": "deskundige_verklaring_op",
+    "confirmed_rules": CONFIRMED_COLUMN,
 }
-_COLUMN_ORDER = {c: i for i, c in enumerate((*COLUMNS, *OPTIONAL_DATE_COLUMNS, CLOSED_COLUMN))}
+_COLUMN_ORDER = {c: i for i, c in enumerate(_ALL_COLUMNS)}
+# How a yes/no cell may be written (case-insensitive); an empty cell is neither.
+_YES = frozenset({"ja", "j"})
+_NO = frozenset({"nee", "n"})
+_YES_NO_HINT = "Vul ja of nee in (of j of n), of laat de cel leeg."
 
 # The organisation that new case owners from an import join.
 LEERPLICHT_ORGANISATION = "Team Leerplicht"
@@ -295,6 +321,7 @@ class _ParsedRow:
     row: int  # as Excel numbers it
     data: CaseInput
     owner_name: str
+    confirmed: bool = False  # `afwijking_bevestigd` = ja: the file confirms what does not fit
 
 
 @dataclass(frozen=True)
@@ -726,8 +753,34 @@ def _fold_ground(value: str) -> str:
     return re.sub(r"[\s._\-]+", "", text) if not any(ch.isdigit() for ch in text) else text
 
 
+# Art. 5a Lpw (a "trekkend bestaan", travelling families) written out as an article: not the
+# medical ground 5 onder a, and not a ground the case list knows.
+ARTICLE_5A = (
+    "Artikel 5a van de Leerplichtwet is de vrijstelling bij een trekkend bestaan (ouders die "
+    "rondtrekken); die grond kent de casuslijst niet. Bedoelt u de lichamelijke of psychische "
+    'grond, schrijf dan "5 onder a".'
+)
+
+
+def is_article_5a(value: str) -> bool:
+    """Whether `value` cites article 5a as an article ("artikel 5a", "art. 5a", "5a Lpw").
+
+    A bare "5a" is how users write 5 onder a (DESIGN.md) and is not matched; the word
+    "artikel"/"art." before "5a" or the law's name after it makes it a citation of art. 5a.
+    """
+    text = clean_line(value).casefold()
+    text = re.sub(r"\(.*\)\s*$", "", text).strip()
+    core = re.sub(r"[\s,]*(lpw|leerplichtwet(\s*1969)?)\.?$", "", text)
+    cited = core != text
+    bare = re.sub(r"^(artikel|art\.?)[\s._\-]*", "", core)
+    cited = cited or bare != core
+    return cited and bare.strip() == "5a"
+
+
 def parse_ground(value: str) -> ExemptionGround:
     """The ground as import files write it ("5 onder a", "5a", "ART5_A", "thuiszitter", …)."""
+    if is_article_5a(value):
+        raise ValueError(ARTICLE_5A)
     ground = _GROUNDS.get(_fold_ground(value))
     if ground is None:
         # The cell itself is not repeated: with swapped columns it is a child's data.
@@ -749,6 +802,18 @@ def parse_status(value: str) -> CaseStatus:
     return status
 
 
+def parse_yes_no(value: str) -> bool | None:
+    """A ja/nee cell (also j/n, any case); None for an empty cell; ValueError otherwise."""
+    text = clean_line(value).casefold().rstrip(".")
+    if not text:
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(_YES_NO_HINT)
+
+
 def _date_reason(exc: ValueError) -> str:
     """parse_date's reason without the cell it quotes."""
     if "bestaande" in str(exc):
@@ -766,7 +831,7 @@ def _parse_row(row: int, record: dict[str, str], today: date, found: _Problems) 
         text = clean_line(raw)
         values[column] = _NEUTRALISED.sub("", text, count=1) if text.startswith("'") else text
     dates: dict[str, date | None] = {}
-    for column in ("geboortedatum", "aangemeld_op", *OPTIONAL_DATE_COLUMNS, CLOSED_COLUMN):
+    for column in _DATE_COLUMNS:
         dates[column] = None
         if values.get(column) and column not in problems:
             try:
@@ -788,6 +853,14 @@ def _parse_row(row: int, record: dict[str, str], today: date, found: _Problems) 
     closed_on = dates[CLOSED_COLUMN] if status == CaseStatus.AFGESLOTEN else None
     if closed_on and closed_on > today:
         problems[CLOSED_COLUMN] = "De datum van afsluiten ligt in de toekomst."
+    yes_no: dict[str, bool | None] = {}
+    for column in (ENROLLED_COLUMN, CONFIRMED_COLUMN):
+        yes_no[column] = None
+        if column not in problems:
+            try:
+                yes_no[column] = parse_yes_no(values.get(column, ""))
+            except ValueError as exc:
+                problems[column] = str(exc)
     owner = values.get("casushouder", "")
     if "casushouder" not in problems and (reason := line_problem(owner, MAX_OWNER_CHARS)):
         problems["casushouder"] = reason[0].upper() + reason[1:] + "."
@@ -804,12 +877,17 @@ def _parse_row(row: int, record: dict[str, str], today: date, found: _Problems) 
         review_date=dates["herbeoordeling"],
         exemption_until=dates["vrijstelling_tot"],
         closed_on=closed_on,
+        exemption_from=dates["vrijstelling_vanaf"],
+        back_at_school_on=dates["terug_op_school"],
+        enrolled=yes_no[ENROLLED_COLUMN],
+        expert_statement_on=dates["deskundige_verklaring_op"],
     )
     # The case rules (required fields, lengths, dates in the future) for cells read well.
     for name, reason in cases.validate(data, today).items():
         problems.setdefault(_FIELD_COLUMNS.get(name, name), reason)
     found.extend(RowProblem(row, column, reason) for column, reason in problems.items())
-    return _ParsedRow(row, data, owner if "casushouder" not in problems else "")
+    owner = owner if "casushouder" not in problems else ""
+    return _ParsedRow(row, data, owner, confirmed=yes_no[CONFIRMED_COLUMN] is True)
 
 
 # -- preview and import --------------------------------------------------------------------------
@@ -837,10 +915,45 @@ def _row_problems(found: Iterable[tuple[int, str, str]], rows: list[int]) -> lis
     return problems
 
 
-def _check(store: Store, case_file: CaseFile) -> ImportPreview:
+# The cells the plausibility rules read: while one of them could not be read, the rules wait.
+_LAW_INPUT_COLUMNS = (
+    "geboortedatum", "grond", "status", "aangemeld_op", "afgesloten_op",
+    "vrijstelling_vanaf", "vrijstelling_tot", "deskundige_verklaring_op",
+)  # fmt: skip
+_CONFIRM_HINT = f"Klopt dit toch, zet dan ja in de kolom {CONFIRMED_COLUMN}."
+
+
+def _law_problems(
+    data: CaseInput, row: int, confirmed: bool, bad_cells: set[tuple[int, str]], region: Region,
+    today: date,
+) -> tuple[CaseInput, list[RowProblem]]:  # fmt: skip
+    """The row's case with the codes it confirms, and its unconfirmed plausibility findings.
+
+    The rules wait while a cell they read could not be read. The findings are computed once
+    per row: they cost more than everything else the check does.
+    """
+    if any((row, column) in bad_cells for column in _LAW_INPUT_COLUMNS):
+        return data, []
+    found = cases.findings(data, region, today)
+    if confirmed:
+        # The file confirms what does not fit; the case keeps the codes, as the form does.
+        return replace(data, confirmed_rules=plausibility.confirmed_codes(found)), []
+    return data, [
+        RowProblem(
+            row,
+            _FIELD_COLUMNS.get(name, name),
+            f"Past niet bij de Leerplichtwet: {finding.text}. {_CONFIRM_HINT}",
+        )
+        for finding in plausibility.unconfirmed(found, data.confirmed_rules)
+        for name in (cases.finding_field(finding, data),)
+    ]
+
+
+def _check(store: Store, case_file: CaseFile, today: date) -> ImportPreview:
     known = _active_participants(store)
     with store.read() as session:
         stored = case_numbers.stored_keys(session)
+        region = cases.region_of(session)
     problems = _Problems()
     problems.extend(case_file.problems)
     problems.total = case_file.problem_total
@@ -880,7 +993,16 @@ def _check(store: Store, case_file: CaseFile) -> ImportPreview:
                             "streepjes tellen niet als verschil).",
                         )
                     )
-        inputs.append(replace(parsed.data, owner_id=owner_id))
+        data, law_problems = _law_problems(
+            replace(parsed.data, owner_id=owner_id),
+            parsed.row,
+            parsed.confirmed,
+            bad_cells,
+            region,
+            today,
+        )
+        problems.extend(law_problems)
+        inputs.append(data)
         rows.append(parsed.row)
         owner_names.append(parsed.owner_name)
     listed = problems.listed()
@@ -903,7 +1025,8 @@ def preview_import(
     store: Store, source: Path | str | CaseFile, *, today: date | None = None
 ) -> ImportPreview:
     """Read (unless already read) and check a case file without writing anything."""
-    return _check(store, _case_file(source, today or date.today()))
+    today = today or date.today()
+    return _check(store, _case_file(source, today), today)
 
 
 def _log_refusal(store: Store, file_name: str, exc: BadInput) -> None:
@@ -960,6 +1083,7 @@ def import_cases(
                     today=today,
                     detail=f"import uit {file_name}",
                     action=AuditAction.IMPORT,
+                    plausible=True,
                 )
             except cases.BulkValidationError as exc:
                 # Someone else changed the store between the check and the write.

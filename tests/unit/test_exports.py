@@ -54,6 +54,9 @@ def fill(store: Store) -> None:
                     f"Nr {i}",
                     case_number=f"2026-01{i:02d}",
                     ground=ground,
+                    # In the last school year of the leerplicht: every ground fits the law
+                    # (Lpw art. 3a, 3b, 15), so the import takes them without confirmation.
+                    birth_date=date(2011, 1, 1),
                     status=list(CaseStatus)[i % len(CaseStatus)],
                     owner_id=owner.id if i % 2 else None,
                 )
