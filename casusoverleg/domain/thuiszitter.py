@@ -36,18 +36,12 @@ class ThuiszitterSignal(_Labelled):
     DRIE_MAANDEN = ("DRIE_MAANDEN", "langer dan 3 maanden thuis")
 
 
-def counted_since(
-    absent_since: date | None, on: date, birth: date | None, region: Region = Region.NOORD
-) -> date | None:
-    """The first day that counts as at home without school, or None if none counts on `on`."""
-    if absent_since is None or birth is None:
-        return absent_since
-    if leerplicht_status(birth, on, region) in (
-        LeerplichtStatus.NOG_NIET_LEERPLICHTIG,
-        LeerplichtStatus.NIET_MEER_PLICHTIG,
-    ):
-        return None
-    return max(absent_since, leerplicht_start(birth, region))
+def _period(absent_since: date | None, on: date, birth: date | None, region: Region) -> HomePeriod:
+    if birth is None:  # age unknown: every day from `absent_since` counts
+        if absent_since is None or absent_since > on:
+            return HomePeriod(None, None, ongoing=False)
+        return HomePeriod(absent_since, on, ongoing=True)
+    return home_period(absent_since, on, birth, region)
 
 
 def thuiszitter_signal(
@@ -56,16 +50,12 @@ def thuiszitter_signal(
     birth: date | None = None,
     region: Region = Region.NOORD,
 ) -> ThuiszitterSignal:
-    """The signal for a child absent since `absent_since` (None: not absent) on day `on`."""
-    absent_since = counted_since(absent_since, on, birth, region)
-    if absent_since is None:
-        return ThuiszitterSignal.GEEN
-    # "More than": exactly 3 calendar months (or exactly 28 days) is not yet past the norm.
-    if on > absent_since + _THREE_MONTHS:
-        return ThuiszitterSignal.DRIE_MAANDEN
-    if (on - absent_since).days > _FOUR_WEEKS_DAYS:
-        return ThuiszitterSignal.VIER_WEKEN
-    return ThuiszitterSignal.GEEN
+    """The signal for a child absent since `absent_since` (None: not absent) on day `on`.
+
+    A shorthand for `home_period(...).signal` (which `case_law.law_status` uses with the rest
+    of the case file: back at school, exemption, closing).
+    """
+    return _period(absent_since, on, birth, region).signal
 
 
 def weeks_absent(
@@ -75,10 +65,7 @@ def weeks_absent(
     region: Region = Region.NOORD,
 ) -> int:
     """Whole weeks absent on day `on`; 0 when not absent or the start lies in the future."""
-    absent_since = counted_since(absent_since, on, birth, region)
-    if absent_since is None:
-        return 0
-    return max(0, (on - absent_since).days // 7)
+    return _period(absent_since, on, birth, region).days // 7
 
 
 @dataclass(frozen=True)

@@ -556,18 +556,18 @@ def finding_field(finding: Finding, data: CaseInput) -> str:
 
 
 def check_cases(
-    session: Session, inputs: list[CaseInput], *, today: date, plausible: bool = False
+    session: Session, inputs: list[CaseInput], *, today: date, plausible: bool = True
 ) -> list[tuple[int, str, str]]:
     """Sorted (index, field, Dutch message) of what is wrong with new cases; writes nothing.
 
-    With `plausible`, each plausibility finding (`domain.plausibility`) that a case has not
-    confirmed is a problem too, naming the rule and its article (the import asks for it).
+    With `plausible` (the default: import, demo), each plausibility finding
+    (`domain.plausibility`) that a case has not confirmed is a problem too, naming the rule and
+    its article.
     """
     problems: list[tuple[int, str, str]] = []
     for index, data in enumerate(inputs):
         problems.extend((index, f, m) for f, m in validate(data, today).items())
     if plausible:
-        # Off by default only because the demo (demo.py) still makes cases that do not fit.
         problems.extend(
             (index, name, f"Past niet bij de Leerplichtwet: {finding.text}.")
             for index, name, finding in law_problems(inputs, region_of(session), today)
@@ -603,7 +603,7 @@ def add_cases(
     today: date,
     detail: str = "",
     action: AuditAction = AuditAction.CREATE,
-    plausible: bool = False,
+    plausible: bool = True,
 ) -> list[str]:
     """Insert many cases inside the caller's transaction, or raise BulkValidationError.
 

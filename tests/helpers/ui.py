@@ -8,16 +8,19 @@ from pathlib import Path
 from typing import TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from casusoverleg.domain.enums import Team
-from casusoverleg.services import accounts, people
+from casusoverleg.services import accounts, cases, people
+from casusoverleg.services.cases import CaseFilter, CaseRecord
 from casusoverleg.services.store import Store
 from tests.helpers.stores import ACCOUNT, PASSPHRASE
 
 from ui import tasks
+from ui.case_form import CaseForm
+from ui.cases import COL_NAME, CasesView
 
 W = TypeVar("W", bound=QWidget)
 
@@ -67,3 +70,34 @@ def screen(qtbot: QtBot, widget: W) -> Iterator[W]:
         idle()
         if shiboken6.isValid(widget):
             shiboken6.delete(widget)
+
+
+def shown_cases_view(qtbot: QtBot, store: Store, width: int, height: int) -> CasesView:
+    """A CasesView on `store` at width×height, shown and active (shortcuts need that)."""
+    widget = CasesView()
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    with qtbot.waitSignal(widget.loaded):
+        widget.load(store)
+    widget.activateWindow()
+    qtbot.waitActive(widget)
+    return widget
+
+
+def case_of(store: Store, text: str) -> CaseRecord:
+    """The one case whose search text matches `text`, as stored."""
+    found = cases.list_cases(store, CaseFilter(text=text), log_search=False)
+    assert len(found) == 1, found
+    return cases.get_case(store, found[0].id)
+
+
+def open_case_by_keyboard(qtbot: QtBot, view: CasesView, name: str) -> CaseForm:
+    """Select the row of `name` and press Enter, as a user does."""
+    row = [view.model.index(r, COL_NAME).data() for r in range(view.model.rowCount())].index(name)
+    view.table.setFocus()
+    view.table.selectRow(row)
+    with qtbot.waitSignal(view.form.loaded):
+        qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert view.is_form_shown()
+    return view.form

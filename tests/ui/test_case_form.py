@@ -16,17 +16,23 @@ from pytestqt.qtbot import QtBot
 from casusoverleg.domain.enums import AuditAction, CaseStatus, ExemptionGround
 from casusoverleg.errors import BadInput
 from casusoverleg.services import accounts, audit, cases, documents, settings
-from casusoverleg.services.cases import CaseFilter, CaseRecord
+from casusoverleg.services.cases import CaseRecord
 from casusoverleg.services.store import Store
 from tests.helpers.pdfs import all_text, squashed
 from tests.helpers.stores import ACCOUNT, PASSPHRASE
 from tests.helpers.transactions import WRITE, counting_transactions
-from tests.helpers.ui import add_leerplicht_owner, unlocked
+from tests.helpers.ui import (
+    add_leerplicht_owner,
+    case_of,
+    open_case_by_keyboard,
+    shown_cases_view,
+    unlocked,
+)
 from tests.ui.conftest import CASES
 
 from ui import common, ops, tasks
 from ui.case_form import TAB_ACTIONS, TAB_LOG, CaseForm
-from ui.cases import COL_NAME, CasesView
+from ui.cases import CasesView
 from ui.mainwindow import MainWindow, reload_wanted
 from ui.ops import Change
 
@@ -41,33 +47,8 @@ def open_store(store_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def view(qtbot: QtBot, open_store: Store) -> CasesView:
-    """A CasesView on the test store, shown and active (shortcuts need an active window)."""
-    widget = CasesView()
-    qtbot.addWidget(widget)
-    widget.resize(1200, 700)
-    widget.show()
-    with qtbot.waitSignal(widget.loaded):
-        widget.load(open_store)
-    widget.activateWindow()
-    qtbot.waitActive(widget)
-    return widget
-
-
-def _case_of(store: Store, text: str) -> CaseRecord:
-    found = cases.list_cases(store, CaseFilter(text=text), log_search=False)
-    assert len(found) == 1, found
-    return cases.get_case(store, found[0].id)
-
-
-def _open_by_keyboard(qtbot: QtBot, view: CasesView, name: str) -> CaseForm:
-    """Select the row of `name` and press Enter, as a user does."""
-    row = [view.model.index(r, COL_NAME).data() for r in range(view.model.rowCount())].index(name)
-    view.table.setFocus()
-    view.table.selectRow(row)
-    with qtbot.waitSignal(view.form.loaded):
-        qtbot.keyClick(view.table, Qt.Key.Key_Return)
-    assert view.is_form_shown()
-    return view.form
+    """A CasesView on the test store at 1200×700, shown and active."""
+    return shown_cases_view(qtbot, open_store, 1200, 700)
 
 
 def _retype(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
@@ -106,7 +87,7 @@ def test_new_case_typed_with_ctrl_n_and_saved_with_ctrl_s(
     assert "3 maanden" in form.signal_labels["thuiszitter"].text()
 
     _save(qtbot, form)
-    stored = _case_of(open_store, "lotte")
+    stored = case_of(open_store, "lotte")
     assert (stored.first_name, stored.last_name) == ("Lotte", "van der Veen")
     assert stored.birth_date == date(2013, 2, 14)
     assert stored.ground == ExemptionGround.THUISZITTER
@@ -127,9 +108,9 @@ def test_new_case_typed_with_ctrl_n_and_saved_with_ctrl_s(
 def test_enter_on_a_row_opens_the_form_and_the_view_is_logged(
     qtbot: QtBot, view: CasesView, open_store: Store
 ) -> None:
-    number = _case_of(open_store, "daan").case_number
+    number = case_of(open_store, "daan").case_number
     before = len(audit.list_events(open_store, case_number=number))
-    form = _open_by_keyboard(qtbot, view, "Daan Jansen")
+    form = open_case_by_keyboard(qtbot, view, "Daan Jansen")
     events = audit.list_events(open_store, case_number=number)
     assert len(events) == before + 1
     assert events[0].action == AuditAction.VIEW
@@ -153,7 +134,7 @@ def test_opening_a_case_in_the_form_is_one_transaction(
     qtbot: QtBot, view: CasesView, open_store: Store
 ) -> None:
     with counting_transactions(open_store) as begun:
-        form = _open_by_keyboard(qtbot, view, "Daan Jansen")
+        form = open_case_by_keyboard(qtbot, view, "Daan Jansen")
         tasks.wait_for_idle()
     assert begun == [WRITE]  # the view is logged in the same transaction
     assert form.first_name_edit.text() == "Daan"
@@ -170,9 +151,9 @@ def test_one_retention_date_in_the_form_the_case_record_and_the_dossier(
     qtbot: QtBot, view: CasesView, open_store: Store, tmp_path: Path
 ) -> None:
     settings.set_setting(open_store, "retention_years", 25)
-    sanne = _case_of(open_store, "sanne")  # born 12-03-2014
+    sanne = case_of(open_store, "sanne")  # born 12-03-2014
     assert sanne.retention_date == date(2039, 3, 12)
-    form = _open_by_keyboard(qtbot, view, "Sanne de Vries")
+    form = open_case_by_keyboard(qtbot, view, "Sanne de Vries")
     shown = form.signal_labels["retention"].text()
     assert shown == "zaterdag 12 maart 2039"
     assert f"bewaard tot {shown}" in _dossier_text(open_store, sanne.id, tmp_path / "a.pdf")
@@ -189,7 +170,7 @@ def test_one_retention_date_in_the_form_the_case_record_and_the_dossier(
         view.load(open_store)
     shown = form.signal_labels["retention"].text()
     assert shown == "zaterdag 12 maart 2033"
-    assert _case_of(open_store, "sanne").retention_date == date(2033, 3, 12)
+    assert case_of(open_store, "sanne").retention_date == date(2033, 3, 12)
     assert f"bewaard tot {shown}" in _dossier_text(open_store, sanne.id, tmp_path / "b.pdf")
     tasks.wait_for_idle()
 
@@ -197,7 +178,7 @@ def test_one_retention_date_in_the_form_the_case_record_and_the_dossier(
 def test_a_reload_keeps_what_is_typed_in_the_form(
     qtbot: QtBot, view: CasesView, open_store: Store
 ) -> None:
-    form = _open_by_keyboard(qtbot, view, "Emma Bakker")
+    form = open_case_by_keyboard(qtbot, view, "Emma Bakker")
     _retype(qtbot, form.school_edit, "Nog niet opgeslagen")
     # Another screen changed a person: the main window loads this screen again.
     with qtbot.waitSignal(form.loaded):
@@ -212,7 +193,7 @@ def test_a_reload_keeps_what_is_typed_in_the_form(
 def test_editing_by_typing_is_stored_and_shown_in_the_list(
     qtbot: QtBot, view: CasesView, open_store: Store
 ) -> None:
-    form = _open_by_keyboard(qtbot, view, "Sanne de Vries")
+    form = open_case_by_keyboard(qtbot, view, "Sanne de Vries")
     _retype(qtbot, form.school_edit, "OBS De Toermalijn")
     _retype(qtbot, form.dates["review_date"].edit, "15-01-2027")
     qtbot.keyClicks(form.notes_edit, "Gesprek met ouders gepland.")
@@ -221,7 +202,7 @@ def test_editing_by_typing_is_stored_and_shown_in_the_list(
     assert form.status_combo.currentData() == "IN_BEHANDELING"
     _save(qtbot, form)
 
-    stored = _case_of(open_store, "sanne")
+    stored = case_of(open_store, "sanne")
     assert stored.school == "OBS De Toermalijn"
     assert stored.review_date == date(2027, 1, 15)
     assert stored.notes == "Gesprek met ouders gepland."
@@ -273,8 +254,8 @@ def test_validation_errors_show_next_to_the_field_and_keep_the_text(
 def test_a_failed_save_keeps_every_character_and_says_why(
     qtbot: QtBot, view: CasesView, open_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    taken = _case_of(open_store, "daan").case_number
-    form = _open_by_keyboard(qtbot, view, "Sanne de Vries")
+    taken = case_of(open_store, "daan").case_number
+    form = open_case_by_keyboard(qtbot, view, "Sanne de Vries")
     _retype(qtbot, form.case_number_edit, taken)
     _retype(qtbot, form.school_edit, "Nieuwe school")
     with qtbot.waitSignal(form.save_failed):
@@ -295,7 +276,7 @@ def test_a_failed_save_keeps_every_character_and_says_why(
     assert form.case_number_edit.text() == "2026-9999"
     assert form.school_edit.text() == "Nieuwe school"
     assert form.save_button.isEnabled()
-    assert _case_of(open_store, "sanne").school == "Basisschool De Fonkeling"
+    assert case_of(open_store, "sanne").school == "Basisschool De Fonkeling"
     tasks.wait_for_idle()
 
 
@@ -304,7 +285,7 @@ def test_leaving_with_unsaved_changes_asks_first(
 ) -> None:
     answers: list[str] = []
     monkeypatch.setattr(common, "ask_save_changes", lambda *_a: answers.pop(0))
-    form = _open_by_keyboard(qtbot, view, "Emma Bakker")
+    form = open_case_by_keyboard(qtbot, view, "Emma Bakker")
     qtbot.keyClicks(form.school_edit, " (locatie Zuid)")
 
     answers.append(common.CANCEL)
@@ -315,14 +296,14 @@ def test_leaving_with_unsaved_changes_asks_first(
     answers.append(common.SAVE)
     qtbot.mouseClick(form.back_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not view.is_form_shown())
-    assert _case_of(open_store, "emma").school == "Basisschool De Fonkeling (locatie Zuid)"
+    assert case_of(open_store, "emma").school == "Basisschool De Fonkeling (locatie Zuid)"
 
-    form = _open_by_keyboard(qtbot, view, "Emma Bakker")
+    form = open_case_by_keyboard(qtbot, view, "Emma Bakker")
     qtbot.keyClicks(form.school_edit, " X")
     answers.append(common.DISCARD)
     qtbot.mouseClick(form.back_button, Qt.MouseButton.LeftButton)
     assert not view.is_form_shown()
-    assert _case_of(open_store, "emma").school == "Basisschool De Fonkeling (locatie Zuid)"
+    assert case_of(open_store, "emma").school == "Basisschool De Fonkeling (locatie Zuid)"
     assert answers == []
     tasks.wait_for_idle()
 
@@ -330,7 +311,7 @@ def test_leaving_with_unsaved_changes_asks_first(
 def test_a_lock_empties_the_form_and_the_typed_text_comes_back(
     qtbot: QtBot, view: CasesView, open_store: Store
 ) -> None:
-    form = _open_by_keyboard(qtbot, view, "Zoë van den Berg")
+    form = open_case_by_keyboard(qtbot, view, "Zoë van den Berg")
     _retype(qtbot, form.school_edit, "Nog niet opgeslagen school")
     qtbot.keyClicks(form.notes_edit, "geheim")
 
@@ -349,7 +330,7 @@ def test_a_lock_empties_the_form_and_the_typed_text_comes_back(
     assert form.is_dirty()
     assert "niet opgeslagen wijzigingen" in form.message_label.text()
     _save(qtbot, form)
-    assert _case_of(open_store, "zoe").school == "Nog niet opgeslagen school"
+    assert case_of(open_store, "zoe").school == "Nog niet opgeslagen school"
     tasks.wait_for_idle()
 
 
@@ -386,12 +367,12 @@ def test_closing_the_case_from_the_form_asks_and_stores_it(
         return True
 
     monkeypatch.setattr(common, "ask", yes)
-    form = _open_by_keyboard(qtbot, view, "Daan Jansen")
+    form = open_case_by_keyboard(qtbot, view, "Daan Jansen")
     assert form.close_button.isEnabled()
     with qtbot.waitSignal(view.case_closed):
         qtbot.mouseClick(form.close_button, Qt.MouseButton.LeftButton)
     assert "Daan Jansen" in questions[0]
-    stored = _case_of(open_store, "daan")
+    stored = case_of(open_store, "daan")
     assert stored.status == CaseStatus.AFGESLOTEN
     assert stored.closed_on == date.today()
     assert form.status_combo.currentData() == "AFGESLOTEN"
@@ -410,7 +391,7 @@ def test_locking_the_main_window_keeps_the_typed_text_of_the_form(
     qtbot.waitUntil(lambda: view.model.rowCount() == len(CASES))
     window.show_section("Casussen")
     try:
-        form = _open_by_keyboard(qtbot, view, "Emma Bakker")
+        form = open_case_by_keyboard(qtbot, view, "Emma Bakker")
         _retype(qtbot, form.school_edit, "Getypt voordat de telefoon ging")
         with qtbot.waitSignal(window.locked):
             window.lock()
@@ -467,7 +448,7 @@ def test_a_lock_while_a_new_case_is_saved_does_not_store_it_twice(
         with qtbot.waitSignal(form.saved):
             qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
         assert cases.count_cases(store) == len(CASES) + 1
-        assert _case_of(store, "noor").school == "De Kleine Wereld"
+        assert case_of(store, "noor").school == "De Kleine Wereld"
         tasks.wait_for_idle()
     finally:
         window.close()
@@ -481,7 +462,7 @@ def test_a_save_announces_the_change_but_does_not_reload_its_own_screen(
     def note(change: object, source: object) -> None:
         announced.append((change, source))
 
-    form = _open_by_keyboard(qtbot, view, "Daan Jansen")
+    form = open_case_by_keyboard(qtbot, view, "Daan Jansen")
     _retype(qtbot, form.school_edit, "Het Stedelijk Lyceum, locatie Centrum")
     ops.change_bus().did_change.connect(note)
     try:
@@ -506,7 +487,7 @@ def test_an_unexpected_error_while_saving_goes_to_the_crash_dialog_and_keeps_the
     def broken(*_args: object, **_kwargs: object) -> CaseRecord:
         raise KeyError("Emma Bakker")
 
-    form = _open_by_keyboard(qtbot, view, "Emma Bakker")
+    form = open_case_by_keyboard(qtbot, view, "Emma Bakker")
     _retype(qtbot, form.school_edit, "Getypt")
     monkeypatch.setattr(sys, "excepthook", hook)
     monkeypatch.setattr(cases, "update_case", broken)

@@ -19,15 +19,20 @@ from pytestqt.qtbot import QtBot
 
 from casusoverleg.domain.enums import ExemptionGround, ExpertProfession
 from casusoverleg.services import cases
-from casusoverleg.services.cases import CaseFilter, CaseRecord
 from casusoverleg.services.store import Store
-from tests.helpers.ui import add_leerplicht_owner, unlocked
+from tests.helpers.ui import (
+    add_leerplicht_owner,
+    case_of,
+    open_case_by_keyboard,
+    shown_cases_view,
+    unlocked,
+)
 from tests.ui.conftest import CASES
 
 from ui import common, tasks
 from ui.case_form import TAB_DETAILS, TAB_LAW, CaseForm
 from ui.case_form.confirm import CONFIRM_NO, CONFIRM_YES, NOT_CONFIRMED
-from ui.cases import COL_NAME, CasesView
+from ui.cases import CasesView
 
 ALT = Qt.KeyboardModifier.AltModifier
 MENU_LETTERS = {"b", "g"}  # &Bestand, &Ga naar in the main window
@@ -44,30 +49,7 @@ def open_store(store_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def view(qtbot: QtBot, open_store: Store) -> CasesView:
     """A CasesView on the test store at 1280×800, shown and active."""
-    widget = CasesView()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 800)
-    widget.show()
-    with qtbot.waitSignal(widget.loaded):
-        widget.load(open_store)
-    widget.activateWindow()
-    qtbot.waitActive(widget)
-    return widget
-
-
-def _case_of(store: Store, text: str) -> CaseRecord:
-    found = cases.list_cases(store, CaseFilter(text=text), log_search=False)
-    assert len(found) == 1, found
-    return cases.get_case(store, found[0].id)
-
-
-def _open(qtbot: QtBot, view: CasesView, name: str) -> CaseForm:
-    row = [view.model.index(r, COL_NAME).data() for r in range(view.model.rowCount())].index(name)
-    view.table.setFocus()
-    view.table.selectRow(row)
-    with qtbot.waitSignal(view.form.loaded):
-        qtbot.keyClick(view.table, Qt.Key.Key_Return)
-    return view.form
+    return shown_cases_view(qtbot, open_store, 1280, 800)
 
 
 def _new(qtbot: QtBot, view: CasesView) -> CaseForm:
@@ -144,7 +126,7 @@ def test_new_fields_round_trip_to_the_store_and_back_on_the_form(
     """Lpw art. 5, 6 and 7: exemption start and end, the art. 7 statement, enrolment, back at
     school, parents and child involved; typed, saved, read from the store, shown again."""
     monkeypatch.setattr(common, "ask", _never_asked)
-    form = _open(qtbot, view, "Sanne de Vries")  # 5 onder a, born 12-03-2014
+    form = open_case_by_keyboard(qtbot, view, "Sanne de Vries")  # 5 onder a, born 12-03-2014
     _law_tab(qtbot, form)
     _type_date(qtbot, form, "exemption_from", "01-09-2026")
     _type_date(qtbot, form, "exemption_until", "31-07-2027")
@@ -161,7 +143,7 @@ def test_new_fields_round_trip_to_the_store_and_back_on_the_form(
     _type_date(qtbot, form, "child_heard_on", "25-08-2026")
     _save(qtbot, form)
 
-    stored = _case_of(open_store, "sanne")
+    stored = case_of(open_store, "sanne")
     assert stored.exemption_from == date(2026, 9, 1)
     assert stored.exemption_until == date(2027, 7, 31)
     assert stored.expert_name == "dr. A. Visser"
@@ -176,7 +158,7 @@ def test_new_fields_round_trip_to_the_store_and_back_on_the_form(
     assert stored.child_heard_on == date(2026, 8, 25)
 
     form.close_form()
-    form = _open(qtbot, view, "Sanne de Vries")
+    form = open_case_by_keyboard(qtbot, view, "Sanne de Vries")
     assert form.dates["exemption_from"].text() == "01-09-2026"
     assert form.expert_name_edit.text() == "dr. A. Visser"
     assert form.profession_combo.currentText() == "psycholoog"
@@ -195,13 +177,13 @@ def test_new_fields_round_trip_to_the_store_and_back_on_the_form(
     assert form.tabs.currentIndex() == TAB_LAW  # the first wrong field is on this tab
     assert form.errors["enrolled_since"].isVisible()
     assert "Niet ingeschreven" in form.errors["enrolled_since"].text()
-    assert _case_of(open_store, "sanne").enrolled is True
+    assert case_of(open_store, "sanne").enrolled is True
     tasks.wait_for_idle()
 
 
 def test_new_field_errors_show_next_to_their_field(qtbot: QtBot, view: CasesView) -> None:
     """A date order the law's counting needs (back at school after thuis sinds) is checked."""
-    form = _open(qtbot, view, "Daan Jansen")
+    form = open_case_by_keyboard(qtbot, view, "Daan Jansen")
     _type_date(qtbot, form, "absent_since", "01-10-2026")
     _law_tab(qtbot, form)
     _type_date(qtbot, form, "back_at_school_on", "15-09-2026")
@@ -333,14 +315,14 @@ def test_lpw_art15_for_a_10_year_old_asks_confirmation_terug_saves_nothing(
     answers.append(True)
     _save(qtbot, form)
     assert len(asked) == 2
-    stored = _case_of(open_store, "noor")
+    stored = case_of(open_store, "noor")
     assert stored.ground == ExemptionGround.ART15
     assert "ART15_LEEFTIJD" in stored.confirmed_rules.split(",")
 
     qtbot.keyClicks(form.notes_edit, "Besproken met de school.")
     _save(qtbot, form)  # a re-save of a confirmed case does not ask again
     assert len(asked) == 2
-    stored = _case_of(open_store, "noor")
+    stored = case_of(open_store, "noor")
     assert stored.notes == "Besproken met de school."
     assert "ART15_LEEFTIJD" in stored.confirmed_rules.split(",")
     tasks.wait_for_idle()
@@ -350,7 +332,7 @@ def test_a_lock_keeps_the_new_fields_typed_and_puts_them_back(
     qtbot: QtBot, view: CasesView, open_store: Store
 ) -> None:
     """Unsaved values of the new fields survive a lock, in memory only."""
-    form = _open(qtbot, view, "Emma Bakker")
+    form = open_case_by_keyboard(qtbot, view, "Emma Bakker")
     _law_tab(qtbot, form)
     _type(qtbot, form.expert_name_edit, "mw. P. de Wit")
     _choose(qtbot, form, "expert_profession", "pedagoog")
@@ -372,7 +354,7 @@ def test_a_lock_keeps_the_new_fields_typed_and_puts_them_back(
     assert form.checks["expert_not_treating"].isChecked()
     assert form.dates["parents_involved_on"].text() == "02-09-2026"
     assert form.is_dirty()
-    assert _case_of(open_store, "emma").expert_name == ""
+    assert case_of(open_store, "emma").expert_name == ""
     tasks.wait_for_idle()
 
 

@@ -282,14 +282,13 @@ def test_export_writes_the_new_columns_after_the_old_ones(store: Store, tmp_path
     assert cells["afwijking_bevestigd"] == ""
 
 
-def test_lpw_art15_check_cases_reports_unconfirmed_findings_when_asked(store: Store) -> None:
-    """Lpw art. 15 lid 1: `check_cases(plausible=True)` names the rule; a confirmed case passes."""
+def test_lpw_art15_check_cases_reports_unconfirmed_findings(store: Store) -> None:
+    """Lpw art. 15 lid 1: `check_cases` names the rule; a confirmed case passes."""
     at_ten = sample_case(birth_date=date(2016, 5, 1), ground=ExemptionGround.ART15)
     confirmed = sample_case(
         birth_date=date(2016, 5, 1), ground=ExemptionGround.ART15, confirmed_rules="ART15_LEEFTIJD"
     )
     with store.read() as session:
-        found = cases.check_cases(session, [confirmed, at_ten], today=TODAY, plausible=True)
-        assert cases.check_cases(session, [at_ten], today=TODAY) == []  # off unless asked
+        found = cases.check_cases(session, [confirmed, at_ten], today=TODAY)
     assert [(index, name) for index, name, _ in found] == [(1, "ground")]
     assert "art. 15" in found[0][2] and "Past niet bij de Leerplichtwet" in found[0][2]
