@@ -30,6 +30,19 @@ LAST = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "
 SCHOOLS = ["De Fonkeling", "Het Stadsmus", "De Toermalijn", "Het Noorderlicht", "De Kleine Wereld"]
 
 
+_EVERY_RULE = ",".join(
+    (
+        "ART15_LEEFTIJD",
+        "ART3A_LEEFTIJD",
+        "ART3B_SCHOOLJAAR",
+        "NIET_MEER_PLICHTIG",
+        "NOG_NIET_LEERPLICHTIG",
+        "VRIJSTELLING_VOOR_LEERPLICHT",
+        "VERKLARING_TE_OUD",
+    )
+)
+
+
 def case_inputs(n: int, offset: int = 0) -> list[cases.CaseInput]:
     """`n` varied, valid case inputs with their own case numbers."""
     grounds = list(ExemptionGround)
@@ -44,6 +57,9 @@ def case_inputs(n: int, offset: int = 0) -> list[cases.CaseInput]:
             status=statuses[i % len(statuses)],
             registered_on=date(2025, 1, 1) + timedelta(days=i % 600),
             case_number=f"B-{offset + i:06d}",
+            # The same varied data as the figures before the plausibility rules (issue 11):
+            # what does not fit the law is confirmed, as a user may; the check still runs.
+            confirmed_rules=_EVERY_RULE,
         )
         for i in range(n)
     ]
@@ -197,10 +213,12 @@ def bench_agenda_pdf(work: Path) -> None:
             presenter_id=person_id,
             question="Is een vrijstelling passend, of is een onderwijs-zorgarrangement haalbaar?",
         )
-    documents.print_agenda(store, meeting_id, work / "agenda.pdf")  # fonts load once
+    documents.print_agenda(
+        store, meeting_id, work / "agenda.pdf", overwrite=True
+    )  # fonts load once
 
     def run() -> None:
-        documents.print_agenda(store, meeting_id, work / "agenda.pdf")
+        documents.print_agenda(store, meeting_id, work / "agenda.pdf", overwrite=True)
 
     report("agenda_pdf_15", median_of(9, run) * 1000, "ms")
     store.close()
@@ -224,7 +242,7 @@ def bench_actions_pdf(work: Path) -> None:
         )
 
     def run() -> None:
-        documents.print_actions(store, work / "acties.pdf")
+        documents.print_actions(store, work / "acties.pdf", overwrite=True)
 
     report("actions_pdf_1000", median_of(5, run), "s")
     store.close()
