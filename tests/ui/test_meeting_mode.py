@@ -548,3 +548,29 @@ def test_a_half_typed_review_date_is_kept_and_said_to_be_unsaved(
     _wait_saved(qtbot, window)
     assert not window.item_page.review_error.isVisible()
     assert minutes.get_entry(store, item.id).next_review_date == later
+
+
+def test_closing_a_meeting_before_its_day_names_the_date_and_no_keeps_it_planned(
+    qtbot: QtBot,
+    window: MeetingModeWindow,
+    store: Store,
+    meeting_id: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    meeting = meetings.get_meeting(store, meeting_id)
+    window.today = lambda: meeting.date - timedelta(days=14)
+    asked: list[str] = []
+    monkeypatch.setattr(common, "ask", lambda *args, **kw: asked.append(args[2]) or False)
+    _key(qtbot, window, Qt.Key.Key_E, CTRL | SHIFT)
+    assert asked == [
+        f"Dit overleg is gepland op {long_date(meeting.date)}, over 14 dagen. Toch nu "
+        "afsluiten en als gehouden vastleggen?"
+    ]
+    tasks.wait_for_idle()
+    assert meetings.get_meeting(store, meeting_id).status is MeetingStatus.GEPLAND
+
+    # On the day itself the plain question.
+    window.today = lambda: meeting.date
+    _key(qtbot, window, Qt.Key.Key_E, CTRL | SHIFT)
+    assert asked[-1] == "Het overleg afsluiten en als gehouden vastleggen?"
+    tasks.wait_for_idle()

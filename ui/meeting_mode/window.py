@@ -73,6 +73,7 @@ class MeetingModeWindow(QWidget):
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window, True)
         self.meeting_id = meeting_id
+        self.today: Callable[[], date] = date.today  # tests fix the day
         self._store: Store | None = None
         self._view: MeetingModeView | None = None
         self._index = ATTENDANCE_PAGE
@@ -738,12 +739,17 @@ class MeetingModeWindow(QWidget):
             "Daarna worden het verslag en de actielijst getoond, om te bewaren of af te drukken."
         )
         detail = self.unsaved_warning() + detail
+        question = "Het overleg afsluiten en als gehouden vastleggen?"
+        days_ahead = (meeting.date - self.today()).days
+        if days_ahead > 0:
+            # A meeting closed before its day is almost always the wrong meeting.
+            question = (
+                f"Dit overleg is gepland op {long_date(meeting.date)}, over "
+                f"{days_ahead} {'dag' if days_ahead == 1 else 'dagen'}. Toch nu afsluiten en "
+                "als gehouden vastleggen?"
+            )
         if not common.ask(
-            self,
-            "Overleg afsluiten",
-            "Het overleg afsluiten en als gehouden vastleggen?",
-            yes="Overleg afsluiten",
-            detail=detail,
+            self, "Overleg afsluiten", question, yes="Overleg afsluiten", detail=detail
         ):
             return
         self.close_button.setEnabled(False)
