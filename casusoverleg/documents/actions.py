@@ -47,6 +47,16 @@ class ActionLine:
     done_on: date | None = None
     overdue: bool = False
     note: str = ""
+    number: int | None = None  # the action's stable number (its id)
+    agreed_on: date | None = None  # the day it was agreed (its meeting's date)
+
+    @property
+    def identity(self) -> str:
+        """ "nr. 17 · afgesproken op 12-10-2026", or "" when neither is known."""
+        parts = [f"nr. {self.number}"] if self.number is not None else []
+        if self.agreed_on is not None:
+            parts.append(f"afgesproken op {dutch_date_short(self.agreed_on)}")
+        return " · ".join(parts)
 
     @property
     def case_label(self) -> str:
@@ -91,6 +101,9 @@ def _case_cell(line: ActionLine) -> Plain:
 
 def _description(line: ActionLine, limit: int) -> Flowable:
     value = cell_text(line.description, limit)
+    if line.identity:
+        # The number and the day it was agreed let a reader point at "actiepunt 17".
+        value = f'<font color="#5B6470">{text(line.identity)}</font><br/>' + value
     if line.note.strip():
         value += f'<br/><font color="#5B6470">{cell_text(line.note, 400)}</font>'
     return cell(value)

@@ -71,6 +71,7 @@ class AgendaDocument:
     location: str
     items: Sequence[AgendaLine]
     participants: Sequence[AgendaPerson] = field(default_factory=tuple)
+    overrun_until: time | None = None  # the items run past `end` (the planned end) until then
 
 
 def agenda_story(agenda: AgendaDocument) -> list[Flowable]:
@@ -78,8 +79,10 @@ def agenda_story(agenda: AgendaDocument) -> list[Flowable]:
     s = styles()
     rows = [
         ("Tijd", f"{clock(agenda.start)} – {clock(agenda.end)} uur"),
-        ("Locatie", agenda.location or "volgt"),
     ]
+    if agenda.overrun_until is not None:
+        rows.append(("Uitloop", f"de agendapunten lopen tot {clock(agenda.overrun_until)} uur"))
+    rows.append(("Locatie", agenda.location or "volgt"))
     for role in ("voorzitter", "notulist"):
         names = [p.name for p in agenda.participants if p.role == role]
         if names:

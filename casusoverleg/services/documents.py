@@ -225,14 +225,18 @@ def agenda_document_in(session: Session, meeting_id: int) -> tuple[MeetingInfo, 
         )
         for item in agenda.items
     ]
+    # The paper shows the meeting's planned times (as `meetings --json` and the .ics do), and
+    # says so when the items run past them, instead of moving the end silently.
+    planned_end = _add_minutes(meeting.start_time, meeting.minutes)
     document = AgendaDocument(
         meeting_name=meeting.title,
         day=meeting.date,
         start=meeting.start_time,
-        end=agenda.end_time,
+        end=planned_end,
         location=meeting.location,
         items=lines,
         participants=participants,
+        overrun_until=agenda.end_time if agenda.items and agenda.end_time > planned_end else None,
     )
     return meeting, document
 
@@ -414,6 +418,8 @@ def _action_line(action: ActionInfo) -> ActionLine:
         done_on=action.done_on,
         overdue=action.overdue,
         note=action.note,
+        number=action.id,
+        agreed_on=action.created_on,
     )
 
 

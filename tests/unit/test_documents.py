@@ -517,3 +517,38 @@ def test_minutes_of_a_concept_say_so(store: Store, out: Path) -> None:
     text = squashed(all_text(path))
     assert "Status: concept" in text and "Advies: aanhouden" in text
     assert "Quaadvliet" not in text
+
+
+def test_agenda_pdf_prints_the_planned_times_and_says_when_the_items_run_past_them(
+    store: Store, scenario: Scenario, out: Path
+) -> None:
+    # Issue 12: the agenda printed the items' end ("09.30 – 13.45 uur") for a meeting planned
+    # until 11.30, which `meetings --json` and the .ics give.
+    items = agenda.get_agenda(store, scenario.next_id)
+    meeting = meetings.get_meeting(store, scenario.next_id)
+    planned = (datetime.combine(meeting.date, meeting.start_time) + timedelta(minutes=30)).time()
+    assert items.end_time > planned  # the items take longer than the shortened meeting
+    meetings.edit_meeting(store, scenario.next_id, minutes=30)
+    path = out / "agenda.pdf"
+    documents.print_agenda(store, scenario.next_id, path)
+    text = squashed(all_text(path))
+    assert f"{meeting.start_time:%H.%M} – {planned:%H.%M} uur" in text
+    assert f"Uitloop de agendapunten lopen tot {items.end_time:%H.%M} uur" in text
+
+    meetings.edit_meeting(store, scenario.next_id, minutes=480)
+    documents.print_agenda(store, scenario.next_id, path, overwrite=True)
+    assert "Uitloop" not in squashed(all_text(path))
+
+
+def test_action_list_pdf_prints_each_actions_number_and_the_day_it_was_agreed(
+    store: Store, scenario: Scenario, out: Path
+) -> None:
+    # Issue 12: the action list had no action numbers and no "afgesproken op".
+    path = out / "acties.pdf"
+    documents.print_actions(store, path)
+    text = squashed(all_text(path))
+    open_actions = [a for a in actions.list_actions(store) if a.status.value == "OPEN"]
+    assert open_actions
+    for action in open_actions:
+        assert action.created_on is not None
+        assert f"nr. {action.id} · afgesproken op {action.created_on:%d-%m-%Y}" in text
