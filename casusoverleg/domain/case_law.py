@@ -59,6 +59,7 @@ class LawStatus:
     leerplicht_from: date
     notice_kind: NoticeKind | None  # None: no art. 6 notice due
     notice_due: date | None  # the day to act by (a working day)
+    notice_waived: bool  # no yearly notice because of art. 6 lid 3 ("nooit geschikt")
     thuiszitter: ThuiszitterSignal
     home: HomePeriod  # the days at home that count, up to `on`
     exemption_in_force: bool
@@ -91,8 +92,9 @@ def is_closed(facts: CaseLawFacts, on: date) -> bool:
 
 def notice_due(
     facts: CaseLawFacts, on: date, region: Region = Region.NOORD
-) -> tuple[NoticeKind | None, date | None]:
-    """The next art. 6 notice of an art. 5 exemption, and the working day to act by.
+) -> tuple[NoticeKind | None, date | None, bool]:
+    """The next art. 6 notice of an art. 5 exemption, the working day to act by, and whether
+    art. 6 lid 3 waived a yearly notice that would otherwise be due.
 
     - Before the leerplicht begins: the first notice, "ten minste een maand voordat de jongere
       leerplichtig wordt" (Lpw art. 6 lid 2 onder a; `first_notice_due`).
@@ -107,22 +109,26 @@ def notice_due(
     - None for grounds that are not art. 5, for a closed case, and once the plicht has ended.
     """
     if not facts.ground.is_art5 or is_closed(facts, on):
-        return None, None
+        return None, None, False
     status = leerplicht_status(facts.birth_date, on, region)
     if status == LeerplichtStatus.NOG_NIET_LEERPLICHTIG:
-        return NoticeKind.EERSTE, previous_working_day(first_notice_due(facts.birth_date, region))
+        return (
+            NoticeKind.EERSTE,
+            previous_working_day(first_notice_due(facts.birth_date, region)),
+            False,
+        )
     if status not in _PLICHTIG:
-        return None, None
+        return None, None, False
+    due = yearly_notice_due(on)
+    if leerplicht_status(facts.birth_date, date(due.year, 7, 1), region) not in _PLICHTIG:
+        return None, None, False
     if (
         facts.ground == ExemptionGround.ART5_A
         and facts.never_fit
         and facts.expert_statement_on is not None
     ):
-        return None, None
-    due = yearly_notice_due(on)
-    if leerplicht_status(facts.birth_date, date(due.year, 7, 1), region) not in _PLICHTIG:
-        return None, None
-    return NoticeKind.JAARLIJKS, previous_working_day(due)
+        return None, None, True
+    return NoticeKind.JAARLIJKS, previous_working_day(due), False
 
 
 def law_status(facts: CaseLawFacts, on: date, region: Region = Region.NOORD) -> LawStatus:
@@ -140,13 +146,14 @@ def law_status(facts: CaseLawFacts, on: date, region: Region = Region.NOORD) -> 
     # Only a thuiszitter case gets the pact's signal; a child at home under art. 11 (ziekte,
     # verlof) or with an exemption has a ground to be absent.
     signal = home.signal if facts.ground == ExemptionGround.THUISZITTER else ThuiszitterSignal.GEEN
-    kind, due = notice_due(facts, on, region)
+    kind, due, waived = notice_due(facts, on, region)
     return LawStatus(
         on=on,
         leerplicht=leerplicht_status(facts.birth_date, on, region),
         leerplicht_from=leerplicht_start(facts.birth_date, region),
         notice_kind=kind,
         notice_due=due,
+        notice_waived=waived,
         thuiszitter=signal,
         home=home,
         exemption_in_force=exemption_in_force(facts, on),

@@ -3,6 +3,7 @@ article it checks (quoted in docs/leerplichtwet.md), and the examples of issue 1
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -156,10 +157,14 @@ def test_lpw_art6_lid3_never_fit_statement_needs_no_yearly_notice() -> None:
     facts = CaseLawFacts(
         G.ART5_A, date(2015, 1, 1), expert_statement_on=date(2026, 5, 1), never_fit=True
     )
-    assert law_status(facts, date(2027, 5, 1)).notice_due is None
+    waived = law_status(facts, date(2027, 5, 1))
+    assert (waived.notice_due, waived.notice_waived) == (None, True)
     # Without the statement itself the claim "nooit geschikt" does not count.
     unproven = CaseLawFacts(G.ART5_A, date(2015, 1, 1), never_fit=True)
     assert law_status(unproven, date(2027, 5, 1)).notice_due == date(2027, 6, 30)
+    # Nothing is waived where nothing would be due (18 before 1 July, art. 4b).
+    adult = replace(facts, birth_date=date(2009, 3, 1))
+    assert law_status(adult, date(2027, 5, 1)).notice_waived is False
 
 
 def test_lpw_art6_only_art5_grounds_give_notice() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from casusoverleg.domain.case_law import CaseLawFacts, LawStatus, law_status
@@ -142,14 +141,12 @@ def new_case_state(today: date) -> FormState:
     return state
 
 
-def _notice_text(facts: CaseLawFacts, law: LawStatus, on: date, region: Region) -> str:
+def _notice_text(facts: CaseLawFacts, law: LawStatus) -> str:
     if law.notice_kind is not None and law.notice_due is not None:
         return f"{law.notice_kind.label}, uiterlijk {long_date(law.notice_due)}"
     if not facts.ground.is_art5:
         return "niet van toepassing (alleen art. 5)"
-    # The one computation says why no notice is due: had the art. 7 statement not said "nooit
-    # geschikt", a yearly notice would be; so art. 6 lid 3 is what waives it.
-    if facts.never_fit and law_status(replace(facts, never_fit=False), on, region).notice_kind:
+    if law.notice_waived:
         return "niet nodig: art. 6 lid 3 (nooit geschikt volgens de verklaring)"
     return "niet van toepassing"
 
@@ -210,7 +207,7 @@ def signal_texts(
         return {key: texts.get(key, missing) for key, _label in SIGNALS}
     law = law_status(facts, today, region)
     texts["leerplicht"] = f"{law.leerplicht.label} (vanaf {long_date(law.leerplicht_from)})"
-    texts["notice"] = _notice_text(facts, law, today, region)
+    texts["notice"] = _notice_text(facts, law)
     texts["thuiszitter"] = _thuiszitter_text(facts, law)
     texts["statement"] = _statement_text(facts, law)
     return texts

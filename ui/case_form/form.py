@@ -303,14 +303,7 @@ class CaseForm(QWidget):
         ):
             self._add_row(exemption_form, name, labels[name])
         for name in CHECK_FIELDS:
-            holder = QWidget()
-            column = QVBoxLayout(holder)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(2)
-            column.addWidget(self.checks[name])
-            self.errors[name] = self._error_label()
-            column.addWidget(self.errors[name])
-            exemption_form.addRow(holder)
+            exemption_form.addRow(self._with_error(name, self.checks[name]))
         school = QGroupBox("School")
         school_form = self._form_layout(school)
         for name in ("enrolled", "enrolled_since", "back_at_school_on"):
@@ -354,14 +347,19 @@ class CaseForm(QWidget):
         label.hide()
         return label
 
-    def _add_row(self, form: QFormLayout, name: str, label_text: str) -> None:
+    def _with_error(self, name: str, widget: QWidget) -> QWidget:
+        """`widget` above its (hidden) error label, which `errors[name]` then holds."""
         holder = QWidget()
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        column.addWidget(self.inputs[name])
+        column.addWidget(widget)
         self.errors[name] = self._error_label()
         column.addWidget(self.errors[name])
+        return holder
+
+    def _add_row(self, form: QFormLayout, name: str, label_text: str) -> None:
+        holder = self._with_error(name, self.inputs[name])
         label = QLabel(label_text + ":")
         label.setBuddy(self.dates[name].edit if name in self.dates else self.inputs[name])
         form.addRow(label, holder)
