@@ -120,6 +120,25 @@ class MinutesStatus(_Labelled):
     VASTGESTELD = ("VASTGESTELD", "vastgesteld")
 
 
+class ItemOutcome(_Labelled):
+    """What happened to an agenda item in its meeting (None while nothing is recorded)."""
+
+    BESPROKEN = ("BESPROKEN", "besproken")
+    GEEN_BIJZONDERHEDEN = ("GEEN_BIJZONDERHEDEN", "geen bijzonderheden")
+    DOORGESCHOVEN = ("DOORGESCHOVEN", "niet besproken, doorgeschoven")
+    INGETROKKEN = ("INGETROKKEN", "ingetrokken")
+
+
+class ActionEventKind(_Labelled):
+    """A step in an action's history."""
+
+    AANGEMAAKT = ("AANGEMAAKT", "afgesproken")
+    GEWIJZIGD = ("GEWIJZIGD", "gewijzigd")
+    GEREED = ("GEREED", "gereed gemeld")
+    VERVALLEN = ("VERVALLEN", "vervallen verklaard")
+    HEROPEND = ("HEROPEND", "heropend")
+
+
 class ActionStatus(_Labelled):
     """State of an action item."""
 

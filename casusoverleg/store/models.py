@@ -132,6 +132,22 @@ class MeetingSeries(Base):
     skip_school: Mapped[bool] = mapped_column(Boolean, default=True)
     region: Mapped[str] = mapped_column(String(10), default="noord")
     skip_mode: Mapped[str] = mapped_column(String(10), default="drop")
+    # The participant who sends the invitations (ORGANIZER in the .ics; migration 0006). No
+    # foreign key, for the same reason as Meeting.minutes_fixed_at_id.
+    secretary_id: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class SeriesMember(Base):
+    """A standing participant of a series: invited to every meeting, with a usual role."""
+
+    __tablename__ = "series_member"
+    __table_args__ = (UniqueConstraint("series_id", "participant_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_series.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    role: Mapped[str] = mapped_column(String(20), default="DEELNEMER")  # MeetingRole
 
 
 class Meeting(Base):
@@ -158,6 +174,10 @@ class Meeting(Base):
     # The later meeting at which these minutes were fixed (vastgesteld). No foreign key: SQLite
     # cannot add or drop one in place, and rebuilding `meeting` would cascade into its agenda.
     minutes_fixed_at_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # What was changed when these minutes were adopted (item 2 of the adopting meeting).
+    minutes_fixed_note: Mapped[str] = mapped_column(Text, default="")
+    # Overrun chosen on purpose: the agenda may run this many minutes past the planned end.
+    overrun_minutes: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Attendance(Base):
@@ -186,6 +206,10 @@ class AgendaItem(Base):
     presenter_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), default=None)
     question: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(String(300), default="")
+    # What happened to the item (domain ItemOutcome); None while nothing is recorded.
+    outcome: Mapped[str | None] = mapped_column(String(20), default=None)
+    # For a deferred item: the meeting it was deferred to (None: no next meeting planned yet).
+    deferred_to_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
 
 
 Index("ix_agenda_item_meeting_id", AgendaItem.meeting_id, AgendaItem.position)
@@ -243,6 +267,22 @@ class ActionItem(Base):
 
 Index("ix_action_item_case_id", ActionItem.case_id)
 Index("ix_action_item_agenda_item_id", ActionItem.agenda_item_id)
+
+
+class ActionEvent(Base):
+    """One step in an action's history: agreed, changed, done, cancelled, reopened."""
+
+    __tablename__ = "action_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("action_item.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(20))  # domain ActionEventKind
+    account: Mapped[str] = mapped_column(String(80), default="")  # "" in stores before 0006
+    on_date: Mapped[date | None] = mapped_column(Date, default=None)  # e.g. the day it was done
+    meeting_id: Mapped[int | None] = mapped_column(Integer, default=None)  # recorded in meeting
+    detail: Mapped[str] = mapped_column(Text, default="")
 
 
 class AuditEvent(Base):
