@@ -83,12 +83,11 @@ def downgrade() -> None:
     op.drop_table('action_event')
     op.drop_index('ix_series_member_series_id', table_name='series_member')
     op.drop_table('series_member')
-    with op.batch_alter_table('meeting_series', schema=None) as batch_op:
-        batch_op.drop_column('secretary_id')
-    with op.batch_alter_table('meeting', schema=None) as batch_op:
-        batch_op.drop_column('overrun_minutes')
-        batch_op.drop_column('minutes_fixed_note')
+    # Plain DROP COLUMN (SQLite 3.35+): a batch rebuild of `meeting` would drop the table, and
+    # with foreign keys on that deletes every agenda item through ON DELETE CASCADE.
+    op.drop_column('meeting_series', 'secretary_id')
+    op.drop_column('meeting', 'overrun_minutes')
+    op.drop_column('meeting', 'minutes_fixed_note')
     op.drop_index('ix_agenda_item_deferred_to_id', table_name='agenda_item')
-    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
-        batch_op.drop_column('deferred_to_id')
-        batch_op.drop_column('outcome')
+    op.drop_column('agenda_item', 'deferred_to_id')
+    op.drop_column('agenda_item', 'outcome')
