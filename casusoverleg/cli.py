@@ -570,14 +570,21 @@ def cmd_ics(args: argparse.Namespace, creds: Credentials) -> int:
     try:
         target = _resolve_ics_ref(store, args.ref.strip())
         if isinstance(target, int):
-            count = calendar.export_meeting_ics(store, target, output, overwrite=args.overwrite)
+            done = calendar.write_meeting_ics(store, target, output, overwrite=args.overwrite)
             what = f"overleg {target}"
         else:
-            count = calendar.export_series_ics(store, target.id, output, overwrite=args.overwrite)
+            done = calendar.write_series_ics(store, target.id, output, overwrite=args.overwrite)
             what = f"overlegreeks '{target.name}'"
     finally:
         accounts.lock(store)
-    _out(f"Agendabestand geschreven: {args.output} ({what}, {_meetings_word(count)}).")
+    kind = {"REQUEST": "uitnodiging", "CANCEL": "afzegging"}.get(done.method, "agenda")
+    invited = f", {done.invited} genodigden" if done.is_invitation else ""
+    _out(
+        f"Agendabestand geschreven: {args.output} ({what}, {_meetings_word(done.count)}, "
+        f"{kind}{invited})."
+    )
+    for note in done.notes:
+        _err(f"let op: {note}")
     return EXIT_OK
 
 
