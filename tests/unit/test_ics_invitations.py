@@ -184,7 +184,7 @@ def test_standing_participants_go_on_the_attendance_list_only_when_asked(
     assert fill_attendance_from_series(store, first.id) == 0
 
 
-# -- the .ics ----------------------------------------------------------------------------------------
+# -- the .ics -------------------------------------------------------------------------------------
 
 
 def test_the_series_ics_is_an_invitation_with_organizer_and_attendees(
