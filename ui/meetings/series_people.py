@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -102,9 +103,9 @@ class SeriesPeoplePanel(QGroupBox):
         self.members_tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.members_tree.header().setStretchLastSection(True)
         metrics = self.members_tree.fontMetrics()
-        self.members_tree.setColumnWidth(0, metrics.horizontalAdvance("M") * 14)
-        self.members_tree.setColumnWidth(1, metrics.horizontalAdvance("M") * 14)
-        self.members_tree.setColumnWidth(2, metrics.horizontalAdvance("voorzitterM"))
+        self.members_tree.setColumnWidth(0, metrics.averageCharWidth() * 18)
+        self.members_tree.setColumnWidth(1, metrics.averageCharWidth() * 18)
+        self.members_tree.setColumnWidth(2, metrics.horizontalAdvance("voorzitter") + 24)
         # Five lines fit; more scroll. The dialog must fit on a 1280×800 screen.
         self.members_tree.setFixedHeight(metrics.height() * 7 + 12)
         self.members_tree.itemSelectionChanged.connect(self._update_buttons)
@@ -134,8 +135,10 @@ class SeriesPeoplePanel(QGroupBox):
         grid.addWidget(self.remove_button, 1, 4, Qt.AlignmentFlag.AlignTop)
         secretary_label = QLabel("Se&cretaris (verstuurt de uitnodigingen):")
         secretary_label.setBuddy(self.secretary_combo)
-        grid.addWidget(secretary_label, 2, 0, 1, 2)
-        grid.addWidget(self.secretary_combo, 2, 2, 1, 3)
+        secretary_row = QHBoxLayout()
+        secretary_row.addWidget(secretary_label)
+        secretary_row.addWidget(self.secretary_combo, 1)
+        grid.addLayout(secretary_row, 2, 0, 1, 5)
         grid.addWidget(self.note_label, 3, 0, 1, 5)
         grid.setColumnStretch(1, 1)
         self.setEnabled(False)  # until the participants are read
