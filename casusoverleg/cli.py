@@ -458,6 +458,14 @@ def cmd_series(args: argparse.Namespace, creds: Credentials) -> int:
                 f"{info.id}\t{info.name}\t{info.description}\t{_meetings_word(info.meeting_count)}"
                 f"\tvolgende: {volgende}"
             )
+            # The standing participants and the secretary, indented under their series.
+            for member in info.people.members:
+                email = member.email or "geen e-mailadres"
+                _out(f"  {member.role.label}: {member.label}, {email}")
+            if info.people.secretary is not None:
+                secretary = info.people.secretary
+                email = secretary.email or "geen e-mailadres"
+                _out(f"  secretaris (verstuurt de uitnodigingen): {secretary.label}, {email}")
         return EXIT_OK
     data = _series_input(args)
     plan = meetings.preview_series(data)
