@@ -9,6 +9,7 @@ archived) and whoever is on the meeting's own attendance list.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -43,6 +44,15 @@ DESCRIPTION = (
 )
 DEMO_PREFIX = "DEMO – "
 _NOT_AN_INVITATION = "Dit bestand is geen uitnodiging die men kan aannemen, alleen een agenda"
+# What a mailto: address can hold without escaping; anything else (a typo with a space, two
+# addresses in one field) is treated as no address rather than written as a broken ATTENDEE.
+_EMAIL = re.compile(r"[^@\s<>\"(),;:\[\]\\]+@[^@\s<>\"(),;:\[\]\\]+\.[^@\s<>\"(),;:\[\]\\.]+")
+
+
+def usable_email(email: str) -> str:
+    """The address if a calendar can send to it, else "" (so the person is listed as without)."""
+    email = email.strip()
+    return email if _EMAIL.fullmatch(email) else ""
 
 
 @dataclass(frozen=True)
@@ -112,7 +122,7 @@ def _invited(
             invited.append(
                 _Invited(
                     member.name,
-                    member.email,
+                    usable_email(member.email),
                     MeetingRole(on_list.role) if on_list else member.role,
                     declined=on_list is not None
                     and on_list.status == str(AttendanceStatus.AFGEMELD),
@@ -122,7 +132,7 @@ def _invited(
             invited.append(
                 _Invited(
                     person.name,
-                    person.email.strip(),
+                    usable_email(person.email),
                     MeetingRole(row.role),
                     declined=row.status == str(AttendanceStatus.AFGEMELD),
                 )
@@ -145,9 +155,10 @@ def _export(
 ) -> tuple[list[CalendarEvent], CalendarPerson | None, str, int, tuple[str, ...]]:
     invited = _invited(session, [m.id for m in meetings], people)
     secretary = people.secretary
+    organizer_email = usable_email(secretary.email) if secretary is not None else ""
     organizer = (
-        CalendarPerson(secretary.name, secretary.email)
-        if secretary is not None and secretary.email
+        CalendarPerson(secretary.name, organizer_email)
+        if secretary is not None and organizer_email
         else None
     )
     with_email = {p.email.lower() for each in invited.values() for p in each if p.email}
@@ -164,8 +175,9 @@ def _export(
             "secretaris met een e-mailadres en maak het bestand opnieuw."
         )
     elif organizer is None:
+        what = "bruikbaar e-mailadres" if secretary.email else "e-mailadres"
         notes.append(
-            f"{_NOT_AN_INVITATION}: secretaris {secretary.name} heeft geen e-mailadres. Vul het "
+            f"{_NOT_AN_INVITATION}: secretaris {secretary.name} heeft geen {what}. Vul het "
             "in bij Deelnemers en maak het bestand opnieuw."
         )
     elif not with_email:
@@ -176,7 +188,7 @@ def _export(
         )
     method = REQUEST if organizer is not None and with_email and not extra_meeting else PUBLISH
     if method == REQUEST and without:
-        notes.append(f"Zonder e-mailadres, dus niet uitgenodigd: {_names(without)}.")
+        notes.append(f"Zonder (bruikbaar) e-mailadres, dus niet uitgenodigd: {_names(without)}.")
     events = []
     for meeting in meetings:
         attendees: tuple[CalendarPerson, ...] = ()

@@ -66,7 +66,8 @@ def test_ics_says_what_it_wrote_and_what_is_missing(tmp_path: Path) -> None:
     assert "3 overleggen, uitnodiging, 1 genodigden)" in again.stdout
     assert (
         again.stderr
-        == "casusoverleg: let op: Zonder e-mailadres, dus niet uitgenodigd: Pieter Smit.\n"
+        == "casusoverleg: let op: Zonder (bruikbaar) e-mailadres, dus niet uitgenodigd: "
+        "Pieter Smit.\n"
     )
     cal = icalendar.Calendar.from_ical(out.read_bytes())
     assert cal["METHOD"] == "REQUEST"

@@ -64,7 +64,8 @@ def test_new_series_with_standing_participants_and_secretary_by_keyboard(
         assert "Zonder secretaris" in panel.note_label.text()
         _pick(qtbot, panel.secretary_combo, "Ilse")
         assert panel.note_label.text() == (
-            "Zonder e-mailadres, dus niet uitgenodigd per agenda: Pieter Smit."
+            "Zonder (bruikbaar) e-mailadres, dus niet uitgenodigd in de agendabestanden: "
+            "Pieter Smit."
         )
 
         # It fits on a 1280×800 screen (with room for the title bar and the task bar).

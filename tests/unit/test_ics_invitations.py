@@ -193,7 +193,7 @@ def test_the_series_ics_is_an_invitation_with_organizer_and_attendees(
     path = tmp_path / "reeks.ics"
     done = calendar.write_series_ics(store, "Casusoverleg Zwolle", path)
     assert (done.method, done.count, done.invited) == ("REQUEST", 8, 2)
-    assert done.notes == ("Zonder e-mailadres, dus niet uitgenodigd: Pieter Smit.",)
+    assert done.notes == ("Zonder (bruikbaar) e-mailadres, dus niet uitgenodigd: Pieter Smit.",)
     cal = read(path)
     assert cal["METHOD"] == "REQUEST"
     stored = meetings.list_meetings(store, series_id=series.id)
@@ -333,3 +333,19 @@ def test_no_case_data_in_any_ics(
         assert "ATTENDEE" in content
         for secret in ("Jesse", "Wijnberg", "2026-0417", "Fonkeling", "J.W.", "20140312"):
             assert secret not in content, (name, secret)
+
+
+def test_a_mistyped_address_is_left_out_not_written_broken(
+    store: Store, cast: Cast, series: SeriesInfo, tmp_path: Path
+) -> None:
+    people.update_participant(store, cast.minute_taker, email="noor@swv.example; n@x.nl")
+    done = calendar.write_series_ics(store, series.id, tmp_path / "reeks.ics")
+    assert done.notes == (
+        "Zonder (bruikbaar) e-mailadres, dus niet uitgenodigd: Noor de Graaf en Pieter Smit.",
+    )
+    (event, *_rest) = read(tmp_path / "reeks.ics").walk("VEVENT")
+    assert set(attendees(event)) == {"a.elidrissi@swt.example"}
+    people.update_participant(store, cast.secretary, email="i.brouwer at zwolle")
+    done = calendar.write_series_ics(store, series.id, tmp_path / "reeks.ics", overwrite=True)
+    assert done.method == "PUBLISH"
+    assert "secretaris Ilse Brouwer heeft geen bruikbaar e-mailadres" in done.notes[0]

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from casusoverleg.domain.enums import MeetingRole
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import people
+from casusoverleg.services.calendar import usable_email
 from casusoverleg.services.meetings import SeriesInfo
 from casusoverleg.services.people import ParticipantInfo
 from casusoverleg.services.series_members import (
@@ -248,7 +249,7 @@ class SeriesPeoplePanel(QGroupBox):
                 [name, person.organisation, role.label, person.email or NO_EMAIL]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, pid)
-            if not person.email:
+            if not usable_email(person.email):
                 item.setForeground(3, QBrush(QColor(style.ERROR_COLOUR)))
             tree.addTopLevelItem(item)
             if pid == keep:
@@ -269,17 +270,21 @@ class SeriesPeoplePanel(QGroupBox):
                 "Zonder secretaris worden de agendabestanden (.ics) geen uitnodiging die men "
                 "kan aannemen."
             )
-        elif not self._people[secretary].email:
+        elif not usable_email(self._people[secretary].email):
             lines.append(
-                f"{self._people[secretary].name} heeft geen e-mailadres: vul het in bij "
-                "Deelnemers, anders worden de agendabestanden geen uitnodiging."
+                f"{self._people[secretary].name} heeft geen (bruikbaar) e-mailadres: vul het in "
+                "bij Deelnemers, anders worden de agendabestanden geen uitnodiging."
             )
         without = [
-            self._people[pid].name for pid, _r in self._ordered() if not self._people[pid].email
+            self._people[pid].name
+            for pid, _r in self._ordered()
+            if not usable_email(self._people[pid].email)
         ]
         if without:
             lines.append(
-                f"Zonder e-mailadres, dus niet uitgenodigd per agenda: {', '.join(without)}."
+                "Zonder (bruikbaar) e-mailadres, dus niet uitgenodigd in de agendabestanden: "
+                + ", ".join(without)
+                + "."
             )
         return "\n".join(lines)
 
