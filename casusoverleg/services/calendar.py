@@ -252,7 +252,9 @@ def write_series_ics(
     """Write every meeting of a series (by id or name) to an .ics file, as an invitation if it can.
 
     Cancelled meetings stay in it with STATUS:CANCELLED and their raised SEQUENCE, so that a
-    calendar that took the series in learns which ones are off.
+    calendar that took the series in learns which ones are off. (RFC 5546 3.2.2 names only
+    TENTATIVE and CONFIRMED for a REQUEST; the strict cancellation of one meeting is its own
+    file, `write_meeting_ics`, which is then a METHOD:CANCEL.)
     """
     info = find_series(store, series)
     with store.read() as session:
