@@ -458,6 +458,14 @@ def cmd_series(args: argparse.Namespace, creds: Credentials) -> int:
                 f"{info.id}\t{info.name}\t{info.description}\t{_meetings_word(info.meeting_count)}"
                 f"\tvolgende: {volgende}"
             )
+            # The standing participants and the secretary, indented under their series.
+            for member in info.people.members:
+                email = member.email or "geen e-mailadres"
+                _out(f"  {member.role.label}: {member.label}, {email}")
+            if info.people.secretary is not None:
+                secretary = info.people.secretary
+                email = secretary.email or "geen e-mailadres"
+                _out(f"  secretaris (verstuurt de uitnodigingen): {secretary.label}, {email}")
         return EXIT_OK
     data = _series_input(args)
     plan = meetings.preview_series(data)
@@ -570,14 +578,21 @@ def cmd_ics(args: argparse.Namespace, creds: Credentials) -> int:
     try:
         target = _resolve_ics_ref(store, args.ref.strip())
         if isinstance(target, int):
-            count = calendar.export_meeting_ics(store, target, output, overwrite=args.overwrite)
+            done = calendar.write_meeting_ics(store, target, output, overwrite=args.overwrite)
             what = f"overleg {target}"
         else:
-            count = calendar.export_series_ics(store, target.id, output, overwrite=args.overwrite)
+            done = calendar.write_series_ics(store, target.id, output, overwrite=args.overwrite)
             what = f"overlegreeks '{target.name}'"
     finally:
         accounts.lock(store)
-    _out(f"Agendabestand geschreven: {args.output} ({what}, {_meetings_word(count)}).")
+    kind = {"REQUEST": "uitnodiging", "CANCEL": "afzegging"}.get(done.method, "agenda")
+    invited = f", {done.invited} genodigden" if done.is_invitation else ""
+    _out(
+        f"Agendabestand geschreven: {args.output} ({what}, {_meetings_word(done.count)}, "
+        f"{kind}{invited})."
+    )
+    for note in done.notes:
+        _err(f"let op: {note}")
     return EXIT_OK
 
 

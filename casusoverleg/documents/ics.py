@@ -1,4 +1,10 @@
-"""Calendar files (.ics, RFC 5545) for meetings: no child data, only when and where.
+"""Calendar files (.ics, RFC 5545/5546) for meetings: no child data, only when, where and who.
+
+An invitation people can accept (METHOD:REQUEST, RFC 5546 section 3.2.2) needs an ORGANIZER
+and at least one ATTENDEE, each with an e-mail address; without them the file is a published
+calendar (METHOD:PUBLISH, section 3.2.1), which a calendar shows but nobody can answer. A
+cancellation on its own is METHOD:CANCEL (section 3.2.5), with the same UID, a higher SEQUENCE
+and STATUS:CANCELLED.
 
 Outlook misreads the VTIMEZONE that icalendar generates from a zoneinfo zone (a list of dated
 transitions), so this module writes the Europe/Amsterdam zone itself as two yearly rules, as
@@ -12,11 +18,32 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vText,
+)
 
 TZID = "Europe/Amsterdam"
 AMSTERDAM = ZoneInfo(TZID)
 PRODID = "-//Gemeente//Casusoverleg//NL"
+PUBLISH = "PUBLISH"
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+
+
+@dataclass(frozen=True)
+class CalendarPerson:
+    """An organizer or attendee: a name and an e-mail address (never anything about a case)."""
+
+    name: str
+    email: str
+    chair: bool = False  # ROLE=CHAIR instead of REQ-PARTICIPANT
+    declined: bool = False  # sent apologies: PARTSTAT=DECLINED, no reply asked
 
 
 @dataclass(frozen=True)
@@ -31,6 +58,7 @@ class CalendarEvent:
     location: str = ""
     description: str = ""
     cancelled: bool = False
+    attendees: tuple[CalendarPerson, ...] = ()
 
 
 def amsterdam_timezone() -> Timezone:
@@ -61,15 +89,44 @@ def _local(moment: datetime) -> datetime:
     return moment.astimezone(AMSTERDAM)
 
 
+def _address(person: CalendarPerson) -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    address.params["cn"] = vText(person.name)
+    return address
+
+
+def _attendee(person: CalendarPerson) -> vCalAddress:
+    address = _address(person)
+    address.params["cutype"] = vText("INDIVIDUAL")
+    address.params["role"] = vText("CHAIR" if person.chair else "REQ-PARTICIPANT")
+    address.params["partstat"] = vText("DECLINED" if person.declined else "NEEDS-ACTION")
+    address.params["rsvp"] = vText("FALSE" if person.declined else "TRUE")
+    return address
+
+
 def build_calendar(
-    events: Iterable[CalendarEvent], *, calendar_name: str, stamp: datetime | None = None
+    events: Iterable[CalendarEvent],
+    *,
+    calendar_name: str,
+    stamp: datetime | None = None,
+    organizer: CalendarPerson | None = None,
+    method: str = PUBLISH,
 ) -> Calendar:
-    """A VCALENDAR (METHOD:PUBLISH) with the Amsterdam zone and one VEVENT per meeting."""
+    """A VCALENDAR with the Amsterdam zone and one VEVENT per meeting.
+
+    With METHOD:REQUEST or CANCEL every event names the organizer and its attendees; a
+    published calendar (PUBLISH) names nobody.
+    """
+    if method not in (PUBLISH, REQUEST, CANCEL):
+        raise ValueError(f"unknown METHOD {method!r}")
+    scheduling = method != PUBLISH
+    if scheduling and (organizer is None or not organizer.email):
+        raise ValueError(f"METHOD:{method} needs an organizer with an e-mail address")
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal.add("method", method)
     cal.add("x-wr-calname", calendar_name)
     cal.add("x-wr-timezone", TZID)
     cal.add_component(amsterdam_timezone())
@@ -89,5 +146,9 @@ def build_calendar(
             event.add("description", item.description)
         event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
         event.add("transp", "TRANSPARENT" if item.cancelled else "OPAQUE")
+        if scheduling and organizer is not None:
+            event.add("organizer", _address(organizer))
+            for person in item.attendees:
+                event.add("attendee", _attendee(person))
         cal.add_component(event)
     return cal

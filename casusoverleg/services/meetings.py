@@ -36,6 +36,13 @@ from casusoverleg.domain.recurrence import (
 )
 from casusoverleg.errors import BadInput
 from casusoverleg.services import audit
+from casusoverleg.services.series_members import (
+    SeriesPeople,
+    StandingMember,
+    apply_series_people_in,
+    check_members,
+    series_people_in,
+)
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import Attendance, Meeting, MeetingSeries, Participant
 
@@ -224,6 +231,9 @@ class SeriesInput:
     location: str = ""
     skip: SkipRules = field(default_factory=SkipRules)
     skip_mode: SkipMode = SkipMode.DROP
+    # Standing participants and secretary (see services.series_members); None: left as they are.
+    members: tuple[StandingMember, ...] | None = None
+    secretary_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -243,6 +253,7 @@ class SeriesInfo:
     skip_mode: SkipMode
     meeting_count: int = 0
     next_date: date | None = None
+    people: SeriesPeople = field(default_factory=SeriesPeople)
 
     @property
     def description(self) -> str:
@@ -265,6 +276,9 @@ class SeriesInfo:
             location=self.location,
             skip=self.skip,
             skip_mode=self.skip_mode,
+            # None when there are none: saving it again leaves the (empty) list as it is.
+            members=self.people.member_input() or None,
+            secretary_id=self.people.secretary.participant_id if self.people.secretary else None,
         )
 
 
@@ -279,6 +293,7 @@ def _check_series(data: SeriesInput) -> str:
     _check_minutes(data.minutes)
     data.recurrence.check()
     check_end(data.start_date, data.count, data.until)
+    check_members(data.members or ())
     return name
 
 
@@ -326,6 +341,7 @@ def _series_info(session: Session, series: MeetingSeries, today: date | None = N
         skip_mode=SkipMode(series.skip_mode),
         meeting_count=session.scalar(counted) or 0,
         next_date=next_date,
+        people=series_people_in(session, series),
     )
 
 
@@ -372,6 +388,8 @@ def create_series(store: Store, data: SeriesInput) -> SeriesInfo:
         )
         for planned in plan.planned:
             _new_series_meeting(session, store, series, planned.date, planned.original_date)
+        if data.members or data.secretary_id is not None:
+            apply_series_people_in(session, store, series, data.members or (), data.secretary_id)
         return _series_info(session, series)
 
 
@@ -505,6 +523,8 @@ def update_series(
             )
         for planned in added:
             _new_series_meeting(session, store, series, planned.date, planned.original_date)
+        if data.members is not None:
+            apply_series_people_in(session, store, series, data.members, data.secretary_id)
         session.flush()
         audit.record(
             session,

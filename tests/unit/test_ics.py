@@ -160,7 +160,10 @@ def test_exports_are_logged(store: Store, planned: list[MeetingInfo], tmp_path: 
         ("overlegreeks", "1"),
         ("overleg", str(planned[0].id)),
     ]
-    assert exports[-1].detail == f"agendabestand (.ics), {len(planned)} overleggen"
+    # No secretary yet: a published calendar, nobody invited.
+    assert exports[-1].detail == (
+        f"agendabestand (.ics, PUBLISH), {len(planned)} overleggen, 0 genodigden"
+    )
 
 
 def test_a_bad_target_is_refused_in_dutch(store: Store, planned: list[MeetingInfo]) -> None:

@@ -2,7 +2,8 @@
 
 The preview calls `meetings.preview_series`, which only computes (no store, no files once the
 holiday tables are loaded; a few milliseconds), so it runs on the GUI thread on every change.
-Saving goes to the database worker.
+Saving goes to the database worker. The standing participants and the secretary (who sends
+the invitations) are picked in `SeriesPeoplePanel`, filled from a read on the worker.
 """
 
 from __future__ import annotations
@@ -45,12 +46,15 @@ from casusoverleg.domain.recurrence import (
     SkipRules,
 )
 from casusoverleg.errors import CasusoverlegError
-from casusoverleg.services import meetings
+from casusoverleg.services import meetings, people
 from casusoverleg.services.meetings import SeriesInfo, SeriesInput
+from casusoverleg.services.people import ParticipantInfo
+from casusoverleg.services.series_members import SeriesPeople
 from casusoverleg.services.store import Store
 
 from ui import ops, style
 from ui.common import format_date, plural
+from ui.meetings.series_people import SeriesPeoplePanel
 from ui.meetings.texts import short_date
 from ui.ops import Change, StoreOp
 from ui.widgets.date_field import DateField
@@ -235,6 +239,7 @@ class SeriesDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(style.ERROR_STYLE)
         self.error_label.hide()
+        self.people_panel = SeriesPeoplePanel()
 
         self.buttons = QDialogButtonBox()
         self.save_button = QPushButton(SAVE_TEXT)
@@ -277,6 +282,10 @@ class SeriesDialog(QDialog):
         self.until_field.edited.connect(lambda: self.until_radio.setChecked(True))
         self._update_preview()
         self.name_edit.setFocus()
+        StoreOp(self, store, people.list_participants).success(self._participants_read).run()
+
+    def _participants_read(self, participants: list[ParticipantInfo]) -> None:
+        self.people_panel.set_choices(participants, SeriesPeople())
 
     def _build_layout(self) -> None:
         form = QFormLayout()
@@ -365,10 +374,13 @@ class SeriesDialog(QDialog):
         right.addWidget(self.summary_label)
         right.addWidget(self.warning_label)
         right.addWidget(self.preview, 1)
+        right_column = QVBoxLayout()
+        right_column.addWidget(preview_box, 1)
+        right_column.addWidget(self.people_panel)
 
         columns = QHBoxLayout()
         columns.addLayout(left)
-        columns.addWidget(preview_box, 1)
+        columns.addLayout(right_column, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addWidget(self.error_label)
@@ -428,6 +440,8 @@ class SeriesDialog(QDialog):
                 region=Region(self.region_combo.currentData()),
             ),
             skip_mode=SkipMode(self.mode_combo.currentData()),
+            members=self.people_panel.members() if self.people_panel.isEnabled() else None,
+            secretary_id=self.people_panel.secretary_id(),
         )
 
     # Preview ----------------------------------------------------------------------------------
