@@ -2,7 +2,9 @@
 
 The table is a Qt model over the ActionInfo list the actions service returns; filtering and
 sorting happen on that Python list (not in a proxy). Overdue actions are shown in red with
-"verlopen". Marking done asks for the date and a note in a small dialog.
+"verlopen". Marking done asks for the date and a note in a small dialog. Each action shows its
+stable number ("Nr."), and "Geschiedenis…" (Alt+E) shows who agreed, changed, finished or
+reopened it, and when.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QLocale, QModelIndex, Qt, Signal
@@ -25,6 +28,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +38,7 @@ from casusoverleg.domain.enums import ActionStatus
 from casusoverleg.domain.text import normalise_search
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import actions
-from casusoverleg.services.actions import ActionInfo
+from casusoverleg.services.actions import ActionEventInfo, ActionInfo
 from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.store import Store
 
@@ -45,6 +50,7 @@ from ui.widgets.date_field import DateField
 from ui.widgets.tables import set_up_rows_table
 
 COLUMNS = (
+    "Nr.",
     "Actiepunt",
     "Casus",
     "Wie",
@@ -55,6 +61,7 @@ COLUMNS = (
     "Notitie",
 )
 (
+    COL_NUMBER,
     COL_DESCRIPTION,
     COL_CASE,
     COL_OWNER,
@@ -79,6 +86,7 @@ def _due_key(action: ActionInfo) -> tuple[bool, date]:
 
 
 _SORT_KEYS: dict[int, Callable[[ActionInfo], Any]] = {
+    COL_NUMBER: lambda a: a.number,
     COL_DESCRIPTION: lambda a: normalise_search(a.description),
     COL_CASE: lambda a: (a.case_number == "", a.case_number),
     COL_OWNER: lambda a: normalise_search(a.owner_name),
@@ -170,11 +178,15 @@ class ActionTableModel(RowsTableModel[ActionInfo]):
                 return f"Verlopen: uiterlijk {format_date(action.due_date)}"
             if column in (COL_DESCRIPTION, COL_NOTE):
                 return self._text(action, column) or None
+            if column == COL_NUMBER:
+                return f"Actiepunt {action.number}, {action.agreed_text}"
             if column == COL_OWNER and action.owner_archived:
                 return f"{action.owner_name} is gearchiveerd"
             return None
         if role == Qt.ItemDataRole.ForegroundRole and action.overdue:
             return QBrush(QColor(style.LATE_COLOUR))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_NUMBER:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == ACTION_ID_ROLE:
             return action.id
         return None
@@ -202,6 +214,8 @@ class ActionTableModel(RowsTableModel[ActionInfo]):
 
     @staticmethod
     def _text(action: ActionInfo, column: int) -> str:
+        if column == COL_NUMBER:
+            return str(action.number)
         if column == COL_DESCRIPTION:
             return action.description
         if column == COL_CASE:
@@ -342,6 +356,65 @@ def ask_done(parent: QWidget, action: ActionInfo, today: date) -> tuple[date, st
         dialog.deleteLater()
 
 
+HISTORY_COLUMNS = ("Wat er gebeurde", "Toelichting")
+
+
+class HistoryDialog(QDialog):
+    """Geschiedenis of one action: agreed, changed, done, cancelled, reopened; when, by whom."""
+
+    def __init__(
+        self, action: ActionInfo, events: list[ActionEventInfo], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Geschiedenis van actiepunt {action.number}")
+        self.action = action
+        what = QLabel(
+            f"<b>Actiepunt {action.number}</b>: {escape(action.description)}<br>"
+            f"{escape(action.owner_label)} · {escape(action.agreed_text)}"
+        )
+        what.setTextFormat(Qt.TextFormat.RichText)
+        what.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(list(HISTORY_COLUMNS))
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAccessibleName("Geschiedenis")
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for event in events:
+            line = QTreeWidgetItem([event.text, event.detail])
+            line.setToolTip(0, f"vastgelegd op {event.at:%d-%m-%Y %H:%M}")
+            line.setToolTip(1, event.detail)
+            self.tree.addTopLevelItem(line)
+        self.empty_label = QLabel("Van dit actiepunt is nog geen geschiedenis vastgelegd.")
+        self.empty_label.setVisible(not events)
+        self.tree.setVisible(bool(events))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Sluiten")
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(what)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 90)
+        last = self.tree.topLevelItem(len(events) - 1) if events else None
+        if last is not None:
+            self.tree.setCurrentItem(last)
+        self.tree.setFocus()
+
+    def lines(self) -> list[str]:
+        """What the list shows, one text per event (oldest first)."""
+        found = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        return [" — ".join(filter(None, (i.text(0), i.text(1)))) for i in found if i is not None]
+
+
+def show_history(parent: QWidget, action: ActionInfo, events: list[ActionEventInfo]) -> QDialog:
+    """Open the Geschiedenis of an action (not modal: the list stays usable)."""
+    dialog = HistoryDialog(action, events, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
 def preview_actions(parent: QWidget, store: Store, request: DocumentRequest) -> None:
     """Open the action list in the preview (print, save). Tests replace this."""
     pdf_preview.show_pdf_preview(parent, store, request)
@@ -357,6 +430,7 @@ class ActionsView(QWidget):
     changed = Signal(object)  # ActionInfo, after marking done or reopening
     change_failed = Signal(str)  # why (Dutch)
     open_case = Signal(int)  # case id: show this case's form
+    history_shown = Signal(object)  # the HistoryDialog, once it is open
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -421,6 +495,11 @@ class ActionsView(QWidget):
         self.done_button.clicked.connect(self.complete_current)
         self.reopen_button = QPushButton("&Heropenen")
         self.reopen_button.clicked.connect(self.reopen_current)
+        self.history_button = QPushButton("Geschied&enis…")
+        self.history_button.setToolTip(
+            "Wie dit actiepunt afsprak, wijzigde, gereed meldde of heropende, en wanneer"
+        )
+        self.history_button.clicked.connect(self.show_current_history)
         self.case_button = QPushButton("Casus &openen")
         self.case_button.setToolTip("Open de casus van dit actiepunt (Enter)")
         self.case_button.clicked.connect(self.open_current_case)
@@ -430,6 +509,7 @@ class ActionsView(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.done_button)
         buttons.addWidget(self.reopen_button)
+        buttons.addWidget(self.history_button)
         buttons.addWidget(self.case_button)
         buttons.addStretch(1)
         buttons.addWidget(self.print_button)
@@ -463,6 +543,7 @@ class ActionsView(QWidget):
         day = metrics.horizontalAdvance("00-00-0000") + 24
         # The description takes the room that is left (Stretch); the rest from sample texts.
         widths = {
+            COL_NUMBER: metrics.horizontalAdvance("00000") + 16,
             COL_CASE: metrics.horizontalAdvance("2026-0000 (M. van der V.)") + 16,
             COL_OWNER: metrics.horizontalAdvance("Vera van Kuijc van Malsen") + 16,
             COL_ORGANISATION: metrics.horizontalAdvance("Orthopedagogisch adviesbureau") + 16,
@@ -618,6 +699,7 @@ class ActionsView(QWidget):
         is_open = action is not None and action.status is ActionStatus.OPEN
         self.done_button.setEnabled(ready and is_open)
         self.reopen_button.setEnabled(ready and not is_open)
+        self.history_button.setEnabled(ready)
         self.case_button.setEnabled(ready and action is not None and action.case_id is not None)
         self.print_button.setEnabled(self._store is not None)
 
@@ -656,6 +738,22 @@ class ActionsView(QWidget):
             return
         today = self.today
         self._change(store, lambda s: actions.reopen_action(s, action.id, today=today))
+
+    def show_current_history(self) -> None:
+        """Geschiedenis… (Alt+E): read the action's history in the background, then show it."""
+        action, store = self.current_action(), self._store
+        if action is None or store is None:
+            return
+
+        def show(events: list[ActionEventInfo]) -> None:
+            self._show_message("")
+            self.history_shown.emit(show_history(self, action, events))
+
+        def failed(exc: CasusoverlegError) -> None:
+            self._show_message(style.could_not_load("De geschiedenis van dit actiepunt", exc))
+
+        op = StoreOp(self, store, lambda s: actions.action_history(s, action.id))
+        op.key("history").success(show).failure(failed).run()
 
     def _change(self, store: Store, change: Callable[[Store], ActionInfo]) -> None:
         row = self.table.currentIndex().row()

@@ -1,6 +1,9 @@
 """The action list PDF: actions grouped by owner or by case, overdue ones marked.
 
 Like the agenda it names a case by casusnummer and initials only; the input has no name field.
+Each action carries its stable number and the day (and meeting) it was agreed. A group (a case
+or an owner) of up to half a page is never cut over two pages: its heading and its rows move to
+the next page together; a longer one continues under its repeated heading and column header.
 """
 
 from __future__ import annotations
@@ -15,7 +18,11 @@ from xml.sax.saxutils import escape
 from reportlab.platypus import Flowable, Paragraph
 
 from casusoverleg.documents.layout import (
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    PAGE_HEIGHT,
     DocumentMeta,
+    PagedTable,
     Plain,
     build_pdf,
     cell,
@@ -49,13 +56,20 @@ class ActionLine:
     note: str = ""
     number: int | None = None  # the action's stable number (its id)
     agreed_on: date | None = None  # the day it was agreed (its meeting's date)
+    agreed_meeting: date | None = None  # the meeting it was agreed in; None: outside a meeting
 
     @property
     def identity(self) -> str:
-        """ "nr. 17 · afgesproken op 12-10-2026", or "" when neither is known."""
+        """ "nr. 17 · afgesproken op 12-10-2026 (overleg van 12-10-2026)", or "" if unknown."""
         parts = [f"nr. {self.number}"] if self.number is not None else []
+        agreed = []
         if self.agreed_on is not None:
-            parts.append(f"afgesproken op {dutch_date_short(self.agreed_on)}")
+            agreed.append(f"afgesproken op {dutch_date_short(self.agreed_on)}")
+        if self.agreed_meeting is not None:
+            # Named even on the same day: it says the action came from a meeting, and which.
+            agreed.append(f"(overleg van {dutch_date_short(self.agreed_meeting)})")
+        if agreed:
+            parts.append(" ".join(agreed))
         return " · ".join(parts)
 
     @property
@@ -140,6 +154,61 @@ def _columns(doc: ActionListDocument) -> tuple[list[str], list[float]]:
     return header, widths
 
 
+# The height of the text frame on every page (layout.build_pdf: no frame padding). A group up to
+# half of it moves to the next page whole rather than be cut; a longer one is cut (and goes on
+# under "(vervolg)"), so that no page is left more than half empty.
+_FRAME_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+_KEEP_WHOLE = _FRAME_HEIGHT / 2
+
+
+class GroupedTable(PagedTable):
+    """A PagedTable that does not cut a group of up to half a page over two pages.
+
+    PagedTable already keeps a group title off the bottom of a page; here a group that would be
+    cut moves to the next page whole (its heading with all its rows) when it is at most half a
+    page long. A longer group is cut as before, under "(vervolg)" and the repeated header.
+    """
+
+    @classmethod
+    def from_table(cls, table: PagedTable) -> GroupedTable:
+        """The same rows, titles and marks as `table` (made by `data_table`)."""
+        return cls(table._data, table._cols, table._groups, table._emphasis, table._warn)
+
+    def _kept_whole(self, title: int) -> bool:
+        """Whether the group under `title` is short enough to move to a new page whole."""
+        heights = self._measure()
+        later = [g for g in self._groups if g > title]
+        end = min(later) if later else len(self._data)
+        return heights[0] + sum(heights[title:end]) <= _KEEP_WHOLE
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """As PagedTable, but a short group that would be cut goes to the next page whole."""
+        parts = super().split(availWidth, availHeight)
+        if len(parts) != 2:
+            return parts
+        first, rest = parts
+        assert isinstance(rest, PagedTable)
+        start = rest._start
+        title = self._group_of(start)
+        # (A group already continued from an earlier page is long: it is cut as before.)
+        if title is not None and title >= self._start and self._kept_whole(title):
+            if title == self._start:
+                # This part starts with the group itself: nothing here, all of it on the next
+                # page (where it fits, being at most half a page).
+                return []
+            first, start = self._table(self._start, title), title
+        rest = GroupedTable(
+            self._data,
+            self._cols,
+            self._groups,
+            self._emphasis,
+            self._warn,
+            start=start,
+            heights=self._measure(),
+        )
+        return [first, rest]
+
+
 def _table(doc: ActionListDocument) -> Flowable:
     """One table for the whole list, a spanning title row per group: the column header repeats
     on every page, and a group of one action costs one line, not a heading and a header."""
@@ -157,7 +226,9 @@ def _table(doc: ActionListDocument) -> Flowable:
                 warn.append((len(rows), 2))
                 emphasis.append((len(rows), 3))
             rows.append(_row(doc, line, limit))
-    return data_table(header, rows, widths, group_rows=group_rows, emphasis=emphasis, warn=warn)
+    table = data_table(header, rows, widths, group_rows=group_rows, emphasis=emphasis, warn=warn)
+    assert isinstance(table, PagedTable)
+    return GroupedTable.from_table(table)
 
 
 def actions_story(doc: ActionListDocument) -> list[Flowable]:

@@ -2,6 +2,10 @@
 
 An action is agreed on a day (`created_on`): the date of the meeting it came from, or the day it
 was added from a case. Open actions come back under "actielijst" on every later agenda.
+
+Its id is its stable number ("actiepunt 17"): it never changes and is never reused, so minutes,
+action lists and exports can refer to it. Every change also writes an `ActionEvent` in the same
+transaction: the action's own history (agreed, changed, done, cancelled, reopened; by whom).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from casusoverleg.domain.enums import (
+    ActionEventKind,
     ActionStatus,
     AgendaItemKind,
     AuditAction,
@@ -27,6 +32,7 @@ from casusoverleg.services import audit
 from casusoverleg.services.store import Store
 from casusoverleg.services.unchanged import UNCHANGED, Keep
 from casusoverleg.store.models import (
+    ActionEvent,
     ActionItem,
     AgendaItem,
     Case,
@@ -67,11 +73,68 @@ class ActionInfo:
     meeting_id: int | None = None
     created_on: date | None = None  # always set by the service; None only in hand-made ones
     owner_archived: bool = False
+    agreed_meeting_date: date | None = None  # the meeting of its agenda item; None: outside one
 
     @property
     def owner_label(self) -> str:
         """ "Naam (organisatie)", as the action list prints the owner."""
         return f"{self.owner_name} ({self.organisation_name})"
+
+    @property
+    def number(self) -> int:
+        """The action's stable number (its id): the same on screen, in minutes and exports."""
+        return self.id
+
+    @property
+    def agreed_on(self) -> date | None:
+        """The day the action was agreed (its meeting's date, or the day it was added)."""
+        return self.created_on
+
+    @property
+    def agreed_text(self) -> str:
+        """ "afgesproken op 03-11-2026 (overleg van 03-11-2026)"; without a meeting no brackets."""
+        return agreed_text(self.agreed_on, self.agreed_meeting_date)
+
+
+def agreed_text(agreed_on: date | None, meeting_date: date | None) -> str:
+    """ "afgesproken op 03-11-2026 (overleg van 03-11-2026)", as the issue words it.
+
+    The meeting is named even when its date is the day agreed: it says the action came from a
+    meeting (and which one) rather than from a case form. "" when nothing is known.
+    """
+    parts = [f"afgesproken op {agreed_on:%d-%m-%Y}"] if agreed_on is not None else []
+    if meeting_date is not None:
+        parts.append(f"(overleg van {meeting_date:%d-%m-%Y})")
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class ActionEventInfo:
+    """One step in an action's history, as the Geschiedenis view shows it."""
+
+    id: int
+    action_id: int
+    kind: ActionEventKind
+    at: datetime
+    account: str  # "" when not known (actions from before the history was kept)
+    on_date: date | None
+    meeting_id: int | None
+    meeting_date: date | None
+    detail: str
+
+    @property
+    def day(self) -> date:
+        """The day it happened as the user gave it (e.g. the day done), else the day recorded."""
+        return self.on_date or self.at.date()
+
+    @property
+    def text(self) -> str:
+        """ "gereed gemeld op 05-11-2026 door jan (in het overleg van 05-11-2026)"."""
+        line = f"{self.kind.label} op {self.day:%d-%m-%Y}"
+        line += f" door {self.account}" if self.account else " (door wie is niet vastgelegd)"
+        if self.meeting_date is not None:
+            line += f" (in het overleg van {self.meeting_date:%d-%m-%Y})"
+        return line
 
 
 def is_overdue(status: ActionStatus, due_date: date | None, on: date) -> bool:
@@ -90,16 +153,18 @@ def _query() -> Select[*tuple[Any, ...]]:
             Case.first_name,
             Case.last_name,
             AgendaItem.meeting_id,
+            Meeting.date,
         )
         .join(Participant, ActionItem.owner_id == Participant.id)
         .join(Organisation, Participant.organisation_id == Organisation.id)
         .outerjoin(Case, ActionItem.case_id == Case.id)
         .outerjoin(AgendaItem, ActionItem.agenda_item_id == AgendaItem.id)
+        .outerjoin(Meeting, AgendaItem.meeting_id == Meeting.id)
     )
 
 
 def _info(values: Any, on: date) -> ActionInfo:
-    action, owner, archived_on, org, number, first, last, meeting_id = values
+    action, owner, archived_on, org, number, first, last, meeting_id, meeting_date = values
     status = ActionStatus(action.status)
     return ActionInfo(
         id=action.id,
@@ -121,6 +186,7 @@ def _info(values: Any, on: date) -> ActionInfo:
         # Rows written without a day agreed (stores older than revision 0003) use the day made.
         created_on=action.created_on or action.created_at.date(),
         owner_archived=archived_on is not None,
+        agreed_meeting_date=meeting_date,
     )
 
 
@@ -171,6 +237,44 @@ def _case_number(session: Session, case_id: int | None) -> str | None:
     return session.scalar(select(Case.case_number).where(Case.id == case_id))
 
 
+def _meeting_of(session: Session, meeting_id: int | None) -> int | None:
+    if meeting_id is not None and session.get(Meeting, meeting_id) is None:
+        raise BadInput(f"Er is geen overleg met nummer {meeting_id}.")
+    return meeting_id
+
+
+def _record_event(
+    session: Session,
+    store: Store,
+    action_id: int,
+    kind: ActionEventKind,
+    *,
+    on_date: date | None,
+    meeting_id: int | None = None,
+    detail: str = "",
+) -> None:
+    # In the caller's transaction: a change and its history line are written together or not.
+    session.add(
+        ActionEvent(
+            action_id=action_id,
+            at=datetime.now(),
+            kind=str(kind),
+            account=store.account,
+            on_date=on_date,
+            meeting_id=meeting_id,
+            detail=detail,
+        )
+    )
+
+
+def _owner_name(session: Session, owner_id: int) -> str:
+    return session.scalar(select(Participant.name).where(Participant.id == owner_id)) or "?"
+
+
+def _day(value: date | None) -> str:
+    return f"{value:%d-%m-%Y}" if value is not None else "geen"
+
+
 def create_action(
     store: Store,
     *,
@@ -187,6 +291,7 @@ def create_action(
     with store.write() as session:
         _active_owner(session, owner_id)
         created_on = today
+        meeting_id: int | None = None
         if agenda_item_id is not None:
             item = session.get(AgendaItem, agenda_item_id)
             if item is None:
@@ -207,6 +312,7 @@ def create_action(
             # Agreed in the meeting, so it belongs to the meeting's day (also when the
             # minutes are typed up afterwards).
             created_on = meeting.date
+            meeting_id = meeting.id
         if case_id is not None:
             case = session.get(Case, case_id)
             if case is None:
@@ -227,6 +333,14 @@ def create_action(
         )
         session.add(action)
         session.flush()
+        _record_event(
+            session,
+            store,
+            action.id,
+            ActionEventKind.AANGEMAAKT,
+            on_date=created_on,
+            meeting_id=meeting_id,
+        )
         audit.record(
             session,
             store,
@@ -248,28 +362,49 @@ def update_action(
     due_date: date | Keep | None = UNCHANGED,
     note: str | Keep = UNCHANGED,
     today: date | None = None,
+    meeting_id: int | None = None,
 ) -> ActionInfo:
-    """Change what, who or by when; fields left out stay as they are."""
+    """Change what, who or by when; fields left out stay as they are.
+
+    `meeting_id`: the change is made during that meeting (its history says so).
+    """
     today = today or date.today()
     with store.write() as session:
         action = _get(session, action_id)
+        meeting_id = _meeting_of(session, meeting_id)
         changed = []
+        # What the history says changed: old → new for who and when; the texts by name only.
+        steps = []
         if description is not UNCHANGED:
             text = _clean_description(description)
             if text != action.description:
                 action.description = text
                 changed.append("description")
+                steps.append("omschrijving")
         if owner_id is not UNCHANGED and owner_id != action.owner_id:
-            _active_owner(session, owner_id)
+            new_owner = _active_owner(session, owner_id)
+            steps.append(f"eigenaar {_owner_name(session, action.owner_id)} → {new_owner.name}")
             action.owner_id = owner_id
             changed.append("owner_id")
         if due_date is not UNCHANGED and due_date != action.due_date:
             _check_due(due_date, action.created_on or action.created_at.date())
+            steps.append(f"uiterste datum {_day(action.due_date)} → {_day(due_date)}")
             action.due_date = due_date
             changed.append("due_date")
         if note is not UNCHANGED and note.strip() != action.note:
             action.note = note.strip()
             changed.append("note")
+            steps.append("notitie")
+        if steps:
+            _record_event(
+                session,
+                store,
+                action.id,
+                ActionEventKind.GEWIJZIGD,
+                on_date=today,
+                meeting_id=meeting_id,
+                detail="; ".join(steps),
+            )
         audit.record(
             session,
             store,
@@ -294,9 +429,11 @@ def _set_status(
     note: str,
     detail: str,
     today: date,
+    meeting_id: int | None,
 ) -> ActionInfo:
     with store.write() as session:
         action = _get(session, action_id)
+        meeting_id = _meeting_of(session, meeting_id)
         current = ActionStatus(action.status)
         if status == ActionStatus.OPEN:
             if current == ActionStatus.OPEN:
@@ -313,6 +450,21 @@ def _set_status(
         action.done_on = done_on
         if note.strip():
             action.note = note.strip()
+        kind = {
+            ActionStatus.GEREED: ActionEventKind.GEREED,
+            ActionStatus.VERVALLEN: ActionEventKind.VERVALLEN,
+            ActionStatus.OPEN: ActionEventKind.HEROPEND,
+        }[status]
+        _record_event(
+            session,
+            store,
+            action.id,
+            kind,
+            on_date=done_on or today,
+            meeting_id=meeting_id,
+            # Reopening says what it undid; done and cancelled keep the note given with them.
+            detail=f"was {current.label}" if status == ActionStatus.OPEN else note.strip(),
+        )
         audit.record(
             session,
             store,
@@ -327,9 +479,15 @@ def _set_status(
 
 
 def complete_action(
-    store: Store, action_id: int, *, done_on: date, note: str = "", today: date | None = None
+    store: Store,
+    action_id: int,
+    *,
+    done_on: date,
+    note: str = "",
+    today: date | None = None,
+    meeting_id: int | None = None,
 ) -> ActionInfo:
-    """Mark an open action done on `done_on`, with an optional note."""
+    """Mark an open action done on `done_on`, with an optional note (`meeting_id`: in it)."""
     return _set_status(
         store,
         action_id,
@@ -338,11 +496,17 @@ def complete_action(
         note=note,
         detail="gereed",
         today=today or done_on,
+        meeting_id=meeting_id,
     )
 
 
 def cancel_action(
-    store: Store, action_id: int, *, note: str = "", today: date | None = None
+    store: Store,
+    action_id: int,
+    *,
+    note: str = "",
+    today: date | None = None,
+    meeting_id: int | None = None,
 ) -> ActionInfo:
     """Drop an open action that is no longer needed (status vervallen)."""
     return _set_status(
@@ -353,10 +517,13 @@ def cancel_action(
         note=note,
         detail="vervallen",
         today=today or date.today(),
+        meeting_id=meeting_id,
     )
 
 
-def reopen_action(store: Store, action_id: int, *, today: date | None = None) -> ActionInfo:
+def reopen_action(
+    store: Store, action_id: int, *, today: date | None = None, meeting_id: int | None = None
+) -> ActionInfo:
     """Open a done or dropped action again (its done date is cleared)."""
     return _set_status(
         store,
@@ -366,7 +533,39 @@ def reopen_action(store: Store, action_id: int, *, today: date | None = None) ->
         note="",
         detail="heropend",
         today=today or date.today(),
+        meeting_id=meeting_id,
     )
+
+
+def action_history(store: Store, action_id: int) -> list[ActionEventInfo]:
+    """Every step in one action's history, oldest first."""
+    with store.read() as session:
+        _get(session, action_id)
+        return action_history_in(session, action_id)
+
+
+def action_history_in(session: Session, action_id: int) -> list[ActionEventInfo]:
+    """`action_history` inside an open transaction."""
+    rows = session.execute(
+        select(ActionEvent, Meeting.date)
+        .outerjoin(Meeting, ActionEvent.meeting_id == Meeting.id)
+        .where(ActionEvent.action_id == action_id)
+        .order_by(ActionEvent.at, ActionEvent.id)
+    )
+    return [
+        ActionEventInfo(
+            id=event.id,
+            action_id=event.action_id,
+            kind=ActionEventKind(event.kind),
+            at=event.at,
+            account=event.account,
+            on_date=event.on_date,
+            meeting_id=event.meeting_id,
+            meeting_date=meeting_date,
+            detail=event.detail,
+        )
+        for event, meeting_date in rows
+    ]
 
 
 def get_action(store: Store, action_id: int, *, today: date | None = None) -> ActionInfo:

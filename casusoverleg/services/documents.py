@@ -418,8 +418,9 @@ def _action_line(action: ActionInfo) -> ActionLine:
         done_on=action.done_on,
         overdue=action.overdue,
         note=action.note,
-        number=action.id,
-        agreed_on=action.created_on,
+        number=action.number,
+        agreed_on=action.agreed_on,
+        agreed_meeting=action.agreed_meeting_date,
     )
 
 

@@ -230,32 +230,37 @@ def export_cases(
 
 # -- action list and statistics ------------------------------------------------------------------
 # Like the printed action list, the export names a case by casusnummer and initials only.
+# "nr" is the action's stable number, as on screen and in the minutes and the action list.
 
 ACTION_COLUMNS = (
+    "nr",
     "casusnummer",
     "initialen",
     "actiepunt",
     "eigenaar",
     "organisatie",
     "afgesproken_op",
+    "afgesproken_in_overleg_van",
     "deadline",
     "status",
     "verlopen",
     "gereed_op",
     "notitie",
 )
-_ACTION_WIDTHS = (14, 12, 60, 24, 32, 15, 12, 12, 10, 12, 40)
-_ACTION_DATES = frozenset({"afgesproken_op", "deadline", "gereed_op"})
+_ACTION_WIDTHS = (7, 14, 12, 60, 24, 32, 15, 26, 12, 12, 10, 12, 40)
+_ACTION_DATES = frozenset({"afgesproken_op", "afgesproken_in_overleg_van", "deadline", "gereed_op"})
 
 
-def _action_cells(action: ActionInfo) -> list[Cell]:
+def _action_cells(action: ActionInfo) -> list[Cell | int]:
     return [
+        action.number,
         action.case_number,
         action.case_initials,
         action.description,
         action.owner_name,
         action.organisation_name,
-        action.created_on,
+        action.agreed_on,
+        action.agreed_meeting_date,
         action.due_date,
         action.status.label,
         "ja" if action.overdue else "nee",
@@ -264,7 +269,7 @@ def _action_cells(action: ActionInfo) -> list[Cell]:
     ]
 
 
-def _write_table_csv(path: str, header: tuple[str, ...], rows: list[list[Cell]]) -> int:
+def _write_table_csv(path: str, header: tuple[str, ...], rows: list[list[Cell | int]]) -> int:
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
         writer.writerow(header)
@@ -275,6 +280,8 @@ def _write_table_csv(path: str, header: tuple[str, ...], rows: list[list[Cell]])
                     if value is None
                     else f"{value:%d-%m-%Y}"
                     if isinstance(value, date)
+                    else str(value)
+                    if isinstance(value, int)
                     else neutralise(value)
                     for value in cells
                 ]

@@ -262,7 +262,7 @@ def test_a_meeting_typed_from_attendance_to_closing(
         qtbot.keyClick(_focused(window), Qt.Key.Key_Return)
     assert box.description_edit.text() == ""
     assert box.agreed.topLevelItemCount() == 1
-    assert box.agreed.topLevelItem(0).text(0) == "Onderzoeksverslag opvragen"  # type: ignore[union-attr]
+    assert box.agreed.topLevelItem(0).text(1) == "Onderzoeksverslag opvragen"  # type: ignore[union-attr]
     _wait_saved(qtbot, window)
 
     # Close: one shortcut, one confirmation; the minutes and the action list come together.

@@ -449,7 +449,7 @@ def test_export_actions_xlsx_and_csv_without_names_and_neutralised(
     assert _no_child_names(" ".join(cells)) == []
     assert "X. Q." in cells and "gereed" in cells
     text = csv_path.read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("casusnummer;initialen;actiepunt")
+    assert text.splitlines()[0].startswith("nr;casusnummer;initialen;actiepunt")
     assert _no_child_names(text) == [] and "Leerplichtdossier" not in text
     assert stat.S_IMODE(xlsx.stat().st_mode) == 0o600
     exported = [e for e in audit.list_events(store) if e.action == AuditAction.EXPORT]

@@ -29,7 +29,16 @@ from ui.case_form.fields import TAB_ACTIONS, TAB_HISTORY
 from ui.common import format_date, long_date
 from ui.widgets.tables import read_only_table_widget
 
-ACTION_COLUMNS = ("Actiepunt", "Wie", "Organisatie", "Uiterlijk", "Status", "Gereed op", "Notitie")
+ACTION_COLUMNS = (
+    "Nr.",
+    "Actiepunt",
+    "Wie",
+    "Organisatie",
+    "Uiterlijk",
+    "Status",
+    "Gereed op",
+    "Notitie",
+)
 LOG_COLUMNS = (
     "Wanneer",
     "Account",
@@ -114,7 +123,7 @@ class CaseTabPages:
         day = metrics.horizontalAdvance("00-00-0000") + 16
         moment = metrics.horizontalAdvance("00-00-0000 00:00:00") + 16
         for table, widths in (
-            (self.actions_table, (char * 44, char * 20, char * 28, day, char * 10, day)),
+            (self.actions_table, (char * 6, char * 44, char * 20, char * 28, day, char * 10, day)),
             (self.log_table, (moment, char * 14, char * 18, char * 16, char * 14, char * 10)),
         ):
             for column, width in enumerate(widths):
@@ -168,6 +177,7 @@ class CaseTabPages:
         for row, action in enumerate(items):
             due = format_date(action.due_date)
             cells = (
+                _cell(str(action.number), f"Actiepunt {action.number}, {action.agreed_text}"),
                 _cell(action.description),
                 _cell(action.owner_name + (" (gearchiveerd)" if action.owner_archived else "")),
                 _cell(action.organisation_name),

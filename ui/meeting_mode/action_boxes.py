@@ -1,4 +1,8 @@
-"""The actions of a meeting: quick-add under each agenda item, and the actielijst of open ones."""
+"""The actions of a meeting: quick-add under each agenda item, and the actielijst of open ones.
+
+Both lists show each action's stable number first ("Nr."), as the minutes and action list do,
+so that "actiepunt 17" means the same thing on screen and on paper.
+"""
 
 from __future__ import annotations
 
@@ -80,12 +84,12 @@ class QuickAddBox(QGroupBox):
         layout.addLayout(form)
         layout.addWidget(self.message_label)
         self.agreed = QTreeWidget()
-        self.agreed.setHeaderLabels(["Afgesproken bij dit punt", "Wie", "Uiterlijk"])
+        self.agreed.setHeaderLabels(["Nr.", "Afgesproken bij dit punt", "Wie", "Uiterlijk"])
         self.agreed.setRootIsDecorated(False)
         self.agreed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.agreed.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.agreed.header().setStretchLastSection(False)
-        self.agreed.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.agreed.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.agreed.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
         layout.addWidget(self.agreed)
 
@@ -165,13 +169,20 @@ class QuickAddBox(QGroupBox):
         self.agreed.clear()
         for action in agreed:
             line = QTreeWidgetItem(
-                [action.description, action.owner_name, format_date(action.due_date)]
+                [
+                    str(action.number),
+                    action.description,
+                    action.owner_name,
+                    format_date(action.due_date),
+                ]
             )
-            line.setToolTip(0, action.description)
+            line.setTextAlignment(0, Qt.AlignmentFlag.AlignRight)
+            line.setToolTip(0, f"Actiepunt {action.number}, {action.agreed_text}")
+            line.setToolTip(1, action.description)
             self.agreed.addTopLevelItem(line)
         self.agreed.setVisible(bool(agreed))
-        self.agreed.resizeColumnToContents(1)
-        self.agreed.resizeColumnToContents(2)
+        for column in (0, 2, 3):
+            self.agreed.resizeColumnToContents(column)
 
 
 class OpenActionsBox(QGroupBox):
@@ -180,7 +191,8 @@ class OpenActionsBox(QGroupBox):
     done_requested = Signal(int)  # action id
     reopen_requested = Signal(int)  # action id
 
-    COLUMNS = ("Actiepunt", "Casus", "Wie", "Uiterlijk", "Status")
+    COLUMNS = ("Nr.", "Actiepunt", "Casus", "Wie", "Uiterlijk", "Status")
+    DESCRIPTION = 1  # the column that takes the room left
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Openstaande actiepunten", parent)
@@ -189,7 +201,7 @@ class OpenActionsBox(QGroupBox):
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.header().setStretchLastSection(False)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(self.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         self.tree.itemActivated.connect(lambda item, _col: self._activated(item))
         self.tree.currentItemChanged.connect(lambda *_args: self._update_buttons())
         self.done_button = QPushButton("Afgerond (Enter)")
@@ -220,8 +232,9 @@ class OpenActionsBox(QGroupBox):
             self.tree.addTopLevelItem(self._line(action))
         self.empty_label.setVisible(not items)
         self.tree.setVisible(bool(items))
-        for column in range(1, len(self.COLUMNS)):
-            self.tree.resizeColumnToContents(column)
+        for column in range(len(self.COLUMNS)):
+            if column != self.DESCRIPTION:
+                self.tree.resizeColumnToContents(column)
         if current is not None:
             self.select(current)
         elif items:
@@ -253,10 +266,19 @@ class OpenActionsBox(QGroupBox):
         elif action.done_on is not None:
             status = f"{status} {format_date(action.done_on)}"
         line = QTreeWidgetItem(
-            [action.description, case, action.owner_name, format_date(action.due_date), status]
+            [
+                str(action.number),
+                action.description,
+                case,
+                action.owner_name,
+                format_date(action.due_date),
+                status,
+            ]
         )
         line.setData(0, Qt.ItemDataRole.UserRole, action.id)
-        line.setToolTip(0, action.description)
+        line.setTextAlignment(0, Qt.AlignmentFlag.AlignRight)
+        line.setToolTip(0, f"Actiepunt {action.number}, {action.agreed_text}")
+        line.setToolTip(OpenActionsBox.DESCRIPTION, action.description)
         if action.overdue:
             for column in range(len(OpenActionsBox.COLUMNS)):
                 line.setForeground(column, QColor(LATE_COLOUR))
