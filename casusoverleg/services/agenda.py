@@ -3,6 +3,12 @@
 Items are numbered 1..n without gaps after every change. The fixed items (opening, verslag,
 actielijst, rondvraag, sluiting) are always there; case items go in between. Every change is
 logged, with the casusnummer when an item concerns a case.
+
+Proposals are ranked by domain.urgency (deferred and held over, legal deadlines, days at home,
+the rest). "Agenda opstellen" (`fill_agenda`) takes them in that order until the meeting's
+planned length is full; a case added by hand past the planned end is refused (AgendaOverrun)
+unless the overrun is chosen, which is then kept on the meeting (Meeting.overrun_minutes) and
+logged. A screen asks `propose_first` for the first proposals and the count of the rest.
 """
 
 from __future__ import annotations
