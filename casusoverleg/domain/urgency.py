@@ -11,8 +11,9 @@ proposal list shows the same order, so the cases left for a later meeting are th
    month before the leerplicht starts, lid 2 onder a; the yearly one before 1 July, lid 2
    onder b: `LawStatus.notice_due`), a missing art. 7 statement for 5 onder a (due now: the
    exemption rests on it), and a review date the group set that has been reached.
-3. A child at home without education (Lpw art. 4b/21a thuiszitter): most days at home first
-   (`LawStatus.home.days`, the days that count under the law).
+3. A child at home without education (a thuiszitter; Thuiszitterspact norms, domain.thuiszitter):
+   most days at home first (`LawStatus.home.days`: only days on which the child is leer- or
+   kwalificatieplichtig count, Lpw art. 3, 4a/4b).
 4. The rest: an action that falls due, then a new registration.
 
 Ties within a tier go to the child longest at home, then to the lowest casusnummer, so the
