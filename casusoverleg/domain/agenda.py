@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from casusoverleg.domain.case_law import CaseLawFacts, NoticeKind, law_status
+from casusoverleg.domain.case_law import CaseLawFacts, LawStatus, NoticeKind, law_status
 from casusoverleg.domain.enums import (
     Advice,
     AgendaItemKind,
@@ -41,17 +41,20 @@ class ProposalReason(_Labelled):
     VERKLARING = ("VERKLARING", "verklaring deskundige (art. 7) ontbreekt")
     THUISZITTER = ("THUISZITTER", "thuiszitter > 4 weken, 6 weken niet besproken")
     AANGEHOUDEN = ("AANGEHOUDEN", "aangehouden in vorig overleg")
+    # Shown with the date where it is known (`reason_label`).
+    DOORGESCHOVEN = ("DOORGESCHOVEN", "niet besproken in een eerder overleg, doorgeschoven")
 
 
-# Most urgent first: a child at home without education, then a legal deadline, then a case
-# the group itself put off, then dates the group set, then new registrations.
+# Most urgent first, in the tiers of domain.urgency: what the group itself put off, then legal
+# deadlines and dates the group set, then a child at home, then actions and new registrations.
 URGENCY_ORDER: tuple[ProposalReason, ...] = (
-    ProposalReason.THUISZITTER,
-    ProposalReason.VERLENGING,
-    ProposalReason.EERSTE_KENNISGEVING,
-    ProposalReason.VERKLARING,
+    ProposalReason.DOORGESCHOVEN,
     ProposalReason.AANGEHOUDEN,
+    ProposalReason.EERSTE_KENNISGEVING,
+    ProposalReason.VERLENGING,
+    ProposalReason.VERKLARING,
     ProposalReason.HERBEOORDELING,
+    ProposalReason.THUISZITTER,
     ProposalReason.ACTIE,
     ProposalReason.NIEUW,
 )
@@ -69,14 +72,16 @@ def by_urgency(reasons: Sequence[ProposalReason]) -> list[ProposalReason]:
     return sorted(set(reasons), key=URGENCY_ORDER.index)
 
 
-def proposal_sort_key(reasons: Sequence[ProposalReason], case_number: str) -> tuple[int, int, str]:
-    """Order of proposals: most urgent first, then more reasons first, then casusnummer."""
-    return (urgency(reasons), -len(set(reasons)), case_number)
+def reason_label(reason: ProposalReason, deferred_on: date | None = None) -> str:
+    """One reason in Dutch; a deferral names the meeting it was not reached in."""
+    if reason == ProposalReason.DOORGESCHOVEN and deferred_on is not None:
+        return f"niet besproken in het overleg van {deferred_on:%d-%m-%Y}, doorgeschoven"
+    return reason.label
 
 
-def reason_text(reasons: Sequence[ProposalReason]) -> str:
+def reason_text(reasons: Sequence[ProposalReason], deferred_on: date | None = None) -> str:
     """The reasons as one Dutch line, most urgent first (stored on the agenda item)."""
-    return "; ".join(r.label for r in by_urgency(reasons))
+    return "; ".join(reason_label(r, deferred_on) for r in by_urgency(reasons))
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,9 @@ class CaseFacts:
     # decides notices, time at home and the art. 7 statement, as everywhere else.
     law: CaseLawFacts | None = None
     region: Region = Region.NOORD
+    # The meeting at which its agenda item was deferred (not reached) and that it has not been
+    # on a held agenda since; None when it was not deferred.
+    deferred_on: date | None = None
 
     def law_facts(self) -> CaseLawFacts | None:
         """The facts for `case_law.law_status`, or None without a birth date."""
@@ -125,9 +133,17 @@ class CaseFacts:
 
 def proposal_reasons(facts: CaseFacts, meeting_date: date) -> list[ProposalReason]:
     """Every reason to discuss the case at a meeting on `meeting_date`, most urgent first."""
+    return assess(facts, meeting_date)[0]
+
+
+def assess(facts: CaseFacts, meeting_date: date) -> tuple[list[ProposalReason], LawStatus | None]:
+    """The reasons of `proposal_reasons` and the law's status they were read from (None
+    without a birth date), so that ranking need not run the law's rules a second time."""
     if facts.status == CaseStatus.AFGESLOTEN:
-        return []
+        return [], None
     found: list[ProposalReason] = []
+    if facts.deferred_on is not None and facts.deferred_on < meeting_date:
+        found.append(ProposalReason.DOORGESCHOVEN)
     discussed = [d.on for d in facts.discussions]
     if not discussed and facts.registered_on <= meeting_date:
         found.append(ProposalReason.NIEUW)
@@ -167,7 +183,7 @@ def proposal_reasons(facts: CaseFacts, meeting_date: date) -> list[ProposalReaso
     # full agenda kept it off the meeting right after.
     if facts.discussions and facts.discussions[-1].advice == Advice.AANHOUDEN:
         found.append(ProposalReason.AANGEHOUDEN)
-    return by_urgency(found)
+    return by_urgency(found), law
 
 
 # -- fixed items and durations -------------------------------------------------------------------
@@ -256,6 +272,23 @@ def overrun_warning(durations: Sequence[int], meeting_minutes: int, meeting_end:
         f"({meeting_minutes} minuten, tot {meeting_end:%H:%M}). Kort agendapunten in of "
         "verplaats een casus naar een volgend overleg."
     )
+
+
+def overrun_note(
+    durations: Sequence[int], meeting_minutes: int, meeting_end: time, chosen: int = 0
+) -> str:
+    """The Dutch note for an agenda past its planned end ('' if it fits): calm for an overrun
+    chosen on purpose (`chosen` minutes), otherwise the warning to shorten it."""
+    over = overrun_minutes(durations, meeting_minutes)
+    if not over:
+        return ""
+    if over <= chosen:
+        until = _add_minutes(meeting_end, over)
+        return (
+            f"Uitloop toegestaan: de agenda loopt tot {until:%H.%M} uur (gepland tot "
+            f"{meeting_end:%H.%M} uur)."
+        )
+    return overrun_warning(durations, meeting_minutes, meeting_end)
 
 
 def item_title(kind: AgendaItemKind, title: str, case_number: str, case_initials: str) -> str:

@@ -3,10 +3,17 @@
 Items are numbered 1..n without gaps after every change. The fixed items (opening, verslag,
 actielijst, rondvraag, sluiting) are always there; case items go in between. Every change is
 logged, with the casusnummer when an item concerns a case.
+
+Proposals are ranked by domain.urgency (deferred and held over, legal deadlines, days at home,
+the rest). "Agenda opstellen" (`fill_agenda`) takes them in that order until the meeting's
+planned length is full; a case added by hand past the planned end is refused (AgendaOverrun)
+unless the overrun is chosen, which is then kept on the meeting (Meeting.overrun_minutes) and
+logged. A screen asks `propose_first` for the first proposals and the count of the rest.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,28 +28,29 @@ from casusoverleg.domain.agenda import (
     FIXED_BEFORE,
     CaseFacts,
     ProposalReason,
+    assess,
     case_insert_index,
     check_item_minutes,
     check_order,
     end_time,
     item_title,
     overrun_minutes,
-    overrun_warning,
-    proposal_reasons,
-    proposal_sort_key,
+    overrun_note,
+    reason_label,
     reason_text,
     start_times,
-    urgency,
 )
 from casusoverleg.domain.enums import (
     ActionStatus,
     AgendaItemKind,
     AuditAction,
     CaseStatus,
+    ItemOutcome,
     MeetingStatus,
     MinutesStatus,
 )
 from casusoverleg.domain.text import initials
+from casusoverleg.domain.urgency import RankKey, UrgencyFacts, rank_key
 from casusoverleg.errors import BadInput
 from casusoverleg.services import audit
 from casusoverleg.services.cases import LAW_COLUMNS, law_facts_from, region_of
@@ -70,13 +78,19 @@ class Proposal:
     case_number: str
     initials: str
     reasons: list[ProposalReason]
-    urgency: int  # 1 is most urgent (see domain.agenda.URGENCY_ORDER)
+    urgency: int  # the tier of domain.urgency: 1 is most urgent
     on_agenda: bool = False  # already an item of this meeting's agenda
+    deferred_on: date | None = None  # the meeting it was deferred in (DOORGESCHOVEN)
 
     @property
     def reason_text(self) -> str:
         """The reasons as one Dutch line."""
-        return reason_text(self.reasons)
+        return reason_text(self.reasons, self.deferred_on)
+
+    @property
+    def reason_labels(self) -> list[str]:
+        """Each reason in Dutch, most urgent first."""
+        return [reason_label(r, self.deferred_on) for r in self.reasons]
 
 
 @dataclass(frozen=True)
@@ -108,7 +122,12 @@ class AgendaItemInfo:
 
 @dataclass(frozen=True)
 class Agenda:
-    """A meeting's agenda: items in order with times, when it ends, and Dutch warnings."""
+    """A meeting's agenda: items in order with times, when it ends, and Dutch warnings.
+
+    `end_time` is when the items end; `planned_end` when the meeting is planned to end;
+    `overrun_minutes` how far the items run past it; `chosen_overrun` the overrun chosen on
+    purpose (Meeting.overrun_minutes), so the items may end at `allowed_end`.
+    """
 
     items: list[AgendaItemInfo]
     end_time: time
@@ -116,9 +135,47 @@ class Agenda:
     warnings: list[str]
     meeting_id: int
     total_minutes: int
+    planned_end: time
+    chosen_overrun: int
+
+    @property
+    def allowed_end(self) -> time:
+        """The latest the items may end: the planned end plus the chosen overrun."""
+        return end_time(self.planned_end, [self.chosen_overrun])
+
+
+class AgendaOverrun(BadInput):
+    """Adding a case would run the meeting past its planned end (plus any chosen overrun).
+
+    The screen asks whether to allow the overrun; `add_case_item(..., allow_overrun=True)`
+    then adds it and records the overrun as chosen.
+    """
+
+    def __init__(self, new_end: time, planned_end: time, overrun_minutes: int) -> None:
+        super().__init__(
+            f"Met deze casus loopt het overleg uit tot {new_end:%H.%M} uur (gepland tot "
+            f"{planned_end:%H.%M} uur). Sta de uitloop bewust toe, of haal eerst een andere "
+            "casus van de agenda."
+        )
+        self.new_end = new_end
+        self.planned_end = planned_end
+        self.overrun_minutes = overrun_minutes
+
+
+@dataclass(frozen=True)
+class AgendaFill:
+    """What "Agenda opstellen" did: the agenda, the proposed cases it placed, those left."""
+
+    agenda: Agenda
+    placed: int
+    remaining: int  # proposed cases that did not fit; they stay proposed
 
 
 # -- proposal ------------------------------------------------------------------------------------
+
+# How many proposals a screen is given (the rest is counted, not built): 37,561 proposed cases
+# of a 50,000-case store are no list anyone reads, and the agenda takes a dozen of them.
+PROPOSAL_LIMIT = 60
 
 
 @dataclass(frozen=True)
@@ -130,6 +187,16 @@ class _CaseLine:
     owner_id: int | None
 
 
+@dataclass(frozen=True)
+class _Found:
+    """One proposed case with its reasons and its place in the order (domain.urgency)."""
+
+    line: _CaseLine
+    reasons: list[ProposalReason]
+    key: RankKey
+    deferred_on: date | None
+
+
 def _meeting(session: Session, meeting_id: int) -> Meeting:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
@@ -137,11 +204,74 @@ def _meeting(session: Session, meeting_id: int) -> Meeting:
     return meeting
 
 
+def _deferrals(
+    session: Session, meeting: Meeting | date, wanted: list[int] | None
+) -> dict[int, date]:
+    """Per case whose latest agenda item before `meeting` was deferred (not reached), the day
+    of the meeting it was deferred in.
+
+    The minutes helper records DOORGESCHOVEN with the meeting it was deferred to (or None when
+    no later meeting was planned). The case comes back at that meeting, or at any meeting once
+    that one has passed or was cancelled; not at a meeting before it. A case that has been on a
+    later agenda since is not deferred any more: its latest item is that later one.
+    """
+    on = meeting if isinstance(meeting, date) else meeting.date
+    query = (
+        select(
+            AgendaItem.case_id,
+            AgendaItem.outcome,
+            AgendaItem.deferred_to_id,
+            Meeting.id,
+            Meeting.date,
+            Meeting.start_time,
+        )
+        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .where(
+            AgendaItem.case_id.is_not(None),
+            Meeting.status != str(MeetingStatus.GEANNULEERD),
+            Meeting.date <= on,
+        )
+    )
+    if wanted is not None:
+        query = query.where(AgendaItem.case_id.in_(wanted))
+    this = None if isinstance(meeting, date) else (meeting.date, meeting.start_time, meeting.id)
+    latest: dict[int, tuple[tuple[date, time, int], str | None, int | None]] = {}
+    for case_id, outcome, to_id, m_id, m_date, m_start in session.execute(query):
+        when = (m_date, m_start, m_id)
+        if (this is not None and when[:2] >= this[:2]) or (this is None and m_date >= on):
+            continue  # this meeting itself, or one not before it
+        if case_id is not None and (case_id not in latest or when > latest[case_id][0]):
+            latest[case_id] = (when, outcome, to_id)
+    deferred = {
+        case_id: (when, to_id)
+        for case_id, (when, outcome, to_id) in latest.items()
+        if outcome == str(ItemOutcome.DOORGESCHOVEN)
+    }
+    targets = {to_id for _when, to_id in deferred.values() if to_id is not None}
+    if this is not None:
+        targets.discard(this[2])
+    waiting_for: set[int] = set()
+    if targets:
+        for m_id, m_date, m_start, status in session.execute(
+            select(Meeting.id, Meeting.date, Meeting.start_time, Meeting.status).where(
+                Meeting.id.in_(targets)
+            )
+        ):
+            later = (m_date, m_start) > this[:2] if this is not None else m_date > on
+            if later and status != str(MeetingStatus.GEANNULEERD):
+                waiting_for.add(m_id)
+    return {
+        case_id: when[0]
+        for case_id, (when, to_id) in deferred.items()
+        if to_id is None or to_id not in waiting_for
+    }
+
+
 def _reasons(
     session: Session, meeting: Meeting | date, case_ids: Iterable[int] | None = None
-) -> list[tuple[_CaseLine, list[ProposalReason]]]:
+) -> list[_Found]:
     """Every open case with at least one reason to discuss it at `meeting` (or at a meeting on
-    a day: `cases --json --on`), most urgent first."""
+    a day: `cases --json --on`), unordered: sort by `_Found.key` (most urgent first)."""
     on = meeting if isinstance(meeting, date) else meeting.date
     wanted = list(case_ids) if case_ids is not None else None
     query = select(
@@ -167,33 +297,57 @@ def _reasons(
         if case_id is not None and due_date is not None:  # the query asks for both
             due[case_id].append(due_date)
     discussed = discussions_before(session, meeting, wanted)
+    deferred = _deferrals(session, meeting, wanted)
     region = region_of(session)
     found = []
     for row in session.execute(query):
         case_id, number, first, last, owner_id, registered, review = row[:7]
-        law = law_facts_from(row[7:])
+        law_facts = law_facts_from(row[7:])
+        discussions = discussed.get(case_id, ())
         facts = CaseFacts(
-            ground=law.ground,
-            status=law.status,
+            ground=law_facts.ground,
+            status=law_facts.status,
             registered_on=registered,
             review_date=review,
-            absent_since=law.absent_since,
-            discussions=discussed.get(case_id, ()),
+            absent_since=law_facts.absent_since,
+            discussions=discussions,
             open_action_due=due.get(case_id, ()),
-            birth_date=law.birth_date,
-            law=law,
+            birth_date=law_facts.birth_date,
+            law=law_facts,
             region=region,
+            deferred_on=deferred.get(case_id),
         )
-        reasons = proposal_reasons(facts, on)
-        if reasons:
-            found.append((_CaseLine(case_id, number, first, last, owner_id), reasons))
-    found.sort(key=lambda pair: proposal_sort_key(pair[1], pair[0].case_number))
+        reasons, law = assess(facts, on)
+        if not reasons:
+            continue
+        key = rank_key(
+            UrgencyFacts(
+                reasons=reasons,
+                case_number=number,
+                days_at_home=law.home.days if law is not None else 0,
+                deferred_on=facts.deferred_on,
+                held_on=discussions[-1].on if discussions else None,
+                notice_due=law.notice_due if law is not None else None,
+                review_date=review,
+                on=on,
+            )
+        )
+        line = _CaseLine(case_id, number, first, last, owner_id)
+        found.append(_Found(line, reasons, key, facts.deferred_on))
     return found
+
+
+def _ranked(session: Session, meeting: Meeting | date) -> list[_Found]:
+    return sorted(_reasons(session, meeting), key=_rank)
+
+
+def _rank(found: _Found) -> RankKey:
+    return found.key
 
 
 def reasons_on(session: Session, on: date) -> dict[int, list[ProposalReason]]:
     """Per open case id, why it would be proposed for a meeting on day `on` (none: left out)."""
-    return {line.id: reasons for line, reasons in _reasons(session, on)}
+    return {found.line.id: found.reasons for found in _ranked(session, on)}
 
 
 def _case_ids_on_agenda(session: Session, meeting_id: int) -> set[int]:
@@ -206,6 +360,19 @@ def _case_ids_on_agenda(session: Session, meeting_id: int) -> set[int]:
     )
 
 
+def _proposal(found: _Found, on_agenda: set[int]) -> Proposal:
+    case = found.line
+    return Proposal(
+        case_id=case.id,
+        case_number=case.case_number,
+        initials=initials(case.first_name, case.last_name),
+        reasons=found.reasons,
+        urgency=found.key[0],
+        on_agenda=case.id in on_agenda,
+        deferred_on=found.deferred_on,
+    )
+
+
 def propose_agenda(store: Store, meeting_id: int) -> list[Proposal]:
     """The cases to discuss at a meeting, each with its reasons, most urgent first."""
     with store.read() as session:
@@ -213,20 +380,53 @@ def propose_agenda(store: Store, meeting_id: int) -> list[Proposal]:
 
 
 def propose_agenda_in(session: Session, meeting_id: int) -> list[Proposal]:
-    """`propose_agenda` inside an open transaction."""
+    """`propose_agenda` inside an open transaction (every proposal: see `propose_first_in`)."""
     meeting = _meeting(session, meeting_id)
     on_agenda = _case_ids_on_agenda(session, meeting_id)
-    return [
-        Proposal(
-            case_id=case.id,
-            case_number=case.case_number,
-            initials=initials(case.first_name, case.last_name),
-            reasons=reasons,
-            urgency=urgency(reasons),
-            on_agenda=case.id in on_agenda,
-        )
-        for case, reasons in _reasons(session, meeting)
-    ]
+    return [_proposal(found, on_agenda) for found in _ranked(session, meeting)]
+
+
+@dataclass(frozen=True)
+class ProposalPage:
+    """The most urgent proposals for a screen, and how many there are in all.
+
+    `proposals` holds the first `limit` proposed cases not on the agenda yet, then those on it,
+    each group most urgent first; `total` counts every proposed case, `waiting` those not on
+    the agenda, so `waiting - shown_waiting` are proposed but not listed.
+    """
+
+    proposals: list[Proposal]
+    total: int
+    waiting: int
+
+    @property
+    def not_listed(self) -> int:
+        """Proposed cases not on the agenda and not among `proposals`."""
+        return self.waiting - sum(1 for p in self.proposals if not p.on_agenda)
+
+
+def propose_first(store: Store, meeting_id: int, limit: int = PROPOSAL_LIMIT) -> ProposalPage:
+    """The first `limit` proposals for a meeting, most urgent first, with the counts."""
+    with store.read() as session:
+        return propose_first_in(session, meeting_id, limit)
+
+
+def propose_first_in(
+    session: Session, meeting_id: int, limit: int = PROPOSAL_LIMIT
+) -> ProposalPage:
+    """`propose_first` inside an open transaction."""
+    meeting = _meeting(session, meeting_id)
+    on_agenda = _case_ids_on_agenda(session, meeting_id)
+    found = _reasons(session, meeting)
+    waiting = [f for f in found if f.line.id not in on_agenda]
+    # Only the first few are built and sorted; the rest is counted.
+    first = heapq.nsmallest(limit, waiting, key=_rank)
+    placed = sorted((f for f in found if f.line.id in on_agenda), key=_rank)
+    return ProposalPage(
+        proposals=[_proposal(f, on_agenda) for f in (*first, *placed)],
+        total=len(found),
+        waiting=len(waiting),
+    )
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -288,7 +488,7 @@ def _warnings(session: Session, meeting: Meeting, items: list[AgendaItemInfo]) -
     warnings = []
     if meeting.status == str(MeetingStatus.GEANNULEERD):
         warnings.append("Dit overleg is geannuleerd.")
-    overrun = overrun_warning(durations, meeting.minutes, meeting_end)
+    overrun = overrun_note(durations, meeting.minutes, meeting_end, meeting.overrun_minutes)
     if overrun:
         warnings.append(overrun)
     case_ids = [i.case_id for i in items if i.case_id is not None]
@@ -320,6 +520,8 @@ def _agenda(session: Session, meeting: Meeting) -> Agenda:
         warnings=_warnings(session, meeting, items),
         meeting_id=meeting.id,
         total_minutes=sum(durations),
+        planned_end=end_time(meeting.start_time, [meeting.minutes]),
+        chosen_overrun=meeting.overrun_minutes,
     )
 
 
@@ -429,9 +631,7 @@ def _check_cases(session: Session, case_ids: list[int]) -> dict[int, Case]:
     return found
 
 
-def _case_item(
-    session: Session, meeting: Meeting, case: Case, reasons: list[ProposalReason]
-) -> AgendaItem:
+def _case_item(session: Session, meeting: Meeting, case: Case, found: _Found | None) -> AgendaItem:
     return AgendaItem(
         meeting_id=meeting.id,
         position=0,
@@ -442,7 +642,7 @@ def _case_item(
         presenter_id=_presenter_for(session, case.owner_id),
         question="",
         # Hand-picked cases without a rule's reason keep an empty reason.
-        reason=reason_text(reasons),
+        reason=reason_text(found.reasons, found.deferred_on) if found is not None else "",
     )
 
 
@@ -483,38 +683,92 @@ def _log_item(
 
 
 def build_agenda(store: Store, meeting_id: int, case_ids: list[int] | None = None) -> Agenda:
-    """Create a meeting's agenda: the fixed items and the given (default: proposed) cases."""
+    """Create a meeting's agenda: the fixed items and the given cases, or (None) the proposed
+    cases most urgent first, as many as fit in the meeting (`fill_agenda`)."""
+    if case_ids is None:
+        return fill_agenda(store, meeting_id).agenda
     with store.write() as session:
-        meeting = _meeting(session, meeting_id)
-        _check_editable(meeting)
-        exists = session.scalar(
-            select(func.count(AgendaItem.id)).where(AgendaItem.meeting_id == meeting_id)
+        meeting = _new_agenda_of(session, meeting_id)
+        found = {f.line.id: f for f in _reasons(session, meeting, case_ids)}
+        agenda = _build(session, store, meeting, list(case_ids), found)
+        return agenda
+
+
+def fill_agenda(store: Store, meeting_id: int) -> AgendaFill:
+    """ "Agenda opstellen": the fixed items, then the proposed cases in the order of
+    domain.urgency until the planned length is full, never past it.
+
+    The room for cases is the meeting's length (plus an overrun chosen on purpose) minus the
+    fixed items; a case that does not fit stops the filling, so no less urgent case jumps the
+    queue. What does not fit stays proposed for a later meeting.
+    """
+    with store.write() as session:
+        meeting = _new_agenda_of(session, meeting_id)
+        ranked = _ranked(session, meeting)
+        room = meeting.minutes + meeting.overrun_minutes
+        room -= sum(DEFAULT_MINUTES[k] for k in (*FIXED_BEFORE, *FIXED_AFTER))
+        case_minutes = DEFAULT_MINUTES[AgendaItemKind.CASUS]
+        fits = max(0, room) // case_minutes if case_minutes else len(ranked)
+        chosen = ranked[:fits]
+        agenda = _build(
+            session, store, meeting, [f.line.id for f in chosen], {f.line.id: f for f in chosen}
         )
-        if exists:
-            raise BadInput("Dit overleg heeft al een agenda; voeg casussen toe of haal ze eraf.")
-        proposed = {case.id: reasons for case, reasons in _reasons(session, meeting)}
-        chosen = list(proposed) if case_ids is None else list(case_ids)
-        cases = _check_cases(session, chosen)
-        frame = _frame(session, store, meeting)
-        case_items = [_case_item(session, meeting, cases[c], proposed.get(c, [])) for c in chosen]
-        session.add_all(case_items)
-        items = frame[: len(FIXED_BEFORE)] + case_items + frame[len(FIXED_BEFORE) :]
-        _renumber(items)
-        session.flush()
-        for item in case_items:
-            _log_item(
-                session,
-                store,
-                AuditAction.CREATE,
-                item,
-                f"op de agenda gezet als punt {item.position}",
-                cases[item.case_id].case_number if item.case_id is not None else None,
-            )
-        return _agenda(session, meeting)
+        return AgendaFill(agenda=agenda, placed=len(chosen), remaining=len(ranked) - len(chosen))
+
+
+def _new_agenda_of(session: Session, meeting_id: int) -> Meeting:
+    meeting = _meeting(session, meeting_id)
+    _check_editable(meeting)
+    exists = session.scalar(
+        select(func.count(AgendaItem.id)).where(AgendaItem.meeting_id == meeting_id)
+    )
+    if exists:
+        raise BadInput("Dit overleg heeft al een agenda; voeg casussen toe of haal ze eraf.")
+    return meeting
+
+
+def _build(
+    session: Session, store: Store, meeting: Meeting, chosen: list[int], found: dict[int, _Found]
+) -> Agenda:
+    cases = _check_cases(session, chosen)
+    frame = _frame(session, store, meeting)
+    case_items = [_case_item(session, meeting, cases[c], found.get(c)) for c in chosen]
+    session.add_all(case_items)
+    items = frame[: len(FIXED_BEFORE)] + case_items + frame[len(FIXED_BEFORE) :]
+    _renumber(items)
+    session.flush()
+    for item in case_items:
+        _log_item(
+            session,
+            store,
+            AuditAction.CREATE,
+            item,
+            f"op de agenda gezet als punt {item.position}",
+            cases[item.case_id].case_number if item.case_id is not None else None,
+        )
+    return _agenda(session, meeting)
 
 
 def _info_of(session: Session, meeting: Meeting, item_id: int) -> AgendaItemInfo:
     return next(i for i in _item_infos(session, meeting) if i.id == item_id)
+
+
+def _record_overrun(session: Session, store: Store, meeting: Meeting, minutes: int) -> None:
+    meeting.overrun_minutes = minutes
+    planned_end = end_time(meeting.start_time, [meeting.minutes])
+    detail = (
+        f"uitloop toegestaan: {minutes} minuten, tot {end_time(planned_end, [minutes]):%H:%M}"
+        if minutes
+        else "uitloop ingetrokken"
+    )
+    audit.record(
+        session,
+        store,
+        AuditAction.UPDATE,
+        object_type="overleg",
+        object_id=meeting.id,
+        detail=detail,
+    )
 
 
 def add_case_item(
@@ -525,8 +779,13 @@ def add_case_item(
     minutes: int | None = None,
     presenter_id: int | None = None,
     question: str = "",
+    allow_overrun: bool = False,
 ) -> AgendaItemInfo:
-    """Put a case on a meeting's agenda, after the other cases (the frame is made if missing)."""
+    """Put a case on a meeting's agenda, after the other cases (the frame is made if missing).
+
+    Past the planned end (plus an overrun already chosen) it refuses with AgendaOverrun, unless
+    `allow_overrun`: then the overrun is recorded as chosen (Meeting.overrun_minutes).
+    """
     if minutes is not None and (problem := check_item_minutes(minutes)):
         raise BadInput(problem)
     if len(question) > MAX_QUESTION:
@@ -540,10 +799,21 @@ def add_case_item(
         if presenter_id is not None:
             _active_presenter(session, presenter_id)
         items = _ordered_items(session, meeting_id) or _frame(session, store, meeting)
-        reasons = [r for _c, r in _reasons(session, meeting, [case_id])]
-        item = _case_item(session, meeting, case, reasons[0] if reasons else [])
+        found = _reasons(session, meeting, [case_id])
+        item = _case_item(session, meeting, case, found[0] if found else None)
         if minutes is not None:
             item.minutes = minutes
+        total = sum(i.minutes for i in items) + item.minutes
+        over = total - meeting.minutes
+        if over > meeting.overrun_minutes:
+            if not allow_overrun:
+                # Nothing is written: the transaction (and a frame made above) is rolled back.
+                raise AgendaOverrun(
+                    end_time(meeting.start_time, [total]),
+                    end_time(meeting.start_time, [meeting.minutes]),
+                    over,
+                )
+            _record_overrun(session, store, meeting, over)
         if presenter_id is not None:
             item.presenter_id = presenter_id
         item.question = question.strip()
@@ -560,6 +830,17 @@ def add_case_item(
             case.case_number,
         )
         return _info_of(session, meeting, item.id)
+
+
+def clear_overrun(store: Store, meeting_id: int) -> Agenda:
+    """Withdraw a chosen overrun: the agenda is to fit the planned length again (logged)."""
+    with store.write() as session:
+        meeting = _meeting(session, meeting_id)
+        _check_editable(meeting)
+        if meeting.overrun_minutes:
+            _record_overrun(session, store, meeting, 0)
+            session.flush()
+        return _agenda(session, meeting)
 
 
 def _item(session: Session, item_id: int) -> tuple[AgendaItem, Meeting]:

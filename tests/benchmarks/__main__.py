@@ -224,6 +224,43 @@ def bench_agenda_pdf(work: Path) -> None:
     store.close()
 
 
+def bench_agenda_50k(work: Path) -> None:
+    """Rank the proposal of a 50,000-case store for the screen, and "Agenda opstellen"."""
+    from casusoverleg.services import agenda, meetings
+    from casusoverleg.services.views.meeting_page import meeting_page
+
+    store = accounts.init_store(work / "agenda50k.db", "b", "b" * 12, kdf=FAST_KDF).store
+    for start in range(0, 50_000, 10_000):
+        cases.create_cases(store, case_inputs(10_000, start))
+    day = date.today() + timedelta(days=7)
+    meeting_id = meetings.add_meeting(store, day, datetime_time(9, 30), 120, location="Zaal").id
+    page = agenda.propose_first(store, meeting_id)
+    print(f"# {page.total} proposed, {len(page.proposals)} built for the screen", flush=True)
+    report(
+        "agenda_propose_first_50k",
+        median_of(5, lambda: agenda.propose_first(store, meeting_id)),
+        "s",
+    )
+    report(
+        "agenda_propose_all_50k",
+        median_of(3, lambda: agenda.propose_agenda(store, meeting_id)),
+        "s",
+    )
+    report("meeting_page_50k", median_of(3, lambda: meeting_page(store, meeting_id)), "s")
+    times = []
+    for run in range(5):
+        other = meetings.add_meeting(
+            store, day + timedelta(days=run + 1), datetime_time(9, 30), 120, location="Zaal"
+        ).id
+        start = time.perf_counter()
+        fill = agenda.fill_agenda(store, other)
+        times.append(time.perf_counter() - start)
+        assert fill.agenda.total_minutes <= 120, fill.agenda.total_minutes
+    print(f"# placed {fill.placed}, {fill.remaining} stay proposed", flush=True)
+    report("agenda_fill_50k", statistics.median(times), "s")
+    store.close()
+
+
 def bench_actions_pdf(work: Path) -> None:
     """Print an action list of 1,000 open actions on 200 cases."""
     from casusoverleg.services import actions, documents
@@ -366,6 +403,7 @@ def main() -> int:
             bench_filter,
             bench_ratio,
             bench_agenda_pdf,
+            bench_agenda_50k,
             bench_actions_pdf,
             bench_ui_filter,
             bench_ui_unlock_to_window,

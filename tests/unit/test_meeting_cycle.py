@@ -94,17 +94,19 @@ def test_two_meetings(store: Store) -> None:
     # -- first meeting: the proposal names every case with its reason, most urgent first.
     first = add_meeting(store, FIRST)
     proposed = agenda.propose_agenda(store, first)
+    # Held over first, then legal deadlines (the review date 11 May before 30 June), then the
+    # child at home, then the rest (domain.urgency).
     assert [(p.case_id, p.reasons) for p in proposed] == [
-        (at_home, [R.THUISZITTER]),
-        (renewal, [R.VERLENGING]),
         (held, [R.AANGEHOUDEN]),
         (review, [R.HERBEOORDELING]),
+        (renewal, [R.VERLENGING]),
+        (at_home, [R.THUISZITTER]),
         (action_due, [R.ACTIE]),
         (new, [R.NIEUW]),
     ]
-    assert [p.urgency for p in proposed] == [1, 2, 5, 6, 7, 8]  # 3, 4: notices, art. 7
-    assert proposed[0].initials == "E. de V."
-    assert proposed[1].reason_text == "verlenging vóór 1 juli binnen 8 weken"
+    assert [p.urgency for p in proposed] == [1, 2, 2, 3, 4, 4]
+    assert proposed[3].initials == "E. de V."
+    assert proposed[2].reason_text == "verlenging vóór 1 juli binnen 8 weken"
 
     built = agenda.build_agenda(store, first)
     kinds = [i.kind for i in built.items]
@@ -117,9 +119,9 @@ def test_two_meetings(store: Store) -> None:
         AgendaItemKind.SLUITING,
     ]
     assert [i.case_id for i in built.items if i.case_id] == [p.case_id for p in proposed]
-    assert built.items[3].reason == "thuiszitter > 4 weken, 6 weken niet besproken"
+    assert built.items[6].reason == "thuiszitter > 4 weken, 6 weken niet besproken"
     # The casushouder presents the case; 30 min fixed items + 6 × 15 min fit in 120 minutes.
-    assert built.items[4].presenter_name == "Karin Bos"
+    assert built.items[5].presenter_name == "Karin Bos"
     assert (built.overrun_minutes, built.warnings) == (0, [])
     assert f"{built.end_time:%H:%M}" == "15:00"
     # The actielijst of the first meeting holds the earlier action, due before it.

@@ -103,12 +103,14 @@ def test_the_page_has_all_a_meeting_page_shows(
     assert [i.case_number for i in page.agenda.items if i.kind is AgendaItemKind.CASUS] == [
         "2027-0001"
     ]
-    assert page.proposals == agenda.propose_agenda(store, meeting_id)
+    # The first proposals not on the agenda, then those on it (agenda.propose_first).
+    assert page.proposals == agenda.propose_first(store, meeting_id).proposals
     assert [(p.case_number, p.on_agenda) for p in page.proposals] == [
-        ("2027-0001", True),
         ("2027-0002", False),
+        ("2027-0001", True),
     ]
-    assert page.proposals[1].reasons == [ProposalReason.NIEUW]
+    assert (page.proposals_waiting, page.proposals_not_listed) == (1, 0)
+    assert page.proposals[0].reasons == [ProposalReason.NIEUW]
     # The pickers offer the active participants only.
     assert page.participants == people.list_participants(store)
     assert team.ortho.id not in {p.id for p in page.participants}

@@ -27,8 +27,10 @@ class MeetingPage:
     attendance: list[AttendanceInfo]  # chair and minute-taker first, then by name
     missing_teams: str | None  # the Dutch warning when a core team has nobody present
     agenda: Agenda
-    proposals: list[Proposal]  # most urgent first; those on the agenda marked
+    proposals: list[Proposal]  # the most urgent first (agenda.PROPOSAL_LIMIT), then those on it
     participants: list[ParticipantInfo]  # the active ones: whom the pickers offer
+    proposals_waiting: int = 0  # proposed cases not on the agenda, listed or not
+    proposals_not_listed: int = 0  # of those, how many `proposals` leaves out
 
 
 def meeting_page(store: Store, meeting_id: int) -> MeetingPage:
@@ -38,13 +40,16 @@ def meeting_page(store: Store, meeting_id: int) -> MeetingPage:
         rows = meetings.meeting_rows_in(session, meeting_id)
         meeting = meetings.meeting_info(*rows)
         attendance = meetings.list_attendance_in(session, meeting_id)
+        proposed = agenda.propose_first_in(session, meeting_id)
         return MeetingPage(
             meeting=meeting,
             attendance=attendance,
             missing_teams=meetings.missing_teams_text(meetings.teams_missing_from(attendance)),
             agenda=agenda.get_agenda_in(session, meeting_id),
-            proposals=agenda.propose_agenda_in(session, meeting_id),
+            proposals=proposed.proposals,
             participants=people.list_participants_in(session),
+            proposals_waiting=proposed.waiting,
+            proposals_not_listed=proposed.not_listed,
         )
 
 

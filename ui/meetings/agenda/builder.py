@@ -9,11 +9,20 @@ What the builder shows comes with the meeting page (`show_page`); it saves by it
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QStandardPaths, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QLocale,
+    QModelIndex,
+    QPoint,
+    QStandardPaths,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,12 +35,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casusoverleg.domain.agenda import end_time, overrun_warning
+from casusoverleg.domain.agenda import DEFAULT_MINUTES, end_time, overrun_note
 from casusoverleg.domain.enums import AgendaItemKind, MeetingStatus, MinutesStatus
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import agenda as agenda_service
 from casusoverleg.services import calendar
-from casusoverleg.services.agenda import Agenda
+from casusoverleg.services.agenda import Agenda, AgendaFill, AgendaOverrun
 from casusoverleg.services.meetings import MeetingInfo
 from casusoverleg.services.store import Store
 from casusoverleg.services.views.meeting_page import MeetingPage
@@ -81,6 +90,24 @@ def show_agenda_pdf(parent: QWidget, store: Store, meeting_id: int) -> None:
     show_pdf_preview(parent, store, DocumentRequest(kind="agenda", meeting_id=meeting_id))
 
 
+def ask_allow_overrun(parent: QWidget, text: str) -> bool:
+    """Ask whether the meeting may run past its planned end; False is the default. Tests
+    replace this."""
+    return dialogs.confirm(parent, "Uitloop toestaan?", text, "Uitloop toestaan")
+
+
+@dataclass(frozen=True)
+class _Added:
+    """What adding cases by hand did, and the cases that would pass the planned end."""
+
+    agenda: Agenda
+    last_item_id: int
+    refused: list[int] = field(default_factory=list)  # not added: they would run over
+    position: int | None = None  # where the refused ones were to go
+    new_end: time | None = None  # when the meeting would end with them
+    planned_end: time | None = None
+
+
 def _button(text: str, tooltip: str) -> QPushButton:
     button = QPushButton(text)
     button.setToolTip(tooltip)
@@ -101,6 +128,8 @@ class AgendaBuilder(QWidget):
         self._pending = 0  # saves under way; only the last one's agenda is shown
         self._other_warnings: list[str] = []
         self._select_after: int | None = None  # item id to select once the agenda is shown
+        self._not_listed = 0  # proposed cases not on the agenda that the list leaves out
+        self._chosen_overrun = 0  # minutes the meeting may run over, chosen on purpose
 
         self.proposals = ProposalListModel(self)
         self.model = AgendaTableModel(self)
@@ -126,6 +155,14 @@ class AgendaBuilder(QWidget):
             "Toevoegen →", "De geselecteerde casussen op de agenda zetten (Enter of slepen)"
         )
         self.add_button.clicked.connect(self.add_selected)
+        self.proposal_more = QLabel()
+        self.proposal_more.setObjectName("voorstel_meer")
+        self.proposal_more.setWordWrap(True)
+        self.proposal_more.setToolTip(
+            "Minder urgente casussen; ze komen in de lijst zodra de casussen erboven op de agenda "
+            "staan of niet meer voorgesteld worden."
+        )
+        self.proposal_more.hide()
         self.proposal_empty = QLabel()
         self.proposal_empty.setWordWrap(True)
         self.proposal_empty.hide()
@@ -168,7 +205,8 @@ class AgendaBuilder(QWidget):
 
         self.build_button = _button(
             "Agenda &opstellen",
-            "De vaste agendapunten en alle voorgestelde casussen op de agenda zetten",
+            "De vaste agendapunten en de meest urgente voorgestelde casussen op de agenda "
+            "zetten, zoveel als in de geplande tijd passen",
         )
         self.build_button.clicked.connect(self.build_default)
         self.pdf_button = _button("Agenda (&PDF)", "De agenda bekijken en afdrukken (Ctrl+P)")
@@ -193,6 +231,11 @@ class AgendaBuilder(QWidget):
         self.warning_label.setStyleSheet(style.WARNING_STYLE)
         self.warning_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.warning_label.hide()
+        self.clear_overrun_button = _button(
+            "Uitloop intrekken", "De agenda moet weer binnen de geplande tijd passen"
+        )
+        self.clear_overrun_button.clicked.connect(self.clear_overrun)
+        self.clear_overrun_button.hide()
         self.message_label = MessageLabel()
 
         self.model.timing_changed.connect(self._show_timing)
@@ -209,6 +252,7 @@ class AgendaBuilder(QWidget):
         left_column.setContentsMargins(0, 0, 0, 0)
         left_column.addWidget(self.proposal_title)
         left_column.addWidget(self.proposal_view, 1)
+        left_column.addWidget(self.proposal_more)
         left_column.addWidget(self.proposal_empty)
         left_row = QHBoxLayout()
         left_row.addStretch(1)
@@ -246,7 +290,10 @@ class AgendaBuilder(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.warning_label)
+        warning_row = QHBoxLayout()
+        warning_row.addWidget(self.warning_label, 1)
+        warning_row.addWidget(self.clear_overrun_button)
+        layout.addLayout(warning_row)
         layout.addWidget(self.message_label)
         layout.addWidget(self.splitter, 1)
         self._update_buttons()
@@ -287,6 +334,7 @@ class AgendaBuilder(QWidget):
         self._meeting = page.meeting
         self.model.set_participants(page.participants)
         self.proposals.set_proposals(page.proposals)
+        self._not_listed = page.proposals_not_listed
         if self._pending:
             # A save is under way: its answer shows the agenda as it is after it.
             self.proposals.set_on_agenda(self.model.case_ids())
@@ -300,6 +348,8 @@ class AgendaBuilder(QWidget):
         self._pending = 0
         self._select_after = None
         self._other_warnings = []
+        self._not_listed = 0
+        self._chosen_overrun = 0
         self.proposals.set_proposals([])
         self.model.clear()
         self._show_message("")
@@ -329,14 +379,21 @@ class AgendaBuilder(QWidget):
             if current.isValid() and current.row() < self.model.rowCount():
                 keep = self.model.row_at(current.row()).id
         self._select_after = None
-        own = overrun_warning(
-            [i.minutes for i in agenda.items], meeting.minutes, self._meeting_end(meeting)
+        self._chosen_overrun = agenda.chosen_overrun
+        own = overrun_note(
+            [i.minutes for i in agenda.items],
+            meeting.minutes,
+            self._meeting_end(meeting),
+            agenda.chosen_overrun,
         )
         self._other_warnings = [w for w in agenda.warnings if w != own]
         self.model.set_agenda(agenda, meeting.start_time, editable=self._editable(meeting))
         self.proposals.set_on_agenda(self.model.case_ids())
-        waiting = self.proposals.waiting_count()
-        total = self.proposals.rowCount()
+        waiting = self.proposals.waiting_count() + self._not_listed
+        total = self.proposals.rowCount() + self._not_listed
+        if self._not_listed and self.model.editable:
+            self.proposal_more.setText(f"en nog {QLocale().toString(self._not_listed)} voorgesteld")
+        self.proposal_more.setVisible(bool(self._not_listed) and self.model.editable)
         if total:
             self.proposal_title.setText(
                 f"Voorgestelde casussen ({waiting} van {total} nog niet op de agenda)"
@@ -392,7 +449,9 @@ class AgendaBuilder(QWidget):
             f"Van {meeting.start_time:%H:%M} tot {self.model.end_time():%H:%M}: "
             f"{total} van de {meeting.minutes} minuten ingepland."
         )
-        overrun = overrun_warning(durations, meeting.minutes, self._meeting_end(meeting))
+        overrun = overrun_note(
+            durations, meeting.minutes, self._meeting_end(meeting), self._chosen_overrun
+        )
         self._show_warnings(([overrun] if overrun else []) + self._other_warnings)
 
     def _show_warnings(self, warnings: list[str]) -> None:
@@ -435,6 +494,7 @@ class AgendaBuilder(QWidget):
         cancelled = meeting is not None and meeting.status is MeetingStatus.GEANNULEERD
         self.pdf_button.setEnabled(has_meeting and has_agenda and not cancelled)
         self.ics_button.setEnabled(has_meeting)
+        self.clear_overrun_button.setVisible(editable and self._chosen_overrun > 0)
         self.table.setDragEnabled(editable)
         self.proposal_view.setDragEnabled(editable)
 
@@ -455,7 +515,9 @@ class AgendaBuilder(QWidget):
         elif rows:
             self._show_message("Deze casus staat al op de agenda.")
 
-    def _save_add(self, case_ids: list[int], position: int | None) -> None:
+    def _save_add(
+        self, case_ids: list[int], position: int | None, *, allow_overrun: bool = False
+    ) -> None:
         store, meeting = self._store, self._meeting
         if store is None or meeting is None or not self.model.editable:
             return
@@ -463,29 +525,78 @@ class AgendaBuilder(QWidget):
         if not wanted:
             return
 
-        def add(store: Store) -> tuple[Agenda, int]:
+        def add(store: Store) -> _Added:
             last = 0
             for offset, case_id in enumerate(wanted):
-                item = agenda_service.add_case_item(store, meeting.id, case_id)
+                try:
+                    item = agenda_service.add_case_item(
+                        store, meeting.id, case_id, allow_overrun=allow_overrun
+                    )
+                except AgendaOverrun as exc:
+                    # Asked on the GUI thread; the cases before this one are on the agenda.
+                    rest = wanted[offset:]
+                    more = [DEFAULT_MINUTES[AgendaItemKind.CASUS]] * (len(rest) - 1)
+                    return _Added(
+                        agenda_service.get_agenda(store, meeting.id),
+                        last,
+                        refused=rest,
+                        position=None if position is None else position + offset,
+                        new_end=end_time(exc.new_end, more),
+                        planned_end=exc.planned_end,
+                    )
                 last = item.id
                 if position is not None:
                     agenda_service.move_item(store, item.id, position + offset)
-            return agenda_service.get_agenda(store, meeting.id), last
+            return _Added(agenda_service.get_agenda(store, meeting.id), last)
 
-        def added(result: tuple[Agenda, int]) -> None:
-            agenda, last = result
-            self._select_after = last
-            numbers = [
-                i.case_number for i in agenda.items if i.case_id in set(wanted) and i.case_number
-            ]
-            self._show_message(
-                f"Casus {', '.join(numbers)} op de agenda gezet."
-                if len(numbers) == 1
-                else f"Casussen {', '.join(numbers)} op de agenda gezet."
-            )
+        def added(result: _Added) -> None:
+            agenda = result.agenda
+            if result.last_item_id:
+                self._select_after = result.last_item_id
+            done = set(wanted) - set(result.refused)
+            numbers = [i.case_number for i in agenda.items if i.case_id in done and i.case_number]
+            if numbers:
+                self._show_message(
+                    f"Casus {', '.join(numbers)} op de agenda gezet."
+                    if len(numbers) == 1
+                    else f"Casussen {', '.join(numbers)} op de agenda gezet."
+                )
             self._saved(agenda)
+            if result.refused:
+                self._ask_overrun(result)
 
         self._agenda_change(store, add).success(added).run()
+
+    def _ask_overrun(self, result: _Added) -> None:
+        """Adding by hand would pass the planned end: only on a deliberate yes."""
+        if result.new_end is None or result.planned_end is None:
+            return
+        which = "deze casus" if len(result.refused) == 1 else "deze casussen"
+        text = (
+            f"Met {which} loopt het overleg uit tot {result.new_end:%H.%M} uur (gepland tot "
+            f"{result.planned_end:%H.%M} uur). Uitloop toestaan?"
+        )
+        if ask_allow_overrun(self, text):
+            self._save_add(result.refused, result.position, allow_overrun=True)
+        else:
+            self._show_message(
+                f"Niet op de agenda gezet: {text.removesuffix(' Uitloop toestaan?')} Haal eerst "
+                "een andere casus van de agenda, of kort agendapunten in."
+            )
+
+    def clear_overrun(self) -> None:
+        """Withdraw the chosen overrun: the agenda is to fit the planned time again."""
+        store, meeting = self._store, self._meeting
+        if store is None or meeting is None or not self.model.editable:
+            return
+
+        def cleared(agenda: Agenda) -> None:
+            self._show_message("Uitloop ingetrokken: de agenda hoort weer in de geplande tijd.")
+            self._saved(agenda)
+
+        self._agenda_change(store, lambda s: agenda_service.clear_overrun(s, meeting.id)).success(
+            cleared
+        ).run()
 
     def _save_move(self, item_id: int, position: int) -> None:
         store = self._store
@@ -549,20 +660,24 @@ class AgendaBuilder(QWidget):
         ).run()
 
     def build_default(self) -> None:
-        """Make the agenda: the fixed items and every proposed case ("Agenda opstellen")."""
+        """Make the agenda: the fixed items, then the proposed cases most urgent first until
+        the planned time is full ("Agenda opstellen"); say how many stay proposed."""
         store, meeting = self._store, self._meeting
         if store is None or meeting is None or self.model.rowCount():
             return
 
-        def built(agenda: Agenda) -> None:
-            cases = sum(1 for i in agenda.items if i.case_id is not None)
+        def built(fill: AgendaFill) -> None:
+            text = f"Agenda opgesteld met {plural(fill.placed, 'casus', 'casussen')}"
+            if fill.remaining:
+                left = plural(fill.remaining, "casus blijft", "casussen blijven")
+                text += f", de meest urgente; {left} voorgesteld voor een volgend overleg"
             self._show_message(
-                f"Agenda opgesteld met {plural(cases, 'casus', 'casussen')}. Sleep om de "
-                "volgorde te wijzigen; typ in de kolom Duur om de tijd aan te passen."
+                f"{text}. Sleep om de volgorde te wijzigen; typ in de kolom Duur om de tijd aan "
+                "te passen."
             )
-            self._saved(agenda)
+            self._saved(fill.agenda)
 
-        self._agenda_change(store, lambda s: agenda_service.build_agenda(s, meeting.id)).success(
+        self._agenda_change(store, lambda s: agenda_service.fill_agenda(s, meeting.id)).success(
             built
         ).run()
 

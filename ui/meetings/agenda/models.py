@@ -84,7 +84,7 @@ class ProposalListModel(QAbstractListModel):
                 head += " — staat op de agenda"
             return f"{head}\n{row.reason_text}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "Reden:\n" + "\n".join(f"• {r.label}" for r in row.reasons)
+            return "Reden:\n" + "\n".join(f"• {label}" for label in row.reason_labels)
         if role == Qt.ItemDataRole.ForegroundRole and on_agenda:
             return QBrush(QColor(style.ON_AGENDA_COLOUR))
         if role == CASE_ID_ROLE:
