@@ -108,6 +108,7 @@ class AgendaDocument:
     # The people come from the series' standing participants: attendance is not kept yet.
     invited_from_series: bool = False
     secretary: str = ""  # who sends the invitations (the series' secretary), "" when unknown
+    in_series: bool = False  # the meeting belongs to a series (it can have standing members)
     # The open actions for item "Actielijst"; None: not gathered (no section printed).
     actions: Sequence[AgendaAction] | None = None
     actions_item: int | None = None  # the number of the item "Actielijst"
@@ -182,8 +183,12 @@ def agenda_story(agenda: AgendaDocument) -> list[Flowable]:
         # Said plainly: an agenda without invitees is not one to send yet.
         story.append(
             Paragraph(
-                f'<font color="{_hex(WARNING)}">Nog geen deelnemers uitgenodigd.</font> Leg de '
-                "vaste deelnemers van de overlegreeks vast of vul de aanwezigheid in.",
+                f'<font color="{_hex(WARNING)}">Nog geen deelnemers uitgenodigd.</font> '
+                + (
+                    "Leg de vaste deelnemers van de overlegreeks vast of vul de aanwezigheid in."
+                    if agenda.in_series
+                    else "Vul de aanwezigheid van dit overleg in."
+                ),
                 s.body,
             )
         )

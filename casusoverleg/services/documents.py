@@ -255,6 +255,7 @@ def agenda_document_in(session: Session, meeting_id: int) -> tuple[MeetingInfo, 
         chosen_overrun_until=chosen_until,
         invited_from_series=invited.source == invitees.InviteeSource.SERIES,
         secretary=invited.secretary.name if invited.secretary else "",
+        in_series=meeting.series_id is not None,
         actions=actions,
         actions_item=actions_item,
         next_meeting=_next_meeting_in(session, rows[0]),
@@ -263,13 +264,15 @@ def agenda_document_in(session: Session, meeting_id: int) -> tuple[MeetingInfo, 
     return meeting, document
 
 
-def _agenda_line(item: agenda_service.AgendaItemInfo, adopt: str, actions: int) -> AgendaLine:
+def _agenda_line(
+    item: agenda_service.AgendaItemInfo, adopt: tuple[str, str], actions: int
+) -> AgendaLine:
     title = item.title
     note = ""
     if item.kind == AgendaItemKind.CASUS:
         title = ""  # a case item is named by number and initials; its stored title adds nothing
     elif item.kind == AgendaItemKind.VERSLAG:
-        title = adopt
+        title, note = adopt
     elif item.kind == AgendaItemKind.ACTIELIJST:
         note = (
             f"{actions} open actiepunt{'en' if actions != 1 else ''}; zie de actielijst hieronder."
@@ -290,21 +293,19 @@ def _agenda_line(item: agenda_service.AgendaItemInfo, adopt: str, actions: int) 
     )
 
 
-def _minutes_to_adopt_in(session: Session, meeting_id: int) -> str:
-    """Item 2's title: which minutes this meeting adopts (those of the last meeting held)."""
+def _minutes_to_adopt_in(session: Session, meeting_id: int) -> tuple[str, str]:
+    """Item 2's title and note: which minutes this meeting adopts (the last meeting held)."""
+    generic = AgendaItemKind.VERSLAG.label
     previous = meetings.previous_held_meeting_in(session, meeting_id)
     if previous is None:
-        return "Vaststellen verslag: er is geen eerder overleg gehouden"
+        return generic, "Er is nog geen overleg gehouden; er is geen verslag vast te stellen."
     row = session.get(Meeting, previous.id)
-    fixed_elsewhere = (
-        previous.minutes_status != MinutesStatus.CONCEPT
-        and row is not None
-        and row.minutes_fixed_at_id != meeting_id
-    )
     when = _long_date(previous.date)
-    if fixed_elsewhere:
-        return f"Vaststellen verslag: het verslag van het overleg van {when} is al vastgesteld"
-    return f"Vaststellen verslag van het overleg van {when}"
+    if previous.minutes_status != MinutesStatus.CONCEPT and (
+        row is None or row.minutes_fixed_at_id != meeting_id
+    ):
+        return generic, f"Het verslag van het overleg van {when} is al vastgesteld."
+    return f"Vaststellen verslag van het overleg van {when}", ""
 
 
 def _next_meeting_in(session: Session, meeting: Meeting) -> NextMeeting | None:

@@ -143,8 +143,26 @@ def test_with_nobody_invited_the_agenda_says_so_plainly(
     extra = meetings.add_meeting(store, scenario.next_date + timedelta(days=30), time(13, 30), 90)
     agenda.build_agenda(store, extra.id, case_ids=scenario.case_ids[:1])
     text = _print(store, extra.id, tmp_path)
-    assert "Deelnemers Nog geen deelnemers uitgenodigd." in text
+    assert "Deelnemers Nog geen deelnemers uitgenodigd. Vul de aanwezigheid" in text
     assert "Voorzitter nog niet aangewezen" in text and "Notulist nog niet aangewezen" in text
+
+    # A series without standing participants: the secretary is told where to set them.
+    start = scenario.next_date + timedelta(days=40)
+    series = meetings.create_series(
+        store,
+        meetings.SeriesInput(
+            name="Reeks zonder vaste deelnemers",
+            start_date=start,
+            start_time=time(9, 30),
+            minutes=60,
+            recurrence=Recurrence.weekly(start.weekday(), 1),
+            count=1,
+        ),
+    )
+    (only,) = meetings.list_meetings(store, series_id=series.id)
+    agenda.build_agenda(store, only.id, case_ids=[])
+    text = _print(store, only.id, tmp_path, "reeks.pdf")
+    assert "Nog geen deelnemers uitgenodigd. Leg de vaste deelnemers van de overlegreeks" in text
 
 
 # -- the items -------------------------------------------------------------------------------------
@@ -172,7 +190,10 @@ def test_item_2_names_the_minutes_to_adopt(
     later = meetings.add_meeting(store, scenario.next_date + timedelta(days=21), time(13, 30), 90)
     agenda.build_agenda(store, later.id, case_ids=[])
     text = _print(store, later.id, tmp_path, "later.pdf")
-    assert f"het verslag van het overleg van {_long(scenario.held_date)} is al vastgesteld" in text
+    assert (
+        "Vaststellen verslag vorig overleg Het verslag van het overleg van "
+        f"{_long(scenario.held_date)} is al vastgesteld." in text
+    )
 
     # Once the next meeting is held with concept minutes, those are the ones to adopt.
     meetings.set_meeting_status(store, scenario.next_id, MeetingStatus.GEHOUDEN)
@@ -182,7 +203,8 @@ def test_item_2_names_the_minutes_to_adopt(
     # The first meeting ever has nothing to adopt.
     first = meetings.add_meeting(store, scenario.held_date - timedelta(days=30), time(9, 0), 60)
     agenda.build_agenda(store, first.id, case_ids=[])
-    assert "er is geen eerder overleg gehouden" in _print(store, first.id, tmp_path, "first.pdf")
+    text = _print(store, first.id, tmp_path, "first.pdf")
+    assert "Er is nog geen overleg gehouden; er is geen verslag vast te stellen." in text
 
 
 def test_actielijst_prints_the_open_actions_with_number_case_owner_and_date(
