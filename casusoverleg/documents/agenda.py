@@ -230,12 +230,12 @@ def _actions_section(actions: Sequence[AgendaAction], item: int | None) -> list[
     for index, action in enumerate(actions):
         case = "—"
         if action.case_number:
-            case = f"{text(action.case_number)}"
+            case = text(action.case_number)
             if action.initials:
                 case += f"<br/>{text(action.initials)}"
-        due = dutch_date_short(action.due_date) if action.due_date else "geen datum"
+        due = dutch_date_short(action.due_date) if action.due_date else "geen"
         if action.overdue:
-            due += "\nte laat"
+            due += "\nverlopen"
             warn.append((index, 4))
         rows.append(
             [
@@ -255,16 +255,17 @@ def _actions_section(actions: Sequence[AgendaAction], item: int | None) -> list[
             ]
         )
     table = data_table(
-        ["Nr.", "Casus", "Actie", "Eigenaar", "Uiterlijk"],
+        ["Nr.", "Casus", "Actiepunt", "Wie", "Deadline"],
         rows,
         [0.09, 0.15, 0.36, 0.26, 0.14],
         warn=warn,
     )
     count = len(actions)
-    lead = Paragraph(
-        f"{count} open actiepunt{'en' if count != 1 else ''}, op volgorde van uiterste datum.",
-        s.small,
-    )
+    summary = f"{count} open actiepunt{'en' if count != 1 else ''}, op volgorde van deadline"
+    overdue = sum(1 for a in actions if a.overdue)
+    if overdue:
+        summary += f", waarvan {overdue} verlopen op de dag van dit overleg"
+    lead = Paragraph(escape(summary) + ".", s.small)
     # The heading, its line and the first rows go together; the table itself breaks by row.
     return [CondPageBreak(45 * mm), *heading(title, 3), lead, spacer(1.5), table]
 

@@ -226,7 +226,7 @@ def test_actielijst_prints_the_open_actions_with_number_case_owner_and_date(
         assert f"{action.due_date:%d-%m-%Y}" in text
     # Due before the meeting's day: marked on paper.
     overdue = [a for a in expected if a.due_date is not None and a.due_date < scenario.next_date]
-    assert len(overdue) == 1 and f"{overdue[0].due_date:%d-%m-%Y} te laat" in text
+    assert len(overdue) == 1 and f"{overdue[0].due_date:%d-%m-%Y} verlopen" in text
     assert "Leerplichtdossier bijwerken" not in text  # done
 
 
@@ -251,7 +251,7 @@ def test_a_long_action_list_repeats_its_header_and_keeps_each_action_on_one_page
         assert f"eind{n}" in page  # the row was not split over two pages
     with_actions = [p for p in pages if re.search(r"nr\. \d+ 2026-", p)]
     assert len(with_actions) >= 2
-    assert all("Nr. Casus Actie Eigenaar Uiterlijk" in p for p in with_actions)
+    assert all("Nr. Casus Actiepunt Wie Deadline" in p for p in with_actions)
     assert all(f"pagina {i} van {len(pages)}" in p for i, p in enumerate(pages, start=1))
 
 
