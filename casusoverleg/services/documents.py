@@ -239,8 +239,9 @@ def agenda_document_in(session: Session, meeting_id: int) -> tuple[MeetingInfo, 
     # The paper shows the meeting's planned times (as `meetings --json` and the .ics do). An
     # overrun chosen on purpose is printed beside them; items that run past the planned end
     # (or past the chosen overrun) are a warning, not a silently later end.
+    meeting_row = rows[0]
     planned_end = _add_minutes(meeting.start_time, meeting.minutes)
-    chosen = rows[0].overrun_minutes
+    chosen = meeting_row.overrun_minutes
     chosen_until = _add_minutes(planned_end, chosen) if chosen > 0 else None
     limit = chosen_until or planned_end
     document = AgendaDocument(
@@ -258,7 +259,7 @@ def agenda_document_in(session: Session, meeting_id: int) -> tuple[MeetingInfo, 
         in_series=meeting.series_id is not None,
         actions=actions,
         actions_item=actions_item,
-        next_meeting=_next_meeting_in(session, rows[0]),
+        next_meeting=_next_meeting_in(session, meeting_row),
         show_next_meeting=True,
     )
     return meeting, document

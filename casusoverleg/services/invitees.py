@@ -115,18 +115,8 @@ def invitees_in(session: Session, meeting_id: int) -> Invitees:
     if attendance:
         return Invitees(_sorted(attendance), InviteeSource.ATTENDANCE, secretary)
     if members:
-        return Invitees(_sorted(_once(members)), InviteeSource.SERIES, secretary)
+        return Invitees(_sorted(members), InviteeSource.SERIES, secretary)
     return Invitees([], InviteeSource.NONE, secretary)
-
-
-def _once(people: list[Invitee]) -> list[Invitee]:
-    """One line per person: a member listed twice keeps the weightiest role."""
-    best: dict[int, Invitee] = {}
-    for person in people:
-        known = best.get(person.participant_id)
-        if known is None or _ROLE_ORDER[person.role] < _ROLE_ORDER[known.role]:
-            best[person.participant_id] = person
-    return list(best.values())
 
 
 def _person(session: Session, participant_id: int) -> Invitee | None:
