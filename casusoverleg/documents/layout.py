@@ -222,10 +222,14 @@ def heading(value: str, level: int = 2) -> list[Flowable]:
     return [CondPageBreak(room), Paragraph(escape(value), s.h2 if level == 2 else s.h3)]
 
 
-def facts(rows: Sequence[tuple[str, str]], label_width: float = 38 * mm) -> Table:
-    """A borderless two-column "label: value" block (meeting data, case data)."""
+def facts(rows: Sequence[tuple[str, str | Flowable]], label_width: float = 38 * mm) -> Table:
+    """A borderless two-column "label: value" block (meeting data, case data); a value that is
+    a Flowable (a warning in colour) is used as is."""
     s = styles()
-    data = [[Paragraph(escape(k), s.label), para(v or "—", s.cell)] for k, v in rows]
+    data = [
+        [Paragraph(escape(k), s.label), v if isinstance(v, Flowable) else para(v or "—", s.cell)]
+        for k, v in rows
+    ]
     table = Table(data, colWidths=[label_width, CONTENT_WIDTH - label_width], hAlign="LEFT")
     table.setStyle(
         TableStyle(

@@ -18,10 +18,18 @@ from pathlib import Path
 from typing import IO, Literal, cast
 
 from babel.dates import format_date
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casusoverleg.documents.actions import ActionLine, ActionListDocument, render_actions
-from casusoverleg.documents.agenda import AgendaDocument, AgendaLine, AgendaPerson, render_agenda
+from casusoverleg.documents.agenda import (
+    AgendaAction,
+    AgendaDocument,
+    AgendaLine,
+    AgendaPerson,
+    NextMeeting,
+    render_agenda,
+)
 from casusoverleg.documents.dossier import (
     DossierDiscussion,
     DossierDocument,
@@ -40,20 +48,21 @@ from casusoverleg.documents.minutes import (
 from casusoverleg.domain.alternatives import alternatives_text
 from casusoverleg.domain.enums import (
     AgendaItemKind,
-    AttendanceStatus,
     AuditAction,
     MeetingRole,
     MeetingStatus,
+    MinutesStatus,
 )
 from casusoverleg.errors import BadInput
 from casusoverleg.services import actions as action_service
 from casusoverleg.services import agenda as agenda_service
-from casusoverleg.services import audit, cases, meetings, output, people, settings
+from casusoverleg.services import audit, cases, invitees, meetings, output, settings
 from casusoverleg.services import minutes as minutes_service
 from casusoverleg.services.actions import ActionInfo
 from casusoverleg.services.dossier_law import dossier_law_facts
 from casusoverleg.services.meetings import MeetingInfo
 from casusoverleg.services.store import Store
+from casusoverleg.store.models import Meeting
 
 GroupBy = Literal["owner", "case"]
 
@@ -198,36 +207,43 @@ def agenda_document_in(session: Session, meeting_id: int) -> tuple[MeetingInfo, 
         raise BadInput(
             f"Het overleg van {_long_date(meeting.date)} heeft nog geen agenda; stel die eerst op."
         )
-    functions = {
-        p.id: p.function for p in people.list_participants_in(session, include_archived=True)
-    }
+    invited = invitees.invitees_in(session, meeting_id)
     participants = [
         AgendaPerson(
-            name=a.name,
-            organisation=a.organisation_name,
-            role=_role(a.role),
-            function=functions.get(a.participant_id, ""),
-            excused=a.status == AttendanceStatus.AFGEMELD,
+            name=p.name,
+            organisation=p.organisation,
+            role=_role(p.role),
+            function=p.function,
+            excused=p.excused,
         )
-        for a in meetings.list_attendance_in(session, meeting_id)
+        for p in invited.people
     ]
-    lines = [
-        AgendaLine(
-            number=item.position,
-            start=item.start_time,
-            minutes=item.minutes,
-            # A case item is named by number and initials; its stored title adds nothing.
-            title="" if item.kind == AgendaItemKind.CASUS else item.title,
-            case_number=item.case_number,
-            initials=item.initials,
-            presenter=item.presenter_name,
-            question=item.question,
+    actions = [
+        AgendaAction(
+            number=a.id,
+            description=a.description,
+            owner=a.owner_name,
+            owner_organisation=a.organisation_name,
+            case_number=a.case_number,
+            initials=a.case_initials,
+            due_date=a.due_date,
+            overdue=a.due_date is not None and a.due_date < meeting.date,
         )
-        for item in agenda.items
+        for a in action_service.open_actions_for_agenda_in(session, meeting_id)
     ]
-    # The paper shows the meeting's planned times (as `meetings --json` and the .ics do), and
-    # says so when the items run past them, instead of moving the end silently.
+    adopt = _minutes_to_adopt_in(session, meeting_id)
+    lines = [_agenda_line(item, adopt, len(actions)) for item in agenda.items]
+    actions_item = next(
+        (i.position for i in agenda.items if i.kind == AgendaItemKind.ACTIELIJST), None
+    )
+    # The paper shows the meeting's planned times (as `meetings --json` and the .ics do). An
+    # overrun chosen on purpose is printed beside them; items that run past the planned end
+    # (or past the chosen overrun) are a warning, not a silently later end.
+    meeting_row = rows[0]
     planned_end = _add_minutes(meeting.start_time, meeting.minutes)
+    chosen = meeting_row.overrun_minutes
+    chosen_until = _add_minutes(planned_end, chosen) if chosen > 0 else None
+    limit = chosen_until or planned_end
     document = AgendaDocument(
         meeting_name=meeting.title,
         day=meeting.date,
@@ -236,9 +252,78 @@ def agenda_document_in(session: Session, meeting_id: int) -> tuple[MeetingInfo, 
         location=meeting.location,
         items=lines,
         participants=participants,
-        overrun_until=agenda.end_time if agenda.items and agenda.end_time > planned_end else None,
+        overrun_until=agenda.end_time if agenda.end_time > limit else None,
+        chosen_overrun_until=chosen_until,
+        invited_from_series=invited.source == invitees.InviteeSource.SERIES,
+        secretary=invited.secretary.name if invited.secretary else "",
+        in_series=meeting.series_id is not None,
+        actions=actions,
+        actions_item=actions_item,
+        next_meeting=_next_meeting_in(session, meeting_row),
+        show_next_meeting=True,
     )
     return meeting, document
+
+
+def _agenda_line(
+    item: agenda_service.AgendaItemInfo, adopt: tuple[str, str], actions: int
+) -> AgendaLine:
+    title = item.title
+    note = ""
+    if item.kind == AgendaItemKind.CASUS:
+        title = ""  # a case item is named by number and initials; its stored title adds nothing
+    elif item.kind == AgendaItemKind.VERSLAG:
+        title, note = adopt
+    elif item.kind == AgendaItemKind.ACTIELIJST:
+        note = (
+            f"{actions} open actiepunt{'en' if actions != 1 else ''}; zie de actielijst hieronder."
+            if actions
+            else "Er zijn geen open actiepunten."
+        )
+    return AgendaLine(
+        number=item.position,
+        start=item.start_time,
+        minutes=item.minutes,
+        title=title,
+        case_number=item.case_number,
+        initials=item.initials,
+        presenter=item.presenter_name,
+        question=item.question,
+        reason=item.reason if item.kind == AgendaItemKind.CASUS else "",
+        note=note,
+    )
+
+
+def _minutes_to_adopt_in(session: Session, meeting_id: int) -> tuple[str, str]:
+    """Item 2's title and note: which minutes this meeting adopts (the last meeting held)."""
+    generic = AgendaItemKind.VERSLAG.label
+    previous = meetings.previous_held_meeting_in(session, meeting_id)
+    if previous is None:
+        return generic, "Er is nog geen overleg gehouden; er is geen verslag vast te stellen."
+    row = session.get(Meeting, previous.id)
+    when = _long_date(previous.date)
+    if previous.minutes_status != MinutesStatus.CONCEPT and (
+        row is None or row.minutes_fixed_at_id != meeting_id
+    ):
+        return generic, f"Het verslag van het overleg van {when} is al vastgesteld."
+    return f"Vaststellen verslag van het overleg van {when}", ""
+
+
+def _next_meeting_in(session: Session, meeting: Meeting) -> NextMeeting | None:
+    """The first planned meeting after this one: in its series if it has one there, else any."""
+    here = (meeting.date, meeting.start_time, meeting.id)
+    later = [
+        m
+        for m in session.scalars(
+            select(Meeting)
+            .where(Meeting.status == str(MeetingStatus.GEPLAND), Meeting.date >= meeting.date)
+            .order_by(Meeting.date, Meeting.start_time, Meeting.id)
+        )
+        if (m.date, m.start_time, m.id) > here
+    ]
+    same_series = [m for m in later if meeting.series_id and m.series_id == meeting.series_id]
+    found = same_series or later
+    return NextMeeting(found[0].date, found[0].start_time) if found else None
 
 
 def _agenda_job(store: Store, meeting_id: int, today: date | None) -> _Job:
