@@ -51,6 +51,7 @@ from casusoverleg.services.store import Store
 from casusoverleg.services.unchanged import UNCHANGED, Keep
 from casusoverleg.store.models import (
     ActionEvent,
+    ActionItem,
     AgendaItem,
     Case,
     Meeting,
@@ -373,11 +374,12 @@ def _apply_outcome(
 
 
 def _derived_outcome(
-    item: AgendaItem, meeting: Meeting, entry: MinutesEntry | None
+    session: Session, item: AgendaItem, meeting: Meeting, entry: MinutesEntry | None
 ) -> ItemOutcome | None:
-    """The outcome when none is chosen: discussed when something is written; otherwise a case
-    item of a held meeting was deferred, and anything else has nothing recorded."""
-    if _has_content(entry):
+    """The outcome when none is chosen: discussed when something is written or an action
+    agreed; otherwise a case item of a held meeting was deferred, and anything else has
+    nothing recorded."""
+    if _has_content(entry) or _with_actions(session, [item.id]):
         return ItemOutcome.BESPROKEN
     if item.kind == str(AgendaItemKind.CASUS) and meeting.status == str(MeetingStatus.GEHOUDEN):
         return ItemOutcome.DOORGESCHOVEN
@@ -565,7 +567,7 @@ def save_entry(
         # goes back to "nothing recorded" (or deferred, once the meeting is held).
         before = _outcome_of(item)
         if before is None or (before is ItemOutcome.BESPROKEN and is_case):
-            derived = _derived_outcome(item, meeting, entry)
+            derived = _derived_outcome(session, item, meeting, entry)
             if derived is not before:
                 # Follows from what is written (logged below): no log line of its own.
                 _apply_outcome(session, item, meeting, derived)
@@ -601,7 +603,7 @@ def set_outcome(store: Store, agenda_item_id: int, outcome: ItemOutcome | None) 
             outcome = ItemOutcome(outcome)
             _check_outcome(item, outcome)
         entry = _main_entry(session, agenda_item_id)
-        wanted = outcome if outcome is not None else _derived_outcome(item, meeting, entry)
+        wanted = outcome if outcome is not None else _derived_outcome(session, item, meeting, entry)
         before = _outcome_of(item)
         target_before = item.deferred_to_id
         _apply_outcome(session, item, meeting, wanted)
@@ -621,18 +623,34 @@ def set_outcome(store: Store, agenda_item_id: int, outcome: ItemOutcome | None) 
         return _item_entry_info(session, item, entry)
 
 
-def _untouched(session: Session, meeting_id: int) -> list[AgendaItem]:
-    """The case items with no outcome and nothing written: what closing would defer."""
+def _with_actions(session: Session, item_ids: Iterable[int]) -> set[int]:
+    """The agenda items an action was agreed at (an action agreed means it was discussed)."""
+    wanted = list(item_ids)
+    if not wanted:
+        return set()
+    found = session.scalars(
+        select(ActionItem.agenda_item_id).where(ActionItem.agenda_item_id.in_(wanted))
+    )
+    return {item_id for item_id in found if item_id is not None}
+
+
+def _unrecorded(session: Session, meeting_id: int) -> tuple[list[AgendaItem], set[int]]:
+    """The items with no outcome yet, and which of them were worked on (written on, or an
+    action agreed there)."""
     items = session.scalars(
         select(AgendaItem)
-        .where(
-            AgendaItem.meeting_id == meeting_id,
-            AgendaItem.kind == str(AgendaItemKind.CASUS),
-            AgendaItem.outcome.is_(None),
-        )
+        .where(AgendaItem.meeting_id == meeting_id, AgendaItem.outcome.is_(None))
         .order_by(AgendaItem.position, AgendaItem.id)
     ).all()
-    return [i for i in items if not _has_content(_main_entry(session, i.id))]
+    worked = _with_actions(session, [i.id for i in items])
+    worked |= {i.id for i in items if _has_content(_main_entry(session, i.id))}
+    return list(items), worked
+
+
+def _untouched(session: Session, meeting_id: int) -> list[AgendaItem]:
+    """The case items with no outcome and nothing written or agreed: what closing defers."""
+    items, worked = _unrecorded(session, meeting_id)
+    return [i for i in items if i.kind == str(AgendaItemKind.CASUS) and i.id not in worked]
 
 
 def _load_meeting(session: Session, meeting_id: int) -> Meeting:
@@ -699,12 +717,15 @@ def close_meeting(
             if item_id not in items:
                 raise BadInput(f"Agendapunt {item_id} hoort niet bij dit overleg.")
             _check_outcome(items[item_id], ItemOutcome(outcome))
-        untouched = {i.id for i in _untouched(session, meeting_id)}
+        unrecorded, worked = _unrecorded(session, meeting_id)
+        open_ids = {i.id for i in unrecorded}
         counts: dict[ItemOutcome, int] = defaultdict(int)
         for item in sorted(items.values(), key=lambda i: (i.position, i.id)):
             if item.id in chosen:
                 wanted: ItemOutcome | None = ItemOutcome(chosen[item.id])
-            elif item.id in untouched:
+            elif item.id in worked:
+                wanted = ItemOutcome.BESPROKEN  # e.g. only an action was agreed there
+            elif item.id in open_ids and item.kind == str(AgendaItemKind.CASUS):
                 wanted = ItemOutcome.DOORGESCHOVEN
             else:
                 continue

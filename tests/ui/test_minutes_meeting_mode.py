@@ -10,6 +10,7 @@ their numbers and state.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -220,3 +221,29 @@ def test_a_meeting_cycle_records_only_what_happened(
     done = actions.get_action(store, done_id)
     assert done.status is ActionStatus.GEREED
     assert f"gereed op {dutch_date_short(meeting.date)}" in text
+
+
+def test_closing_dialog_one_case_no_next_meeting_and_enter_does_not_close(
+    qtbot: QtBot, store: Store
+) -> None:
+    plan = minutes.closing_plan(store, documents.next_meeting_id(store, today=TODAY))
+    one = replace(plan, untouched=plan.untouched[:1], next_meeting_id=None, next_meeting_date=None)
+    dialog = ClosingDialog(None, "Het overleg afsluiten en als gehouden vastleggen?", "", one)
+    qtbot.addWidget(dialog)
+    assert dialog.count_label.text() == (
+        "1 casus is niet besproken; deze wordt doorgeschoven naar het volgende overleg "
+        "(er is nog geen overleg gepland)."
+    )
+    (combo,) = dialog.choice_combos.values()
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Doorschuiven",
+        "Intrekken",
+        "Geen bijzonderheden",
+    ]
+    assert dialog.choices() == {one.untouched[0].agenda_item_id: ItemOutcome.DOORGESCHOVEN}
+    # Enter is "Annuleren": closing a meeting is never an accident.
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    assert not dialog.isVisible()  # closed by the default button …
+    assert dialog.result() == ClosingDialog.DialogCode.Rejected  # … which is Annuleren

@@ -7,7 +7,8 @@ adopting the previous minutes (with amendments) is recorded.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from casusoverleg.domain.enums import (
     MeetingStatus,
     MinutesStatus,
 )
+from casusoverleg.domain.recurrence import Recurrence
 from casusoverleg.errors import BadInput
 from casusoverleg.services import actions, agenda, audit, documents, meetings, minutes
 from casusoverleg.services.store import Store
@@ -265,3 +267,62 @@ def test_adoption_note_is_limited(store: Store, cycle: dict[str, int]) -> None:
     with pytest.raises(BadInput, match="te lang"):
         minutes.fix_minutes(store, cycle["earlier"], at_meeting_id=cycle["held"], note="x" * 4001)
     assert meetings.get_meeting(store, cycle["earlier"]).minutes_status is MinutesStatus.CONCEPT
+
+
+def test_deferred_goes_to_the_same_series_first(store: Store) -> None:
+    case = add_case(store, "2027-0001", "Anna")
+    weekly = meetings.SeriesInput(
+        name="Casusoverleg",
+        start_date=date(2027, 3, 2),  # Tuesdays
+        start_time=time(13, 0),
+        minutes=120,
+        recurrence=Recurrence.weekly(1, every_weeks=4),
+        count=2,
+    )
+    ours = meetings.create_series(store, weekly)
+    # Another group meets in between (a Thursday): not where our cases go.
+    other = meetings.create_series(
+        store,
+        replace(
+            weekly,
+            name="Thuiszittersoverleg",
+            start_date=date(2027, 3, 4),
+            recurrence=Recurrence.weekly(3, 1),
+        ),
+    )
+    ours_first, ours_next = [m for m in meetings.list_meetings(store) if m.series_id == ours.id]
+    assert any(
+        m.series_id == other.id and m.date < ours_next.date for m in meetings.list_meetings(store)
+    )
+    agenda.build_agenda(store, ours_first.id, [case])
+    minutes.close_meeting(store, ours_first.id)
+    item = _items(store, ours_first.id)[case]
+    assert minutes.get_entry(store, item).deferred_to == ours_next.date
+
+
+def test_an_action_agreed_on_a_case_counts_as_discussed(
+    store: Store, cycle: dict[str, int]
+) -> None:
+    held = cycle["held"]
+    items = _items(store, held)
+    actions.create_action(
+        store,
+        description="Ouders bellen",
+        owner_id=cycle["owner"],
+        agenda_item_id=items[cycle["case1"]],
+        due_date=date(2027, 3, 30),
+        today=HELD,
+    )
+    plan = minutes.closing_plan(store, held)
+    assert items[cycle["case1"]] not in [u.agenda_item_id for u in plan.untouched]
+    minutes.close_meeting(store, held)
+    assert minutes.get_entry(store, items[cycle["case1"]]).outcome is ItemOutcome.BESPROKEN
+    # Choosing is logged per item, with the case.
+    minutes.set_outcome(store, items[cycle["case2"]], ItemOutcome.INGETROKKEN)
+    (event,) = [
+        e
+        for e in audit.list_events(store)
+        if e.object_type == "agendapunt" and "uitkomst" in e.detail
+    ]
+    assert event.case_number == "2027-0002"
+    assert event.detail.endswith("uitkomst: ingetrokken")
