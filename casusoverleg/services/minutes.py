@@ -928,40 +928,41 @@ def case_histories_in(session: Session, case_ids: Iterable[int]) -> dict[int, li
     return found
 
 
-def _closed_before(session: Session, action: ActionInfo, day: date) -> bool:
-    """Whether the action was done or dropped before `day` (so not open at that meeting)."""
-    if action.status is ActionStatus.OPEN:
-        return False
-    if action.status is ActionStatus.GEREED and action.done_on is not None:
-        return action.done_on < day
-    events = session.execute(
-        select(ActionEvent.on_date, ActionEvent.at)
-        .where(
-            ActionEvent.action_id == action.id,
-            ActionEvent.kind.in_([str(ActionEventKind.GEREED), str(ActionEventKind.VERVALLEN)]),
-        )
-        .order_by(ActionEvent.at, ActionEvent.id)
-    ).all()
-    if not events:
-        return True  # closed, and when is not known: not shown as carried over
-    on_date, at = events[-1]
-    return (on_date or at.date()) < day
+def _closed_on(session: Session, closed: list[ActionInfo]) -> dict[int, date]:
+    """The day each done or dropped action was closed, as far as known (latest step)."""
+    found: dict[int, date] = {}
+    wanted = {a.id for a in closed if not (a.status is ActionStatus.GEREED and a.done_on)}
+    if wanted:
+        kinds = [str(ActionEventKind.GEREED), str(ActionEventKind.VERVALLEN)]
+        for action_id, on_date, at in session.execute(
+            select(ActionEvent.action_id, ActionEvent.on_date, ActionEvent.at)
+            .where(ActionEvent.action_id.in_(wanted), ActionEvent.kind.in_(kinds))
+            .order_by(ActionEvent.at, ActionEvent.id)
+        ):
+            found[action_id] = on_date or at.date()  # the latest step wins
+    for action in closed:
+        if action.status is ActionStatus.GEREED and action.done_on is not None:
+            found[action.id] = action.done_on
+    return found
 
 
 def carried_over_actions(store: Store, meeting_id: int) -> list[ActionInfo]:
     """The actions agreed before a meeting that were still open when it began, state as now.
 
     The actielijst the meeting went through: still open, done (in or after it) or dropped
-    since. Overdue is judged on the meeting's day.
+    since. Overdue is judged on the meeting's day. A closed action whose closing day is not
+    known is left out (it cannot be shown to have been open then).
     """
+    meeting_info = get_meeting(store, meeting_id)
+    day = meeting_info.date
+    candidates = [
+        a
+        for a in list_actions(store, include_done=True, today=day)
+        if (a.created_on or a.created_at.date()) <= day
+    ]
     with store.read() as session:
         meeting = _load_meeting(session, meeting_id)
         here = meeting_key(meeting)
-        candidates = [
-            a
-            for a in list_actions(store, include_done=True, today=meeting.date)
-            if (a.created_on or a.created_at.date()) <= meeting.date
-        ]
         origins = {
             m.id: meeting_key(m)
             for m in session.scalars(
@@ -970,13 +971,16 @@ def carried_over_actions(store: Store, meeting_id: int) -> list[ActionInfo]:
                 )
             )
         }
-        return [
-            a
-            for a in candidates
-            # Agreed in a meeting: carried over only by the meetings after that one.
-            if (a.meeting_id is None or origins[a.meeting_id] < here)
-            and not _closed_before(session, a, meeting.date)
-        ]
+        closed_on = _closed_on(
+            session, [a for a in candidates if a.status is not ActionStatus.OPEN]
+        )
+    return [
+        a
+        for a in candidates
+        # Agreed in a meeting: carried over only by the meetings after that one.
+        if (a.meeting_id is None or origins[a.meeting_id] < here)
+        and (a.status is ActionStatus.OPEN or (a.id in closed_on and closed_on[a.id] >= day))
+    ]
 
 
 def get_minutes(store: Store, meeting_id: int, *, today: date | None = None) -> Minutes:

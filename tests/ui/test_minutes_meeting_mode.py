@@ -149,6 +149,17 @@ def test_a_meeting_cycle_records_only_what_happened(
     assert page.outcome_buttons[ItemOutcome.GEEN_BIJZONDERHEDEN].isVisible()
     assert not page.outcome_buttons[ItemOutcome.DOORGESCHOVEN].isVisible()
     assert not page.outcome_buttons[ItemOutcome.INGETROKKEN].isVisible()
+    # An action agreed there means the item was discussed.
+    box = page.quick_add
+    qtbot.keyClicks(box.description_edit, "Notitie rondsturen")
+    qtbot.keyClick(box.description_edit, Qt.Key.Key_Tab)
+    qtbot.keyClicks(box.owner_combo, "Luna")
+    with qtbot.waitSignal(window.outcome_saved):
+        qtbot.keyClick(box.owner_combo, Qt.Key.Key_Return)
+    rondvraag = window.current_item
+    assert rondvraag is not None
+    assert minutes.get_entry(store, rondvraag.id).outcome is ItemOutcome.BESPROKEN
+    assert _row_text(window, rondvraag.id).endswith("✓")
 
     # Closing: the dialog counts the cases not reached and names the meeting they go to; the
     # chair withdraws one of them there.

@@ -647,6 +647,9 @@ class MeetingModeWindow(QWidget):
             box.description_edit.setFocus()
         elif (kept := self._action_drafts.get(item_id)) and kept.description.strip() == description:
             self._action_drafts.pop(item_id)
+        if self.outcome_of(item_id) is None:
+            # An action agreed on an item means it was discussed: the store derives it.
+            self._set_outcome(item_id, None)
         self.action_added.emit(action)
 
     def _complete_action(self, action_id: int) -> None:
@@ -691,10 +694,14 @@ class MeetingModeWindow(QWidget):
 
     def choose_outcome(self, outcome: ItemOutcome | None) -> None:
         """Geen bijzonderheden / doorschuiven / intrekken for the item on screen (None: undo)."""
-        store, item = self._store, self.current_item
-        if store is None or item is None or not self.writable:
+        item = self.current_item
+        if item is not None:
+            self._set_outcome(item.id, outcome)
+
+    def _set_outcome(self, item_id: int, outcome: ItemOutcome | None) -> None:
+        store = self._store
+        if store is None or not self.writable:
             return
-        item_id = item.id
         (
             StoreOp(self, store, lambda s: minutes.set_outcome(s, item_id, outcome))
             .success(self._show_outcome)
