@@ -8,12 +8,13 @@ adopting the previous minutes (with amendments) is recorded.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
 
 from casusoverleg.domain.enums import (
+    ActionEventKind,
     ActionStatus,
     AgendaItemKind,
     AuditAction,
@@ -25,6 +26,7 @@ from casusoverleg.domain.recurrence import Recurrence
 from casusoverleg.errors import BadInput
 from casusoverleg.services import actions, agenda, audit, documents, meetings, minutes
 from casusoverleg.services.store import Store
+from casusoverleg.store.models import ActionEvent
 from tests.helpers.meeting_data import add_case, add_meeting, make_members
 from tests.helpers.pdfs import all_text, squashed
 
@@ -326,3 +328,39 @@ def test_an_action_agreed_on_a_case_counts_as_discussed(
     ]
     assert event.case_number == "2027-0002"
     assert event.detail.endswith("uitkomst: ingetrokken")
+
+
+def test_an_action_dropped_in_the_meeting_is_carried_over_one_dropped_before_is_not(
+    store: Store, cycle: dict[str, int]
+) -> None:
+    earlier, held = cycle["earlier"], cycle["held"]
+    agenda.build_agenda(store, earlier, [cycle["case1"]])
+    made = [
+        actions.create_action(
+            store,
+            description=f"Actie {n}",
+            owner_id=cycle["owner"],
+            agenda_item_id=_items(store, earlier)[cycle["case1"]],
+            due_date=date(2027, 4, 1),
+            today=EARLIER,
+        )
+        for n in range(3)
+    ]
+    minutes.close_meeting(store, earlier)
+    for action in made:
+        actions.cancel_action(store, action.id, today=HELD)
+    # The history the actions service keeps (ActionEvent, migration 0006): dropped in the
+    # meeting, dropped the week before; the third has no step recorded (an older store).
+    with store.write() as session:
+        for action, on in ((made[0], HELD), (made[1], date(2027, 3, 9))):
+            session.add(
+                ActionEvent(
+                    action_id=action.id,
+                    at=datetime.combine(on, time(14, 0)),
+                    kind=str(ActionEventKind.VERVALLEN),
+                    on_date=on,
+                    meeting_id=held if on == HELD else None,
+                )
+            )
+    carried = minutes.get_minutes(store, held).carried_over
+    assert [(a.id, a.status) for a in carried] == [(made[0].id, ActionStatus.VERVALLEN)]
