@@ -38,6 +38,7 @@ from casusoverleg.documents.dossier import (
 )
 from casusoverleg.documents.layout import DEFAULT_ORGANISATION, LOCALE, DocumentMeta
 from casusoverleg.documents.minutes import (
+    Adoption,
     AgreedAction,
     Attendee,
     Correction,
@@ -397,6 +398,9 @@ def minutes_document(
                 next_review=item.next_review_date,
                 actions=[_agreed(a, item.position) for a in item.actions],
                 corrections=[Correction(c.created_at, c.text) for c in item.amendments],
+                outcome=item.outcome,
+                deferred_to=item.deferred_to,
+                role=_MINUTES_ROLES.get(item.kind, ""),
             )
         )
     document = MinutesDocument(
@@ -410,15 +414,24 @@ def minutes_document(
         attendance=attendance,
         fixed_on=minutes.fixed_at_date,
         show_names=show_names,
+        adopted=[Adoption(a.meeting_date, a.note) for a in minutes.adopted],
+        not_adopted=minutes.not_adopted,
+        carried_over=[_agreed(a, None) for a in minutes.carried_over],
     )
     return meeting, document, numbers
+
+
+# Fixed items whose minutes say more than what was typed (which minutes were adopted; the
+# actions carried over).
+_MINUTES_ROLES = {AgendaItemKind.VERSLAG: "verslag", AgendaItemKind.ACTIELIJST: "actielijst"}
 
 
 def _add_minutes(start: time, minutes: int) -> time:
     return (datetime.combine(date(2000, 1, 1), start) + timedelta(minutes=minutes)).time()
 
 
-def _agreed(action: ActionInfo, position: int) -> AgreedAction:
+def _agreed(action: ActionInfo, position: int | None) -> AgreedAction:
+    case = " ".join(filter(None, (action.case_number, action.case_initials)))
     return AgreedAction(
         description=action.description,
         owner=action.owner_name,
@@ -426,6 +439,11 @@ def _agreed(action: ActionInfo, position: int) -> AgreedAction:
         due_date=action.due_date,
         item_number=position,
         status=action.status.label,
+        number=action.id,
+        agreed_on=action.created_on or action.created_at.date(),
+        case=case,
+        done_on=action.done_on,
+        overdue=action.overdue,
     )
 
 

@@ -9,7 +9,7 @@ amendment (an entry with `amends_id`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -23,11 +23,14 @@ from casusoverleg.domain.alternatives import (
     kept_alternatives,
 )
 from casusoverleg.domain.enums import (
+    ActionEventKind,
+    ActionStatus,
     Advice,
     AgendaItemKind,
     Alternative,
     AuditAction,
     CaseStatus,
+    ItemOutcome,
     MeetingStatus,
     MinutesStatus,
 )
@@ -35,16 +38,20 @@ from casusoverleg.domain.review import review_date_problem
 from casusoverleg.domain.text import initials
 from casusoverleg.errors import BadInput
 from casusoverleg.services import audit
-from casusoverleg.services.actions import ActionInfo, list_meeting_actions
+from casusoverleg.services.actions import ActionInfo, list_actions, list_meeting_actions
 from casusoverleg.services.meetings import (
     AttendanceInfo,
     MeetingInfo,
     get_meeting,
+    get_meeting_in,
     list_attendance,
+    previous_held_meeting_in,
 )
 from casusoverleg.services.store import Store
 from casusoverleg.services.unchanged import UNCHANGED, Keep
 from casusoverleg.store.models import (
+    ActionEvent,
+    ActionItem,
     AgendaItem,
     Case,
     Meeting,
@@ -52,6 +59,11 @@ from casusoverleg.store.models import (
 )
 
 MAX_AMENDMENT = 4000
+MAX_FIXED_NOTE = 4000
+
+# Fixed items (opening, verslag, actielijst, rondvraag, sluiting) are held or not with the
+# meeting itself: they can only be marked as discussed or "geen bijzonderheden".
+_FIXED_ITEM_OUTCOMES = (ItemOutcome.BESPROKEN, ItemOutcome.GEEN_BIJZONDERHEDEN)
 
 _FIELD_LABELS = {
     "notes": "notities",
@@ -81,6 +93,8 @@ class EntryInfo:
     next_review_date: date | None
     updated_at: datetime | None
     alternatives: tuple[Alternative, ...] = ()  # weighed before an exemption advice
+    outcome: ItemOutcome | None = None  # what happened to the item; None: nothing yet
+    deferred_to: date | None = None  # a deferred item: the date of the meeting it goes to
 
 
 @dataclass(frozen=True)
@@ -128,6 +142,17 @@ class MinutesItem:
     amendments: list[Amendment]
     actions: list[ActionInfo]
     alternatives: tuple[Alternative, ...] = ()  # weighed before an exemption advice
+    outcome: ItemOutcome | None = None  # None: nothing recorded (a fixed item left alone)
+    deferred_to: date | None = None  # DOORGESCHOVEN: the meeting it went to (None: not planned)
+
+
+@dataclass(frozen=True)
+class AdoptedMinutes:
+    """Earlier minutes adopted (vastgesteld) in this meeting, with the amendments stated then."""
+
+    meeting_id: int
+    meeting_date: date
+    note: str
 
 
 @dataclass(frozen=True)
@@ -141,6 +166,33 @@ class Minutes:
     attendance: list[AttendanceInfo]
     items: list[MinutesItem]
     actions: list[ActionInfo]
+    # The minutes this meeting adopted (item 2), oldest first; () when none were.
+    adopted: tuple[AdoptedMinutes, ...] = ()
+    # Actions agreed before this meeting and still open when it began: the actielijst it
+    # went through, with their state now.
+    carried_over: tuple[ActionInfo, ...] = ()
+    # The last meeting held before this one, when its minutes were up for adoption here but
+    # were not adopted here (None: adopted here, or nothing to adopt).
+    not_adopted: date | None = None
+
+
+@dataclass(frozen=True)
+class UntouchedItem:
+    """A case item with nothing recorded, that closing the meeting would defer."""
+
+    agenda_item_id: int
+    position: int
+    title: str
+
+
+@dataclass(frozen=True)
+class ClosingPlan:
+    """What closing a meeting does to its untouched case items, and where they would go."""
+
+    meeting: MeetingInfo
+    untouched: tuple[UntouchedItem, ...]
+    next_meeting_id: int | None  # the meeting deferred items go to (None: none planned)
+    next_meeting_date: date | None
 
 
 # -- shared with the agenda ----------------------------------------------------------------------
@@ -233,9 +285,16 @@ def _stored_alternatives(entry: MinutesEntry | None) -> tuple[Alternative, ...]:
     return tuple(a for a in Alternative if str(a) in codes)
 
 
-def _entry_info(agenda_item_id: int, entry: MinutesEntry | None) -> EntryInfo:
+def _entry_info(
+    agenda_item_id: int,
+    entry: MinutesEntry | None,
+    outcome: ItemOutcome | None = None,
+    deferred_to: date | None = None,
+) -> EntryInfo:
     if entry is None:
-        return EntryInfo(agenda_item_id, None, "", None, "", None, None)
+        return EntryInfo(
+            agenda_item_id, None, "", None, "", None, None, outcome=outcome, deferred_to=deferred_to
+        )
     return EntryInfo(
         agenda_item_id=agenda_item_id,
         entry_id=entry.id,
@@ -245,7 +304,94 @@ def _entry_info(agenda_item_id: int, entry: MinutesEntry | None) -> EntryInfo:
         next_review_date=entry.next_review_date,
         updated_at=entry.updated_at,
         alternatives=_stored_alternatives(entry),
+        outcome=outcome,
+        deferred_to=deferred_to,
     )
+
+
+def _outcome_of(item: AgendaItem) -> ItemOutcome | None:
+    """The item's stored outcome; a code this version does not know reads as none."""
+    try:
+        return ItemOutcome(item.outcome) if item.outcome else None
+    except ValueError:
+        return None
+
+
+def _meeting_dates(session: Session, meeting_ids: Iterable[int | None]) -> dict[int, date]:
+    wanted = {i for i in meeting_ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(Meeting.id, Meeting.date).where(Meeting.id.in_(wanted)))
+    return {meeting_id: on for meeting_id, on in rows}
+
+
+def _item_entry_info(session: Session, item: AgendaItem, entry: MinutesEntry | None) -> EntryInfo:
+    dates = _meeting_dates(session, [item.deferred_to_id])
+    deferred = dates.get(item.deferred_to_id) if item.deferred_to_id is not None else None
+    return _entry_info(item.id, entry, _outcome_of(item), deferred)
+
+
+def _has_content(entry: MinutesEntry | None) -> bool:
+    return entry is not None and bool(
+        entry.notes.strip()
+        or entry.advice
+        or entry.decision.strip()
+        or entry.next_review_date is not None
+    )
+
+
+def next_planned_meeting_in(session: Session, meeting: Meeting) -> Meeting | None:
+    """Where an item deferred at `meeting` goes: the first planned meeting after it in the same
+    series, else the first planned meeting after it at all, else None."""
+    here = meeting_key(meeting)
+    later = [
+        m
+        for m in session.scalars(
+            select(Meeting).where(
+                Meeting.status == str(MeetingStatus.GEPLAND), Meeting.date >= meeting.date
+            )
+        )
+        if meeting_key(m) > here
+    ]
+    later.sort(key=meeting_key)
+    if meeting.series_id is not None:
+        same = [m for m in later if m.series_id == meeting.series_id]
+        if same:
+            return same[0]
+    return later[0] if later else None
+
+
+def _apply_outcome(
+    session: Session, item: AgendaItem, meeting: Meeting, outcome: ItemOutcome | None
+) -> None:
+    """Store `outcome` on the item, with the meeting a deferred item goes to."""
+    item.outcome = str(outcome) if outcome is not None else None
+    if outcome is ItemOutcome.DOORGESCHOVEN:
+        target = next_planned_meeting_in(session, meeting)
+        item.deferred_to_id = target.id if target is not None else None
+    else:
+        item.deferred_to_id = None
+
+
+def _derived_outcome(
+    session: Session, item: AgendaItem, meeting: Meeting, entry: MinutesEntry | None
+) -> ItemOutcome | None:
+    """The outcome when none is chosen: discussed when something is written or an action
+    agreed; otherwise a case item of a held meeting was deferred, and anything else has
+    nothing recorded."""
+    if _has_content(entry) or _with_actions(session, [item.id]):
+        return ItemOutcome.BESPROKEN
+    if item.kind == str(AgendaItemKind.CASUS) and meeting.status == str(MeetingStatus.GEHOUDEN):
+        return ItemOutcome.DOORGESCHOVEN
+    return None
+
+
+def _check_outcome(item: AgendaItem, outcome: ItemOutcome) -> None:
+    if item.kind != str(AgendaItemKind.CASUS) and outcome not in _FIXED_ITEM_OUTCOMES:
+        raise BadInput(
+            "Alleen een casus kan worden doorgeschoven of ingetrokken; kies bij dit agendapunt "
+            "'Geen bijzonderheden' of schrijf op wat er besproken is."
+        )
 
 
 def _case_entries(session: Session, case_id: int) -> list[tuple[MeetingKey, MinutesEntry]]:
@@ -293,8 +439,8 @@ def _update_case(session: Session, case: Case, changed: list[str]) -> list[str]:
 def get_entry(store: Store, agenda_item_id: int) -> EntryInfo:
     """What is recorded for one agenda item (empty if nothing yet)."""
     with store.read() as session:
-        _item_and_meeting(session, agenda_item_id)
-        return _entry_info(agenda_item_id, _main_entry(session, agenda_item_id))
+        item, _meeting = _item_and_meeting(session, agenda_item_id)
+        return _item_entry_info(session, item, _main_entry(session, agenda_item_id))
 
 
 def get_entries_in(session: Session, agenda_item_ids: Iterable[int]) -> dict[int, EntryInfo]:
@@ -308,7 +454,29 @@ def get_entries_in(session: Session, agenda_item_ids: Iterable[int]) -> dict[int
             .order_by(MinutesEntry.id)
         ):
             main.setdefault(entry.agenda_item_id, entry)  # the first, as `_main_entry` takes
-    return {item_id: _entry_info(item_id, main.get(item_id)) for item_id in wanted}
+    items: dict[int, AgendaItem] = {}
+    if wanted:
+        items = {
+            i.id: i for i in session.scalars(select(AgendaItem).where(AgendaItem.id.in_(wanted)))
+        }
+    dates = _meeting_dates(session, [i.deferred_to_id for i in items.values()])
+    found = {}
+    for item_id in wanted:
+        item = items.get(item_id)
+        outcome = _outcome_of(item) if item is not None else None
+        deferred = (
+            dates.get(item.deferred_to_id)
+            if item is not None and item.deferred_to_id is not None
+            else None
+        )
+        found[item_id] = _entry_info(item_id, main.get(item_id), outcome, deferred)
+    return found
+
+
+def get_entries(store: Store, agenda_item_ids: Iterable[int]) -> dict[int, EntryInfo]:
+    """`get_entry` for several agenda items, in one read."""
+    with store.read() as session:
+        return get_entries_in(session, agenda_item_ids)
 
 
 def save_entry(
@@ -373,7 +541,8 @@ def save_entry(
         created = entry is None
         if entry is None:
             if not any(wanted.values()):
-                return _entry_info(agenda_item_id, None)  # nothing typed yet: nothing to keep
+                # Nothing typed yet: nothing to keep.
+                return _item_entry_info(session, item, None)
             now = datetime.now()
             entry = MinutesEntry(
                 agenda_item_id=agenda_item_id,
@@ -388,11 +557,20 @@ def save_entry(
             session.add(entry)
         changed = [name for name, value in wanted.items() if getattr(entry, name) != value]
         if not changed and not created:
-            return _entry_info(agenda_item_id, entry)
+            return _item_entry_info(session, item, entry)
         for name in changed:
             setattr(entry, name, wanted[name])
         entry.updated_at = datetime.now()
         session.flush()
+        # Writing on an item means it was discussed; an outcome chosen on purpose (no
+        # particulars, deferred, withdrawn) stays. A case item whose text is wiped again
+        # goes back to "nothing recorded" (or deferred, once the meeting is held).
+        before = _outcome_of(item)
+        if before is None or (before is ItemOutcome.BESPROKEN and is_case):
+            derived = _derived_outcome(session, item, meeting, entry)
+            if derived is not before:
+                # Follows from what is written (logged below): no log line of its own.
+                _apply_outcome(session, item, meeting, derived)
         case = session.get(Case, item.case_id) if item.case_id is not None else None
         case_updates = _update_case(session, case, changed) if case is not None else []
         detail = "gewijzigd: " + ", ".join(_FIELD_LABELS[c] for c in changed)
@@ -407,11 +585,185 @@ def save_entry(
             object_id=entry.id,
             detail=f"overleg {meeting.id}, agendapunt {item.position}; {detail}",
         )
-        return _entry_info(agenda_item_id, entry)
+        return _item_entry_info(session, item, entry)
 
 
-def fix_minutes(store: Store, meeting_id: int, *, at_meeting_id: int) -> Minutes:
-    """Fix (vaststellen) a held meeting's concept minutes at a later meeting."""
+def set_outcome(store: Store, agenda_item_id: int, outcome: ItemOutcome | None) -> EntryInfo:
+    """Record what happened to an agenda item: no particulars, deferred, withdrawn (or discussed).
+
+    None takes a chosen outcome back: the item is then discussed when something is written on
+    it, and otherwise has nothing recorded (a case item of a held meeting: deferred). A deferred
+    case goes to the next planned meeting (same series first). Fixed items can only be
+    discussed or have no particulars. Refused on fixed minutes, like every edit.
+    """
+    with store.write() as session:
+        item, meeting = _item_and_meeting(session, agenda_item_id)
+        _check_writable(meeting)
+        if outcome is not None:
+            outcome = ItemOutcome(outcome)
+            _check_outcome(item, outcome)
+        entry = _main_entry(session, agenda_item_id)
+        wanted = outcome if outcome is not None else _derived_outcome(session, item, meeting, entry)
+        before = _outcome_of(item)
+        target_before = item.deferred_to_id
+        _apply_outcome(session, item, meeting, wanted)
+        if wanted is not before or item.deferred_to_id != target_before:
+            number = session.scalar(select(Case.case_number).where(Case.id == item.case_id))
+            label = wanted.label if wanted is not None else "nog niets vastgelegd"
+            audit.record(
+                session,
+                store,
+                AuditAction.UPDATE,
+                case_number=number,
+                object_type="agendapunt",
+                object_id=item.id,
+                detail=f"overleg {meeting.id}, agendapunt {item.position}; uitkomst: {label}",
+            )
+        session.flush()
+        return _item_entry_info(session, item, entry)
+
+
+def _with_actions(session: Session, item_ids: Iterable[int]) -> set[int]:
+    """The agenda items an action was agreed at (an action agreed means it was discussed)."""
+    wanted = list(item_ids)
+    if not wanted:
+        return set()
+    found = session.scalars(
+        select(ActionItem.agenda_item_id).where(ActionItem.agenda_item_id.in_(wanted))
+    )
+    return {item_id for item_id in found if item_id is not None}
+
+
+def _unrecorded(session: Session, meeting_id: int) -> tuple[list[AgendaItem], set[int]]:
+    """The items with no outcome yet, and which of them were worked on (written on, or an
+    action agreed there)."""
+    items = session.scalars(
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting_id, AgendaItem.outcome.is_(None))
+        .order_by(AgendaItem.position, AgendaItem.id)
+    ).all()
+    worked = _with_actions(session, [i.id for i in items])
+    worked |= {i.id for i in items if _has_content(_main_entry(session, i.id))}
+    return list(items), worked
+
+
+def _untouched(session: Session, meeting_id: int) -> list[AgendaItem]:
+    """The case items with no outcome and nothing written or agreed: what closing defers."""
+    items, worked = _unrecorded(session, meeting_id)
+    return [i for i in items if i.kind == str(AgendaItemKind.CASUS) and i.id not in worked]
+
+
+def _load_meeting(session: Session, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise BadInput(f"Er is geen overleg met nummer {meeting_id}.")
+    return meeting
+
+
+def closing_plan(store: Store, meeting_id: int) -> ClosingPlan:
+    """What closing the meeting would do: its untouched case items, and where they would go."""
+    with store.read() as session:
+        meeting = _load_meeting(session, meeting_id)
+        untouched = _untouched(session, meeting_id)
+        found = {
+            c.id: c
+            for c in session.scalars(
+                select(Case).where(Case.id.in_([i.case_id for i in untouched if i.case_id]))
+            )
+        }
+        target = next_planned_meeting_in(session, meeting)
+
+        def title(item: AgendaItem) -> str:
+            case = found.get(item.case_id) if item.case_id is not None else None
+            if case is None:
+                return item.title or AgendaItemKind.CASUS.label
+            return item_title(
+                AgendaItemKind.CASUS,
+                item.title,
+                case.case_number,
+                initials(case.first_name, case.last_name),
+            )
+
+        return ClosingPlan(
+            meeting=get_meeting_in(session, meeting_id),
+            untouched=tuple(UntouchedItem(i.id, i.position, title(i)) for i in untouched),
+            next_meeting_id=target.id if target is not None else None,
+            next_meeting_date=target.date if target is not None else None,
+        )
+
+
+def close_meeting(
+    store: Store, meeting_id: int, outcomes: Mapping[int, ItemOutcome] | None = None
+) -> MeetingInfo:
+    """Close a meeting (held): set the outcomes chosen, defer every case item left untouched,
+    and mark it held, all in one transaction.
+
+    `outcomes` maps agenda item ids of this meeting to what the chair chose when closing.
+    """
+    chosen = dict(outcomes or {})
+    with store.write() as session:
+        meeting = _load_meeting(session, meeting_id)
+        if meeting.status == str(MeetingStatus.GEANNULEERD):
+            raise BadInput("Dit overleg is geannuleerd en kan niet worden afgesloten.")
+        if meeting.status == str(MeetingStatus.GEHOUDEN):
+            raise BadInput(
+                f"Het overleg van {meeting.date:%d-%m-%Y} is al afgesloten; het staat op gehouden."
+            )
+        items = {
+            i.id: i
+            for i in session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id))
+        }
+        for item_id, outcome in chosen.items():
+            if item_id not in items:
+                raise BadInput(f"Agendapunt {item_id} hoort niet bij dit overleg.")
+            _check_outcome(items[item_id], ItemOutcome(outcome))
+        unrecorded, worked = _unrecorded(session, meeting_id)
+        open_ids = {i.id for i in unrecorded}
+        counts: dict[ItemOutcome, int] = defaultdict(int)
+        for item in sorted(items.values(), key=lambda i: (i.position, i.id)):
+            if item.id in chosen:
+                wanted: ItemOutcome | None = ItemOutcome(chosen[item.id])
+            elif item.id in worked:
+                wanted = ItemOutcome.BESPROKEN  # e.g. only an action was agreed there
+            elif item.id in open_ids and item.kind == str(AgendaItemKind.CASUS):
+                wanted = ItemOutcome.DOORGESCHOVEN
+            else:
+                continue
+            _apply_outcome(session, item, meeting, wanted)
+            if wanted is not None:
+                counts[wanted] += 1
+        old = MeetingStatus(meeting.status)
+        meeting.status = str(MeetingStatus.GEHOUDEN)
+        meeting.sequence += 1
+        # A status set by a person is a hand edit: editing the series must not undo it.
+        meeting.edited_by_hand = True
+        detail = f"status {old.label} → {MeetingStatus.GEHOUDEN.label}"
+        if counts:
+            detail += "; bij afsluiten: " + ", ".join(
+                f"{n} {o.label}" for o, n in sorted(counts.items(), key=lambda p: str(p[0]))
+            )
+        audit.record(
+            session,
+            store,
+            AuditAction.UPDATE,
+            object_type="overleg",
+            object_id=meeting.id,
+            detail=detail,
+        )
+        session.flush()
+        return get_meeting_in(session, meeting_id)
+
+
+def fix_minutes(store: Store, meeting_id: int, *, at_meeting_id: int, note: str = "") -> Minutes:
+    """Fix (vaststellen) a held meeting's concept minutes at a later meeting.
+
+    `note` holds the amendments stated when they were adopted ("" : adopted unchanged); it is
+    kept with the adopted meeting and printed in both minutes. Item 2 (verslag) of the meeting
+    that adopts them counts as discussed.
+    """
+    note = note.strip()
+    if len(note) > MAX_FIXED_NOTE:
+        raise BadInput(f"De wijzigingen zijn te lang (hoogstens {MAX_FIXED_NOTE} tekens).")
     with store.write() as session:
         meeting = session.get(Meeting, meeting_id)
         at = session.get(Meeting, at_meeting_id)
@@ -431,14 +783,25 @@ def fix_minutes(store: Store, meeting_id: int, *, at_meeting_id: int) -> Minutes
             raise BadInput("Een verslag wordt vastgesteld in een later overleg.")
         meeting.minutes_status = str(MinutesStatus.VASTGESTELD)
         meeting.minutes_fixed_at_id = at.id
+        meeting.minutes_fixed_note = note
+        # The text itself may name a child: the log says only that there were amendments.
+        changes = f", met wijzigingen ({len(note)} tekens)" if note else ""
         audit.record(
             session,
             store,
             AuditAction.UPDATE,
             object_type="overleg",
             object_id=meeting.id,
-            detail=f"verslag vastgesteld in overleg {at.id} van {at.date:%d-%m-%Y}",
+            detail=f"verslag vastgesteld in overleg {at.id} van {at.date:%d-%m-%Y}{changes}",
         )
+        if at.minutes_status != str(MinutesStatus.VASTGESTELD):
+            for item in session.scalars(
+                select(AgendaItem).where(
+                    AgendaItem.meeting_id == at.id,
+                    AgendaItem.kind == str(AgendaItemKind.VERSLAG),
+                )
+            ):
+                _apply_outcome(session, item, at, ItemOutcome.BESPROKEN)
     return get_minutes(store, meeting_id)
 
 
@@ -565,11 +928,67 @@ def case_histories_in(session: Session, case_ids: Iterable[int]) -> dict[int, li
     return found
 
 
+def _closed_on(session: Session, closed: list[ActionInfo]) -> dict[int, date]:
+    """The day each done or dropped action was closed, as far as known (latest step)."""
+    found: dict[int, date] = {}
+    wanted = {a.id for a in closed if not (a.status is ActionStatus.GEREED and a.done_on)}
+    if wanted:
+        kinds = [str(ActionEventKind.GEREED), str(ActionEventKind.VERVALLEN)]
+        for action_id, on_date, at in session.execute(
+            select(ActionEvent.action_id, ActionEvent.on_date, ActionEvent.at)
+            .where(ActionEvent.action_id.in_(wanted), ActionEvent.kind.in_(kinds))
+            .order_by(ActionEvent.at, ActionEvent.id)
+        ):
+            found[action_id] = on_date or at.date()  # the latest step wins
+    for action in closed:
+        if action.status is ActionStatus.GEREED and action.done_on is not None:
+            found[action.id] = action.done_on
+    return found
+
+
+def carried_over_actions(store: Store, meeting_id: int) -> list[ActionInfo]:
+    """The actions agreed before a meeting that were still open when it began, state as now.
+
+    The actielijst the meeting went through: still open, done (in or after it) or dropped
+    since. Overdue is judged on the meeting's day. A closed action whose closing day is not
+    known is left out (it cannot be shown to have been open then).
+    """
+    meeting_info = get_meeting(store, meeting_id)
+    day = meeting_info.date
+    candidates = [
+        a
+        for a in list_actions(store, include_done=True, today=day)
+        if (a.created_on or a.created_at.date()) <= day
+    ]
+    with store.read() as session:
+        meeting = _load_meeting(session, meeting_id)
+        here = meeting_key(meeting)
+        origins = {
+            m.id: meeting_key(m)
+            for m in session.scalars(
+                select(Meeting).where(
+                    Meeting.id.in_({a.meeting_id for a in candidates if a.meeting_id is not None})
+                )
+            )
+        }
+        closed_on = _closed_on(
+            session, [a for a in candidates if a.status is not ActionStatus.OPEN]
+        )
+    return [
+        a
+        for a in candidates
+        # Agreed in a meeting: carried over only by the meetings after that one.
+        if (a.meeting_id is None or origins[a.meeting_id] < here)
+        and (a.status is ActionStatus.OPEN or (a.id in closed_on and closed_on[a.id] >= day))
+    ]
+
+
 def get_minutes(store: Store, meeting_id: int, *, today: date | None = None) -> Minutes:
     """A meeting's minutes for screen and documents (actions flagged overdue as of `today`)."""
     info = get_meeting(store, meeting_id)
     attendance = list_attendance(store, meeting_id)
     actions = list_meeting_actions(store, meeting_id, today=today)
+    carried = carried_over_actions(store, meeting_id)
     by_item: dict[int, list[ActionInfo]] = defaultdict(list)
     for action in actions:
         if action.agenda_item_id is not None:
@@ -595,6 +1014,23 @@ def get_minutes(store: Store, meeting_id: int, *, today: date | None = None) -> 
             .order_by(AgendaItem.position, AgendaItem.id)
         ).all()
         amendments = _amendments(session, [item.id for item, _c, _e in rows])
+        deferred_dates = _meeting_dates(session, [item.deferred_to_id for item, _c, _e in rows])
+        adopted = tuple(
+            AdoptedMinutes(m.id, m.date, m.minutes_fixed_note)
+            for m in sorted(
+                session.scalars(select(Meeting).where(Meeting.minutes_fixed_at_id == meeting_id)),
+                key=meeting_key,
+            )
+        )
+        previous = previous_held_meeting_in(session, meeting_id)
+        not_adopted = None
+        if previous is not None and previous.id not in {a.meeting_id for a in adopted}:
+            earlier = session.get(Meeting, previous.id)
+            at = earlier.minutes_fixed_at_id if earlier is not None else None
+            fixed_at = session.get(Meeting, at) if at is not None else None
+            # Adopted at a meeting before this one: there was nothing left to adopt here.
+            if fixed_at is None or meeting_key(fixed_at) > meeting_key(meeting):
+                not_adopted = previous.date
         items = []
         for item, case, entry in rows:
             kind = AgendaItemKind(item.kind)
@@ -617,6 +1053,10 @@ def get_minutes(store: Store, meeting_id: int, *, today: date | None = None) -> 
                     amendments=amendments[item.id],
                     actions=by_item[item.id],
                     alternatives=_stored_alternatives(entry),
+                    outcome=_outcome_of(item),
+                    deferred_to=deferred_dates.get(item.deferred_to_id)
+                    if item.deferred_to_id is not None
+                    else None,
                 )
             )
         return Minutes(
@@ -627,4 +1067,7 @@ def get_minutes(store: Store, meeting_id: int, *, today: date | None = None) -> 
             attendance=attendance,
             items=items,
             actions=actions,
+            adopted=adopted,
+            carried_over=tuple(carried),
+            not_adopted=not_adopted,
         )

@@ -131,6 +131,7 @@ class Autosave(QObject):
         self._remember = remember
         self.typed: dict[int, ItemText] = {}
         self.stored: dict[int, ItemText] = {}  # as the store has it
+        self.saved_entries: dict[int, EntryInfo] = {}  # what the last save of an item returned
         self.in_flight: set[int] = set()
         self.failed: dict[int, str] = {}
         self.again: set[int] = set()  # asked to save while a save was running
@@ -332,6 +333,7 @@ class Autosave(QObject):
             self.failed.pop(item_id, None)
             self.again.discard(item_id)  # the check below saves whatever is left
             self.stored[item_id] = ItemText.of(outcome)
+            self.saved_entries[item_id] = outcome
             self.item_saved.emit(item_id)
             # Typed on while this save ran: save the rest (unless the timer will).
             if not self.timer.isActive() and item_id in self.unsaved_items():

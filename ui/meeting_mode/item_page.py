@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from itertools import pairwise
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,7 +30,13 @@ from casusoverleg.domain.alternatives import (
     format_alternatives,
     parse_alternatives,
 )
-from casusoverleg.domain.enums import Advice, AgendaItemKind, Alternative, MinutesStatus
+from casusoverleg.domain.enums import (
+    Advice,
+    AgendaItemKind,
+    Alternative,
+    ItemOutcome,
+    MinutesStatus,
+)
 from casusoverleg.services.agenda import AgendaItemInfo
 from casusoverleg.services.meetings import MeetingInfo
 from casusoverleg.services.minutes import HistoryEntry
@@ -44,9 +50,30 @@ from ui.widgets.date_field import DateField
 
 HISTORY_SHOWN = 3  # earlier discussions shown per case
 
+# The outcomes chosen with a button; "besproken" follows from writing on the item.
+OUTCOME_BUTTONS = (
+    (ItemOutcome.GEEN_BIJZONDERHEDEN, "&Geen bijzonderheden", "Alt+G"),
+    (ItemOutcome.DOORGESCHOVEN, "Door&schuiven", "Alt+S"),
+    (ItemOutcome.INGETROKKEN, "&Intrekken", "Alt+I"),
+)
+
+
+def outcome_state(outcome: ItemOutcome | None, deferred_to: date | None) -> str:
+    """The item's state in words, for the page and the agenda list."""
+    if outcome is None:
+        return "nog niets vastgelegd"
+    if outcome is ItemOutcome.DOORGESCHOVEN:
+        if deferred_to is not None:
+            return f"niet besproken, doorgeschoven naar {long_date(deferred_to)}"
+        return "niet besproken, doorgeschoven naar het volgende overleg"
+    return outcome.label
+
 
 class ItemPage(QWidget):
     """One agenda item: what it is about on the left, what is recorded on the right."""
+
+    # An outcome button was pressed: the outcome chosen, or None to take the choice back.
+    outcome_chosen = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,12 +96,20 @@ class ItemPage(QWidget):
         self.previous_label.setWordWrap(True)
         self.fix_button = QPushButton("Verslag vaststellen")
         self.view_previous_button = QPushButton("Verslag bekijken")
+        # Amendments stated when adopting: kept with the adopted minutes and printed.
+        self.fix_note_edit = QPlainTextEdit()
+        self.fix_note_edit.setTabChangesFocus(True)
+        self.fix_note_edit.setPlaceholderText("Leeg laten als het verslag ongewijzigd is")
+        self.fix_note_edit.setMaximumHeight(self.fontMetrics().height() * 5)
+        self.fix_note_label = buddy("Wij&zigingen bij vaststelling (optioneel)", self.fix_note_edit)
         # One above the other: the column is narrow.
         previous_buttons = QVBoxLayout()
         previous_buttons.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignLeft)
         previous_buttons.addWidget(self.view_previous_button, 0, Qt.AlignmentFlag.AlignLeft)
         previous_layout = QVBoxLayout(self.previous_box)
         previous_layout.addWidget(self.previous_label)
+        previous_layout.addWidget(self.fix_note_label)
+        previous_layout.addWidget(self.fix_note_edit)
         previous_layout.addLayout(previous_buttons)
         self.open_actions = OpenActionsBox()
 
@@ -149,10 +184,31 @@ class ItemPage(QWidget):
         case_row.addStretch(1)
         self.quick_add = QuickAddBox()
 
+        # What happened to the item: written on means discussed; the rest is a choice.
+        self.outcome_label = QLabel()
+        self.outcome_label.setWordWrap(True)
+        self.outcome_buttons: dict[ItemOutcome, QPushButton] = {}
+        outcome_row = QHBoxLayout()
+        outcome_row.setContentsMargins(0, 0, 0, 0)
+        outcome_row.addWidget(self.outcome_label, 1)
+        for outcome, label, keys in OUTCOME_BUTTONS:
+            button = QPushButton(label)
+            button.setCheckable(True)
+            button.setAutoDefault(False)
+            button.setToolTip(
+                f"{outcome.label.capitalize()} ({keys}); nogmaals drukken maakt het ongedaan"
+            )
+            button.clicked.connect(lambda checked, o=outcome: self._outcome_clicked(o, checked))
+            self.outcome_buttons[outcome] = button
+            outcome_row.addWidget(button)
+        self.outcome_row = QWidget()
+        self.outcome_row.setLayout(outcome_row)
+
         right = QWidget()
         right.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.outcome_row)
         right_layout.addWidget(self.notes_label)
         right_layout.addWidget(self.notes_edit, 3)
         right_layout.addWidget(self.case_fields)
@@ -189,6 +245,19 @@ class ItemPage(QWidget):
         ]
         for first, second in pairwise(order):
             QWidget.setTabOrder(first, second)
+
+    def _outcome_clicked(self, outcome: ItemOutcome, checked: bool) -> None:
+        # The buttons show the stored state; `show_outcome` sets them once the store has it.
+        self.outcome_buttons[outcome].setChecked(not checked)
+        self.outcome_chosen.emit(outcome if checked else None)
+
+    def show_outcome(self, outcome: ItemOutcome | None, deferred_to: date | None) -> None:
+        """The item's outcome as stored: in words, and which button is down."""
+        self.outcome_label.setText(
+            f"Uitkomst: <b>{html.escape(outcome_state(outcome, deferred_to))}</b>"
+        )
+        for chosen, button in self.outcome_buttons.items():
+            button.setChecked(chosen is outcome)
 
     def text(self) -> ItemText:
         """What is typed."""
@@ -238,6 +307,9 @@ class ItemPage(QWidget):
         self.meta_label.setText(" · ".join(meta))
         is_case = item.kind is AgendaItemKind.CASUS
         self.case_fields.setVisible(is_case)
+        # A fixed item can have no particulars; only a case can be deferred or withdrawn.
+        self.outcome_buttons[ItemOutcome.DOORGESCHOVEN].setVisible(is_case)
+        self.outcome_buttons[ItemOutcome.INGETROKKEN].setVisible(is_case)
         self._is_case = is_case
         self._show_alternatives()
         self.review_error.hide()
@@ -285,8 +357,10 @@ class ItemPage(QWidget):
             self.previous_label,
             self.title_label,
             self.meta_label,
+            self.outcome_label,
         ):
             label.clear()
+        self.fix_note_edit.clear()
 
     def set_writable(self, writable: bool) -> None:
         """Lock the fields of minutes that are fixed (or of a cancelled meeting)."""
@@ -296,6 +370,8 @@ class ItemPage(QWidget):
         self.alternatives_box.setEnabled(writable)
         self.review_field.setEnabled(writable)
         self.quick_add.setEnabled(writable)
+        for button in self.outcome_buttons.values():
+            button.setEnabled(writable)
 
     def show_review_problem(self, meeting_date: date | None, *, final: bool) -> None:
         """Say what is wrong with the typed review date: while typing only once it looks whole."""
@@ -330,6 +406,8 @@ class ItemPage(QWidget):
             self.previous_label.setText("Er is geen eerder gehouden overleg.")
             self.fix_button.hide()
             self.view_previous_button.hide()
+            self.fix_note_label.hide()
+            self.fix_note_edit.hide()
             return
         status = previous.minutes_status
         self.previous_label.setText(
@@ -338,3 +416,6 @@ class ItemPage(QWidget):
         self.view_previous_button.show()
         self.fix_button.setVisible(status is MinutesStatus.CONCEPT)
         self.fix_button.setEnabled(writable)
+        self.fix_note_label.setVisible(status is MinutesStatus.CONCEPT)
+        self.fix_note_edit.setVisible(status is MinutesStatus.CONCEPT)
+        self.fix_note_edit.setReadOnly(not writable)

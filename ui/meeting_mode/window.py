@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from casusoverleg.domain.enums import (
     AgendaItemKind,
     AttendanceStatus,
+    ItemOutcome,
     MeetingStatus,
     MinutesStatus,
 )
@@ -33,12 +34,13 @@ from casusoverleg.services.actions import ActionInfo
 from casusoverleg.services.agenda import AgendaItemInfo
 from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.meetings import AttendanceInfo, MeetingInfo
+from casusoverleg.services.minutes import ClosingPlan, EntryInfo
 from casusoverleg.services.store import Store
 from casusoverleg.services.views.meeting_mode import MeetingModeView, meeting_mode_view
 
 from ui import common, ops, style
 from ui.common import format_date, long_date
-from ui.meeting_mode import previews
+from ui.meeting_mode import closing, previews
 from ui.meeting_mode.action_boxes import ActionDraft
 from ui.meeting_mode.agenda_list import AgendaList
 from ui.meeting_mode.attendance import AttendancePage
@@ -66,6 +68,7 @@ class MeetingModeWindow(QWidget):
     action_changed = Signal(object)  # ActionInfo, marked done or reopened from the actielijst
     attendance_saved = Signal(object)  # AttendanceInfo
     minutes_fixed = Signal(int)  # the meeting id whose minutes were fixed
+    outcome_saved = Signal(object)  # EntryInfo, after an outcome reached the store
     meeting_closed = Signal(int)  # this meeting id, now held
     left = Signal()  # the window was closed
 
@@ -80,6 +83,8 @@ class MeetingModeWindow(QWidget):
         self._filling = False
         self._action_drafts: dict[int, ActionDraft] = {}
         self._adding = False
+        # Per agenda item id: its outcome and, when deferred, the day of the meeting it went to.
+        self._outcomes: dict[int, tuple[ItemOutcome | None, date | None]] = {}
         font = self.font()
         font.setPointSizeF(font.pointSizeF() * FONT_SCALE)
         self.setFont(font)
@@ -124,7 +129,7 @@ class MeetingModeWindow(QWidget):
         set_colour(self.banner_label, ERROR_COLOUR)
         self.banner_label.hide()
 
-        self.jump_list = AgendaList(self.autosave.is_recorded)
+        self.jump_list = AgendaList(self.autosave.is_recorded, self.outcome_of)
         self.jump_list.currentRowChanged.connect(self._jump)
 
         self.attendance_page = AttendancePage()
@@ -152,6 +157,7 @@ class MeetingModeWindow(QWidget):
         page.open_actions.done_requested.connect(self._complete_action)
         page.open_actions.reopen_requested.connect(self._reopen_action)
         page.fix_button.clicked.connect(self.fix_previous_minutes)
+        page.outcome_chosen.connect(self.choose_outcome)
         page.view_previous_button.clicked.connect(self._view_previous)
 
         self.previous_button = QPushButton("← Vorige (PageUp)")
@@ -240,6 +246,10 @@ class MeetingModeWindow(QWidget):
         if view is None or not 0 < self._index <= len(view.items):
             return None
         return view.items[self._index - 1].agenda_item
+
+    def outcome_of(self, item_id: int) -> ItemOutcome | None:
+        """The outcome stored for an agenda item (None: nothing recorded yet)."""
+        return self._outcomes.get(item_id, (None, None))[0]
 
     @property
     def writable(self) -> bool:
@@ -331,6 +341,9 @@ class MeetingModeWindow(QWidget):
     def _show(self, view: MeetingModeView) -> None:
         self._view = view
         self.autosave.start({i.agenda_item.id: ItemText.of(i.entry) for i in view.items})
+        self._outcomes = {
+            i.agenda_item.id: (i.entry.outcome, i.entry.deferred_to) for i in view.items
+        }
         self._show_meeting_state(view.meeting)
         attendance = list(view.attendance)
         self.attendance_page.show_attendance(attendance, list(view.participants))
@@ -374,6 +387,10 @@ class MeetingModeWindow(QWidget):
         self.jump_list.fit(self.width())
 
     def _item_saved(self, item_id: int) -> None:
+        saved = self.autosave.saved_entries.get(item_id)
+        if saved is not None:
+            # Writing on an item makes it discussed (the store decides; this follows it).
+            self._show_outcome(saved)
         self.jump_list.refresh(item_id)
         self.saved.emit(item_id)
 
@@ -442,6 +459,7 @@ class MeetingModeWindow(QWidget):
         self._filling = True
         try:
             page.show_item(item, count)
+            page.show_outcome(*self._outcomes.get(item.id, (None, None)))
             page.set_text(self.autosave.text_of(item.id))
             if item.case_id is not None:
                 page.show_history(shown.history)
@@ -629,6 +647,9 @@ class MeetingModeWindow(QWidget):
             box.description_edit.setFocus()
         elif (kept := self._action_drafts.get(item_id)) and kept.description.strip() == description:
             self._action_drafts.pop(item_id)
+        if self.outcome_of(item_id) is None:
+            # An action agreed on an item means it was discussed: the store derives it.
+            self._set_outcome(item_id, None)
         self.action_added.emit(action)
 
     def _complete_action(self, action_id: int) -> None:
@@ -669,6 +690,36 @@ class MeetingModeWindow(QWidget):
         self.item_page.open_actions.update_action(action)
         self.action_changed.emit(action)
 
+    # Outcomes ---------------------------------------------------------------------------------
+
+    def choose_outcome(self, outcome: ItemOutcome | None) -> None:
+        """Geen bijzonderheden / doorschuiven / intrekken for the item on screen (None: undo)."""
+        item = self.current_item
+        if item is not None:
+            self._set_outcome(item.id, outcome)
+
+    def _set_outcome(self, item_id: int, outcome: ItemOutcome | None) -> None:
+        store = self._store
+        if store is None or not self.writable:
+            return
+        (
+            StoreOp(self, store, lambda s: minutes.set_outcome(s, item_id, outcome))
+            .success(self._show_outcome)
+            .failure(self._say_not_done("Uitkomst niet opgeslagen"))
+            .changes(Change.MINUTES)
+            .run()
+        )
+
+    def _show_outcome(self, entry: EntryInfo) -> None:
+        if self._view is None:
+            return
+        self._outcomes[entry.agenda_item_id] = (entry.outcome, entry.deferred_to)
+        current = self.current_item
+        if current is not None and current.id == entry.agenda_item_id:
+            self.item_page.show_outcome(entry.outcome, entry.deferred_to)
+        self.jump_list.refresh(entry.agenda_item_id)
+        self.outcome_saved.emit(entry)
+
     # The previous minutes ---------------------------------------------------------------------
 
     def fix_previous_minutes(self) -> None:
@@ -681,19 +732,24 @@ class MeetingModeWindow(QWidget):
             or previous.minutes_status is not MinutesStatus.CONCEPT
         ):
             return
+        note = self.item_page.fix_note_edit.toPlainText().strip()
+        changes = "met de wijzigingen die u hebt opgeschreven" if note else "zonder wijzigingen"
         if not common.ask(
             self,
             "Verslag vaststellen",
-            f"Het verslag van het overleg van {long_date(previous.date)} vaststellen?",
+            f"Het verslag van het overleg van {long_date(previous.date)} vaststellen, {changes}?",
             yes="Vaststellen",
             detail="Daarna kan het verslag alleen nog met een zichtbare correctie worden "
             "aangevuld.",
         ):
             return
         previous_id, meeting_id = previous.id, self.meeting_id
+        note = self.item_page.fix_note_edit.toPlainText().strip()
         (
             StoreOp(
-                self, store, lambda s: minutes.fix_minutes(s, previous_id, at_meeting_id=meeting_id)
+                self,
+                store,
+                lambda s: minutes.fix_minutes(s, previous_id, at_meeting_id=meeting_id, note=note),
             )
             .success(lambda _fixed: self._minutes_fixed(previous_id))
             .failure(self._say_not_done("Verslag niet vastgesteld"))
@@ -708,6 +764,13 @@ class MeetingModeWindow(QWidget):
         previous = replace(view.previous, minutes_status=MinutesStatus.VASTGESTELD)
         self._view = replace(view, previous=previous)
         self.item_page.show_previous(previous, writable=self.writable)
+        # Adopting is what item 2 is for: it counts as discussed (the store did the same).
+        for item in self.items:
+            if item.kind is AgendaItemKind.VERSLAG:
+                self._outcomes[item.id] = (ItemOutcome.BESPROKEN, None)
+                self.jump_list.refresh(item.id)
+                if self.current_item is not None and self.current_item.id == item.id:
+                    self.item_page.show_outcome(ItemOutcome.BESPROKEN, None)
         self.minutes_fixed.emit(previous_id)
 
     def _view_previous(self) -> None:
@@ -727,13 +790,28 @@ class MeetingModeWindow(QWidget):
         ]
 
     def close_meeting(self) -> None:
-        """Overleg afsluiten: ask once, mark the meeting held, offer minutes and action list."""
+        """Overleg afsluiten: ask once (with a choice per case not reached), mark the meeting
+        held with every untouched case deferred, offer minutes and action list."""
         store, meeting = self._store, self.meeting
         if store is None or meeting is None or meeting.status is MeetingStatus.GEANNULEERD:
             return
         self.flush()
         if meeting.status is MeetingStatus.GEHOUDEN:
             previews.offer_documents(self, store, self.document_requests())
+            return
+        meeting_id = self.meeting_id
+        # Queued after the saves that flush() started: the single worker runs them first, so
+        # the plan sees every note typed.
+        (
+            StoreOp(self, store, lambda s: minutes.closing_plan(s, meeting_id))
+            .success(lambda plan: self._ask_closing(store, plan))
+            .failure(self._say_not_done("Overleg niet afgesloten"))
+            .run()
+        )
+
+    def _ask_closing(self, store: Store, plan: ClosingPlan) -> None:
+        meeting = plan.meeting
+        if self._store is not store or meeting.status is not MeetingStatus.GEPLAND:
             return
         detail = (
             "Daarna worden het verslag en de actielijst getoond, om te bewaren of af te drukken."
@@ -748,9 +826,15 @@ class MeetingModeWindow(QWidget):
                 f"{days_ahead} {'dag' if days_ahead == 1 else 'dagen'}. Toch nu afsluiten en "
                 "als gehouden vastleggen?"
             )
-        if not common.ask(
-            self, "Overleg afsluiten", question, yes="Overleg afsluiten", detail=detail
-        ):
+        chosen: dict[int, ItemOutcome] | None
+        if plan.untouched:
+            chosen = closing.ask_closing(self, question, detail, plan)
+        else:
+            yes = common.ask(
+                self, "Overleg afsluiten", question, yes="Overleg afsluiten", detail=detail
+            )
+            chosen = {} if yes else None
+        if chosen is None:
             return
         self.close_button.setEnabled(False)
         meeting_id = self.meeting_id
@@ -758,13 +842,8 @@ class MeetingModeWindow(QWidget):
         def closed(info: MeetingInfo) -> None:
             self._meeting_closed(store, info)
 
-        # Queued after the saves that flush() started: the single worker runs them first.
         (
-            StoreOp(
-                self,
-                store,
-                lambda s: meetings.set_meeting_status(s, meeting_id, MeetingStatus.GEHOUDEN),
-            )
+            StoreOp(self, store, lambda s: minutes.close_meeting(s, meeting_id, chosen))
             .success(closed)
             .failure(self._say_not_done("Overleg niet afgesloten"))
             .finished(lambda: self.close_button.setEnabled(self.meeting is not None))
@@ -778,6 +857,14 @@ class MeetingModeWindow(QWidget):
             return
         self._view = replace(view, meeting=info)
         self._show_meeting_state(info)
+        # The outcomes closing set (deferred cases): read back, so the list shows them.
+        item_ids = [i.id for i in self.items]
+
+        def show(entries: dict[int, EntryInfo]) -> None:
+            for entry in entries.values():
+                self._show_outcome(entry)
+
+        StoreOp(self, store, lambda s: minutes.get_entries(s, item_ids)).success(show).run()
         self.meeting_closed.emit(info.id)
         previews.offer_documents(self, store, self.document_requests())
 
