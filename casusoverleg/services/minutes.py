@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from casusoverleg.domain.agenda import Discussion, case_status_after, item_title
@@ -205,7 +205,8 @@ def discussions_before(
 
     `meeting` is the meeting to look back from, or a day (meetings before that day count).
     A case was discussed at a meeting that was not cancelled and either was held or has
-    minutes for the case's agenda item (minutes typed before "held" was clicked count).
+    minutes for the case's agenda item (minutes typed before "held" was clicked count). An item
+    deferred or withdrawn in its meeting was not discussed there, whatever its meeting's state.
     """
     if isinstance(meeting, date):
         here: tuple[date, time, int] = (meeting, time.min, 0)
@@ -232,6 +233,12 @@ def discussions_before(
             AgendaItem.case_id.is_not(None),
             Meeting.status != str(MeetingStatus.GEANNULEERD),
             Meeting.date <= until,
+            or_(
+                AgendaItem.outcome.is_(None),
+                AgendaItem.outcome.not_in(
+                    [str(ItemOutcome.DOORGESCHOVEN), str(ItemOutcome.INGETROKKEN)]
+                ),
+            ),
         )
     )
     if case_ids is not None:

@@ -26,7 +26,7 @@ from casusoverleg.domain.recurrence import Recurrence
 from casusoverleg.errors import BadInput
 from casusoverleg.services import actions, agenda, audit, documents, meetings, minutes
 from casusoverleg.services.store import Store
-from casusoverleg.store.models import ActionEvent
+from casusoverleg.store.models import ActionEvent, Meeting
 from tests.helpers.meeting_data import add_case, add_meeting, make_members
 from tests.helpers.pdfs import all_text, squashed
 
@@ -364,3 +364,22 @@ def test_an_action_dropped_in_the_meeting_is_carried_over_one_dropped_before_is_
             )
     carried = minutes.get_minutes(store, held).carried_over
     assert [(a.id, a.status) for a in carried] == [(made[0].id, ActionStatus.VERVALLEN)]
+
+
+def test_a_deferred_or_withdrawn_case_was_not_discussed_in_that_meeting(
+    store: Store, cycle: dict[str, int]
+) -> None:
+    # A case's discussion history (and so its "nieuw" reason and its last advice) must not
+    # count a meeting in which it was only deferred or withdrawn.
+    held = cycle["held"]
+    items = _items(store, held)
+    minutes.save_entry(store, items[cycle["case1"]], notes="Besproken.")
+    minutes.set_outcome(store, items[cycle["case3"]], ItemOutcome.INGETROKKEN)
+    minutes.close_meeting(store, held, {})
+    with store.read() as session:
+        later = session.get(Meeting, cycle["next"])
+        assert later is not None
+        found = minutes.discussions_before(session, later)
+    assert [d.on for d in found[cycle["case1"]]] == [HELD]
+    for case in ("case2", "case3", "case4"):  # deferred, withdrawn, deferred
+        assert cycle[case] not in found

@@ -656,18 +656,23 @@ class MeetingModeWindow(QWidget):
         meeting = self.meeting
         if meeting is None:
             return
-        on = meeting.date
+        on, meeting_id = meeting.date, meeting.id
         self._change_action(
             lambda store: actions.complete_action(
                 store,
                 action_id,
                 done_on=on,
                 note=f"Gereed gemeld in het overleg van {format_date(on)}.",
+                meeting_id=meeting_id,  # the history says in which meeting
             )
         )
 
     def _reopen_action(self, action_id: int) -> None:
-        self._change_action(lambda store: actions.reopen_action(store, action_id))
+        meeting = self.meeting
+        meeting_id = meeting.id if meeting is not None else None
+        self._change_action(
+            lambda store: actions.reopen_action(store, action_id, meeting_id=meeting_id)
+        )
 
     def _change_action(self, change: Callable[[Store], ActionInfo]) -> None:
         store = self._store

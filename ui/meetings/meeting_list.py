@@ -210,6 +210,10 @@ class MeetingListWidget(QWidget):
         """Say that reading the list did not work."""
         self.series_label.setText(style.failed_because(exc))
 
+    def series(self, series_id: int) -> SeriesInfo | None:
+        """The shown series with this id (None when it is not on the list)."""
+        return next((s for s in self._series if s.id == series_id), None)
+
     def show_list(self, found: MeetingList) -> None:
         """Show what was read, keeping the chosen series and meeting."""
         self._series = found.series

@@ -78,6 +78,11 @@ class MeetingPageWidget(QWidget):
         self.move_button.setToolTip("Dit overleg naar een andere dag of tijd verplaatsen")
         self.cancel_button = QPushButton("Overleg &annuleren…")
         self.cancel_button.setToolTip("Dit overleg laten vervallen (het blijft zichtbaar)")
+        self.people_button = QPushButton("Vaste &deelnemers…")
+        self.people_button.setToolTip(
+            "Vaste deelnemers en secretaris van de overlegreeks: zij staan op de agenda en "
+            "krijgen de uitnodiging (.ics)"
+        )
         self.mode_button = QPushButton("Vergader&modus ▶")
         self.mode_button.setToolTip("Dit overleg voeren: agendapunt voor agendapunt (Ctrl+M)")
         self.message_label = MessageLabel()
@@ -117,6 +122,7 @@ class MeetingPageWidget(QWidget):
         header_row.addWidget(self.heading, 1)
         header_row.addWidget(self.move_button)
         header_row.addWidget(self.cancel_button)
+        header_row.addWidget(self.people_button)
         header_row.addWidget(self.mode_button)
         filled = QWidget()
         page_column = QVBoxLayout(filled)
@@ -256,6 +262,9 @@ class MeetingPageWidget(QWidget):
         self.move_button.setEnabled(planned)
         self.cancel_button.setEnabled(planned)
         self.mode_button.setEnabled(editable)
+        self.people_button.setEnabled(
+            has_meeting and meeting is not None and bool(meeting.series_id)
+        )
         on_list = self.attendance.model.participant_ids()
         self.attendance.update_buttons(
             editable=editable,

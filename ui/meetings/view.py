@@ -29,6 +29,7 @@ from ui.meetings.meeting_dialog import MeetingDialog
 from ui.meetings.meeting_list import MeetingListWidget
 from ui.meetings.meeting_page import MeetingPageWidget
 from ui.meetings.series_dialog import SeriesDialog
+from ui.meetings.series_people import SeriesPeopleDialog
 from ui.meetings.texts import meeting_heading
 from ui.ops import Change, StoreOp
 
@@ -70,6 +71,7 @@ class MeetingsView(QWidget):
         self._notice = ""  # said once the list is read again after a change
         self._when_accepted: Callable[[MeetingDialog], None] | None = None
         self.series_dialog: SeriesDialog | None = None
+        self.people_dialog: SeriesPeopleDialog | None = None
         self.meeting_dialog: MeetingDialog | None = None
 
         self.list = MeetingListWidget()
@@ -81,6 +83,7 @@ class MeetingsView(QWidget):
         self.page.move_button.clicked.connect(self.move_meeting)
         self.page.cancel_button.clicked.connect(self.cancel_meeting)
         self.page.mode_button.clicked.connect(self._open_mode)
+        self.page.people_button.clicked.connect(self.edit_series_people)
         self.page.builder.open_case.connect(self.open_case.emit)
         self.page.builder.changed.connect(self._agenda_changed)
 
@@ -129,6 +132,9 @@ class MeetingsView(QWidget):
         ops.drop_pending(self)
         if self.series_dialog is not None:
             self.series_dialog.forget_store()
+        if self.people_dialog is not None:
+            self.people_dialog.forget_store()
+            self.people_dialog = None
         if self.meeting_dialog is not None:
             self.meeting_dialog.reject()
         self.series_dialog = self.meeting_dialog = None
@@ -213,12 +219,33 @@ class MeetingsView(QWidget):
         self.series_dialog = dialog
         dialog.open()
 
+    def edit_series_people(self) -> None:
+        """Open the standing participants and secretary of the shown meeting's series."""
+        store, meeting = self._store, self.page.meeting
+        if store is None or meeting is None or meeting.series_id is None:
+            return
+        series = self.list.series(meeting.series_id)
+        if series is None or self.people_dialog is not None:
+            return
+        dialog = SeriesPeopleDialog(store, series, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._series_people_saved)
+        dialog.finished.connect(self._dialog_closed)
+        self.people_dialog = dialog
+        dialog.open()
+
+    def _series_people_saved(self) -> None:
+        self._notice = "Vaste deelnemers en secretaris van de overlegreeks opgeslagen."
+        self.reload()
+
     # The dialogs' signals go to methods, not to lambdas that hold this screen: a lambda would
     # keep it alive until the dialog is deleted, and then let it go in the middle of that.
     def _dialog_closed(self) -> None:
         closed = self.sender()
         if closed is self.series_dialog:
             self.series_dialog = None
+        if closed is self.people_dialog:
+            self.people_dialog = None
         if closed is self.meeting_dialog:
             self.meeting_dialog = None
             self._when_accepted = None

@@ -41,6 +41,7 @@ from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import agenda as agenda_service
 from casusoverleg.services import calendar
 from casusoverleg.services.agenda import Agenda, AgendaFill, AgendaOverrun
+from casusoverleg.services.calendar import CANCEL, CalendarExport
 from casusoverleg.services.meetings import MeetingInfo
 from casusoverleg.services.store import Store
 from casusoverleg.services.views.meeting_page import MeetingPage
@@ -73,6 +74,18 @@ NOT_ENCRYPTED_NOTE = (
 )
 # A little taller than a plain list: a spin box or combo box opens in the cells.
 _EDITOR_ROW_PADDING = 10
+
+
+def _ics_saved_text(done: CalendarExport, path: Path) -> str:
+    """What was saved: an invitation, a cancellation or a plain calendar entry, and why."""
+    if done.method == CANCEL:
+        what = "Afzegging opgeslagen"
+    elif done.is_invitation:
+        what = f"Uitnodiging voor {plural(done.invited, 'genodigde', 'genodigden')} opgeslagen"
+    else:
+        what = "Agenda-afspraak (geen uitnodiging) opgeslagen"
+    notes = " ".join(done.notes)
+    return " ".join(filter(None, (f"{what} in {path}.", notes, NOT_ENCRYPTED_NOTE)))
 
 
 def ask_ics_path(parent: QWidget, suggestion: str) -> Path | None:
@@ -791,12 +804,8 @@ class AgendaBuilder(QWidget):
         StoreOp(
             self,
             store,
-            lambda s: calendar.export_meeting_ics(s, meeting.id, path, overwrite=overwrite),
-        ).success(
-            lambda _count: self._show_message(
-                f"Uitnodiging opgeslagen in {path}. {NOT_ENCRYPTED_NOTE}"
-            )
-        ).failure(
+            lambda s: calendar.write_meeting_ics(s, meeting.id, path, overwrite=overwrite),
+        ).success(lambda done: self._show_message(_ics_saved_text(done, path))).failure(
             lambda exc: self._show_message(
                 f"De uitnodiging is niet opgeslagen: {exc.message}", error=True
             )
