@@ -125,10 +125,11 @@ def populate_demo_meetings(store: Store, *, today: date | None = None, seed: int
             minutes.fix_minutes(store, held[index - 1].id, at_meeting_id=meeting.id)
             if index == 1:
                 note_adoption(store, held[0].id, FIXED_NOTE)
+    # Before the next agenda is made: it proposes a deferred case first, with that reason.
+    set_outcomes(store, story.outcomes)
     if upcoming is not None:
         _attend(store, upcoming.id, core, leerplicht, rng)
         _prepare(store, upcoming, story.deferred_case)
-    set_outcomes(store, story.outcomes)
     story.history.write(store)
 
 

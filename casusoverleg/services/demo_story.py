@@ -153,8 +153,8 @@ QUESTIONS: dict[ExemptionGround, str] = {
 
 # The amendment stated when one set of minutes was adopted (no child's name: item numbers only).
 FIXED_NOTE = (
-    "Bij punt 4: de school is niet door de casushouder maar door de leerplichtambtenaar "
-    "gebeld. Met deze wijziging vastgesteld."
+    "Bij punt 4: de school is nog niet gesproken omdat de intern begeleider ziek was; dat "
+    "staat er nu bij. Met deze aanvulling vastgesteld."
 )
 # Why the reopened action was opened again, as said under "Actielijst".
 REOPENED_DETAIL = "Bij de actielijst bleek het gesprek nog niet gevoerd; het actiepunt loopt door."
