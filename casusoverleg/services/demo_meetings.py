@@ -42,10 +42,11 @@ from casusoverleg.services.demo_story import (
     DONE_NOTE,
     FIXED_NOTE,
     OVERRUN_MINUTES,
-    QUESTIONS,
     REOPENED_DETAIL,
     STORIES,
     advice_for,
+    question_for,
+    reopened_note,
 )
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import Case
@@ -64,6 +65,8 @@ class _Story:
     history: ActionHistory
     outcomes: dict[int, tuple[ItemOutcome, int | None]] = field(default_factory=dict)
     advised: set[int] = field(default_factory=set)  # cases that have had an advice
+    held_over: set[int] = field(default_factory=set)  # cases whose newest advice: aanhouden
+    just_discussed: set[int] = field(default_factory=set)  # in the meeting before
     deferred_case: int | None = None
     reopen: int | None = None  # the action reported done, to be reopened at the next meeting
 
@@ -99,9 +102,10 @@ def populate_demo_meetings(store: Store, *, today: date | None = None, seed: int
     upcoming = next((m for m in planned if m.date >= today), None)
     story = _Story(history=ActionHistory(store.account))
     for index, meeting in enumerate(held):
+        reopened: actions.ActionInfo | None = None
         if index and story.reopen is not None:
             # Under "Actielijst": the action reported done turns out not to be done.
-            actions.reopen_action(store, story.reopen, today=meeting.date)
+            reopened = actions.reopen_action(store, story.reopen, today=meeting.date)
             story.history.reopened(
                 story.reopen, meeting.id, meeting.date, meeting.start_time, REOPENED_DETAIL
             )
@@ -120,6 +124,7 @@ def populate_demo_meetings(store: Store, *, today: date | None = None, seed: int
             defer=last,
             defer_to=upcoming.id if upcoming is not None else None,
             reopen=index == 0 and not last,
+            reopened=reopened,
         )
         if index:
             minutes.fix_minutes(store, held[index - 1].id, at_meeting_id=meeting.id)
@@ -168,7 +173,7 @@ def _prepare(store: Store, meeting: meetings.MeetingInfo, deferred_case: int | N
     grounds = _grounds(store, case_ids)
     for item in built.items:
         if item.kind == AgendaItemKind.CASUS and item.case_id is not None:
-            agenda.update_item(store, item.id, question=QUESTIONS[grounds[item.case_id][0]])
+            agenda.update_item(store, item.id, question=question_for(*grounds[item.case_id]))
 
 
 def _grounds(store: Store, case_ids: list[int]) -> dict[int, tuple[ExemptionGround, bool]]:
@@ -220,19 +225,30 @@ def _hold(
     defer: bool,
     defer_to: int | None,
     reopen: bool,
+    reopened: actions.ActionInfo | None,
 ) -> None:
     """Build the agenda, record minutes and actions as a minute-taker would, mark it held.
 
     `quiet`: the last case had nothing new ("geen bijzonderheden", chosen); `defer`: the last
     case was not reached and goes to `defer_to`; `reopen`: the first action is reported done a
-    week later, to be reopened at the next meeting.
+    week later, to be reopened at the next meeting; `reopened`: the action reopened under
+    "Actielijst" in this meeting.
     """
-    proposals = agenda.propose_agenda(store, meeting.id)[:CASES_PER_MEETING]
-    built = agenda.build_agenda(store, meeting.id, [p.case_id for p in proposals])
+    proposed = [p.case_id for p in agenda.propose_agenda(store, meeting.id)]
+    # A case discussed last time comes back this soon only when it was held over.
+    fresh = [c for c in proposed if c not in story.just_discussed or c in story.held_over]
+    chosen = (fresh + [c for c in proposed if c not in fresh])[:CASES_PER_MEETING]
+    built = agenda.build_agenda(store, meeting.id, chosen)
     case_items = [i for i in built.items if i.kind == AgendaItemKind.CASUS]
+    story.just_discussed = set()
     for item in built.items:
-        if item.kind != AgendaItemKind.CASUS:
+        if item.kind == AgendaItemKind.RONDVRAAG:  # nobody had a question: chosen, not assumed
+            story.outcomes[item.id] = (ItemOutcome.GEEN_BIJZONDERHEDEN, None)
+        elif item.kind != AgendaItemKind.CASUS:
             story.outcomes[item.id] = (ItemOutcome.BESPROKEN, None)
+        if item.kind == AgendaItemKind.ACTIELIJST and reopened is not None:
+            note = reopened_note(reopened.id, reopened.description)
+            minutes.save_entry(store, item.id, notes=note)
     grounds = _grounds(store, [i.case_id for i in case_items if i.case_id is not None])
     for index, item in enumerate(case_items):
         assert item.case_id is not None  # a case item always has its case
@@ -242,6 +258,7 @@ def _hold(
                 story.deferred_case = item.case_id
             else:
                 story.outcomes[item.id] = (ItemOutcome.GEEN_BIJZONDERHEDEN, None)
+                story.just_discussed.add(item.case_id)
             continue
         # A case new to the group is first held over until parents and school are heard.
         if index == 0 and item.case_id not in story.advised:
@@ -260,6 +277,11 @@ def _hold(
         )
         story.outcomes[item.id] = (ItemOutcome.BESPROKEN, None)
         story.advised.add(item.case_id)
+        story.just_discussed.add(item.case_id)
+        if advice is Advice.AANHOUDEN:
+            story.held_over.add(item.case_id)
+        else:
+            story.held_over.discard(item.case_id)
         owner = rng.choice(core)
         due = meeting.date + timedelta(days=rng.choice((7, 14, 21, 28)))
         action = actions.create_action(

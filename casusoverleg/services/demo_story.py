@@ -157,9 +157,27 @@ FIXED_NOTE = (
     "staat er nu bij. Met deze aanvulling vastgesteld."
 )
 # Why the reopened action was opened again, as said under "Actielijst".
-REOPENED_DETAIL = "Bij de actielijst bleek het gesprek nog niet gevoerd; het actiepunt loopt door."
+REOPENED_DETAIL = "Bij de actielijst bleek het actiepunt nog niet uitgevoerd; het loopt door."
 DONE_NOTE = "Afgerond."
 OVERRUN_MINUTES = 15  # chosen for the next meeting: one more case than two hours hold
+
+# For a 5 onder a case whose art. 7 statement is missing, the next agenda asks for it first.
+STATEMENT_QUESTION = "Wanneer is de verklaring van de deskundige (art. 7) binnen?"
+
+
+def question_for(ground: ExemptionGround, has_statement: bool) -> str:
+    """The question put on the next agenda for a case of `ground`."""
+    if ground == ExemptionGround.ART5_A and not has_statement:
+        return STATEMENT_QUESTION
+    return QUESTIONS[ground]
+
+
+def reopened_note(number: int, description: str) -> str:
+    """What the minutes say under "Actielijst" about the action that was reopened there."""
+    return (
+        f"Actiepunt nr. {number} ({description}) was gereed gemeld, maar bleek nog niet "
+        "uitgevoerd; het is heropend."
+    )
 
 
 def advice_for(ground: ExemptionGround, has_statement: bool, pick: int) -> Advice:

@@ -271,6 +271,16 @@ def test_every_action_history_fits_its_state(demo_store: Store) -> None:
             assert done.on_date is not None and again.on_date is not None
             assert first.on_date is not None and first.on_date < done.on_date < again.on_date
             assert again.meeting_id is not None and again.meeting_id != first.meeting_id
-    assert len(reopened) == 1
+    (again_action,) = reopened
+    # The minutes of the meeting that reopened it say so under "Actielijst", with its number.
+    again_meeting = history[again_action.id][-1].meeting_id
+    assert again_meeting is not None
+    actielijst = _items(demo_store, again_meeting)[2]
+    assert actielijst.kind == str(AgendaItemKind.ACTIELIJST)
+    with demo_store.read() as session:
+        note = session.scalar(
+            select(MinutesEntry.notes).where(MinutesEntry.agenda_item_id == actielijst.id)
+        )
+    assert note is not None and f"nr. {again_action.id} " in note and "heropend" in note
     assert any(a.status == str(ActionStatus.GEREED) for a in action_rows)
     assert audit.verify_chain(demo_store).ok
