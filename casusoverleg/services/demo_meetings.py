@@ -63,7 +63,6 @@ class _Story:
     """What the held meetings leave behind for the ones after them."""
 
     history: ActionHistory
-    outcomes: dict[int, tuple[ItemOutcome, int | None]] = field(default_factory=dict)
     advised: set[int] = field(default_factory=set)  # cases that have had an advice
     held_over: set[int] = field(default_factory=set)  # cases whose newest advice: aanhouden
     just_discussed: set[int] = field(default_factory=set)  # in the meeting before
@@ -130,8 +129,6 @@ def populate_demo_meetings(store: Store, *, today: date | None = None, seed: int
             minutes.fix_minutes(store, held[index - 1].id, at_meeting_id=meeting.id)
             if index == 1:
                 note_adoption(store, held[0].id, FIXED_NOTE)
-    # Before the next agenda is made: it proposes a deferred case first, with that reason.
-    set_outcomes(store, story.outcomes)
     if upcoming is not None:
         _attend(store, upcoming.id, core, leerplicht, rng)
         _prepare(store, upcoming, story.deferred_case)
@@ -241,11 +238,12 @@ def _hold(
     built = agenda.build_agenda(store, meeting.id, chosen)
     case_items = [i for i in built.items if i.kind == AgendaItemKind.CASUS]
     story.just_discussed = set()
+    outcomes: dict[int, tuple[ItemOutcome, int | None]] = {}
     for item in built.items:
         if item.kind == AgendaItemKind.RONDVRAAG:  # nobody had a question: chosen, not assumed
-            story.outcomes[item.id] = (ItemOutcome.GEEN_BIJZONDERHEDEN, None)
+            outcomes[item.id] = (ItemOutcome.GEEN_BIJZONDERHEDEN, None)
         elif item.kind != AgendaItemKind.CASUS:
-            story.outcomes[item.id] = (ItemOutcome.BESPROKEN, None)
+            outcomes[item.id] = (ItemOutcome.BESPROKEN, None)
         if item.kind == AgendaItemKind.ACTIELIJST and reopened is not None:
             note = reopened_note(reopened.id, reopened.description)
             minutes.save_entry(store, item.id, notes=note)
@@ -254,10 +252,10 @@ def _hold(
         assert item.case_id is not None  # a case item always has its case
         if index and index == len(case_items) - 1 and (defer or quiet):
             if defer:
-                story.outcomes[item.id] = (ItemOutcome.DOORGESCHOVEN, defer_to)
+                outcomes[item.id] = (ItemOutcome.DOORGESCHOVEN, defer_to)
                 story.deferred_case = item.case_id
             else:
-                story.outcomes[item.id] = (ItemOutcome.GEEN_BIJZONDERHEDEN, None)
+                outcomes[item.id] = (ItemOutcome.GEEN_BIJZONDERHEDEN, None)
                 story.just_discussed.add(item.case_id)
             continue
         # A case new to the group is first held over until parents and school are heard.
@@ -275,7 +273,7 @@ def _hold(
             decision=told.decision,
             next_review_date=meeting.date + timedelta(weeks=told.review_weeks),
         )
-        story.outcomes[item.id] = (ItemOutcome.BESPROKEN, None)
+        outcomes[item.id] = (ItemOutcome.BESPROKEN, None)
         story.advised.add(item.case_id)
         story.just_discussed.add(item.case_id)
         if advice is Advice.AANHOUDEN:
@@ -304,4 +302,6 @@ def _hold(
         if done_on is not None:
             actions.complete_action(store, action.id, done_on=done_on, note=DONE_NOTE, today=due)
             story.history.done(action.id, done_on, DONE_NOTE)
+    # Recorded before the meeting is closed, as in meeting mode: nothing is left untouched.
+    set_outcomes(store, outcomes)
     meetings.set_meeting_status(store, meeting.id, MeetingStatus.GEHOUDEN)
