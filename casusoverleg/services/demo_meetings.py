@@ -109,12 +109,12 @@ def populate_demo_meetings(store: Store, *, today: date | None = None, seed: int
                 story.reopen, meeting.id, meeting.date, meeting.start_time, REOPENED_DETAIL
             )
             story.reopen = None
-        _attend(store, meeting.id, core, leerplicht, rng)
+        present = _attend(store, meeting.id, core, leerplicht, rng)
         last = index == len(held) - 1
         _hold(
             store,
             meeting,
-            core,
+            present,
             rng,
             today,
             story,
@@ -189,7 +189,9 @@ def _attend(
     core: list[people.ParticipantInfo],
     leerplicht: list[people.ParticipantInfo],
     rng: random.Random,
-) -> None:
+) -> list[people.ParticipantInfo]:
+    """Record who came (now and then someone sends apologies); returns those present."""
+    present: list[people.ParticipantInfo] = []
     chair = leerplicht[0].id if leerplicht else None
     minute_taker = leerplicht[1].id if len(leerplicht) > 1 else None
     for person in core:
@@ -208,12 +210,15 @@ def _attend(
         )
         status = AttendanceStatus.AFGEMELD if excused else AttendanceStatus.AANWEZIG
         meetings.set_attendance(store, meeting_id, person.id, role, status)
+        if not excused:
+            present.append(person)
+    return present
 
 
 def _hold(
     store: Store,
     meeting: meetings.MeetingInfo,
-    core: list[people.ParticipantInfo],
+    present: list[people.ParticipantInfo],
     rng: random.Random,
     today: date,
     story: _Story,
@@ -280,7 +285,7 @@ def _hold(
             story.held_over.add(item.case_id)
         else:
             story.held_over.discard(item.case_id)
-        owner = rng.choice(core)
+        owner = rng.choice(present)  # someone who was there agrees to do it
         due = meeting.date + timedelta(days=rng.choice((7, 14, 21, 28)))
         action = actions.create_action(
             store,

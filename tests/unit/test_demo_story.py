@@ -23,6 +23,7 @@ from casusoverleg.domain.enums import (
     ActionStatus,
     Advice,
     AgendaItemKind,
+    AttendanceStatus,
     CaseStatus,
     ExemptionGround,
     ItemOutcome,
@@ -40,6 +41,7 @@ from casusoverleg.store.models import (
     ActionEvent,
     ActionItem,
     AgendaItem,
+    Attendance,
     Case,
     Meeting,
     MeetingSeries,
@@ -241,6 +243,14 @@ def test_every_action_history_fits_its_state(demo_store: Store) -> None:
         action_rows = list(session.scalars(select(ActionItem)))
         events = list(session.scalars(select(ActionEvent).order_by(ActionEvent.at)))
         meeting_of = dict(session.execute(select(AgendaItem.id, AgendaItem.meeting_id)).all())
+        present = {
+            (meeting_id, participant_id)
+            for meeting_id, participant_id in session.execute(
+                select(Attendance.meeting_id, Attendance.participant_id).where(
+                    Attendance.status == str(AttendanceStatus.AANWEZIG)
+                )
+            )
+        }
         session.expunge_all()
     assert action_rows
     history: dict[int, list[ActionEvent]] = {}
@@ -254,6 +264,8 @@ def test_every_action_history_fits_its_state(demo_store: Store) -> None:
         assert kinds[0] is ActionEventKind.AANGEMAAKT
         assert first.on_date == action.created_on
         assert first.meeting_id == meeting_of[action.agenda_item_id]
+        # Agreed by someone who was there, not by someone who sent apologies.
+        assert (first.meeting_id, action.owner_id) in present
         assert all(e.account == ACCOUNT for e in steps)
         if action.status == str(ActionStatus.GEREED):
             assert kinds[-1] is ActionEventKind.GEREED and steps[-1].on_date == action.done_on
