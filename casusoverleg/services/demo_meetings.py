@@ -122,7 +122,7 @@ def populate_demo_meetings(store: Store, *, today: date | None = None, seed: int
             # Time ran out in the last meeting: its last case goes to the next one.
             defer=last,
             defer_to=upcoming.id if upcoming is not None else None,
-            reopen=index == 0 and not last,
+            reopen_before=held[1].date if index == 0 and not last else None,
             reopened=reopened,
         )
         if index:
@@ -226,15 +226,15 @@ def _hold(
     quiet: bool,
     defer: bool,
     defer_to: int | None,
-    reopen: bool,
+    reopen_before: date | None,
     reopened: actions.ActionInfo | None,
 ) -> None:
     """Build the agenda, record minutes and actions as a minute-taker would, mark it held.
 
     `quiet`: the last case had nothing new ("geen bijzonderheden", chosen); `defer`: the last
-    case was not reached and goes to `defer_to`; `reopen`: the first action is reported done a
-    week later, to be reopened at the next meeting; `reopened`: the action reopened under
-    "Actielijst" in this meeting.
+    case was not reached and goes to `defer_to`; `reopen_before`: the first action is reported
+    done a week later (at the latest the day before that date, the next meeting's), to be
+    reopened there; `reopened`: the action reopened under "Actielijst" in this meeting.
     """
     proposed = [p.case_id for p in agenda.propose_agenda(store, meeting.id)]
     # A case discussed last time comes back this soon only when it was held over.
@@ -298,8 +298,14 @@ def _hold(
         )
         story.history.agreed(action.id, meeting.id, meeting.date, meeting.start_time)
         done_on: date | None = None
-        if reopen and story.reopen is None:
-            done_on = meeting.date + timedelta(days=DONE_AFTER_DAYS)
+        if reopen_before is not None and story.reopen is None:
+            done_on = max(
+                meeting.date,
+                min(
+                    meeting.date + timedelta(days=DONE_AFTER_DAYS),
+                    reopen_before - timedelta(days=1),
+                ),
+            )
             story.reopen = action.id
         elif rng.random() < 0.4:
             # Some actions were done in time; the rest stay open, and the older ones overdue.

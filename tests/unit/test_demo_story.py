@@ -281,7 +281,7 @@ def test_every_action_history_fits_its_state(demo_store: Store) -> None:
             ]
             done, again = steps[1], steps[2]
             assert done.on_date is not None and again.on_date is not None
-            assert first.on_date is not None and first.on_date < done.on_date < again.on_date
+            assert first.on_date is not None and first.on_date <= done.on_date < again.on_date
             assert again.meeting_id is not None and again.meeting_id != first.meeting_id
     (again_action,) = reopened
     # The minutes of the meeting that reopened it say so under "Actielijst", with its number.
