@@ -522,15 +522,20 @@ def cancel_action(
 
 
 def reopen_action(
-    store: Store, action_id: int, *, today: date | None = None, meeting_id: int | None = None
+    store: Store,
+    action_id: int,
+    *,
+    today: date | None = None,
+    meeting_id: int | None = None,
+    note: str = "",
 ) -> ActionInfo:
-    """Open a done or dropped action again (its done date is cleared)."""
+    """Open a done or dropped action again (its done date is cleared; `note` says why)."""
     return _set_status(
         store,
         action_id,
         ActionStatus.OPEN,
         done_on=None,
-        note="",
+        note=note,
         detail="heropend",
         today=today or date.today(),
         meeting_id=meeting_id,

@@ -33,9 +33,7 @@ from casusoverleg.domain.recurrence import Recurrence, SkipMode, SkipRules
 from casusoverleg.services import actions, agenda, meetings, minutes, people
 from casusoverleg.services.demo_records import (
     ActionHistory,
-    add_standing_members,
     choose_overrun,
-    note_adoption,
     set_outcomes,
 )
 from casusoverleg.services.demo_story import (
@@ -48,6 +46,7 @@ from casusoverleg.services.demo_story import (
     question_for,
     reopened_note,
 )
+from casusoverleg.services.series_members import StandingMember, set_series_people
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import Case
 
@@ -104,7 +103,10 @@ def populate_demo_meetings(store: Store, *, today: date | None = None, seed: int
         reopened: actions.ActionInfo | None = None
         if index and story.reopen is not None:
             # Under "Actielijst": the action reported done turns out not to be done.
-            reopened = actions.reopen_action(store, story.reopen, today=meeting.date)
+            # The old "Afgerond." would contradict its state: the note says why it is open again.
+            reopened = actions.reopen_action(
+                store, story.reopen, today=meeting.date, note=REOPENED_DETAIL
+            )
             story.history.reopened(
                 story.reopen, meeting.id, meeting.date, meeting.start_time, REOPENED_DETAIL
             )
@@ -126,9 +128,9 @@ def populate_demo_meetings(store: Store, *, today: date | None = None, seed: int
             reopened=reopened,
         )
         if index:
-            minutes.fix_minutes(store, held[index - 1].id, at_meeting_id=meeting.id)
-            if index == 1:
-                note_adoption(store, held[0].id, FIXED_NOTE)
+            # Once, the meeting adopts the minutes with an amendment (item 2 of meeting mode).
+            note = FIXED_NOTE if index == 1 else ""
+            minutes.fix_minutes(store, held[index - 1].id, at_meeting_id=meeting.id, note=note)
     if upcoming is not None:
         _attend(store, upcoming.id, core, leerplicht, rng)
         _prepare(store, upcoming, story.deferred_case)
@@ -146,12 +148,15 @@ def _add_standing(
     if len(leerplicht) < 2:
         return
     chair, minute_taker = leerplicht[0], leerplicht[1]
-    members = [(chair.id, MeetingRole.VOORZITTER), (minute_taker.id, MeetingRole.NOTULIST)]
+    members = [
+        StandingMember(chair.id, MeetingRole.VOORZITTER),
+        StandingMember(minute_taker.id, MeetingRole.NOTULIST),
+    ]
     for team in (Team.SOCIAAL_WIJKTEAM, Team.SAMENWERKINGSVERBAND, Team.ORTHOPEDAGOOG):
         first = next((p for p in core if p.team == team), None)
         if first is not None:
-            members.append((first.id, MeetingRole.DEELNEMER))
-    add_standing_members(store, series_id, members, secretary_id=minute_taker.id)
+            members.append(StandingMember(first.id, MeetingRole.DEELNEMER))
+    set_series_people(store, series_id, members, secretary_id=minute_taker.id)
 
 
 def _prepare(store: Store, meeting: meetings.MeetingInfo, deferred_case: int | None) -> None:

@@ -12,44 +12,14 @@ from datetime import date, datetime, time
 
 from sqlalchemy import delete, insert, update
 
-from casusoverleg.domain.enums import ActionEventKind, AuditAction, ItemOutcome, MeetingRole
+from casusoverleg.domain.enums import ActionEventKind, AuditAction, ItemOutcome
 from casusoverleg.services import audit
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import (
     ActionEvent,
     AgendaItem,
     Meeting,
-    MeetingSeries,
-    SeriesMember,
 )
-
-
-def add_standing_members(
-    store: Store, series_id: int, members: list[tuple[int, MeetingRole]], secretary_id: int
-) -> None:
-    """Make these participants the series' standing participants, with `secretary_id` as the
-    one who sends the invitations."""
-    with store.write() as session:
-        session.execute(
-            insert(SeriesMember),
-            [
-                {"series_id": series_id, "participant_id": pid, "role": str(role)}
-                for pid, role in members
-            ],
-        )
-        session.execute(
-            update(MeetingSeries)
-            .where(MeetingSeries.id == series_id)
-            .values(secretary_id=secretary_id)
-        )
-        audit.record(
-            session,
-            store,
-            AuditAction.UPDATE,
-            object_type="reeks",
-            object_id=series_id,
-            detail=f"vaste deelnemers: {len(members)}; secretaris: deelnemer {secretary_id}",
-        )
 
 
 def set_outcomes(store: Store, outcomes: dict[int, tuple[ItemOutcome, int | None]]) -> None:
@@ -70,22 +40,6 @@ def set_outcomes(store: Store, outcomes: dict[int, tuple[ItemOutcome, int | None
             AuditAction.UPDATE,
             object_type="agenda",
             detail=f"afloop van {len(outcomes)} agendapunten vastgelegd",
-        )
-
-
-def note_adoption(store: Store, meeting_id: int, note: str) -> None:
-    """Keep the amendment stated when this meeting's minutes were adopted."""
-    with store.write() as session:
-        meeting = session.get(Meeting, meeting_id)
-        assert meeting is not None  # the demo just made it
-        meeting.minutes_fixed_note = note
-        audit.record(
-            session,
-            store,
-            AuditAction.UPDATE,
-            object_type="overleg",
-            object_id=meeting_id,
-            detail="wijziging bij vaststellen verslag",
         )
 
 

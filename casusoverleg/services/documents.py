@@ -374,7 +374,9 @@ def minutes_document(
     meeting = _usable_meeting(store, meeting_id)
     minutes = minutes_service.get_minutes(store, meeting_id, today=today)
     agenda = agenda_service.get_agenda(store, meeting_id)
-    end = agenda.end_time if agenda.items else _add_minutes(meeting.start_time, meeting.minutes)
+    # The planned time, as on the agenda and in the invitation (with an overrun chosen on
+    # purpose): the store does not know when the meeting really ended, so none is invented.
+    end = agenda.allowed_end
     attendance = [
         Attendee(a.name, a.organisation_name, a.status, _role(a.role)) for a in minutes.attendance
     ]

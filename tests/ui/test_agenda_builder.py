@@ -349,7 +349,9 @@ def test_invitation_is_saved_where_the_user_says(
     text = target.read_text(encoding="utf-8")
     assert "BEGIN:VEVENT" in text
     assert "2027-0001" not in text
-    assert builder.message.startswith(f"Uitnodiging opgeslagen in {target}.")
+    # No secretary and nobody with an e-mail address: a plain entry, and the message says why.
+    assert builder.message.startswith(f"Agenda-afspraak (geen uitnodiging) opgeslagen in {target}.")
+    assert "secretaris" in builder.message
     assert "niet versleuteld" in builder.message
 
 

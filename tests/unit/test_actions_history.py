@@ -193,3 +193,14 @@ def test_history_from_before_0006_says_who_is_not_known(tmp_path: Path) -> None:
         "afgesproken op 14-01-2027 (door wie is niet vastgelegd)",
         "gereed gemeld op 20-01-2027 (door wie is niet vastgelegd)",
     ]
+
+
+def test_reopening_can_say_why_so_the_old_done_note_does_not_stand(
+    store: Store, team: Members
+) -> None:
+    action, _, _ = _agreed_in_meeting(store, team)
+    actions.complete_action(store, action.id, done_on=MEETING_DAY, note="Afgerond.")
+    why = "Bij de actielijst bleek het nog niet uitgevoerd."
+    reopened = actions.reopen_action(store, action.id, today=LATER_MEETING, note=why)
+    assert (reopened.status, reopened.note) == (ActionStatus.OPEN, why)
+    assert _rows(store, action.id)[-1].kind == str(ActionEventKind.HEROPEND)

@@ -8,13 +8,12 @@ adopting the previous minutes (with amendments) is recorded.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, time
 from pathlib import Path
 
 import pytest
 
 from casusoverleg.domain.enums import (
-    ActionEventKind,
     ActionStatus,
     AgendaItemKind,
     AuditAction,
@@ -26,7 +25,7 @@ from casusoverleg.domain.recurrence import Recurrence
 from casusoverleg.errors import BadInput
 from casusoverleg.services import actions, agenda, audit, documents, meetings, minutes
 from casusoverleg.services.store import Store
-from casusoverleg.store.models import ActionEvent, Meeting
+from casusoverleg.store.models import Meeting
 from tests.helpers.meeting_data import add_case, add_meeting, make_members
 from tests.helpers.pdfs import all_text, squashed
 
@@ -347,23 +346,15 @@ def test_an_action_dropped_in_the_meeting_is_carried_over_one_dropped_before_is_
         for n in range(3)
     ]
     minutes.close_meeting(store, earlier)
-    for action in made:
-        actions.cancel_action(store, action.id, today=HELD)
-    # The history the actions service keeps (ActionEvent, migration 0006): dropped in the
-    # meeting, dropped the week before; the third has no step recorded (an older store).
-    with store.write() as session:
-        for action, on in ((made[0], HELD), (made[1], date(2027, 3, 9))):
-            session.add(
-                ActionEvent(
-                    action_id=action.id,
-                    at=datetime.combine(on, time(14, 0)),
-                    kind=str(ActionEventKind.VERVALLEN),
-                    on_date=on,
-                    meeting_id=held if on == HELD else None,
-                )
-            )
+    # The actions service keeps each step's day (ActionEvent, migration 0006): one dropped in
+    # the meeting, one the week before it; the third is still open.
+    actions.cancel_action(store, made[0].id, today=HELD, meeting_id=held)
+    actions.cancel_action(store, made[1].id, today=date(2027, 3, 9))
     carried = minutes.get_minutes(store, held).carried_over
-    assert [(a.id, a.status) for a in carried] == [(made[0].id, ActionStatus.VERVALLEN)]
+    assert {(a.id, a.status) for a in carried} == {
+        (made[0].id, ActionStatus.VERVALLEN),
+        (made[2].id, ActionStatus.OPEN),
+    }
 
 
 def test_a_deferred_or_withdrawn_case_was_not_discussed_in_that_meeting(
@@ -383,3 +374,16 @@ def test_a_deferred_or_withdrawn_case_was_not_discussed_in_that_meeting(
     assert [d.on for d in found[cycle["case1"]]] == [HELD]
     for case in ("case2", "case3", "case4"):  # deferred, withdrawn, deferred
         assert cycle[case] not in found
+
+
+def test_the_minutes_give_the_planned_time_not_the_end_of_the_items(
+    store: Store, cycle: dict[str, int], tmp_path: Path
+) -> None:
+    # Four cases and the fixed items end well before the planned 15:00; the store does not
+    # know when the meeting really ended, so the minutes say what the agenda and .ics say.
+    held = cycle["held"]
+    assert agenda.get_agenda(store, held).end_time < time(15, 0)
+    minutes.close_meeting(store, held)
+    path = tmp_path / "verslag.pdf"
+    documents.print_minutes(store, held, path, today=HELD)
+    assert "13.00 – 15.00 uur" in squashed(all_text(path))
