@@ -6,11 +6,15 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run test lint bench clean
 
+# pip -qq: only errors. Its warnings (a machine's pip configuration, setuptools' notes on the
+# editable install) buried the window's start under some 160 lines; a failure still shows.
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "Casusoverleg: programma en onderdelen installeren in $(VENV) (eenmalig; dat kan enkele minuten duren) ..."
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -qq --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install -qq --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+	@echo "Casusoverleg: geïnstalleerd."
 
 run: $(STAMP)
 	@$(PY) -m ui.xcbcheck
