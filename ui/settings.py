@@ -106,7 +106,7 @@ class SettingsView(QWidget):
         form.addRow("&Organisatie (op documenten):", self.organisation_edit)
         form.addRow("Vakantie&regio (schoolvakanties):", self.region_combo)
         form.addRow("Automatisch &vergrendelen na:", self.idle_spin)
-        form.addRow("&Bewaartermijn:", self.retention_spin)
+        form.addRow("Be&waartermijn:", self.retention_spin)
         # Retention carried out (ui/retention.py): the list past the term, and destroying.
         self.retention_button = QPushButton("Casussen na bewaar&termijn…")
         self.retention_button.clicked.connect(self.open_retention)

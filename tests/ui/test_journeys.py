@@ -57,7 +57,7 @@ def test_the_next_agenda_as_pdf_in_at_most_three_user_actions(
     assert view.selected_meeting.id == next_id
 
     if not view.page.builder.isVisible():
-        qtbot.keyClick(view, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+        qtbot.keyClick(view, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
         actions += 1
     qtbot.waitUntil(view.page.builder.isVisible)
 

@@ -396,7 +396,7 @@ def test_attendance_roles_and_the_missing_team_warning(qtbot: QtBot, store: Stor
     idle()
     assert view.page.attendance.model.rowCount() == 4
     assert view.page.attendance_alert == ""
-    assert view.page.page_tabs.tabText(1) == "Aan&wezigheid (4)"
+    assert view.page.page_tabs.tabText(1) == "Aanwe&zigheid (4)"
 
     # The wijkteam member sends apologies: the warning names the team.
     view.page.attendance.table.selectRow(_person_row(view, members.wijkteam.name))

@@ -168,7 +168,7 @@ class AttendancePanel(QWidget):
         self.status_buttons: dict[AttendanceStatus, QPushButton] = {}
         for status, text in (
             (AttendanceStatus.AANWEZIG, "Aan&wezig"),
-            (AttendanceStatus.AFGEMELD, "Af&gemeld"),
+            (AttendanceStatus.AFGEMELD, "A&fgemeld"),
             (AttendanceStatus.AFWEZIG, "Afw&ezig"),
         ):
             button = QPushButton(text)

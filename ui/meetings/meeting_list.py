@@ -146,7 +146,7 @@ class MeetingListWidget(QWidget):
         self.series_combo.currentIndexChanged.connect(self._fill_meetings)
         self.series_label = QLabel()
         self.series_label.setWordWrap(True)
-        self.new_series_button = QPushButton("&Nieuwe overlegreeks…")
+        self.new_series_button = QPushButton("Nieuwe overleg&reeks…")
         self.new_series_button.setToolTip("Een reeks overleggen plannen (Ctrl+N)")
         self.extra_button = QPushButton("E&xtra overleg…")
         self.extra_button.setToolTip("Eén overleg buiten de reeks plannen")
@@ -181,7 +181,7 @@ class MeetingListWidget(QWidget):
 
         self.views = QTabWidget()
         self.views.addTab(self.table, "&Lijst")
-        self.views.addTab(month_page, "&Maand")
+        self.views.addTab(month_page, "Maa&nd")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -78,7 +78,7 @@ class MeetingPageWidget(QWidget):
         self.move_button.setToolTip("Dit overleg naar een andere dag of tijd verplaatsen")
         self.cancel_button = QPushButton("Overleg &annuleren…")
         self.cancel_button.setToolTip("Dit overleg laten vervallen (het blijft zichtbaar)")
-        self.people_button = QPushButton("Vaste &deelnemers…")
+        self.people_button = QPushButton("Vaste deelnemer&s…")
         self.people_button.setToolTip(
             "Vaste deelnemers en secretaris van de overlegreeks: zij staan op de agenda en "
             "krijgen de uitnodiging (.ics)"
@@ -115,8 +115,8 @@ class MeetingPageWidget(QWidget):
         self.attendance.remove_person_button.clicked.connect(self.remove_selected_people)
 
         self.page_tabs = QTabWidget()
-        self.page_tabs.addTab(self.builder, "A&genda")
-        self.page_tabs.addTab(self.attendance, "Aan&wezigheid")
+        self.page_tabs.addTab(self.builder, "Agen&da")
+        self.page_tabs.addTab(self.attendance, "Aanwe&zigheid")
 
         header_row = QHBoxLayout()
         header_row.addWidget(self.heading, 1)
@@ -201,7 +201,7 @@ class MeetingPageWidget(QWidget):
         )
         self._show_alert(meeting, page.attendance, page.missing_teams)
         present = sum(1 for a in page.attendance if a.status is AttendanceStatus.AANWEZIG)
-        self.page_tabs.setTabText(1, f"Aan&wezigheid ({present})")
+        self.page_tabs.setTabText(1, f"Aanwe&zigheid ({present})")
         self.builder.show_page(store, page)
         self._update_buttons()
         self.shown.emit()
