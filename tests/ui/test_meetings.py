@@ -502,6 +502,12 @@ def test_held_meeting_can_be_reviewed_not_moved(qtbot: QtBot, store: Store) -> N
     assert not view.page.move_button.isEnabled()
     assert not view.page.cancel_button.isEnabled()
     assert view.page.mode_button.isEnabled()
+    # Its agenda is a record now: no editing buttons and no overrun warning to act on.
+    builder = view.page.builder
+    assert not builder.model.editable
+    for button in (builder.add_button, builder.up_button, builder.remove_button):
+        assert not button.isVisibleTo(builder)
+    assert builder.warnings == []
 
 
 # -- what the ops do for the screen ---------------------------------------------------------------

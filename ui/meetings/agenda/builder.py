@@ -377,8 +377,10 @@ class AgendaBuilder(QWidget):
         self._update_buttons()
 
     def _editable(self, meeting: MeetingInfo) -> bool:
+        # Only a planned meeting's agenda is made here; once held it is the record of what was
+        # on it, and what happened to each item is kept in meeting mode.
         return (
-            meeting.status is not MeetingStatus.GEANNULEERD
+            meeting.status is MeetingStatus.GEPLAND
             and meeting.minutes_status is not MinutesStatus.VASTGESTELD
         )
 
@@ -465,6 +467,9 @@ class AgendaBuilder(QWidget):
         overrun = overrun_note(
             durations, meeting.minutes, self._meeting_end(meeting), self._chosen_overrun
         )
+        if not self.model.editable:
+            # A held (or cancelled) meeting's agenda is a record: nothing left to fix in it.
+            overrun = ""
         self._show_warnings(([overrun] if overrun else []) + self._other_warnings)
 
     def _show_warnings(self, warnings: list[str]) -> None:
@@ -504,6 +509,9 @@ class AgendaBuilder(QWidget):
         self.remove_button.setEnabled(
             editable and item is not None and item.kind == AgendaItemKind.CASUS
         )
+        # A held meeting's agenda cannot change: its editing buttons go, not only grey out.
+        for button in (self.add_button, self.up_button, self.down_button, self.remove_button):
+            button.setVisible(editable or not has_meeting)
         cancelled = meeting is not None and meeting.status is MeetingStatus.GEANNULEERD
         self.pdf_button.setEnabled(has_meeting and has_agenda and not cancelled)
         self.ics_button.setEnabled(has_meeting)
