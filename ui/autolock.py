@@ -31,10 +31,18 @@ _INPUT_EVENTS = frozenset(
 )
 
 
+# How long before the lock the user is warned (WCAG 2.2.1: a way to extend a time limit). Only
+# for idle times of at least twice this, so a short test interval gets no warning.
+WARN_BEFORE_MS = 60_000
+
+
 class IdleWatcher(QObject):
-    """Emits `idle` once after `interval_ms` without input while running."""
+    """Emits `idle` once after `interval_ms` without input while running; `warning` (seconds
+    left) `warn_before_ms` earlier, and `resumed` when input follows that warning."""
 
     idle = Signal()
+    warning = Signal(int)
+    resumed = Signal()
 
     def __init__(
         self,
@@ -43,10 +51,13 @@ class IdleWatcher(QObject):
         *,
         clock: Callable[[], float] = time.monotonic,
         timer: QTimer | None = None,
+        warn_before_ms: int = WARN_BEFORE_MS,
     ) -> None:
         """`clock` (seconds) and `timer` are for tests, which move time themselves."""
         super().__init__(parent)
         self._clock = clock
+        self._warn_before_ms = warn_before_ms
+        self._warned = False
         self._interval_ms = max(1, interval_ms)
         self._last_input = clock()
         self._timer = timer if timer is not None else QTimer(self)
@@ -82,24 +93,44 @@ class IdleWatcher(QObject):
     def stop(self) -> None:
         """Stop counting (while locked, or when the window closes)."""
         self._timer.stop()
+        self._warned = False
         app = QCoreApplication.instance()
         if self._installed and app is not None:
             app.removeEventFilter(self)
         self._installed = False
 
+    @property
+    def warned(self) -> bool:
+        """Whether the lock warning is out (no input since)."""
+        return self._warned
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Note the time of every key or mouse input; never consumes the event."""
         if event.type() in _INPUT_EVENTS:
             self._last_input = self._clock()
+            if self._warned:
+                self._warned = False
+                self.resumed.emit()
         return False
+
+    def _warns(self) -> bool:
+        return self._interval_ms >= 2 * self._warn_before_ms
 
     def _arm(self) -> None:
         elapsed_ms = int((self._clock() - self._last_input) * 1000)
-        self._timer.start(max(0, self._interval_ms - elapsed_ms))
+        due = self._interval_ms
+        if self._warns() and not self._warned and elapsed_ms < due - self._warn_before_ms:
+            due -= self._warn_before_ms
+        self._timer.start(max(0, due - elapsed_ms))
 
     def _check(self) -> None:
         elapsed_ms = (self._clock() - self._last_input) * 1000
         if elapsed_ms + 5 >= self._interval_ms:  # a timer may fire a few ms early
+            self._warned = False
             self.idle.emit()
-        else:
-            self._arm()
+            return
+        if self._warns() and not self._warned:
+            if elapsed_ms + 5 >= self._interval_ms - self._warn_before_ms:
+                self._warned = True
+                self.warning.emit(round((self._interval_ms - elapsed_ms) / 1000))
+        self._arm()

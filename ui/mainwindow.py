@@ -156,6 +156,8 @@ class MainWindow(QMainWindow):
         notice: str = "",
         backup_timer: QTimer | None = None,
         backup_clock: Callable[[], float] = time.monotonic,
+        idle_timer: QTimer | None = None,
+        idle_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(parent)
         self._store: Store | None = None
@@ -216,9 +218,14 @@ class MainWindow(QMainWindow):
         )
 
         self.idle_watcher = IdleWatcher(
-            idle_lock_ms if idle_lock_ms is not None else DEFAULT_IDLE_MINUTES * 60_000, self
+            idle_lock_ms if idle_lock_ms is not None else DEFAULT_IDLE_MINUTES * 60_000,
+            self,
+            clock=idle_clock,
+            timer=idle_timer,
         )
         self.idle_watcher.idle.connect(self.idle_lock)
+        self.idle_watcher.warning.connect(self._warn_of_lock)
+        self.idle_watcher.resumed.connect(lambda: self._lock_warning_action.setVisible(False))
 
         self._build_screens()
         ops.change_bus().did_change.connect(self._store_changed)
@@ -294,6 +301,14 @@ class MainWindow(QMainWindow):
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
+        self.lock_warning = QLabel()
+        self.lock_warning.setObjectName("vergrendelwaarschuwing")
+        self.lock_warning.setStyleSheet(
+            "background: #fff4ce; color: #3d2c00; border: 1px solid #8a6d00; padding: 3px 8px;"
+        )
+        # A widget in a tool bar is shown and hidden through its action (QToolBar docs).
+        self._lock_warning_action = toolbar.addWidget(self.lock_warning)
+        self._lock_warning_action.setVisible(False)
         self.account_label = QLabel()
         self.account_label.setContentsMargins(0, 0, 8, 0)
         toolbar.addWidget(self.account_label)
@@ -473,6 +488,19 @@ class MainWindow(QMainWindow):
         else:
             self.show_unlock_dialog()
 
+    def _warn_of_lock(self, seconds: int) -> None:
+        """A minute before the auto-lock: say so, and that any key or mouse move keeps working."""
+        if self._store is None:
+            return
+        left = "1 minuut" if seconds >= 50 else f"{seconds} seconden"
+        text = (
+            f"Casusoverleg vergrendelt over {left} omdat er niet gewerkt wordt. Druk op een "
+            "toets of beweeg de muis om door te werken."
+        )
+        self.lock_warning.setText(text)
+        self.lock_warning.setAccessibleName(text)
+        self._lock_warning_action.setVisible(True)
+
     def idle_lock(self) -> None:
         """Lock because nobody used the app for the idle time."""
         if self._store is None:
@@ -489,6 +517,7 @@ class MainWindow(QMainWindow):
         self._store = None
         self._lock_reason = reason
         self.idle_watcher.stop()
+        self._lock_warning_action.setVisible(False)
         self.auto_backup.store_closing()
         self._save_window_state()
         self._close_dialogs()

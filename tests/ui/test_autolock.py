@@ -161,3 +161,60 @@ def test_the_idle_time_comes_from_the_settings(qtbot: QtBot, store_path: Path) -
         assert main.idle_watcher.running
     finally:
         main.close()
+
+
+def test_a_minute_before_the_lock_the_watcher_warns_and_input_takes_it_back(
+    qtbot: QtBot,
+) -> None:
+    clock, timer = FakeClock(), FakeTimer()
+    watcher = IdleWatcher(5 * 60_000, clock=clock, timer=timer)
+    warned: list[int] = []
+    resumed: list[bool] = []
+    fired: list[bool] = []
+    watcher.warning.connect(warned.append)
+    watcher.resumed.connect(lambda: resumed.append(True))
+    watcher.idle.connect(lambda: fired.append(True))
+    watcher.start()
+    try:
+        assert timer.started_with == [4 * 60_000]  # first due at the warning, not the lock
+        clock.advance_ms(4 * 60_000)
+        timer.fire()
+        assert warned == [60] and fired == [] and watcher.warned
+        assert timer.started_with[-1] == 60_000
+        _mouse_move()  # someone is back: the warning goes, the lock is a whole interval away
+        assert resumed == [True] and not watcher.warned
+        clock.advance_ms(60_000)
+        timer.fire()
+        assert fired == []
+        assert timer.started_with[-1] == 3 * 60_000  # to the next warning point
+        clock.advance_ms(3 * 60_000)
+        timer.fire()
+        assert warned == [60, 60]
+        clock.advance_ms(60_000)
+        timer.fire()
+        assert fired == [True]
+    finally:
+        watcher.stop()
+
+
+def test_the_window_shows_the_lock_warning_until_someone_types(
+    qtbot: QtBot, store_path: Path
+) -> None:
+    clock, timer = FakeClock(), FakeTimer()
+    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
+    main = MainWindow(store, idle_lock_ms=5 * 60_000, idle_timer=timer, idle_clock=clock)
+    qtbot.addWidget(main)
+    main.show()
+    try:
+        clock.advance_ms(4 * 60_000)
+        timer.fire()
+        qtbot.waitUntil(main.lock_warning.isVisible)
+        assert "vergrendelt over 1 minuut" in main.lock_warning.text()
+        assert "toets" in main.lock_warning.accessibleName()
+        qtbot.keyClick(main.navigation, Qt.Key.Key_Down)
+        qtbot.waitUntil(lambda: not main.lock_warning.isVisible())
+        clock.advance_ms(60_000)
+        timer.fire()
+        assert main.store is not None  # the key press kept it unlocked
+    finally:
+        main.close()
