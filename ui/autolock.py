@@ -129,8 +129,8 @@ class IdleWatcher(QObject):
             self._warned = False
             self.idle.emit()
             return
-        if self._warns() and not self._warned:
-            if elapsed_ms + 5 >= self._interval_ms - self._warn_before_ms:
-                self._warned = True
-                self.warning.emit(round((self._interval_ms - elapsed_ms) / 1000))
+        warn_at = self._interval_ms - self._warn_before_ms
+        if self._warns() and not self._warned and elapsed_ms + 5 >= warn_at:
+            self._warned = True
+            self.warning.emit(round((self._interval_ms - elapsed_ms) / 1000))
         self._arm()
