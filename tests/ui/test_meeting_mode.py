@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from casusoverleg.domain.enums import (
@@ -215,6 +215,9 @@ def test_a_meeting_typed_from_attendance_to_closing(
     _key(qtbot, window, Qt.Key.Key_Down)
     absent = rows[2]
     assert absent.hasFocus()
+    # Rows that had the focus keep the font of the others (they switched to a smaller one).
+    sizes = {label.font().pointSizeF() for row in rows for label in row.findChildren(QLabel)}
+    assert len(sizes) == 1
     _key(qtbot, window, Qt.Key.Key_3)
     assert absent.status is AttendanceStatus.AFWEZIG
 

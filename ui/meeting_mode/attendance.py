@@ -6,7 +6,7 @@ import html
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -106,16 +106,6 @@ class AttendanceRow(QFrame):
         else:
             super().keyPressEvent(event)
 
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        """Highlight the row that takes the keys."""
-        self.setStyleSheet("#aanwezigheid { border: 2px solid palette(highlight); }")
-        super().focusInEvent(event)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        """Back to a plain frame."""
-        self.setStyleSheet("")
-        super().focusOutEvent(event)
-
 
 class AttendancePage(QWidget):
     """Who is there: a row per participant on the list, the missing-team warning, add a guest."""
@@ -125,6 +115,10 @@ class AttendancePage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The row that takes the keys is highlighted by one rule for all rows, set once: a style
+        # sheet set and cleared per row on focus made rows that had the focus lose the meeting
+        # window's larger font.
+        self.setStyleSheet("QFrame#aanwezigheid:focus { border: 2px solid palette(highlight); }")
         self.rows: list[AttendanceRow] = []
         title = heading("Aanwezigheid", 1.4)
         hint = QLabel(
