@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QFont, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -182,7 +182,7 @@ class OrganisationEditor(QGroupBox):
             "het Samenwerkingsverband en de orthopedagoog."
         )
         hint.setWordWrap(True)
-        hint.setEnabled(False)
+        hint.setStyleSheet(f"color: {style.MUTED_COLOUR};")
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
@@ -396,9 +396,7 @@ class ParticipantsView(QWidget):
             self.tree.clear()
             bold = QFont(self.font())
             bold.setBold(True)
-            grey = QBrush(
-                self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-            )
+            grey = QBrush(QColor(style.MUTED_COLOUR))
             by_org: dict[int, QTreeWidgetItem] = {}
             for org in self._organisations:
                 item = QTreeWidgetItem([org.name, org.team.label, "", ""])

@@ -324,7 +324,7 @@ class BarChart(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.WindowText)
-        muted = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+        muted = QColor(style.MUTED_COLOUR)
         metrics = self.fontMetrics()
         bold = QFont(self.font())
         bold.setBold(True)

@@ -9,6 +9,9 @@ ERROR_COLOUR = "#b00020"  # a problem the user must fix
 LATE_COLOUR = ERROR_COLOUR  # a date that has passed
 OK_COLOUR = "#1b5e20"  # saved, in order
 DIM_COLOUR = "#505050"  # secondary text
+# Past meetings, archived people, empty-chart text: quieter than normal text, still ≥ 4.5:1 on
+# white and on the window grey (Qt's disabled and placeholder greys are 1.6:1 and 4.0:1).
+MUTED_COLOUR = "#5f5f5f"
 ON_AGENDA_COLOUR = "#6b6b6b"  # a proposal already on the agenda
 SKIPPED_COLOUR = "#8a1c1c"  # a meeting date dropped for a holiday
 MOVED_COLOUR = "#5c4400"  # a meeting date moved for a holiday

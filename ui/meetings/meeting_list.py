@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QLocale, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QFont, QPalette, QTextCharFormat
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QTextCharFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -83,7 +83,7 @@ class MeetingTableModel(RowsTableModel[MeetingInfo]):
                 return font
             return None
         if role == Qt.ItemDataRole.ForegroundRole and (row.cancelled or row.date < self._today):
-            return QBrush(QPalette().color(QPalette.ColorRole.PlaceholderText))
+            return QBrush(QColor(style.MUTED_COLOUR))
         if role == MEETING_ID_ROLE:
             return row.id
         return None
@@ -336,7 +336,7 @@ class MeetingListWidget(QWidget):
             mark.setFontWeight(QFont.Weight.Bold)
             if meeting.cancelled:
                 mark.setFontStrikeOut(True)
-                mark.setForeground(QBrush(QPalette().color(QPalette.ColorRole.PlaceholderText)))
+                mark.setForeground(QBrush(QColor(style.MUTED_COLOUR)))
             else:
                 mark.setBackground(QBrush(highlight.lighter(170)))
             mark.setToolTip(f"{meeting.start_time:%H:%M} {meeting.title} ({meeting.status.label})")
