@@ -56,9 +56,7 @@ def test_the_ratio_is_computed_as_wcag_says() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(TEXT_COLOURS))
-def test_every_text_colour_reads_on_white_and_on_the_window(
-    qapp: QApplication, name: str
-) -> None:
+def test_every_text_colour_reads_on_white_and_on_the_window(qapp: QApplication, name: str) -> None:
     window = QApplication.palette().color(QPalette.ColorRole.Window)
     base = QApplication.palette().color(QPalette.ColorRole.Base)
     alternate = QApplication.palette().color(QPalette.ColorRole.AlternateBase)
