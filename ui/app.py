@@ -36,6 +36,7 @@ from ui.wizard import Creator, SetupWizard, default_creator
 
 STORE_ENV = "CASUSOVERLEG_STORE"
 DEMO_FILE = "demo.db"
+STORE_FILE = "casusoverleg.db"
 
 CRASH_MESSAGE = (
     "Er is een onverwachte fout opgetreden in Casusoverleg ({name}).\n\n"
@@ -46,14 +47,16 @@ CRASH_MESSAGE = (
 
 def default_store_path() -> Path:
     """Where the store lives when neither --store nor CASUSOVERLEG_STORE says otherwise."""
-    return Path(platformdirs.user_data_dir("casusoverleg")) / "casusoverleg.db"
+    return Path(platformdirs.user_data_dir("casusoverleg")) / STORE_FILE
 
 
 def resolve_store_path(option: str | None, environ: dict[str, str] | None = None) -> Path:
-    """--store, else $CASUSOVERLEG_STORE, else the per-user data folder."""
+    """--store, else $CASUSOVERLEG_STORE, else the per-user data folder. A folder means the
+    store in it (made there at the first start)."""
     env = os.environ if environ is None else environ
     chosen = option or env.get(STORE_ENV, "")
-    return Path(chosen).expanduser() if chosen else default_store_path()
+    path = Path(chosen).expanduser() if chosen else default_store_path()
+    return path / STORE_FILE if path.is_dir() else path
 
 
 def missing_store_message(path: Path) -> str:
@@ -61,9 +64,9 @@ def missing_store_message(path: Path) -> str:
     return (
         f"Hier kan geen opslag worden aangemaakt:\n{path}\n\n"
         f"De map {path.parent} bestaat niet. "
-        "Is de plek verkeerd getypt? Wijs met --store (of CASUSOVERLEG_STORE) de juiste plek "
-        "aan. Een nieuwe opslag maakt u in een bestaande map, hier of met het commando\n"
-        "    casusoverleg init\n\n"
+        "Is de plek verkeerd getypt? Laat de snelkoppeling (of --store) naar de juiste plek "
+        "wijzen. Wijst die naar een bestaande map zonder opslag, dan helpt het programma u daar "
+        "een nieuwe opslag aan te maken.\n\n"
         "Wilt u het programma eerst bekijken met verzonnen gegevens? "
         "Start dan 'casusoverleg --demo'."
     )

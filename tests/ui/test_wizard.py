@@ -240,3 +240,52 @@ def test_an_unexpected_error_goes_to_the_crash_dialog_and_the_page_can_try_again
     qtbot.waitUntil(lambda: w.currentPage() is w.recovery_page)
     assert tries == [ACCOUNT, ACCOUNT] and handled == [RuntimeError]
     w.close_store()
+
+
+def test_a_folder_without_a_store_gets_the_wizard_for_a_store_in_it(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 13: pointing the app at a folder (a shortcut made by IT) offers a new store there,
+    # instead of sending the user to a terminal.
+    folder = tmp_path / "Team Leerplicht"
+    folder.mkdir()
+    sessions: list[GuiSession] = []
+
+    def start(self: GuiSession) -> None:
+        sessions.append(self)
+        assert self.dialog is not None
+        QTimer.singleShot(0, self.dialog.reject)
+
+    monkeypatch.setattr(GuiSession, "start", start)
+    assert app.run_gui(["--store", str(folder)]) == 0
+    (session,) = sessions
+    assert session.store_path == folder / "casusoverleg.db"
+
+
+def test_a_folder_with_a_store_opens_it(
+    qtbot: QtBot, store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store_path.rename(store_path.with_name("casusoverleg.db"))
+    for side in store_path.parent.glob(store_path.name + ".*"):
+        side.rename(side.with_name(side.name.replace(store_path.name, "casusoverleg.db", 1)))
+    assert app.resolve_store_path(str(store_path.parent)) == store_path.parent / "casusoverleg.db"
+    dialogs_seen: list[object] = []
+
+    def start(self: GuiSession) -> None:
+        dialogs_seen.append(self.dialog)
+        assert self.dialog is not None
+        QTimer.singleShot(0, self.dialog.reject)
+
+    monkeypatch.setattr(GuiSession, "start", start)
+    assert app.run_gui(["--store", str(store_path.parent)]) == 0
+    assert len(dialogs_seen) == 1 and not isinstance(dialogs_seen[0], SetupWizard)
+
+
+def test_a_mistyped_path_is_refused_without_sending_the_user_to_a_terminal(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(app, "show_message", lambda parent, title, text: shown.append(text))
+    assert app.run_gui(["--store", str(tmp_path / "nergens" / "opslag.db")]) == 2
+    (text,) = shown
+    assert "bestaat niet" in text and "casusoverleg init" not in text
