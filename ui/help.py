@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
@@ -128,10 +129,18 @@ class AboutDialog(QDialog):
         buttons.rejected.connect(self.reject)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setText("Sluiten")
+        logo = QLabel()
+        logo.setPixmap(app_icon().pixmap(64, 64))
+        logo.setAccessibleName("Pictogram van Casusoverleg")
+        top = QHBoxLayout()
+        top.addWidget(logo)
+        top.addWidget(heading, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading)
+        layout.addLayout(top)
         layout.addWidget(self.text_label)
         layout.addWidget(buttons)
+        # Wide enough that the usual store paths fit on one line.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
         close.setFocus()
 
 

@@ -558,6 +558,7 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setWindowTitle(locked_title(is_demo=self._is_demo))  # the lock screen says so
         dialog.accepted.connect(self._unlock_accepted)
         dialog.finished.connect(self._unlock_finished)
         self.unlock_dialog = dialog

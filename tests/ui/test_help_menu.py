@@ -165,7 +165,8 @@ def test_the_locked_window_is_titled_vergrendeld_and_not_after_unlock(
         qtbot.keySequence(window, QKeySequence("Ctrl+L"))
     assert window.windowTitle() == "Vergrendeld — Casusoverleg"
     dialog = window.unlock_dialog
-    assert dialog is not None
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.windowTitle() == "Vergrendeld — Casusoverleg"
     with qtbot.waitSignal(window.unlocked):
         qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
         qtbot.keyClick(dialog.passphrase_edit, "\r")
