@@ -112,9 +112,7 @@ def test_help_menu_holds_help_and_about_and_its_letter_is_free_on_every_screen(
         qtbot.keySequence(window, QKeySequence(f"Ctrl+{number}"))
         if letter.group(1).lower() in _screen_mnemonics(window.screens[name]):
             clashes.append(name)
-    # Known: "&Heropenen" on Actiepunten (ui/actions.py) has Alt+H too; the mnemonic review of
-    # issue 13 item 11 moves it. Any other screen that takes Alt+H fails here.
-    assert clashes in ([], ["Actiepunten"])
+    assert clashes == []  # Actiepunten's "He&ropenen" gave Alt+H up to the menu
     qtbot.waitUntil(tasks.is_idle)
 
 
