@@ -493,7 +493,7 @@ class ActionsView(QWidget):
         self.done_button = QPushButton("&Afgerond…")
         self.done_button.setToolTip("Markeer het actiepunt als gereed, met datum en toelichting")
         self.done_button.clicked.connect(self.complete_current)
-        self.reopen_button = QPushButton("&Heropenen")
+        self.reopen_button = QPushButton("He&ropenen")
         self.reopen_button.clicked.connect(self.reopen_current)
         self.history_button = QPushButton("Geschied&enis…")
         self.history_button.setToolTip(

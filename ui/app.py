@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from casusoverleg.services import accounts
 
 from ui import tasks
+from ui.help import app_icon
 from ui.mainwindow import APP_TITLE, MainWindow, restore_notice
 from ui.unlock import UnlockDialog
 from ui.wizard import Creator, SetupWizard, default_creator
@@ -259,6 +260,7 @@ def run_gui(argv: list[str]) -> int:
     options, qt_args = _parse_args(argv)
     app = _application(qt_args)
     install_dutch(app)
+    app.setWindowIcon(app_icon())  # every window, the first-start dialogs included
     previous_hook, sys.excepthook = sys.excepthook, excepthook
     demo_dir: Path | None = None
     session: GuiSession | None = None

@@ -49,6 +49,7 @@ from ui.audit_log import AuditLogView
 from ui.autobackup import AutoBackup, lock_with_backup
 from ui.autolock import IdleWatcher
 from ui.cases import CasesView
+from ui.help import MEETING_MODE, add_help_menu, install_f1
 from ui.import_dialog import FILE_FILTER as IMPORT_FILTER
 from ui.import_dialog import ImportDialog
 from ui.meeting_mode import MeetingModeWindow
@@ -61,6 +62,7 @@ from ui.unlock import UnlockDialog
 
 APP_TITLE = "Casusoverleg"
 DEMO_SUFFIX = " — DEMO (geen echte gegevens)"
+LOCKED_TITLE = "Vergrendeld"
 
 # The sections the design names, in the order of the navigation (Ctrl+1 … Ctrl+8).
 SECTIONS = (
@@ -129,6 +131,11 @@ WORKING_SECTIONS = frozenset(SCREEN_FACTORIES)
 def window_title(*, is_demo: bool) -> str:
     """The title bar text; a demo store always says so."""
     return APP_TITLE + (DEMO_SUFFIX if is_demo else "")
+
+
+def locked_title(*, is_demo: bool) -> str:
+    """The title bar text while the store is locked."""
+    return f"{LOCKED_TITLE} — {window_title(is_demo=is_demo)}"
 
 
 def ui_settings() -> QSettings:
@@ -282,6 +289,8 @@ class MainWindow(QMainWindow):
         go.setToolTipsVisible(True)
         for action in self.section_actions:
             go.addAction(action)
+        # Help for the screen shown (F1) and About; both read section and store when chosen.
+        self.help_menu = add_help_menu(self, lambda: self._current, lambda: self._store_path)
 
     def _make_toolbar(self) -> None:
         toolbar = QToolBar("Account")
@@ -435,6 +444,7 @@ class MainWindow(QMainWindow):
         window = MeetingModeWindow(meeting_id)
         window.left.connect(self._meeting_mode_left)
         self.meeting_mode = window
+        install_f1(window, MEETING_MODE)
         window.load(self._store)
         window.present()
 
@@ -474,6 +484,10 @@ class MainWindow(QMainWindow):
             self.account_label.setText("Vergrendeld")
             self.lock_action.setText("Ontgrendelen…")
             self.lock_action.setToolTip("Ontgrendelen (Ctrl+L)")
+        # Locked, the title bar (and taskbar) says so instead of what a screen last showed.
+        self.setWindowTitle(
+            window_title(is_demo=self._is_demo) if is_open else locked_title(is_demo=self._is_demo)
+        )
         self.location_label.setText(f"Opslag: {self._store_path}")
         self.stack.setEnabled(is_open)
         self.navigation.setEnabled(is_open)
@@ -573,6 +587,7 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setWindowTitle(locked_title(is_demo=self._is_demo))  # the lock screen says so
         dialog.accepted.connect(self._unlock_accepted)
         dialog.finished.connect(self._unlock_finished)
         self.unlock_dialog = dialog

@@ -134,7 +134,7 @@ def test_ctrl_1_to_8_switch_screens_and_later_ones_are_greyed(
 
 def test_file_menu_and_status_bar(qtbot: QtBot, window: MainWindow) -> None:
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&Bestand", "&Ga naar"]
+    assert menus == ["&Bestand", "&Ga naar", "&Help"]
     file_menu = window.menuBar().actions()[0].menu()
     entries = [(a.text(), a.shortcut().toString()) for a in file_menu.actions() if a.text()]
     assert entries == [
