@@ -168,7 +168,7 @@ def test_empty_fields_are_asked_for(qtbot: QtBot, store_path: Path) -> None:
     assert dialog.passphrase_edit.echoMode() == dialog.passphrase_edit.EchoMode.Password
 
 
-def test_missing_store_names_init_and_creates_nothing(
+def test_a_mistyped_store_path_is_refused_and_creates_nothing(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown: list[str] = []
@@ -176,7 +176,8 @@ def test_missing_store_names_init_and_creates_nothing(
     missing = tmp_path / "nergens" / "casusoverleg.db"
     assert app.run_gui(["--store", str(missing)]) == 2
     assert len(shown) == 1
-    assert "casusoverleg init" in shown[0]
+    # Issue 13: no terminal command for a user of the window; the folder is named.
+    assert "casusoverleg init" not in shown[0] and "bestaat niet" in shown[0]
     assert str(missing) in shown[0]
     assert not missing.parent.exists()
 

@@ -279,13 +279,3 @@ def test_a_folder_with_a_store_opens_it(
     monkeypatch.setattr(GuiSession, "start", start)
     assert app.run_gui(["--store", str(store_path.parent)]) == 0
     assert len(dialogs_seen) == 1 and not isinstance(dialogs_seen[0], SetupWizard)
-
-
-def test_a_mistyped_path_is_refused_without_sending_the_user_to_a_terminal(
-    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    shown: list[str] = []
-    monkeypatch.setattr(app, "show_message", lambda parent, title, text: shown.append(text))
-    assert app.run_gui(["--store", str(tmp_path / "nergens" / "opslag.db")]) == 2
-    (text,) = shown
-    assert "bestaat niet" in text and "casusoverleg init" not in text
