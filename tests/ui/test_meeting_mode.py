@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QLabel, QStyle, QStyleOptionComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from casusoverleg.domain.enums import (
@@ -236,6 +236,18 @@ def test_a_meeting_typed_from_attendance_to_closing(
     assert page.question_label.text() == item.question
     assert page.history_box.isVisible()
 
+    # Every advice fits its box in full (issue 13: "Terugleidingstraject naar scho…").
+    combo = page.advice_combo
+    widest = max(
+        combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count())
+    )
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    option.rect = QRect(QPoint(0, 0), combo.minimumSizeHint())  # as narrow as a layout makes it
+    field = combo.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+    )
+    assert field.width() >= widest
     review = meeting.date + timedelta(weeks=6)
     qtbot.keyClicks(_focused(window), "Moeder en school zijn gesproken.")
     qtbot.keyClick(_focused(window), Qt.Key.Key_Tab)

@@ -140,7 +140,9 @@ class ItemPage(QWidget):
         self.advice_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.advice_combo.setMinimumContentsLength(20)
+        # Wide enough for the longest advice ("Terugleidingstraject naar school" was cut off).
+        longest = max(len(self.advice_combo.itemText(i)) for i in range(self.advice_combo.count()))
+        self.advice_combo.setMinimumContentsLength(longest)
         self.decision_edit = QPlainTextEdit()
         self.decision_edit.setTabChangesFocus(True)
         self.decision_edit.setPlaceholderText("Wat het overleg besluit…")
