@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import logbook
 from casusoverleg.services.audit import AuditEntry, ChainReport
+from casusoverleg.services.log_words import ReadableEntry
 from casusoverleg.services.logbook import LogPage, LogQuery
 from casusoverleg.services.store import Store
 
@@ -54,7 +55,11 @@ TYPING_DELAY_MS = 400  # wait for a pause in typing before asking (and logging) 
 READING = "Logboek wordt gelezen…"
 
 
-def _cell(entry: AuditEntry, column: int) -> str:
+def _cell(entry: AuditEntry, column: int, words: ReadableEntry | None = None) -> str:
+    if words is not None and column == COL_OBJECT:
+        return words.object_text
+    if words is not None and column == COL_DETAIL:
+        return words.detail_text
     if column == COL_AT:
         return f"{entry.at.astimezone():%d-%m-%Y %H:%M:%S}"
     if column == COL_ACCOUNT:
@@ -79,16 +84,31 @@ class AuditTableModel(RowsTableModel[AuditEntry]):
 
     column_titles = COLUMNS
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # The lines in words (services.log_words), by id; a line without them shows its text.
+        self.words: dict[int, ReadableEntry] = {}
+
+    def set_page(self, entries: list[AuditEntry], words: dict[int, ReadableEntry]) -> None:
+        """Show these lines, with ids in words where the page has them."""
+        self.words = words
+        self.set_rows(entries)
+
     def cell(self, entry: AuditEntry, column: int, role: int) -> Any:
-        """Text of a cell; the long columns also as tooltip."""
+        """Text of a cell; the long columns also as tooltip, with what the line itself holds."""
+        words = self.words.get(entry.id)
         if role == Qt.ItemDataRole.DisplayRole:
-            return _cell(entry, column)
+            return _cell(entry, column, words)
         if role == Qt.ItemDataRole.ToolTipRole and column in (COL_DETAIL, COL_OBJECT):
-            return _cell(entry, column) or None
+            shown, held = _cell(entry, column, words), _cell(entry, column)
+            if shown != held:
+                return f"{shown}\nIn het logboek: {held}"
+            return shown or None
         return None
 
     def clear(self) -> None:
         """Drop every line (locking)."""
+        self.words = {}
         self.set_rows([])
 
 
@@ -215,7 +235,7 @@ class AuditLogView(QWidget):
             COL_WORKSTATION: char * 20,
             COL_ACTION: metrics.horizontalAdvance("ontgrendelen mislukt"),
             COL_CASE: metrics.horizontalAdvance("2026-00000"),
-            COL_OBJECT: char * 22,
+            COL_OBJECT: char * 34,
             COL_RESULT: metrics.horizontalAdvance("geweigerd"),
         }
         for column, width in widths.items():
@@ -336,7 +356,7 @@ class AuditLogView(QWidget):
 
     def _show_page(self, page: LogPage) -> None:
         self._fill_accounts(page.accounts)
-        self.model.set_rows(page.entries)
+        self.model.set_page(page.entries, page.words)
         self.count_label.setText(self._count_text(page))
         if not self._query_again:
             self.loaded.emit()
