@@ -7,6 +7,7 @@ changed or removed. Reading the log is itself logged (services.logbook).
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QLocale, QObject, Qt, QTimer, Signal
@@ -25,13 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from casusoverleg.errors import CasusoverlegError
-from casusoverleg.services import logbook
+from casusoverleg.services import log_export, logbook
 from casusoverleg.services.audit import AuditEntry, ChainReport
 from casusoverleg.services.log_words import ReadableEntry
 from casusoverleg.services.logbook import LogPage, LogQuery
 from casusoverleg.services.store import Store
 
-from ui import ops, style
+from ui import dialogs, ops, style
 from ui.ops import Change, StoreOp
 from ui.table_model import RowsTableModel
 from ui.widgets.tables import set_up_rows_table
@@ -53,6 +54,8 @@ ALL_ACCOUNTS = "Alle accounts"
 DATE_FORMAT = "dd-MM-yyyy"
 TYPING_DELAY_MS = 400  # wait for a pause in typing before asking (and logging) again
 READING = "Logboek wordt gelezen…"
+EXPORT_TITLE = "Logboek exporteren"
+EXPORT_FILTER = "Excel-werkmap (*.xlsx)"
 
 
 def _cell(entry: AuditEntry, column: int, words: ReadableEntry | None = None) -> str:
@@ -136,6 +139,7 @@ class AuditLogView(QWidget):
     reload_on = Change.everything()  # every change writes log lines
 
     loaded = Signal()  # lines for the current filter are shown
+    exported = Signal(int)  # an export of the log is written (how many lines)
     checked = Signal()  # the chain check result is shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -168,6 +172,12 @@ class AuditLogView(QWidget):
         self.until_edit = self._date_edit(_qdate(today), "Tot en met")
         self.reset_button = QPushButton("Filters &wissen")
         self.reset_button.setAutoDefault(False)
+        self.export_button = QPushButton("E&xporteren…")
+        self.export_button.setAutoDefault(False)
+        self.export_button.setToolTip(
+            "De regels van het huidige filter als Excel-werkmap, bijvoorbeeld voor de "
+            "privacyfunctionaris"
+        )
 
         case_label = QLabel("&Casusnummer:")
         case_label.setBuddy(self.case_edit)
@@ -186,8 +196,12 @@ class AuditLogView(QWidget):
         filters.addWidget(self.until_edit)
         filters.addStretch(1)
         filters.addWidget(self.reset_button)
+        filters.addWidget(self.export_button)
 
         self.count_label = QLabel()
+        self.export_label = QLabel()
+        self.export_label.setWordWrap(True)
+        self.export_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.model = AuditTableModel(self)
         self.table = QTableView()
@@ -202,6 +216,7 @@ class AuditLogView(QWidget):
         layout.addSpacing(4)
         layout.addLayout(filters)
         layout.addWidget(self.count_label)
+        layout.addWidget(self.export_label)
         layout.addWidget(self.table, 1)
 
         self._typing_timer = QTimer(self)
@@ -215,6 +230,7 @@ class AuditLogView(QWidget):
         self.since_edit.dateChanged.connect(self._dates_changed)
         self.until_edit.dateChanged.connect(self._dates_changed)
         self.reset_button.clicked.connect(self.reset_filters)
+        self.export_button.clicked.connect(self.export_log)
         self._period_toggled(False)
         self._set_enabled(False)
 
@@ -243,7 +259,13 @@ class AuditLogView(QWidget):
             self.table.setColumnWidth(column, max(width + 16, title))
 
     def _set_enabled(self, enabled: bool) -> None:
-        for widget in (self.case_edit, self.account_combo, self.period_check, self.reset_button):
+        for widget in (
+            self.case_edit,
+            self.account_combo,
+            self.period_check,
+            self.reset_button,
+            self.export_button,
+        ):
             widget.setEnabled(enabled)
         period = enabled and self.period_check.isChecked()
         self.since_edit.setEnabled(period)
@@ -323,7 +345,49 @@ class AuditLogView(QWidget):
         self.chain_label.setText("")
         self.chain_label.setStyleSheet("")
         self.count_label.setText("")
+        self.export_label.setText("")
         self._set_enabled(False)
+
+    # Export ------------------------------------------------------------------------------------
+
+    def export_log(self) -> None:
+        """Write the lines of the current filter to an .xlsx the user chooses (logged)."""
+        store = self._store
+        if store is None:
+            return
+        query = self.current_query()
+        if query.since and query.until and query.since > query.until:
+            self.export_label.setText("De begindatum ligt na de einddatum; pas de periode aan.")
+            return
+        which = query.case_number or "logboek"
+        suggestion = str(Path.home() / f"logboek-{which}-{date.today():%Y-%m-%d}.xlsx")
+        path = dialogs.ask_save_file(self, EXPORT_TITLE, EXPORT_FILTER, suggestion)
+        if path is None or self._store is not store:
+            return
+        # The file dialog already asked whether an existing file may be replaced; the service
+        # still refuses the store itself and every file beside it.
+        overwrite = path.exists()
+
+        def done(count: int) -> None:
+            noun = "regel" if count == 1 else "regels"
+            self.export_label.setStyleSheet("")
+            self.export_label.setText(
+                f"{count} {noun} ({query.describe()}) geëxporteerd naar {path}. Het bestand is "
+                "niet versleuteld: bewaar het op een beveiligde plek en verwijder het als het "
+                "niet meer nodig is."
+            )
+            self.exported.emit(count)
+
+        def failed(exc: CasusoverlegError) -> None:
+            self.export_label.setStyleSheet(style.ERROR_STYLE)
+            self.export_label.setText(f"Exporteren is mislukt: {exc.message}")
+
+        export = StoreOp(
+            self, store, lambda s: log_export.export_log(s, path, query, overwrite=overwrite)
+        )
+        export.key("export").changes(Change.AUDIT).with_progress(
+            EXPORT_TITLE, f"Het logboek wordt geschreven naar {path.name}…"
+        ).success(done).failure(failed).run()
 
     # Queries -----------------------------------------------------------------------------------
 
