@@ -126,3 +126,30 @@ def test_an_unknown_id_is_shown_as_the_log_holds_it(store: Store) -> None:
     line = next(w for w in _words(store) if w.entry.object_id == "999")
     assert line.object_text == "overleg 999"
     assert line.detail_text == "overleg 999; uit agendapunt 12345"
+
+
+def test_details_that_name_a_meeting_by_id_and_date_say_the_date_once(store: Store) -> None:
+    meeting = add_meeting(store, ON)
+    with store.write() as session:
+        audit.record(
+            session,
+            store,
+            AuditAction.UPDATE,
+            object_type="verslag",
+            object_id=meeting,
+            detail=f"verslag vastgesteld in overleg {meeting} van 18-05-2027",
+        )
+        audit.record(
+            session,
+            store,
+            AuditAction.PRINT,
+            object_type="agenda",
+            object_id=meeting,
+            detail="agenda overleg 18-05-2027 naar agenda.pdf",
+        )
+    lines = _words(store)
+    fixed = next(w for w in lines if w.entry.detail.startswith("verslag vastgesteld"))
+    assert fixed.detail_text == "verslag vastgesteld in overleg van 18 mei 2027"
+    assert fixed.object_text == "verslag, overleg van 18 mei 2027"
+    printed = next(w for w in lines if w.entry.action == AuditAction.PRINT)
+    assert printed.detail_text == "agenda overleg 18-05-2027 naar agenda.pdf"  # a date already
