@@ -248,10 +248,10 @@ class AuditLogView(QWidget):
         widths = {
             COL_AT: metrics.horizontalAdvance("00-00-0000 00:00:00"),
             COL_ACCOUNT: char * 14,
-            COL_WORKSTATION: char * 20,
+            COL_WORKSTATION: char * 14,
             COL_ACTION: metrics.horizontalAdvance("ontgrendelen mislukt"),
             COL_CASE: metrics.horizontalAdvance("2026-00000"),
-            COL_OBJECT: char * 34,
+            COL_OBJECT: char * 44,
             COL_RESULT: metrics.horizontalAdvance("geweigerd"),
         }
         for column, width in widths.items():

@@ -228,7 +228,14 @@ class _Translator:
                 return f"{kind} {entry.case_number}" if entry.case_number else plain
             return f"{kind} {_case_words(*case)}" if kind == "dossier" else _case_words(*case)
         if kind == "agendapunt":
-            return self.item(number) or plain
+            text = self.item(number)
+            if text is None:
+                return plain
+            # The line's detail names the meeting already ("overleg 5; …"): say it once.
+            meeting = f" ({self.meeting(found.items[number][0])})"
+            if f"overleg {found.items[number][0]}" in entry.detail:
+                text = text.removesuffix(meeting)
+            return text
         if kind == "actiepunt":
             text = found.actions.get(number)
             return f"actiepunt: {_short(text)}" if text is not None else plain
