@@ -1,7 +1,8 @@
 """The Logboek as an .xlsx for a privacy officer: one case or account, over a period, in words.
 
-AVG art. 5(2) and 30 ask the organisation to show who looked at and changed a child's data; the
-officer asking is rarely at this machine, so the lines go out as a spreadsheet. It names
+AVG art. 5(2) asks the organisation to show who looked at and changed a child's data, and the
+privacy officer (art. 39(1)(b)) checks it; that officer is rarely at this machine, so the lines
+go out as a spreadsheet. It names
 children by case number and initials, so it is written like every other export: through the
 shared safe write (services.output: never onto the store or beside it, never over a file
 unasked, atomically) and logged itself (NEN 7513). Each line keeps what the log holds beside
