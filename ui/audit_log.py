@@ -7,9 +7,10 @@ changed or removed. Reading the log is itself logged (services.logbook).
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,12 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from casusoverleg.errors import CasusoverlegError
-from casusoverleg.services import logbook
+from casusoverleg.services import log_export, logbook
 from casusoverleg.services.audit import AuditEntry, ChainReport
+from casusoverleg.services.log_words import ReadableEntry
 from casusoverleg.services.logbook import LogPage, LogQuery
 from casusoverleg.services.store import Store
 
-from ui import ops, style
+from ui import dialogs, ops, style
 from ui.ops import Change, StoreOp
 from ui.table_model import RowsTableModel
 from ui.widgets.tables import set_up_rows_table
@@ -52,9 +54,15 @@ ALL_ACCOUNTS = "Alle accounts"
 DATE_FORMAT = "dd-MM-yyyy"
 TYPING_DELAY_MS = 400  # wait for a pause in typing before asking (and logging) again
 READING = "Logboek wordt gelezen…"
+EXPORT_TITLE = "Logboek exporteren"
+EXPORT_FILTER = "Excel-werkmap (*.xlsx)"
 
 
-def _cell(entry: AuditEntry, column: int) -> str:
+def _cell(entry: AuditEntry, column: int, words: ReadableEntry | None = None) -> str:
+    if words is not None and column == COL_OBJECT:
+        return words.object_text
+    if words is not None and column == COL_DETAIL:
+        return words.detail_text
     if column == COL_AT:
         return f"{entry.at.astimezone():%d-%m-%Y %H:%M:%S}"
     if column == COL_ACCOUNT:
@@ -79,16 +87,31 @@ class AuditTableModel(RowsTableModel[AuditEntry]):
 
     column_titles = COLUMNS
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # The lines in words (services.log_words), by id; a line without them shows its text.
+        self.words: dict[int, ReadableEntry] = {}
+
+    def set_page(self, entries: list[AuditEntry], words: dict[int, ReadableEntry]) -> None:
+        """Show these lines, with ids in words where the page has them."""
+        self.words = words
+        self.set_rows(entries)
+
     def cell(self, entry: AuditEntry, column: int, role: int) -> Any:
-        """Text of a cell; the long columns also as tooltip."""
+        """Text of a cell; the long columns also as tooltip, with what the line itself holds."""
+        words = self.words.get(entry.id)
         if role == Qt.ItemDataRole.DisplayRole:
-            return _cell(entry, column)
+            return _cell(entry, column, words)
         if role == Qt.ItemDataRole.ToolTipRole and column in (COL_DETAIL, COL_OBJECT):
-            return _cell(entry, column) or None
+            shown, held = _cell(entry, column, words), _cell(entry, column)
+            if shown != held:
+                return f"{shown}\nIn het logboek: {held}"
+            return shown or None
         return None
 
     def clear(self) -> None:
         """Drop every line (locking)."""
+        self.words = {}
         self.set_rows([])
 
 
@@ -116,6 +139,7 @@ class AuditLogView(QWidget):
     reload_on = Change.everything()  # every change writes log lines
 
     loaded = Signal()  # lines for the current filter are shown
+    exported = Signal(int)  # an export of the log is written (how many lines)
     checked = Signal()  # the chain check result is shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -148,6 +172,12 @@ class AuditLogView(QWidget):
         self.until_edit = self._date_edit(_qdate(today), "Tot en met")
         self.reset_button = QPushButton("Filters &wissen")
         self.reset_button.setAutoDefault(False)
+        self.export_button = QPushButton("E&xporteren…")
+        self.export_button.setAutoDefault(False)
+        self.export_button.setToolTip(
+            "De regels van het huidige filter als Excel-werkmap, bijvoorbeeld voor de "
+            "privacyfunctionaris"
+        )
 
         case_label = QLabel("&Casusnummer:")
         case_label.setBuddy(self.case_edit)
@@ -166,8 +196,12 @@ class AuditLogView(QWidget):
         filters.addWidget(self.until_edit)
         filters.addStretch(1)
         filters.addWidget(self.reset_button)
+        filters.addWidget(self.export_button)
 
         self.count_label = QLabel()
+        self.export_label = QLabel()
+        self.export_label.setWordWrap(True)
+        self.export_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.model = AuditTableModel(self)
         self.table = QTableView()
@@ -182,6 +216,7 @@ class AuditLogView(QWidget):
         layout.addSpacing(4)
         layout.addLayout(filters)
         layout.addWidget(self.count_label)
+        layout.addWidget(self.export_label)
         layout.addWidget(self.table, 1)
 
         self._typing_timer = QTimer(self)
@@ -195,6 +230,7 @@ class AuditLogView(QWidget):
         self.since_edit.dateChanged.connect(self._dates_changed)
         self.until_edit.dateChanged.connect(self._dates_changed)
         self.reset_button.clicked.connect(self.reset_filters)
+        self.export_button.clicked.connect(self.export_log)
         self._period_toggled(False)
         self._set_enabled(False)
 
@@ -212,10 +248,10 @@ class AuditLogView(QWidget):
         widths = {
             COL_AT: metrics.horizontalAdvance("00-00-0000 00:00:00"),
             COL_ACCOUNT: char * 14,
-            COL_WORKSTATION: char * 20,
+            COL_WORKSTATION: char * 14,
             COL_ACTION: metrics.horizontalAdvance("ontgrendelen mislukt"),
             COL_CASE: metrics.horizontalAdvance("2026-00000"),
-            COL_OBJECT: char * 22,
+            COL_OBJECT: char * 44,
             COL_RESULT: metrics.horizontalAdvance("geweigerd"),
         }
         for column, width in widths.items():
@@ -223,7 +259,13 @@ class AuditLogView(QWidget):
             self.table.setColumnWidth(column, max(width + 16, title))
 
     def _set_enabled(self, enabled: bool) -> None:
-        for widget in (self.case_edit, self.account_combo, self.period_check, self.reset_button):
+        for widget in (
+            self.case_edit,
+            self.account_combo,
+            self.period_check,
+            self.reset_button,
+            self.export_button,
+        ):
             widget.setEnabled(enabled)
         period = enabled and self.period_check.isChecked()
         self.since_edit.setEnabled(period)
@@ -303,7 +345,49 @@ class AuditLogView(QWidget):
         self.chain_label.setText("")
         self.chain_label.setStyleSheet("")
         self.count_label.setText("")
+        self.export_label.setText("")
         self._set_enabled(False)
+
+    # Export ------------------------------------------------------------------------------------
+
+    def export_log(self) -> None:
+        """Write the lines of the current filter to an .xlsx the user chooses (logged)."""
+        store = self._store
+        if store is None:
+            return
+        query = self.current_query()
+        if query.since and query.until and query.since > query.until:
+            self.export_label.setText("De begindatum ligt na de einddatum; pas de periode aan.")
+            return
+        which = query.case_number or "logboek"
+        suggestion = str(Path.home() / f"logboek-{which}-{date.today():%Y-%m-%d}.xlsx")
+        path = dialogs.ask_save_file(self, EXPORT_TITLE, EXPORT_FILTER, suggestion)
+        if path is None or self._store is not store:
+            return
+        # The file dialog already asked whether an existing file may be replaced; the service
+        # still refuses the store itself and every file beside it.
+        overwrite = path.exists()
+
+        def done(count: int) -> None:
+            noun = "regel" if count == 1 else "regels"
+            self.export_label.setStyleSheet("")
+            self.export_label.setText(
+                f"{count} {noun} ({query.describe()}) geëxporteerd naar {path}. Het bestand is "
+                "niet versleuteld: bewaar het op een beveiligde plek en verwijder het als het "
+                "niet meer nodig is."
+            )
+            self.exported.emit(count)
+
+        def failed(exc: CasusoverlegError) -> None:
+            self.export_label.setStyleSheet(style.ERROR_STYLE)
+            self.export_label.setText(f"Exporteren is mislukt: {exc.message}")
+
+        export = StoreOp(
+            self, store, lambda s: log_export.export_log(s, path, query, overwrite=overwrite)
+        )
+        export.key("export").changes(Change.AUDIT).with_progress(
+            EXPORT_TITLE, f"Het logboek wordt geschreven naar {path.name}…"
+        ).success(done).failure(failed).run()
 
     # Queries -----------------------------------------------------------------------------------
 
@@ -336,7 +420,7 @@ class AuditLogView(QWidget):
 
     def _show_page(self, page: LogPage) -> None:
         self._fill_accounts(page.accounts)
-        self.model.set_rows(page.entries)
+        self.model.set_page(page.entries, page.words)
         self.count_label.setText(self._count_text(page))
         if not self._query_again:
             self.loaded.emit()

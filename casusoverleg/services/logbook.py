@@ -6,14 +6,15 @@ like any other: opening the Logboek screen is logged as a view, each filtered qu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 
 from casusoverleg.domain.enums import AuditAction
-from casusoverleg.services import audit
+from casusoverleg.services import audit, log_words
 from casusoverleg.services.audit import AuditEntry, ChainReport
+from casusoverleg.services.log_words import ReadableEntry
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import AuditEvent
 
@@ -51,6 +52,8 @@ class LogPage:
     entries: list[AuditEntry]
     truncated: bool
     accounts: list[str]  # every account that occurs in the log, for the account filter
+    # Each line in words (case number and initials, meeting dates, item titles), by line id.
+    words: dict[int, ReadableEntry] = field(default_factory=dict)
 
 
 def read_log(
@@ -63,18 +66,21 @@ def read_log(
         object_type="logboek",
         detail=("geopend; " if opened else "") + query.describe(),
     )
-    entries = audit.list_events(
-        store,
-        case_number=query.case_number.strip() or None,
-        account=query.account or None,
-        since=query.since,
-        until=query.until,
-        limit=limit + 1,
-    )
+    # One read transaction: the lines, the accounts and the lookups that put them in words.
     with store.read() as session:
+        entries = audit.list_events_in(
+            session,
+            case_number=query.case_number.strip() or None,
+            account=query.account or None,
+            since=query.since,
+            until=query.until,
+            limit=limit + 1,
+        )
+        shown = entries[:limit]
         names = session.scalars(select(AuditEvent.account).distinct())
         accounts = sorted(set(names), key=str.casefold)
-    return LogPage(entries[:limit], len(entries) > limit, accounts)
+        words = {w.entry.id: w for w in log_words.in_words(session, shown)}
+    return LogPage(shown, len(entries) > limit, accounts, words)
 
 
 def check_log(store: Store) -> ChainReport:

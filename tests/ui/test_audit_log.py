@@ -187,8 +187,9 @@ def test_opening_reads_the_lines_and_checks_the_chain(
         with qtbot.waitSignals([widget.loaded, widget.checked]):
             widget.load(open_store)
         idle()
-    # read_log: the view is logged, then the lines and the accounts; then the chain check.
-    assert begun == [WRITE, READ, READ, READ]
+    # read_log: the view is logged, then one read for the lines, the accounts and their words;
+    # then the chain check.
+    assert begun == [WRITE, READ, READ]
 
 
 def test_filters_changed_while_a_query_runs_ask_once_more_not_each_time(

@@ -27,7 +27,7 @@ from casusoverleg.services.demo_meetings import populate_demo_meetings
 from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.store import Store
 from tests.helpers.stores import ACCOUNT, PASSPHRASE, make_store
-from tests.helpers.transactions import READ, counting_transactions
+from tests.helpers.transactions import READ, WRITE, counting_transactions
 
 from ui import common, ops, tasks
 from ui.common import format_date, long_date
@@ -116,7 +116,14 @@ def test_opening_the_next_meeting_takes_one_read_transaction(
     qtbot.addWidget(widget)
     widget.resize(1400, 900)
     widget.show()
-    # Counted on the real engine: every transaction the screen starts while it opens.
+    # Counted on the real engine: every transaction the screen starts while it opens. The first
+    # time it also logs that the cases' earlier discussions were shown (one write); reopened, the
+    # log already holds that, so one read is all.
+    with counting_transactions(store) as began:
+        with qtbot.waitSignal(widget.loaded):
+            widget.load(store)
+        assert tasks.wait_for_idle()
+    assert began == [READ, WRITE]
     with counting_transactions(store) as began:
         with qtbot.waitSignal(widget.loaded):
             widget.load(store)

@@ -36,7 +36,7 @@ from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.meetings import AttendanceInfo, MeetingInfo
 from casusoverleg.services.minutes import ClosingPlan, EntryInfo
 from casusoverleg.services.store import Store
-from casusoverleg.services.views.meeting_mode import MeetingModeView, meeting_mode_view
+from casusoverleg.services.views.meeting_mode import MeetingModeView, open_meeting_mode
 
 from ui import common, ops, style
 from ui.common import format_date, long_date
@@ -287,7 +287,7 @@ class MeetingModeWindow(QWidget):
         self._forget_pending()
         meeting_id = self.meeting_id
         (
-            StoreOp(self, store, lambda s: meeting_mode_view(s, meeting_id))
+            StoreOp(self, store, lambda s: open_meeting_mode(s, meeting_id))
             .key("load")
             .success(self._loaded)
             .failure(self._not_loaded)
