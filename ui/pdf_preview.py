@@ -368,13 +368,13 @@ class PdfPreviewDialog(QDialog):
         self.zoom_label = QLabel()
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.zoom_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("400 %") + 12)
-        self.zoom_label.setAccessibleName("Zoom")
+        self.zoom_label.setAccessibleDescription("Zoom")  # the name is the text: "100 %"
         row.addWidget(self.zoom_label)
         row.addWidget(self._button(self.zoom_in_action))
         row.addWidget(self._button(self.fit_action))
         row.addStretch(1)
         self.page_label = QLabel()
-        self.page_label.setAccessibleName("Pagina")
+        self.page_label.setAccessibleDescription("Pagina")  # the name is the text
         row.addWidget(self.page_label)
         row.addSpacing(18)
         row.addWidget(self._button(self.close_action))

@@ -346,7 +346,8 @@ class RecoveryPage(QWizardPage):
         self.key_label.setStyleSheet(
             "padding: 12px; border: 1px solid palette(mid); background: palette(base);"
         )
-        self.key_label.setAccessibleName("Herstelsleutel")
+        # No accessible name: a screen reader then reads the key itself (the label text).
+        self.key_label.setAccessibleDescription("Herstelsleutel")
         self.print_button = QPushButton("&Afdrukken…")
         self.print_button.setAutoDefault(False)
         self.print_button.clicked.connect(self._print)

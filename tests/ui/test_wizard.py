@@ -9,6 +9,7 @@ from types import TracebackType
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
@@ -142,6 +143,10 @@ def test_print_button_uses_the_print_dialog(
     _fill_in(qtbot, w, ACCOUNT, PASSPHRASE, PASSPHRASE)
     _button(w, QWizard.WizardButton.CommitButton)
     qtbot.waitUntil(lambda: w.currentPage() is w.recovery_page)
+    # A screen reader reads the key itself, not only the word "Herstelsleutel" (issue 13).
+    spoken = QAccessible.queryAccessibleInterface(w.recovery_page.key_label)
+    assert spoken is not None
+    assert w.recovery_key in spoken.text(QAccessible.Text.Name).replace("\n", "")
     qtbot.mouseClick(w.recovery_page.print_button, Qt.MouseButton.LeftButton)
     assert printed == [w.recovery_key]
     assert w.recovery_page.status_label.text() == "Afgedrukt."
