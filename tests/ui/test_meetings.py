@@ -64,6 +64,7 @@ def _series(store: Store, count: int = 4) -> meetings.SeriesInfo:
             location="Stadskantoor",
             skip=SkipRules(public=True, school=False),
         ),
+        meetings.PastDates.AS_PLANNED,
     )
 
 
