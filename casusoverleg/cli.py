@@ -28,7 +28,7 @@ from casusoverleg.services import accounts
 from casusoverleg.services.store import Store
 
 if TYPE_CHECKING:
-    from casusoverleg.services.meetings import SeriesInfo, SeriesInput
+    from casusoverleg.services.meetings import PastDates, SeriesInfo, SeriesInput
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -440,6 +440,18 @@ def _series_input(args: argparse.Namespace) -> SeriesInput:
     )
 
 
+def _past_choice(value: str | None) -> PastDates | None:
+    """`--past held|skip` as the service's choice (None when not given)."""
+    from casusoverleg.services.meetings import PastDates
+
+    if value is None:
+        return None
+    word = value.strip().lower()
+    if word not in (str(PastDates.KEEP_AS_HELD), str(PastDates.FROM_TODAY)):
+        raise BadInput(f"--past: onbekend '{value}'; kies held of skip.")
+    return PastDates(word)
+
+
 def cmd_series(args: argparse.Namespace, creds: Credentials) -> int:
     """Plan a meeting series (`series add`) or list the series (`series list`)."""
     from casusoverleg.services import meetings
@@ -468,11 +480,22 @@ def cmd_series(args: argparse.Namespace, creds: Credentials) -> int:
                 _out(f"  secretaris (verstuurt de uitnodigingen): {secretary.label}, {email}")
         return EXIT_OK
     data = _series_input(args)
+    past = _past_choice(args.past)
+    today = date.today()
+    try:
+        data = meetings.resolve_past(data, past, today)
+    except meetings.PastDatesNotChosen as exc:
+        first = exc.check.first_from_today
+        raise BadInput(
+            f"{exc.message} Geef --past held als dat al gehouden overleggen zijn, of --past skip "
+            "om de reeks te laten beginnen bij de eerste datum vanaf vandaag"
+            + (f" ({meetings.long_day(first)})." if first is not None else ".")
+        ) from None
     plan = meetings.preview_series(data)
     if not args.dry_run:
         store = _unlock(args, creds)
         try:
-            info = meetings.create_series(store, data)
+            info = meetings.create_series(store, data, past, today=today)
         finally:
             accounts.lock(store)
         _out(f"Overlegreeks {info.id} '{info.name}' opgeslagen: {info.description}.")
@@ -487,7 +510,8 @@ def cmd_series(args: argparse.Namespace, creds: Credentials) -> int:
     _out(f"{_meetings_word(len(plan.planned))}:")
     for planned in plan.planned:
         moved = f"  (in plaats van {_day(planned.original_date)})" if planned.moved else ""
-        _out(f"  {_day(planned.date)} {data.start_time:%H:%M}{moved}")
+        held = "  (gehouden)" if planned.date < today else ""
+        _out(f"  {_day(planned.date)} {data.start_time:%H:%M}{moved}{held}")
     if plan.skipped:
         _out(f"{len(plan.skipped)} data overgeslagen:")
         for skipped in plan.skipped:
@@ -861,6 +885,12 @@ def build_parser() -> argparse.ArgumentParser:
         "geschikte dag, liefst in dezelfde week (move)",
     )
     s.add_argument("--location", default="", metavar="PLAATS", help="locatie")
+    s.add_argument(
+        "--past",
+        metavar="held|skip",
+        help="verplicht als er data vóór vandaag zijn: held = dat zijn al gehouden overleggen "
+        "(verslag in concept), skip = begin bij de eerste datum vanaf vandaag",
+    )
     s.add_argument("--dry-run", action="store_true", help="toon alleen de data, sla niets op")
     p = add("meetings", cmd_meetings, "toon de overleggen")
     p.add_argument("--from", dest="from_", metavar="JJJJ-MM-DD", help="vanaf deze datum")

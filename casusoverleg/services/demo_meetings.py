@@ -91,6 +91,9 @@ def populate_demo_meetings(store: Store, *, today: date | None = None, seed: int
             skip=SkipRules(public=True, school=True),
             skip_mode=SkipMode.MOVE,
         ),
+        # The demo holds each past meeting itself below, with agenda and minutes.
+        meetings.PastDates.AS_PLANNED,
+        today=today,
     )
     planned = [m for m in meetings.list_meetings(store, series_id=series.id) if not m.cancelled]
     core = [p for p in people.list_participants(store) if p.team.is_core]

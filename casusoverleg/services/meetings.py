@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
+from enum import StrEnum
 
+from babel.dates import format_date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -314,6 +316,101 @@ def preview_series(data: SeriesInput) -> SeriesPlan:
     return _plan(data)
 
 
+class PastDates(StrEnum):
+    """What a new series does with its dates before today (the user must say which)."""
+
+    KEEP_AS_HELD = "held"  # they are meetings that were held: status gehouden, minutes concept
+    FROM_TODAY = "skip"  # the series starts at its first date on or after today
+    # Not offered to users: for a caller that holds each past meeting itself (the demo store).
+    AS_PLANNED = "planned"
+
+
+def long_day(day: date) -> str:
+    """A date in Dutch words: "dinsdag 8 december 2026"."""
+    return str(format_date(day, "EEEE d MMMM y", locale="nl_NL"))
+
+
+@dataclass(frozen=True)
+class PastCheck:
+    """How many of a new series' dates lie before today, and where it would start otherwise."""
+
+    past: int  # planned meetings before today
+    first_from_today: date | None  # first meeting on or after today when FROM_TODAY is chosen
+
+    def choice_text(self) -> str:
+        """The Dutch sentence that asks for the choice (without naming a control)."""
+        return (
+            f"{_dates_word(self.past)} van deze reeks {'ligt' if self.past == 1 else 'liggen'} "
+            "vóór vandaag. Kies of dat al gehouden overleggen zijn, of dat de reeks begint bij "
+            + (
+                f"de eerste datum vanaf vandaag ({long_day(self.first_from_today)})."
+                if self.first_from_today is not None
+                else "de eerste datum vanaf vandaag (er is er geen: alle data zijn voorbij)."
+            )
+        )
+
+
+def _dates_word(count: int) -> str:
+    return "1 datum" if count == 1 else f"{count} data"
+
+
+class PastDatesNotChosen(BadInput):
+    """A new series has dates before today and nobody said whether they were held."""
+
+    def __init__(self, check: PastCheck) -> None:
+        super().__init__(check.choice_text())
+        self.check = check
+
+
+def _from_today(data: SeriesInput, today: date) -> SeriesInput | None:
+    """The series moved to its first rule date on or after today (None: there is none)."""
+    last = data.until if data.until is not None else today + timedelta(days=3 * 366)
+    if last < today:
+        return None
+    first = next(
+        (d for d in data.recurrence.occurrences(data.start_date, last) if d >= today), None
+    )
+    return None if first is None else replace(data, start_date=first)
+
+
+def check_past(data: SeriesInput, today: date | None = None) -> PastCheck:
+    """How many planned dates are before today, and the first date if the series starts today."""
+    today = today or date.today()
+    _check_series(data)
+    past = sum(1 for p in _plan(data).planned if p.date < today)
+    if not past:
+        return PastCheck(0, None)
+    moved = _from_today(data, today)
+    first = None
+    if moved is not None:
+        planned = _plan(moved).planned
+        first = planned[0].date if planned else None
+    return PastCheck(past, first)
+
+
+def resolve_past(
+    data: SeriesInput, past: PastDates | None, today: date | None = None
+) -> SeriesInput:
+    """The series as it will be saved: FROM_TODAY moves its start to today's side.
+
+    Dates before today without a choice are refused (PastDatesNotChosen): a series that starts
+    in the past must not quietly leave a row of "gepland" meetings behind.
+    """
+    today = today or date.today()
+    check = check_past(data, today)
+    if not check.past or past in (PastDates.KEEP_AS_HELD, PastDates.AS_PLANNED):
+        return data
+    if past is None:
+        raise PastDatesNotChosen(check)
+    moved = _from_today(data, today)
+    if moved is None or check.first_from_today is None:
+        raise BadInput(
+            "Alle data van deze reeks liggen vóór vandaag: er blijft geen overleg over. "
+            "Kies een latere eerste of laatste datum, of sla de data op als gehouden overleggen."
+        )
+    return moved
+
+
 def _series_info(session: Session, series: MeetingSeries, today: date | None = None) -> SeriesInfo:
     counted = select(func.count()).where(
         Meeting.series_id == series.id, Meeting.status != str(MeetingStatus.GEANNULEERD)
@@ -367,10 +464,23 @@ def _name_taken(session: Session, name: str, other_than: int | None = None) -> b
     return session.scalar(query) is not None
 
 
-def create_series(store: Store, data: SeriesInput) -> SeriesInfo:
-    """Save a new series and plan its meetings (holidays skipped as the series says)."""
+def create_series(
+    store: Store,
+    data: SeriesInput,
+    past: PastDates | None = None,
+    *,
+    today: date | None = None,
+) -> SeriesInfo:
+    """Save a new series and plan its meetings (holidays skipped as the series says).
+
+    Dates before `today` need `past`: KEEP_AS_HELD saves them as held meetings (minutes in
+    concept, nothing else filled in), FROM_TODAY leaves them out; without it, PastDatesNotChosen.
+    """
+    today = today or date.today()
+    data = resolve_past(data, past, today)
     name = _check_series(data)
     plan = _plan(data)
+    held = sum(1 for p in plan.planned if p.date < today) if past is PastDates.KEEP_AS_HELD else 0
     with store.write() as session:
         if _name_taken(session, name):
             raise BadInput(f"Er is al een overlegreeks met de naam '{name}'.")
@@ -384,17 +494,31 @@ def create_series(store: Store, data: SeriesInput) -> SeriesInfo:
             AuditAction.CREATE,
             object_type="overlegreeks",
             object_id=series.id,
-            detail=f"{len(plan.planned)} overleggen, {len(plan.skipped)} data overgeslagen",
+            detail=f"{len(plan.planned)} overleggen, {len(plan.skipped)} data overgeslagen"
+            + (f", {held} al gehouden" if held else ""),
         )
         for planned in plan.planned:
-            _new_series_meeting(session, store, series, planned.date, planned.original_date)
+            _new_series_meeting(
+                session,
+                store,
+                series,
+                planned.date,
+                planned.original_date,
+                held=past is PastDates.KEEP_AS_HELD and planned.date < today,
+            )
         if data.members or data.secretary_id is not None:
             apply_series_people_in(session, store, series, data.members or (), data.secretary_id)
-        return _series_info(session, series)
+        return _series_info(session, series, today)
 
 
 def _new_series_meeting(
-    session: Session, store: Store, series: MeetingSeries, on: date, original: date
+    session: Session,
+    store: Store,
+    series: MeetingSeries,
+    on: date,
+    original: date,
+    *,
+    held: bool = False,
 ) -> Meeting:
     meeting = Meeting(
         series_id=series.id,
@@ -402,7 +526,7 @@ def _new_series_meeting(
         start_time=series.start_time,
         minutes=series.minutes,
         location=series.location,
-        status=str(MeetingStatus.GEPLAND),
+        status=str(MeetingStatus.GEHOUDEN if held else MeetingStatus.GEPLAND),
         minutes_status=str(MinutesStatus.CONCEPT),
         uid=new_uid(),
         sequence=0,

@@ -30,6 +30,7 @@ def test_ics_says_what_it_wrote_and_what_is_missing(tmp_path: Path) -> None:
             count=3,
             skip=SkipRules(public=True, school=False),
         ),
+        meetings.PastDates.AS_PLANNED,
     )
     set_series_people(
         store,

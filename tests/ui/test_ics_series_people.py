@@ -113,6 +113,7 @@ def test_the_people_of_an_existing_series_are_changed_and_saved(qtbot: QtBot, st
             count=2,
             skip=SkipRules(public=True, school=False),
         ),
+        meetings.PastDates.AS_PLANNED,
     )
     set_series_people(
         store,

@@ -64,6 +64,7 @@ def _series(store: Store, count: int = 4) -> meetings.SeriesInfo:
             location="Stadskantoor",
             skip=SkipRules(public=True, school=False),
         ),
+        meetings.PastDates.AS_PLANNED,
     )
 
 
@@ -144,6 +145,11 @@ def test_new_series_lists_skipped_holidays_by_name_before_saving(
     assert dialog.rule_label.text() == "Dat is: elke week op dinsdag."
     assert meetings.list_series(store) == []  # nothing saved yet
 
+    # These dates lie partly in the past once the test runs after 1 December 2026: then the
+    # dialog asks what they are (issue 13); they were held.
+    if dialog.past_box.isVisibleTo(dialog):
+        assert not dialog.save_button.isEnabled()
+        qtbot.mouseClick(dialog.held_radio, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(dialog.created):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     idle()

@@ -101,6 +101,7 @@ def _series_with_members(store: Store, scenario: Scenario) -> list[int]:
             count=3,
             location="Stadskantoor, zaal 2",
         ),
+        meetings.PastDates.AS_PLANNED,
     )
     ids = [m.id for m in meetings.list_meetings(store, series_id=made.id)]
     anouk, rik, fatima, marloes, pieter = scenario.participant_ids
@@ -158,6 +159,7 @@ def test_with_nobody_invited_the_agenda_says_so_plainly(
             recurrence=Recurrence.weekly(start.weekday(), 1),
             count=1,
         ),
+        meetings.PastDates.AS_PLANNED,
     )
     (only,) = meetings.list_meetings(store, series_id=series.id)
     agenda.build_agenda(store, only.id, case_ids=[])

@@ -38,7 +38,7 @@ def planned(store: Store) -> list[MeetingInfo]:
     cases.create_case(
         store, sample_case("Jesse", "Wijnberg", case_number="2026-0417"), today=date(2026, 9, 5)
     )
-    info = meetings.create_series(store, SERIES)
+    info = meetings.create_series(store, SERIES, meetings.PastDates.AS_PLANNED)
     found = meetings.list_meetings(store, series_id=info.id)
     meetings.move_meeting(store, found[1].id, date(2026, 2, 11), time(9, 30))
     meetings.cancel_meeting(store, found[2].id)

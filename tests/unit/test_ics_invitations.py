@@ -62,7 +62,9 @@ def cast(store: Store) -> Cast:
 def series(store: Store, cast: Cast) -> SeriesInfo:
     """A series with standing participants and a secretary, and a case on its first agenda."""
     info = meetings.create_series(
-        store, replace(SERIES, members=tuple(members(cast)), secretary_id=cast.secretary)
+        store,
+        replace(SERIES, members=tuple(members(cast)), secretary_id=cast.secretary),
+        meetings.PastDates.AS_PLANNED,
     )
     case = cases.create_case(
         store, sample_case("Jesse", "Wijnberg", case_number="2026-0417"), today=date(2026, 9, 5)
@@ -162,7 +164,7 @@ def test_a_list_no_series_can_have_is_refused_in_dutch(
         "unknown": (StandingMember(9999),),
     }[chosen]
     with pytest.raises(BadInput, match=message):
-        meetings.create_series(store, replace(SERIES, members=wrong))
+        meetings.create_series(store, replace(SERIES, members=wrong), meetings.PastDates.AS_PLANNED)
     assert meetings.list_series(store) == []  # nothing half-made
     assert meetings.list_meetings(store) == []
 

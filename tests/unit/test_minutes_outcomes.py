@@ -280,7 +280,7 @@ def test_deferred_goes_to_the_same_series_first(store: Store) -> None:
         recurrence=Recurrence.weekly(1, every_weeks=4),
         count=2,
     )
-    ours = meetings.create_series(store, weekly)
+    ours = meetings.create_series(store, weekly, meetings.PastDates.AS_PLANNED)
     # Another group meets in between (a Thursday): not where our cases go.
     other = meetings.create_series(
         store,
@@ -290,6 +290,7 @@ def test_deferred_goes_to_the_same_series_first(store: Store) -> None:
             start_date=date(2027, 3, 4),
             recurrence=Recurrence.weekly(3, 1),
         ),
+        meetings.PastDates.AS_PLANNED,
     )
     ours_first, ours_next = [m for m in meetings.list_meetings(store) if m.series_id == ours.id]
     assert any(

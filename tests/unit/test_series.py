@@ -62,7 +62,7 @@ def test_create_series_saves_the_previewed_dates(store: Store) -> None:
     data = weekly_input()
     plan = meetings.preview_series(data)
     assert meetings.list_series(store) == []  # preview writes nothing
-    info = meetings.create_series(store, data)
+    info = meetings.create_series(store, data, meetings.PastDates.AS_PLANNED)
     saved = meetings.list_meetings(store, series_id=info.id)
     assert [m.date for m in saved] == plan.dates
     assert {m.start_time for m in saved} == {time(13, 0)}
@@ -82,22 +82,28 @@ def test_create_series_saves_the_previewed_dates(store: Store) -> None:
 
 
 def test_a_series_name_is_unique_and_the_input_is_checked(store: Store) -> None:
-    meetings.create_series(store, weekly_input())
+    meetings.create_series(store, weekly_input(), meetings.PastDates.AS_PLANNED)
     with pytest.raises(BadInput, match="al een overlegreeks"):
-        meetings.create_series(store, weekly_input(name="CASUSOVERLEG ZWOLLE"))
+        meetings.create_series(
+            store, weekly_input(name="CASUSOVERLEG ZWOLLE"), meetings.PastDates.AS_PLANNED
+        )
     with pytest.raises(BadInput, match="naam"):
-        meetings.create_series(store, weekly_input(name="  "))
+        meetings.create_series(store, weekly_input(name="  "), meetings.PastDates.AS_PLANNED)
     with pytest.raises(BadInput, match="niet allebei"):
         meetings.preview_series(weekly_input(count=5))
     with pytest.raises(BadInput, match="minuten"):
-        meetings.create_series(store, weekly_input(name="B", minutes=0))
+        meetings.create_series(
+            store, weekly_input(name="B", minutes=0), meetings.PastDates.AS_PLANNED
+        )
     with pytest.raises(BadInput, match="Er is geen overlegreeks"):
         meetings.find_series(store, "bestaat niet")
     assert len(meetings.list_series(store)) == 1
 
 
 def test_count_gives_exactly_that_many_meetings(store: Store) -> None:
-    info = meetings.create_series(store, weekly_input(until=None, count=25))
+    info = meetings.create_series(
+        store, weekly_input(until=None, count=25), meetings.PastDates.AS_PLANNED
+    )
     saved = meetings.list_meetings(store, series_id=info.id)
     assert len(saved) == 25
     plan = plan_series(date(2026, 1, 6), Recurrence.weekly(TUESDAY), count=25, skip=NOORD)
@@ -106,7 +112,7 @@ def test_count_gives_exactly_that_many_meetings(store: Store) -> None:
 
 
 def test_move_and_cancel_raise_the_sequence_and_mark_the_meeting(store: Store) -> None:
-    info = meetings.create_series(store, weekly_input())
+    info = meetings.create_series(store, weekly_input(), meetings.PastDates.AS_PLANNED)
     first, second, third = meetings.list_meetings(store, series_id=info.id)[:3]
     moved = meetings.move_meeting(store, first.id, date(2026, 1, 7), time(14, 0))
     assert (moved.date, moved.start_time, moved.sequence) == (date(2026, 1, 7), time(14, 0), 1)
@@ -148,7 +154,7 @@ def test_an_extra_meeting_stands_apart_from_any_series(store: Store) -> None:
 
 def test_editing_a_series_changes_only_future_meetings_not_edited_by_hand(store: Store) -> None:
     today = date(2026, 3, 1)
-    info = meetings.create_series(store, weekly_input())
+    info = meetings.create_series(store, weekly_input(), meetings.PastDates.AS_PLANNED)
     before = by_date(meetings.list_meetings(store, series_id=info.id))
     held = meetings.set_meeting_status(store, before[date(2026, 1, 6)].id, MeetingStatus.GEHOUDEN)
     moved = meetings.move_meeting(store, before[date(2026, 3, 10)].id, date(2026, 3, 11))
@@ -228,7 +234,7 @@ def test_editing_a_series_changes_only_future_meetings_not_edited_by_hand(store:
 def test_an_edit_can_bring_back_a_meeting_it_cancelled_with_the_same_uid(store: Store) -> None:
     today = date(2026, 1, 31)
     data = weekly_input(until=None, count=10, skip=SkipRules(False, False))
-    info = meetings.create_series(store, data)
+    info = meetings.create_series(store, data, meetings.PastDates.AS_PLANNED)
     original = by_date(meetings.list_meetings(store, series_id=info.id))
 
     shorter = meetings.update_series(store, info.id, weekly_input(until=None, count=6), today=today)
@@ -248,7 +254,7 @@ def test_an_edit_can_bring_back_a_meeting_it_cancelled_with_the_same_uid(store: 
 
 
 def test_renaming_a_series_raises_the_sequence_of_its_future_meetings(store: Store) -> None:
-    info = meetings.create_series(store, weekly_input())
+    info = meetings.create_series(store, weekly_input(), meetings.PastDates.AS_PLANNED)
     meetings.update_series(
         store, info.id, weekly_input(name="Vrijstellingenoverleg"), today=date(2026, 6, 1)
     )
@@ -320,7 +326,9 @@ def test_attendance_and_the_missing_team_warning(store: Store) -> None:
 
 
 def test_every_change_is_in_the_audit_log_and_the_chain_holds(store: Store) -> None:
-    info = meetings.create_series(store, weekly_input(until=None, count=3))
+    info = meetings.create_series(
+        store, weekly_input(until=None, count=3), meetings.PastDates.AS_PLANNED
+    )
     first = meetings.list_meetings(store, series_id=info.id)[0]
     before = len(audit.list_events(store))
     meetings.move_meeting(store, first.id, date(2026, 1, 8))
@@ -408,7 +416,7 @@ def test_skip_mode_move_is_saved_and_used(store: Store) -> None:
         until=date(2026, 12, 31),
         skip_mode=SkipMode.MOVE,
     )
-    info = meetings.create_series(store, data)
+    info = meetings.create_series(store, data, meetings.PastDates.AS_PLANNED)
     assert info.skip_mode is SkipMode.MOVE and info.recurrence == Recurrence.monthly(TUESDAY, 2)
     saved = meetings.list_meetings(store, series_id=info.id)
     assert [(m.date, m.original_date) for m in saved if m.date != m.original_date] == [

@@ -143,6 +143,7 @@ def test_the_list_is_one_read_transaction(store: Store, meeting_id: int) -> None
             recurrence=Recurrence.weekly(1, 2),
             count=3,
         ),
+        meetings.PastDates.AS_PLANNED,
     )
     with traffic(store) as seen:
         found = meeting_list(store, today=date(2027, 3, 10))

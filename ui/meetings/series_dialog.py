@@ -47,13 +47,13 @@ from casusoverleg.domain.recurrence import (
 )
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import meetings, people
-from casusoverleg.services.meetings import SeriesInfo, SeriesInput
+from casusoverleg.services.meetings import PastCheck, PastDates, SeriesInfo, SeriesInput
 from casusoverleg.services.people import ParticipantInfo
 from casusoverleg.services.series_members import SeriesPeople
 from casusoverleg.services.store import Store
 
 from ui import ops, style
-from ui.common import format_date, plural
+from ui.common import format_date, long_date, plural
 from ui.meetings.series_people import SeriesPeoplePanel
 from ui.meetings.texts import short_date
 from ui.ops import Change, StoreOp
@@ -75,11 +75,18 @@ class PreviewLine:
     kind: str  # "meeting", "moved" or "skipped"
 
 
-def preview_lines(plan: SeriesPlan) -> list[PreviewLine]:
-    """The plan's meetings and skipped dates in date order, each with its Dutch note."""
+def preview_lines(plan: SeriesPlan, held_before: date | None = None) -> list[PreviewLine]:
+    """The plan's meetings and skipped dates in date order, each with its Dutch note.
+
+    Meetings before `held_before` are saved as held ones, and say so.
+    """
     lines: list[PreviewLine] = []
     for number, planned in enumerate(plan.planned, start=1):
-        if planned.moved:
+        if held_before is not None and planned.date < held_before:
+            lines.append(
+                PreviewLine(number, planned.date, "al gehouden (verslag in concept)", "held")
+            )
+        elif planned.moved:
             reason = next((s.reason for s in plan.skipped if s.date == planned.original_date), "")
             note = f"verschoven van {short_date(planned.original_date)}"
             lines.append(
@@ -144,9 +151,12 @@ class SeriesDialog(QDialog):
         region: Region = Region.NOORD,
         minutes: int = 120,
         start: date | None = None,
+        today: date | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._today = today or date.today()
+        self._past_check = PastCheck(0, None)
         self.setWindowTitle("Nieuwe overlegreeks")
         self._store: Store | None = store
         self._saving = False
@@ -241,6 +251,21 @@ class SeriesDialog(QDialog):
         self.error_label.hide()
         self.people_panel = SeriesPeoplePanel()
 
+        # Shown only when dates lie before today: the user must say what they are (issue 13).
+        self.past_box = QGroupBox("Data vóór vandaag")
+        self.past_label = QLabel()
+        self.past_label.setWordWrap(True)
+        self.held_radio = QRadioButton()
+        self.from_today_radio = QRadioButton()
+        self._past_choice = QButtonGroup(self)
+        self._past_choice.addButton(self.held_radio)
+        self._past_choice.addButton(self.from_today_radio)
+        past_rows = QVBoxLayout(self.past_box)
+        past_rows.addWidget(self.past_label)
+        past_rows.addWidget(self.held_radio)
+        past_rows.addWidget(self.from_today_radio)
+        self.past_box.hide()
+
         self.buttons = QDialogButtonBox()
         self.save_button = QPushButton(SAVE_TEXT)
         self.save_button.setDefault(True)
@@ -268,6 +293,8 @@ class SeriesDialog(QDialog):
             self.until_radio,
             self.public_check,
             self.school_check,
+            self.held_radio,
+            self.from_today_radio,
         ):
             button.toggled.connect(self._update_preview)
         self.time_edit.timeChanged.connect(self._update_preview)
@@ -375,6 +402,7 @@ class SeriesDialog(QDialog):
         right.addWidget(self.warning_label)
         right.addWidget(self.preview, 1)
         right_column = QVBoxLayout()
+        right_column.addWidget(self.past_box)
         right_column.addWidget(preview_box, 1)
         right_column.addWidget(self.people_panel)
 
@@ -451,13 +479,52 @@ class SeriesDialog(QDialog):
         """What the preview shows (None while the input is incomplete or wrong)."""
         return self._plan
 
+    def past_choice(self) -> PastDates | None:
+        """What the user chose for the dates before today (None: nothing chosen yet)."""
+        if self.held_radio.isChecked():
+            return PastDates.KEEP_AS_HELD
+        if self.from_today_radio.isChecked():
+            return PastDates.FROM_TODAY
+        return None
+
+    def _show_past_choice(self, check: PastCheck) -> None:
+        self._past_check = check
+        self.past_box.setVisible(bool(check.past))
+        if not check.past:
+            return
+        count = plural(check.past, "datum", "data")
+        self.past_label.setText(
+            f"{count} van deze reeks {'ligt' if check.past == 1 else 'liggen'} vóór vandaag "
+            f"({long_date(self._today)}). Kies wat {'die' if check.past > 1 else 'dat'} "
+            f"{'zijn' if check.past > 1 else 'is'}:"
+        )
+        self.held_radio.setText(
+            f"De {count} vóór vandaag {'zijn' if check.past > 1 else 'is'} al "
+            f"&gehouden {'overleggen' if check.past > 1 else 'overleg'}"
+        )
+        first = check.first_from_today
+        self.from_today_radio.setText(
+            "Begin bij de eerste datum v&anaf vandaag"
+            + (f" ({long_date(first)})" if first is not None else " (er is er geen)")
+        )
+        self.held_radio.setAccessibleName(self.held_radio.text().replace("&", ""))
+        self.from_today_radio.setAccessibleName(self.from_today_radio.text().replace("&", ""))
+
     def _update_preview(self) -> None:
         self.region_combo.setEnabled(self.school_check.isChecked())
         self.rule_label.setText(f"Dat is: {self.recurrence().describe()}.")
         self._show_error("")
+        held_before: date | None = None
         try:
             name = self.name_edit.text().strip() or _PREVIEW_NAME
-            plan = meetings.preview_series(self.series_input(name=name))
+            data = self.series_input(name=name)
+            self._show_past_choice(meetings.check_past(data, self._today))
+            choice = self.past_choice()
+            if self._past_check.past and choice is not None:
+                data = meetings.resolve_past(data, choice, self._today)
+                if choice is PastDates.KEEP_AS_HELD:
+                    held_before = self._today
+            plan = meetings.preview_series(data)
         except (ValueError, CasusoverlegError) as exc:
             self._plan = None
             message = exc.message if isinstance(exc, CasusoverlegError) else str(exc)
@@ -470,8 +537,15 @@ class SeriesDialog(QDialog):
         self.summary_label.setText(summary_text(plan))
         self.warning_label.setText("\n".join(plan.warnings))
         self.warning_label.setVisible(bool(plan.warnings))
-        self._fill_preview(preview_lines(plan))
-        self.save_button.setEnabled(not self._saving and bool(plan.planned))
+        self._fill_preview(preview_lines(plan, held_before))
+        self.save_button.setEnabled(not self._saving and self._can_save())
+
+    def _can_save(self) -> bool:
+        """A plan with meetings, and a choice for the dates before today when there are any."""
+        plan = self._plan
+        if plan is None or not plan.planned:
+            return False
+        return not self._past_check.past or self.past_choice() is not None
 
     def _fill_preview(self, lines: list[PreviewLine]) -> None:
         self.preview.setUpdatesEnabled(False)
@@ -521,6 +595,12 @@ class SeriesDialog(QDialog):
         try:
             data = self.series_input()
             meetings.preview_series(data)  # the name too, which the preview does not check
+            past = self.past_choice()
+            meetings.resolve_past(data, past, self._today)
+        except meetings.PastDatesNotChosen as exc:
+            self._show_error(f"{exc.message} Kies hierboven onder 'Data vóór vandaag'.")
+            self.held_radio.setFocus()
+            return
         except (ValueError, CasusoverlegError) as exc:
             self._show_error(exc.message if isinstance(exc, CasusoverlegError) else str(exc))
             if not self.name_edit.text().strip():
@@ -529,7 +609,8 @@ class SeriesDialog(QDialog):
         self._saving = True
         self.save_button.setEnabled(False)
         self.save_button.setText("Bezig met opslaan…")
-        StoreOp(self, store, lambda s: meetings.create_series(s, data)).changes(
+        today = self._today
+        StoreOp(self, store, lambda s: meetings.create_series(s, data, past, today=today)).changes(
             Change.MEETINGS
         ).success(self._saved).failure(self._save_failed).finished(self._done_saving).run()
 
@@ -543,7 +624,7 @@ class SeriesDialog(QDialog):
     def _done_saving(self) -> None:
         self._saving = False
         self.save_button.setText(SAVE_TEXT)
-        self.save_button.setEnabled(self._plan is not None and bool(self._plan.planned))
+        self.save_button.setEnabled(self._can_save())
 
     def forget_store(self) -> None:
         """The store is being locked: close without saving (a save under way is not shown)."""
