@@ -34,7 +34,8 @@ LOCALE = "nl_NL"
 _CHUNK = 900
 _MEETING_TYPES = frozenset({"overleg", "agenda", "verslag"})
 # "overleg 5", optionally followed by the date an older line already gave ("overleg 5 van 01-…").
-_MEETING_RE = re.compile(r"\boverleg (\d+)(?: van (\d{2}-\d{2}-\d{4}))?(?![\d-])")
+# "overleg 5 van 18-05-2027": the logged date is taken along (not read) so it is said once.
+_MEETING_RE = re.compile(r"\boverleg (\d+)(?: van [\d-]{10})?(?![\d-])")
 _ITEM_RE = re.compile(r"\buit agendapunt (\d+)\b")
 _POSITION_RE = re.compile(r"(?<!uit )\bagendapunt (\d+)\b")
 _SERIES_RE = re.compile(r"\breeks (\d+)\b")

@@ -63,7 +63,8 @@ def screen(qtbot: QtBot, widget: W) -> Iterator[W]:
     pytest-qt's own clean-up uses `deleteLater`, which is not processed outside an event loop;
     a screen that outlived its test would still receive the results of its last ops.
     """
-    qtbot.addWidget(widget)
+    # Not also given to qtbot.addWidget: its own clean-up would then close a deleted widget
+    # ("Internal C++ object already deleted") whenever something still held the wrapper.
     try:
         yield widget
     finally:
