@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from casusoverleg.domain import plausibility
@@ -28,7 +29,7 @@ from casusoverleg.domain.text import (
     search_words,
 )
 from casusoverleg.domain.thuiszitter import ThuiszitterSignal
-from casusoverleg.errors import BadInput
+from casusoverleg.errors import BadInput, CasusoverlegError
 from casusoverleg.services import audit, case_numbers, settings
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import Case, Participant, Setting
@@ -275,12 +276,21 @@ def refresh_search_text(store: Store) -> int:
     """Recompute every case's search text once after the folding changed; how many changed.
 
     Stores made before (or by an older version) hold text folded the old way, which the typed
-    words no longer match. Done once per store: a setting records the folding it holds.
+    words no longer match. Done once per store: a setting records the folding it holds. A
+    store that cannot be written now (a full disk, opened read-only) is left as it is and
+    tried again at the next unlock: this never blocks an unlock.
     """
     with store.read() as session:
         held = session.get(Setting, _FOLD_SETTING)
         if held is not None and held.value == SEARCH_FOLD_VERSION:
             return 0
+    try:
+        return _refold(store)
+    except (OperationalError, CasusoverlegError):
+        return 0
+
+
+def _refold(store: Store) -> int:
     with store.write() as session:
         changes = [
             {"id": case_id, "search_text": new}

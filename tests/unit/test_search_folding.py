@@ -6,13 +6,14 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from casusoverleg.domain.text import normalise_search, search_text, search_words
 from casusoverleg.services import accounts, cases
 from casusoverleg.services.cases import CaseFilter
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import Case, Setting
+from tests.helpers.small_disk import NoSmallDisk, fill, small_disk
 from tests.helpers.stores import ACCOUNT, PASSPHRASE, make_store, sample_case
 
 # (first, last, casusnummer): names as a Dutch register holds them.
@@ -157,3 +158,32 @@ def test_refolding_many_cases_is_one_quick_update(store: Store) -> None:
     assert cases.refresh_search_text(store) == count
     assert time.perf_counter() - started < 5
     assert len(found(store, "yil")) == count
+
+
+def test_a_full_disk_never_blocks_the_unlock_and_the_refold_follows_later(
+    tmp_path: Path,
+) -> None:
+    try:
+        with small_disk(tmp_path, size_kib=1024) as disk:
+            store, _recovery = make_store(disk)
+            cases.create_case(store, sample_case("Siobhan", "O'Neill-Bakker"))
+            _fold_the_old_way(store)
+            accounts.lock(store)
+            filler = fill(disk)
+            try:
+                opened = accounts.unlock(store.path, ACCOUNT, PASSPHRASE)
+                try:
+                    # Open, read-only (no room to write): the old text is still there.
+                    with opened.read() as session:
+                        assert "oneill" not in session.scalars(select(Case.search_text)).one()
+                finally:
+                    accounts.lock(opened)
+            finally:
+                filler.unlink()
+            again = accounts.unlock(store.path, ACCOUNT, PASSPHRASE)
+            try:
+                assert len(found(again, "oneill")) == 1
+            finally:
+                accounts.lock(again)
+    except NoSmallDisk as exc:
+        pytest.skip(f"geen tmpfs: {exc}")
