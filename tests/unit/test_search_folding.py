@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from casusoverleg.domain.text import normalise_search, search_text, search_words
 from casusoverleg.services import accounts, cases
@@ -30,14 +31,16 @@ CHILDREN = [
 ]
 
 
-@pytest.fixture
-def children(store: Store) -> Store:
-    """The store with one case per child above (the schools all the same)."""
+@pytest.fixture(scope="module")
+def children(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """A store with one case per child above, shared by the module's tests (they only read)."""
+    store, _recovery = make_store(tmp_path_factory.mktemp("kinderen"))
     cases.create_cases(
         store,
         [sample_case(first, last, case_number=number) for first, last, number in CHILDREN],
     )
-    return store
+    yield store
+    store.close()
 
 
 def found(store: Store, typed: str) -> list[str]:
@@ -102,28 +105,23 @@ def test_folding_uses_transliteration_for_special_letters() -> None:
 
 def _fold_the_old_way(store: Store) -> None:
     """Make the store look like one from before this folding: old text, no version setting."""
+    old_text = func.lower(Case.case_number + " " + Case.first_name + " " + Case.last_name)
     with store.write() as session:
-        for case_id, first, last, number in session.execute(
-            Case.__table__.select().with_only_columns(
-                Case.id, Case.first_name, Case.last_name, Case.case_number
-            )
-        ):
-            session.execute(
-                update(Case)
-                .where(Case.id == case_id)
-                .values(search_text=f"{number} {first} {last}".casefold())
-            )
+        session.execute(update(Case).values(search_text=old_text))
         session.delete(session.get(Setting, "search_fold_version"))
 
 
-def test_an_old_store_gets_its_search_text_folded_again_once_at_unlock(
-    children: Store, tmp_path: Path
-) -> None:
-    _fold_the_old_way(children)
-    assert found(children, "yil") == []  # the old folding: the issue's symptom
-    assert found(children, "oneill") == []
-    path = children.path
-    accounts.lock(children)
+def test_an_old_store_gets_its_search_text_folded_again_once_at_unlock(tmp_path: Path) -> None:
+    old, _recovery = make_store(tmp_path)
+    cases.create_cases(
+        old,
+        [sample_case(first, last, case_number=number) for first, last, number in CHILDREN],
+    )
+    _fold_the_old_way(old)
+    assert found(old, "yil") == []  # the old folding: the issue's symptom
+    assert found(old, "oneill") == []
+    path = old.path
+    accounts.lock(old)
     store = accounts.unlock(path, ACCOUNT, PASSPHRASE)
     try:
         assert found(store, "yil") == ["2026-0012"]
