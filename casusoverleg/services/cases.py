@@ -265,8 +265,9 @@ class CaseFilter:
 
 def search_text_for(case_number: str, first_name: str, last_name: str, school: str) -> str:
     """The folded text that filter-as-you-type matches against (see `search_words`)."""
-    # The name as one key, so "siobhanoneill" and "okonkwodevries" are found as well.
-    return search_text(case_number, f"{first_name} {last_name}", school)
+    # The name as one key, so "siobhanoneill" and "okonkwodevries" are found as well. The
+    # school keeps its words apart: "dev" should not find every child of "De Vechtoever".
+    return search_text(case_number, f"{first_name} {last_name}", *school.split())
 
 
 _FOLD_SETTING = "search_fold_version"

@@ -89,6 +89,12 @@ def test_words_must_all_match_and_unrelated_text_finds_nobody(children: Store) -
     assert len(found(children, " ' - ")) == len(CHILDREN)
 
 
+def test_school_words_stay_apart_but_the_name_is_one_key(children: Store) -> None:
+    # Every child goes to "Basisschool De Fonkeling": "defon" spans two of its words.
+    assert found(children, "defon") == []
+    assert len(found(children, "de fonkeling")) == len(CHILDREN)
+
+
 def test_like_wildcards_typed_are_plain_characters(children: Store) -> None:
     assert found(children, "%") == []
     assert found(children, "_") == []
