@@ -22,7 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from casusoverleg.domain.enums import CaseStatus, ExemptionGround
-from casusoverleg.domain.text import TUSSENVOEGSELS, normalise_search
+from casusoverleg.domain.text import (
+    TUSSENVOEGSELS,
+    case_number_key,
+    normalise_search,
+    search_words,
+)
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import cases
 from casusoverleg.services.cases import CaseRecord, CaseRow
@@ -102,6 +107,21 @@ def _matches(rows: list[CaseRow], words: list[str]) -> list[CaseRow]:
     return [r for r in rows if all(w in r.search_text for w in words)]
 
 
+class CaseTable(QTableView):
+    """The case table, whose type-ahead goes to the search field instead of jumping rows.
+
+    Qt's own type-ahead selects the next row that starts with the typed letters, so "J-101"
+    typed into the table could leave J-104 selected, and Enter would open that other child.
+    """
+
+    typed = Signal(str)  # printable text typed while the table has the focus
+
+    def keyboardSearch(self, search: str) -> None:
+        """Hand typed text to the search field; never move the selection on it."""
+        if search.strip():
+            self.typed.emit(search)
+
+
 class CaseTableModel(RowsTableModel[CaseRow]):
     """Case rows from the cases service; filtered and sorted over the Python list, not a proxy.
 
@@ -113,6 +133,7 @@ class CaseTableModel(RowsTableModel[CaseRow]):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._all: list[CaseRow] = []
+        self._id_by_number: dict[str, int] = {}  # casusnummer (casefolded) → case id
         self._filter = ""
         self._criteria = RowFilter()
         self._sort_column = COL_NUMBER
@@ -179,17 +200,20 @@ class CaseTableModel(RowsTableModel[CaseRow]):
         return rows
 
     def _filtered(self) -> list[CaseRow]:
-        return self._select(self._all, normalise_search(self._filter).split())
+        return self._select(self._all, search_words(self._filter))
 
     def set_cases(self, rows: list[CaseRow]) -> None:
         """Show a new list of cases (keeps the current filters and sort)."""
         self._all = list(rows)
+        # Stored numbers are cleaned already (dashes as "-"), so letter case is all that is left.
+        self._id_by_number = {r.case_number.casefold(): r.id for r in self._all}
         self._sort_and_show(self._filtered())
 
     def upsert_row(self, row: CaseRow) -> None:
         """Put a new or changed case in the list (after a save or close), filtered and sorted."""
         self._all = [r for r in self._all if r.id != row.id]
         self._all.append(row)
+        self._id_by_number[row.case_number.casefold()] = row.id
         self._sort_and_show(self._filtered())
 
     def clear(self) -> None:
@@ -202,7 +226,25 @@ class CaseTableModel(RowsTableModel[CaseRow]):
         self._filter = text
         # Typing on narrows the current result, so search that instead of every row.
         base = self._rows if old.split() and new.startswith(old) else self._all
-        self.set_rows(self._select(base, new.split()))
+        self.set_rows(self._select(base, search_words(text)))
+
+    def row_of_number(self, typed: str) -> int | None:
+        """The shown row whose casusnummer is `typed` (letter case and dashes aside), if any."""
+        key = case_number_key(typed)
+        case_id = self._id_by_number.get(key)
+        index = None if case_id is None else self.row_of(case_id)
+        # A number changed since the list was loaded must not find the case by its old one.
+        if index is None or case_number_key(self._rows[index].case_number) != key:
+            return None
+        return index
+
+    def row_of(self, row_id: object) -> int | None:
+        """The position of the case with this id, or None if it is not shown."""
+        # As the base does, without a method call per row: this runs after every keystroke
+        # that leaves a row selected, over up to 50,000 rows.
+        if self._index_of_id is None:
+            self._index_of_id = {r.id: i for i, r in enumerate(self._rows)}
+        return self._index_of_id.get(row_id)
 
     def set_criteria(self, criteria: RowFilter) -> None:
         """Filter on grond, status, casushouder and open/closed (with the typed text)."""
@@ -281,8 +323,8 @@ class CasesView(QWidget):
         self.filter_edit.setPlaceholderText("Zoek op casusnummer, naam of school…")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setAccessibleName("Zoeken in casussen")
-        self.filter_edit.textChanged.connect(self.model.set_filter_text)
-        self.filter_edit.returnPressed.connect(self._focus_table)
+        self.filter_edit.textChanged.connect(self._filter_typed)
+        self.filter_edit.returnPressed.connect(self._open_from_filter)
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.activated.connect(self.focus_filter)
 
@@ -326,7 +368,8 @@ class CasesView(QWidget):
         self.close_button.setToolTip("De geselecteerde casus afsluiten")
         self.close_button.clicked.connect(self.close_selected_case)
 
-        self.table = QTableView()
+        self.table = CaseTable()
+        self.table.typed.connect(self._typed_in_table)
         self.table.setModel(self.model)
         # The main window remembers column widths by the table's name.
         set_up_rows_table(self.table, name="casussen", multiple=True)
@@ -402,13 +445,48 @@ class CasesView(QWidget):
             self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
             self.filter_edit.selectAll()
 
-    def _focus_table(self) -> None:
-        """Enter in the filter field: on to the table, the first row current."""
-        if self.model.rowCount() == 0:
+    def _filter_typed(self, text: str) -> None:
+        """Filter on the typed text, and select the case that Enter will open.
+
+        A typed casusnummer selects exactly that case; otherwise the selection stays where it
+        still shows, or goes to the first match. What Enter opens is always the row shown
+        selected.
+        """
+        self.model.set_filter_text(text)
+        if not self.model.rowCount():
             return
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-        if not self.table.currentIndex().isValid():
-            self.table.selectRow(0)
+        exact = self.model.row_of_number(text)
+        if exact is not None:
+            self._select_row(exact)
+        elif self._selected_row() is None:
+            self._select_row(0)
+
+    def _select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+
+    def _selected_row(self) -> int | None:
+        """The table's current row, if it is shown selected (so the user sees what opens)."""
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        if not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            return None
+        return index.row()
+
+    def _open_from_filter(self) -> None:
+        """Enter in the search field: open the case shown selected (the first match, if none)."""
+        row = self._selected_row()
+        if row is None:
+            if self.model.rowCount():
+                self._select_row(0)  # shown first; a second Enter opens it
+            return
+        self.open_case_form(self.model.row_at(row).id)
+
+    def _typed_in_table(self, text: str) -> None:
+        """Letters typed in the table start a new search, in the search field."""
+        self.filter_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.filter_edit.setText(text)
 
     def load(self, store: Store) -> None:
         """Fetch the cases of `store` in the background (one logged search)."""
@@ -588,7 +666,8 @@ class CasesView(QWidget):
         self.stack.setCurrentIndex(0)
         if case_id is not None:
             self._select_case(case_id)
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        # The list is shown: typing searches, Enter opens the row shown selected.
+        self.filter_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _leave_form(self, then: Callable[[], None]) -> None:
         """Run `then` once the open form may go: saved first, or dropped, if the user says so."""

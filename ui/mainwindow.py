@@ -399,6 +399,9 @@ class MainWindow(QMainWindow):
             self.navigation.blockSignals(False)
         self.stack.setCurrentWidget(screen)
         self._load_if_stale(name)
+        keep_search = getattr(screen, "focus_filter", None)
+        if self._store is not None and callable(keep_search):
+            keep_search()  # the case list: its search field, also when the table had the focus
         # Keyboard focus into the screen, so that its shortcuts work at once: its search field
         # if it has one, else its first widget that takes focus, else the navigation.
         focus = getattr(screen, "filter_edit", None)

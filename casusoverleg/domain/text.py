@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from anyascii import anyascii
+
 from casusoverleg.errors import BadInput
 
 # Dutch (and a few Romance/German) tussenvoegsels, one word each: "van der" and "in 't" are
@@ -123,9 +125,41 @@ def initials(first_name: str, last_name: str) -> str:
 
 
 def normalise_search(s: str) -> str:
-    """Fold `s` for matching as you type: case-insensitive, accents and ligatures ignored."""
-    decomposed = unicodedata.normalize("NFKD", s.translate(_APOSTROPHES).casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Fold `s` for matching as you type: lower case ASCII, accents and special letters gone.
+
+    A transliteration library (anyascii) rather than a table of our own: "ı" → "i", "ß" → "ss",
+    "ø" → "o", "æ" → "ae", "ł" → "l", "ĳ" → "ij", every apostrophe → "'".
+    """
+    if not s.isascii():
+        s = anyascii(unicodedata.normalize("NFC", s))
+    return s.translate(_APOSTROPHES).lower()
+
+
+# Raised whenever the folding of `search_text` changes, so that stores opened later recompute
+# the search text of their existing cases (services.cases.refresh_search_text).
+SEARCH_FOLD_VERSION = "2"
+
+# What people leave out or type differently between letters: "oneill", "thart", "20260012".
+_JOINERS = str.maketrans(dict.fromkeys("'-", ""))
+
+
+def search_key(s: str) -> str:
+    """`s` folded with apostrophes, hyphens and spaces taken out: "O'Neill-Bakker" → "oneillbakker".
+
+    Both what is stored and each typed word go through this, so a plain substring test (SQL
+    LIKE) finds "oneill", "o'neill", "okonkwodevries" and "2026-0012" alike.
+    """
+    return "".join(normalise_search(s).translate(_JOINERS).split())
+
+
+def search_words(typed: str) -> list[str]:
+    """The typed text as words to find (all of them, each anywhere): "t hart" → ["t", "hart"]."""
+    return [key for key in map(search_key, normalise_search(typed).split()) if key]
+
+
+def search_text(*fields: str) -> str:
+    """The text that typed words are matched against: each field as one `search_key`."""
+    return " ".join(key for key in map(search_key, fields) if key)
 
 
 # -- input normalisation and safe display ---------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import BadInput, DamagedStore, StoreNotFound, WrongKey
-from casusoverleg.services import audit, backoff, keycheck, pending_log
+from casusoverleg.services import audit, backoff, cases, keycheck, pending_log
 from casusoverleg.services.store import Store
 from casusoverleg.store.engine import connect_raw, create_store_file, make_engine, rekey_pragma
 from casusoverleg.store.keyslots import (
@@ -123,6 +123,7 @@ def init_store(
         if demo:
             session.add(Setting(key="demo", value="1"))
         keycheck.remember(session, store_key, key_file)
+        cases.note_search_fold(session)  # no cases yet: nothing to fold again at the first unlock
         audit.record(session, store, AuditAction.ACCOUNT, object_type="opslag", detail="aangemaakt")
     pending_log.reserve(path)  # room for log lines that may one day wait for disk space
     return NewStore(store, recovery_key)
@@ -219,6 +220,7 @@ def _open_with_slot(path: Path, slot_account: str, secret: str, log_account: str
             raise
     try:
         keycheck.ensure_copy(store)  # first unlock after migration 0004, or after a restore
+        cases.refresh_search_text(store)  # once, when the search folding has changed
     except BaseException:
         store.close()
         raise

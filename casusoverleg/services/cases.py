@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from casusoverleg.domain import plausibility
@@ -17,19 +18,21 @@ from casusoverleg.domain.plausibility import Finding
 from casusoverleg.domain.recurrence import Region
 from casusoverleg.domain.retention import RetentionTerm
 from casusoverleg.domain.text import (
+    SEARCH_FOLD_VERSION,
     case_number_key,
     clean_block,
     clean_case_number,
     clean_line,
     has_control,
     initials,
-    normalise_search,
+    search_text,
+    search_words,
 )
 from casusoverleg.domain.thuiszitter import ThuiszitterSignal
-from casusoverleg.errors import BadInput
+from casusoverleg.errors import BadInput, CasusoverlegError
 from casusoverleg.services import audit, case_numbers, settings
 from casusoverleg.services.store import Store
-from casusoverleg.store.models import Case, Participant
+from casusoverleg.store.models import Case, Participant, Setting
 
 # Field names as the user sees them, for messages next to the field.
 FIELD_LABELS = {
@@ -261,8 +264,59 @@ class CaseFilter:
 
 
 def search_text_for(case_number: str, first_name: str, last_name: str, school: str) -> str:
-    """The folded text that filter-as-you-type matches against."""
-    return normalise_search(f"{case_number} {first_name} {last_name} {school}")
+    """The folded text that filter-as-you-type matches against (see `search_words`)."""
+    # The name as one key, so "siobhanoneill" and "okonkwodevries" are found as well. The
+    # school keeps its words apart: "dev" should not find every child of "De Vechtoever".
+    return search_text(case_number, f"{first_name} {last_name}", *school.split())
+
+
+_FOLD_SETTING = "search_fold_version"
+
+
+def refresh_search_text(store: Store) -> int:
+    """Recompute every case's search text once after the folding changed; how many changed.
+
+    Stores made before (or by an older version) hold text folded the old way, which the typed
+    words no longer match. Done once per store: a setting records the folding it holds. A
+    store that cannot be written now (a full disk, opened read-only) is left as it is and
+    tried again at the next unlock: this never blocks an unlock.
+    """
+    with store.read() as session:
+        held = session.get(Setting, _FOLD_SETTING)
+        if held is not None and held.value == SEARCH_FOLD_VERSION:
+            return 0
+    try:
+        return _refold(store)
+    except (OperationalError, CasusoverlegError):
+        return 0
+
+
+def _refold(store: Store) -> int:
+    with store.write() as session:
+        changes = [
+            {"id": case_id, "search_text": new}
+            for case_id, number, first, last, school, old in session.execute(
+                select(
+                    Case.id,
+                    Case.case_number,
+                    Case.first_name,
+                    Case.last_name,
+                    Case.school,
+                    Case.search_text,
+                )
+            )
+            if (new := search_text_for(number, first, last, school)) != old
+        ]
+        if changes:
+            # One executemany UPDATE by primary key, in the same transaction as the setting.
+            session.execute(update(Case), changes)
+        note_search_fold(session)
+    return len(changes)
+
+
+def note_search_fold(session: Session) -> None:
+    """Record that the store's search text is folded the current way (a new store is)."""
+    session.merge(Setting(key=_FOLD_SETTING, value=SEARCH_FOLD_VERSION))
 
 
 def validate(data: CaseInput, today: date | None = None) -> dict[str, str]:
@@ -806,7 +860,7 @@ def _row_query(filt: CaseFilter) -> Select[*tuple[Any, ...]]:
     query: Select[*tuple[Any, ...]] = select(*_ROW_COLUMNS).outerjoin(
         Participant, Case.owner_id == Participant.id
     )
-    for word in normalise_search(filt.text).split():
+    for word in search_words(filt.text):
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Case.search_text.like(f"%{escaped}%", escape="\\"))
     if filt.ground is not None:
