@@ -143,6 +143,7 @@ class AttendancePage(QWidget):
         self.rows_layout.setSpacing(6)
         self.rows_layout.addStretch(1)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a frame, not a stop for Tab
         scroll.setWidget(self.rows_holder)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)

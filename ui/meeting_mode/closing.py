@@ -71,6 +71,7 @@ class ClosingDialog(QDialog):
             self.choice_combos[item.agenda_item_id] = combo
             form.addRow(QLabel(f"{item.position}. {item.title}"), combo)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a frame, not a stop for Tab
         scroll.setWidget(rows)
         scroll.setWidgetResizable(True)
         self.detail_label = QLabel(detail)

@@ -121,6 +121,7 @@ class ItemPage(QWidget):
         left_layout.addWidget(self.history_box)
         left_layout.addStretch(0)
         self.left_scroll = QScrollArea()
+        self.left_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a frame, not a stop for Tab
         self.left_scroll.setWidget(left)
         self.left_scroll.setWidgetResizable(True)
         self.left_scroll.setFrameShape(QFrame.Shape.NoFrame)
