@@ -16,13 +16,12 @@ from sqlalchemy.orm import Session
 
 from casusoverleg.domain.enums import AttendanceStatus, MeetingRole
 from casusoverleg.errors import BadInput
+from casusoverleg.services.series_members import SeriesPerson, meeting_series_people_in
 from casusoverleg.store.models import (
     Attendance,
     Meeting,
-    MeetingSeries,
     Organisation,
     Participant,
-    SeriesMember,
 )
 
 
@@ -95,23 +94,11 @@ def invitees_in(session: Session, meeting_id: int) -> Invitees:
             .where(Attendance.meeting_id == meeting_id)
         )
     ]
-    secretary = None
-    members: list[Invitee] = []
-    if meeting.series_id is not None:
-        series = session.get(MeetingSeries, meeting.series_id)
-        secretary_id = series.secretary_id if series is not None else None
-        # Someone who has left (archived) is no longer invited to the series' meetings.
-        for member, person, org in session.execute(
-            select(SeriesMember, Participant, Organisation.name)
-            .join(Participant, SeriesMember.participant_id == Participant.id)
-            .join(Organisation, Participant.organisation_id == Organisation.id)
-            .where(SeriesMember.series_id == meeting.series_id, Participant.archived_on.is_(None))
-        ):
-            members.append(
-                Invitee(person.id, person.name, org, person.function, _role(member.role))
-            )
-        if secretary_id is not None:
-            secretary = _person(session, secretary_id)
+    # The series' list as the series keeps it; someone who has left (archived) is no longer
+    # invited to its meetings.
+    series = meeting_series_people_in(session, meeting_id)
+    members = [_invitee(p) for p in series.members if not p.archived]
+    secretary = _invitee(series.secretary) if series.secretary is not None else None
     if attendance:
         return Invitees(_sorted(attendance), InviteeSource.ATTENDANCE, secretary)
     if members:
@@ -119,13 +106,7 @@ def invitees_in(session: Session, meeting_id: int) -> Invitees:
     return Invitees([], InviteeSource.NONE, secretary)
 
 
-def _person(session: Session, participant_id: int) -> Invitee | None:
-    found = session.execute(
-        select(Participant, Organisation.name)
-        .join(Organisation, Participant.organisation_id == Organisation.id)
-        .where(Participant.id == participant_id)
-    ).first()
-    if found is None:
-        return None  # secretary_id has no foreign key: the person may be gone
-    person, org = found
-    return Invitee(person.id, person.name, org, person.function, MeetingRole.DEELNEMER)
+def _invitee(person: SeriesPerson) -> Invitee:
+    return Invitee(
+        person.participant_id, person.name, person.organisation_name, person.function, person.role
+    )

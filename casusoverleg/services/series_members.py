@@ -48,6 +48,7 @@ class SeriesPerson:
     team: Team
     role: MeetingRole
     archived: bool
+    function: str = ""
 
     @property
     def label(self) -> str:
@@ -76,6 +77,7 @@ def _person(person: Participant, role: MeetingRole) -> SeriesPerson:
         team=Team(person.organisation.team),
         role=role,
         archived=person.archived_on is not None,
+        function=person.function,
     )
 
 
