@@ -46,6 +46,9 @@ class Account(Base):
     role: Mapped[str] = mapped_column(String(20), default="MEDEWERKER")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     removed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    # Set when a beheerder gave a one-time passphrase or code (migration 0007): the account
+    # chooses its own passphrase at the first unlock before it can do anything else.
+    must_change_passphrase: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Organisation(Base):
@@ -69,6 +72,8 @@ class Participant(Base):
     phone: Mapped[str] = mapped_column(String(50), default="")
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     archived_on: Mapped[date | None] = mapped_column(Date, default=None)
+    # A short code an import may use for this person ("lp", "swt"; migration 0007).
+    code: Mapped[str] = mapped_column(String(40), default="")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
 
@@ -283,6 +288,23 @@ class ActionEvent(Base):
     on_date: Mapped[date | None] = mapped_column(Date, default=None)  # e.g. the day it was done
     meeting_id: Mapped[int | None] = mapped_column(Integer, default=None)  # recorded in meeting
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class AccessRequest(Base):
+    """A request to see a child's file (AVG art. 15), answered within a month (art. 12(3))."""
+
+    __tablename__ = "access_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    requested_by: Mapped[str] = mapped_column(String(200))
+    relation: Mapped[str] = mapped_column(String(40), default="")  # e.g. ouder, jongere zelf
+    deadline: Mapped[date] = mapped_column(Date)  # received + 1 month, or extended (art. 12(3))
+    extended_reason: Mapped[str] = mapped_column(Text, default="")
+    answered_on: Mapped[date | None] = mapped_column(Date, default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class AuditEvent(Base):
