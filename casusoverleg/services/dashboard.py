@@ -21,7 +21,8 @@ from casusoverleg.domain.enums import (
 )
 from casusoverleg.domain.recurrence import Region
 from casusoverleg.domain.thuiszitter import ThuiszitterSignal
-from casusoverleg.services import audit, autobackup
+from casusoverleg.services import access_requests, audit, autobackup
+from casusoverleg.services.access_requests import OpenAccessRequest
 from casusoverleg.services.autobackup import BackupStatus
 from casusoverleg.services.cases import LAW_COLUMNS, law_facts_from, region_of
 from casusoverleg.services.meetings import DEFAULT_TITLE
@@ -117,6 +118,8 @@ class Dashboard:
     thuiszitters_three_months: list[CaseSignal] = field(default_factory=list)
     overdue_actions: list[OverdueAction] = field(default_factory=list)
     backup: BackupStatus | None = None  # the Overzicht warns when it is more than a week old
+    # Unanswered inzageverzoeken (AVG art. 15), earliest deadline first (art. 12 lid 3).
+    access_requests: list[OpenAccessRequest] = field(default_factory=list)
 
 
 def _next_meeting(session: Session, today: date) -> NextMeeting | None:
@@ -289,6 +292,7 @@ def dashboard(store: Store, today: date | None = None, *, log_view: bool = True)
             thuiszitters_three_months=three_months,
             overdue_actions=_overdue_actions(session, today),
             backup=autobackup.backup_status_in(session, store),
+            access_requests=access_requests.open_requests_in(session),
         )
         if log_view:
             audit.record(
@@ -299,7 +303,8 @@ def dashboard(store: Store, today: date | None = None, *, log_view: bool = True)
                 detail=(
                     f"{len(result.renewals)} verlengingen, {len(result.reviews_passed)} "
                     f"herbeoordelingen, {len(four_weeks) + len(three_months)} thuiszitters, "
-                    f"{len(result.overdue_actions)} actiepunten"
+                    f"{len(result.overdue_actions)} actiepunten, "
+                    f"{len(result.access_requests)} open inzageverzoeken"
                 ),
             )
         return result
