@@ -6,7 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QLocale, QModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QLocale,
+    QModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -14,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -33,7 +42,7 @@ from casusoverleg.services import cases
 from casusoverleg.services.cases import CaseRecord, CaseRow
 from casusoverleg.services.store import Store
 
-from ui import common
+from ui import access_request, common
 from ui.case_form import CaseForm
 from ui.common import GROUND_SHORT, format_date
 from ui.ops import Change, StoreOp, drop_pending
@@ -379,6 +388,8 @@ class CasesView(QWidget):
         self.table.setSortingEnabled(True)
         self._set_column_widths()
         self.table.activated.connect(self._row_activated)  # Enter or double-click
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._show_context_menu)
 
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._after_reset)
@@ -613,6 +624,29 @@ class CasesView(QWidget):
             return
         self.table.selectRow(row)
         self.table.scrollTo(self.model.index(row, 0))
+
+    def context_menu(self, position: QPoint) -> QMenu | None:
+        """The menu of the row at `position` (the current row for the menu key); None if none."""
+        index = self.table.indexAt(position)
+        if index.isValid():
+            self.table.setCurrentIndex(index)
+        row = self.current_case()
+        store = self._store
+        if row is None or store is None:
+            return None
+        menu = QMenu(self)
+        case_id = row.id
+        menu.addAction("Openen").triggered.connect(lambda: self.open_case_form(case_id))
+        menu.addAction(access_request.OPEN_TEXT).triggered.connect(
+            lambda: access_request.open_access_request_dialog(self, store, case_id)
+        )
+        return menu
+
+    def _show_context_menu(self, position: QPoint) -> None:
+        menu = self.context_menu(position)
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(position))
+            menu.deleteLater()
 
     # The form ---------------------------------------------------------------------------------
 

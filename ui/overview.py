@@ -1,9 +1,10 @@
-"""Overzicht: the next meeting, deadlines, thuiszitters and late actions; each line opens itself."""
+"""Overzicht: the next meeting, deadlines, thuiszitters, late actions and open inzageverzoeken;
+each line opens itself."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from casusoverleg.domain.case_law import NoticeKind
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import dashboard as dashboard_service
+from casusoverleg.services.access_requests import OpenAccessRequest
 from casusoverleg.services.autobackup import BackupStatus
 from casusoverleg.services.dashboard import (
     CaseSignal,
@@ -200,6 +202,9 @@ class OverviewView(QWidget):
         self.renewals = Section(
             "Kennisgeving vrijstelling art. 5", "Geen kennisgevingen te verwachten.", links
         )
+        self.access_requests = Section(
+            "Openstaande inzageverzoeken", "Geen openstaande inzageverzoeken.", links
+        )
         self.sections = (
             self.meeting,
             self.three_months,
@@ -207,6 +212,7 @@ class OverviewView(QWidget):
             self.late_actions,
             self.reviews,
             self.renewals,
+            self.access_requests,
         )
         for section in self.sections:
             section.lines.itemActivated.connect(self._activated)
@@ -218,9 +224,10 @@ class OverviewView(QWidget):
         grid.addWidget(self.late_actions, 2, 0, 1, 2)  # long lines: the whole width
         grid.addWidget(self.reviews, 3, 0)
         grid.addWidget(self.renewals, 3, 1)
+        grid.addWidget(self.access_requests, 4, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(4, 1)
+        grid.setRowStretch(5, 1)
         inner = QWidget()
         inner.setLayout(grid)
         scroll = QScrollArea()
@@ -312,6 +319,7 @@ class OverviewView(QWidget):
             f"nog {plural((deadline - today).days, 'dag', 'dagen')}"
         )
         self.renewals.set_lines([self._renewal_line(s) for s in board.renewals])
+        self.access_requests.set_lines([self._access_line(r, today) for r in board.access_requests])
         warning = backup_warning(board.backup, today)
         self.backup_warning.setText(warning)
         self.backup_warning.setVisible(bool(warning))
@@ -359,6 +367,25 @@ class OverviewView(QWidget):
             detail = "geen einddatum vastgelegd"
         text = f"{self._case_text(signal)} — {detail}"
         return text, self._owner_tip(signal), ("case", signal.case_id)
+
+    @staticmethod
+    def _access_line(request: OpenAccessRequest, today: date) -> tuple[str, str, tuple[str, int]]:
+        # In words, not by colour only; casusnummer and initials, no name (AVG art. 15 request).
+        left = request.days_left(today)
+        if left > 0:
+            when = f"nog {plural(left, 'dag', 'dagen')}"
+        elif left == 0:
+            when = "vandaag de laatste dag"
+        else:
+            since = format_date(request.deadline + timedelta(days=1))
+            when = f"te laat sinds {since} ({plural(-left, 'dag', 'dagen')})"
+        extended = " (verlengd)" if request.extended else ""
+        text = (
+            f"{request.case_number}  {request.initials} — ontvangen "
+            f"{format_date(request.received_on)}, antwoord uiterlijk "
+            f"{format_date(request.deadline)}{extended}: {when}"
+        )
+        return text, f"Casus {request.case_number} openen", ("case", request.case_id)
 
     @staticmethod
     def _action_line(action: OverdueAction, today: date) -> tuple[str, str, tuple[str, int]]:

@@ -46,7 +46,7 @@ from casusoverleg.services.store import Store
 from casusoverleg.services.views import case_form as case_form_view
 from casusoverleg.services.views.case_form import CaseFormData, CaseTabs
 
-from ui import common, style
+from ui import access_request, common, style
 from ui.case_form.confirm import (
     CONFIRM_NO,
     CONFIRM_TITLE,
@@ -137,6 +137,9 @@ class CaseForm(QWidget):
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.close_button = QPushButton("Casus afsluiten…")
         self.close_button.clicked.connect(self._request_close)
+        self.access_button = QPushButton(access_request.OPEN_TEXT)
+        self.access_button.setToolTip("Een inzageverzoek (AVG art. 15) vastleggen en beantwoorden")
+        self.access_button.clicked.connect(self.open_access_requests)
         self.save_button = QPushButton("Opslaan")
         self.save_button.setToolTip("Opslaan (Ctrl+S)")
         self.save_button.clicked.connect(lambda: self.save())
@@ -146,6 +149,7 @@ class CaseForm(QWidget):
         header.addWidget(self.back_button)
         header.addSpacing(12)
         header.addWidget(self.title_label, 1)
+        header.addWidget(self.access_button)
         header.addWidget(self.close_button)
         header.addWidget(self.save_button)
 
@@ -439,6 +443,7 @@ class CaseForm(QWidget):
         saving = self.is_saving
         ready = self._active and self.tabs.isEnabled() and not saving
         self.save_button.setEnabled(ready and dirty)
+        self.access_button.setEnabled(self._record is not None and self._store is not None)
         self.close_button.setEnabled(
             self._record is not None
             and self._record.status != CaseStatus.AFGESLOTEN
@@ -873,6 +878,13 @@ class CaseForm(QWidget):
             if self.message_label.text() == SAVING:
                 self._show_message("")
             self._edited()
+
+    def open_access_requests(self) -> None:
+        """The Inzageverzoek (dossier) dialog of the open case."""
+        if self._record is not None and self._store is not None:
+            access_request.open_access_request_dialog(
+                self, self._store, self._record.id, today=self.today()
+            )
 
     def _request_close(self) -> None:
         if self._record is not None and not self.is_dirty():
