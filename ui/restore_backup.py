@@ -56,15 +56,15 @@ def size_text(size: int) -> str:
 
 
 def when_text(when: datetime) -> str:
-    """A backup's moment, "1-12-2026 om 16:40" (local time)."""
-    return f"{when.day}-{when.month}-{when.year} om {when:%H:%M}"
+    """A backup's moment, "01-12-2026 om 16:40" (local time, as the list shows it)."""
+    return f"{when:%d-%m-%Y} om {when:%H:%M}"
 
 
 def what_happens(store_path: Path, source: Path, made: datetime) -> str:
     """What putting `source` back does, step by step, in plain Dutch."""
     return (
         f"Als u de back-up {source.name} van {when_text(made)} terugzet:\n"
-        f"1. De huidige opslag wordt niet verwijderd: hij blijft naast de back-up bewaard als "
+        "1. De huidige opslag wordt niet verwijderd: hij blijft in dezelfde map bewaard als "
         f"{store_path.name}.voor-terugzetten-<datum en tijd>. Er gaat niets verloren.\n"
         "2. Het venster wordt vergrendeld.\n"
         "3. De back-up wordt gecontroleerd en teruggezet.\n"
@@ -169,6 +169,8 @@ class RestoreBackupDialog(QDialog):
                 ]
             )
             item.setData(0, _PATH_ROLE, (str(item_data.path), item_data.made))
+            for column in range(len(COLUMNS)):
+                item.setToolTip(column, str(item_data.path))
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.addTopLevelItem(item)
         if not found:

@@ -113,7 +113,7 @@ def test_the_list_shows_each_automatic_backup_with_date_size_and_check(
     ]
     # What happens is said before anything is done, for the selected (newest) backup.
     explained = dialog.explain_label.text()
-    assert "1-12-2026 om 08:00" in explained
+    assert "01-12-2026 om 08:00" in explained
     assert f"{store_path.name}.voor-terugzetten-" in explained
     assert "Er gaat niets verloren" in explained
     assert "wachtwoord dat gold toen de back-up werd gemaakt" in explained
