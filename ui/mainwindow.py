@@ -57,6 +57,7 @@ from ui.meetings import MeetingsView
 from ui.overview import OverviewView
 from ui.participants import ParticipantsView
 from ui.reports import ReportsView
+from ui.restore_backup import RestoreBackupDialog
 from ui.settings import SettingsView
 from ui.unlock import UnlockDialog
 
@@ -176,11 +177,13 @@ class MainWindow(QMainWindow):
         self._idle_override = idle_lock_ms
         self._state = state if state is not None else ui_settings()
         self.unlock_dialog: UnlockDialog | None = None
+        self.restore_dialog: RestoreBackupDialog | None = None
         self.screens: dict[str, QWidget] = {}
         self._stale: set[str] = set()
         self.meeting_mode: MeetingModeWindow | None = None
         self._current = ""
         self._lock_reason = ""
+        self._restore_source: Path | None = None  # put back after the lock (restore_backup)
 
         self.setWindowTitle(window_title(is_demo=store.is_demo))
         self._make_actions()
@@ -257,6 +260,8 @@ class MainWindow(QMainWindow):
         self.export_action.triggered.connect(self.export_cases)
         self.backup_action = QAction("&Back-up maken…", self)
         self.backup_action.triggered.connect(self.make_backup)
+        self.restore_action = QAction("Back-up &terugzetten…", self)
+        self.restore_action.triggered.connect(self.restore_backup)
         self.quit_action = QAction("&Afsluiten", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -282,6 +287,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.export_action)
         menu.addSeparator()
         menu.addAction(self.backup_action)
+        menu.addAction(self.restore_action)
         menu.addSeparator()
         menu.addAction(self.lock_action)
         menu.addAction(self.quit_action)
@@ -494,7 +500,12 @@ class MainWindow(QMainWindow):
         self.location_label.setText(f"Opslag: {self._store_path}")
         self.stack.setEnabled(is_open)
         self.navigation.setEnabled(is_open)
-        for action in (self.import_action, self.export_action, self.backup_action):
+        for action in (
+            self.import_action,
+            self.export_action,
+            self.backup_action,
+            self.restore_action,
+        ):
             action.setEnabled(is_open)
         for action, name in zip(self.section_actions, SECTIONS, strict=True):
             action.setEnabled(is_open and name in self.screens)
@@ -526,8 +537,12 @@ class MainWindow(QMainWindow):
         period = "1 minuut" if minutes == 1 else f"{minutes} minuten"
         self.lock(reason=f"Casusoverleg is vergrendeld na {period} zonder gebruik.")
 
-    def lock(self, reason: str = "") -> None:
-        """Empty the screens, close the store in the background, then ask to unlock again."""
+    def lock(self, reason: str = "", *, auto_backup: bool = True) -> None:
+        """Empty the screens, close the store in the background, then ask to unlock again.
+
+        `auto_backup=False` before a restore: the current store is kept aside whole anyway, and
+        the rotation of a new automatic backup could remove the very backup being put back.
+        """
         store = self._store
         if store is None:
             return
@@ -548,9 +563,9 @@ class MainWindow(QMainWindow):
         self._update_chrome()
         ops.drop_all_pending()  # nothing read before the lock may show after it
         # The automatic backup (if due) runs first in the same op: the lock waits for it.
-        ops.StoreOp(self, store, lock_with_backup).success(self._after_lock).failure(
-            self._lock_failed
-        ).run()
+        ops.StoreOp(self, store, lock_with_backup if auto_backup else accounts.lock).success(
+            self._after_lock
+        ).failure(self._lock_failed).run()
 
     def _close_dialogs(self) -> None:
         """Close what a dialog shows of the store (an import preview, a file chooser …)."""
@@ -595,6 +610,9 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(self._unlock_finished)
         self.unlock_dialog = dialog
         dialog.open()
+        source, self._restore_source = self._restore_source, None
+        if source is not None:
+            dialog.use_backup(source)
 
     def _unlock_accepted(self) -> None:
         dialog = self.unlock_dialog
@@ -800,6 +818,27 @@ class MainWindow(QMainWindow):
         ).success(done).failure(
             lambda exc: self._report_failure("Back-up maken", "De back-up is niet gemaakt.", exc)
         ).run()
+
+    def restore_backup(self) -> None:
+        """Choose a backup to put back; then lock and put it back in the unlock dialog."""
+        store = self._store
+        if store is None:
+            return
+        dialog = RestoreBackupDialog(store, parent=self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.restore_dialog = dialog
+
+        def chosen() -> None:
+            if dialog.chosen is not None and self._store is store:
+                self._restore_source = dialog.chosen[0]
+                self.lock(
+                    reason="Casusoverleg is vergrendeld om een back-up terug te zetten.",
+                    auto_backup=False,
+                )
+
+        dialog.accepted.connect(chosen)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def _report_failure(self, title: str, text: str, exc: CasusoverlegError) -> None:
         dialogs.warn(self, title, text, detail=exc.message)

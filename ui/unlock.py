@@ -272,7 +272,13 @@ class UnlockDialog(QDialog):
         chosen = dialogs.ask_open_file(
             self, "Back-up kiezen om terug te zetten", BACKUP_FILTER, str(self._path.parent)
         )
-        if chosen is None:
+        if chosen is not None:
+            self.use_backup(chosen)
+
+    def use_backup(self, chosen: Path) -> None:
+        """Read a chosen backup, then ask for the passphrase to put it back (also used by the
+        main window's "Back-up terugzetten…", which locks first and then opens this dialog)."""
+        if self._busy:
             return
         self._set_busy("De back-up wordt gelezen…")
         path = self._path

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from casusoverleg.domain import rotation
 from casusoverleg.domain.enums import AuditAction
-from casusoverleg.errors import CasusoverlegError, DamagedStore, WrongKey, os_reason
+from casusoverleg.errors import BadInput, CasusoverlegError, DamagedStore, WrongKey, os_reason
 from casusoverleg.services import audit, backup, settings
 from casusoverleg.services.store import Store
 from casusoverleg.store.engine import connect_raw
@@ -469,3 +469,90 @@ def _rotate(
             continue  # tried again after the next backup
         removed.append(name)
     return removed
+
+
+# -- listing and checking them -----------------------------------------------------------------
+
+CHECK_OBJECT = "back-up"  # object_type of a check by hand (not AUDIT_OBJECT: no session mark)
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    """One automatic backup in the backup folder, for the restore screen."""
+
+    path: Path
+    made: datetime  # local time, to the minute (from its name)
+    size: int  # bytes
+    verified: bool  # the store's log says it passed the checks (when made, or by hand since)
+
+
+def list_backups(store: Store) -> list[BackupFile]:
+    """The automatic backups of this store in its backup folder, newest first.
+
+    Only names the rotation recognises for this store count (never any other file). Verified
+    means the log of this store records the backup as checked: each automatic backup that
+    passed its check at writing gets a log line naming it, and so does a check by hand
+    (`check_backup`). A backup made by another copy of the store (or after the backup that was
+    put back) is not known here and shows as not verified until it is checked.
+    """
+    with store.read() as session:
+        values = settings.load_settings_in(session)
+        checked = set(
+            session.scalars(
+                select(AuditEvent.object_id).where(
+                    AuditEvent.object_type.in_((AUDIT_OBJECT, CHECK_OBJECT)),
+                    AuditEvent.action == str(AuditAction.BACKUP),
+                    AuditEvent.result == "ok",
+                )
+            )
+        )
+    folder = backup_folder(store.path, values)
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []  # no folder (yet), or a disk that is not there: nothing to list
+    found: list[tuple[datetime, int, BackupFile]] = []
+    for entry in entries:
+        parsed = rotation.parse_backup_name(store.path.name, entry.name)
+        if parsed is None or entry.is_symlink():
+            continue
+        try:
+            if not entry.is_file():
+                continue
+            size = entry.stat().st_size
+        except OSError:
+            continue
+        found.append(
+            (
+                parsed.made,
+                parsed.sequence,
+                BackupFile(entry, parsed.made, size, entry.name in checked),
+            )
+        )
+    found.sort(key=lambda item: item[:2], reverse=True)
+    return [item[2] for item in found]
+
+
+def check_backup(store: Store, path: Path) -> None:
+    """Check a backup as a new automatic one is checked, and log that it passed.
+
+    Raises DamagedStore (what is wrong) or BadInput (the file cannot be read); nothing is
+    logged then, so it stays "niet gecontroleerd".
+    """
+    try:
+        verify_backup(path, store.key, store.key_file.store_id)
+    except FileNotFoundError as exc:
+        raise BadInput(f"De back-up {path.name} is er niet meer.") from exc
+    except OSError as exc:
+        raise BadInput(
+            f"De back-up {path.name} kon niet worden gecontroleerd ({os_reason(exc)})."
+        ) from exc
+    with store.write() as session:
+        audit.record(
+            session,
+            store,
+            AuditAction.BACKUP,
+            object_type=CHECK_OBJECT,
+            object_id=path.name,
+            detail=f"{path.name} gecontroleerd",
+        )

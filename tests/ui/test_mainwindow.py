@@ -141,6 +141,7 @@ def test_file_menu_and_status_bar(qtbot: QtBot, window: MainWindow) -> None:
         ("Casussen &importeren…", ""),
         ("Casussen &exporteren…", ""),
         ("&Back-up maken…", ""),
+        ("Back-up &terugzetten…", ""),
         ("Vergrendelen", "Ctrl+L"),
         ("&Afsluiten", "Ctrl+Q"),
     ]
