@@ -101,7 +101,7 @@ class AddAccountDialog(QDialog):
         form.addRow("", self.beheerder_check)
         form.addRow("", self.code_radio)
         form.addRow("", self.passphrase_radio)
-        form.addRow("Wa&chtwoord:", self.passphrase_edit)
+        form.addRow("Wachtwoo&rd:", self.passphrase_edit)
         form.addRow("&Herhalen:", self.repeat_edit)
         note = QLabel(
             "De collega kiest bij de eerste keer ontgrendelen een eigen wachtwoord; pas daarna "
@@ -215,7 +215,7 @@ class ChangePassphraseDialog(QDialog):
         else:
             self.old_edit.hide()
         form.addRow("&Nieuw wachtwoord:", self.new_edit)
-        form.addRow("Nieuw wachtwoord &herhalen:", self.repeat_edit)
+        form.addRow("Nieuw wachtwoord he&rhalen:", self.repeat_edit)
         self.error_label = _error_label()
         self.busy_label = QLabel("Het wachtwoord wordt ingesteld…")
         self.busy_label.hide()

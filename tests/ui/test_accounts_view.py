@@ -3,11 +3,12 @@ the recovery key, and what a lid may do — driven as a user would, checked in t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton
+from PySide6.QtWidgets import QAbstractButton, QDialog, QLabel, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from casusoverleg.errors import WrongKey
@@ -282,3 +283,39 @@ def test_a_lid_sees_the_settings_read_only_and_opens_accounts(qtbot: QtBot, tmp_
             dialog.reject()
     finally:
         accounts.lock(lid)
+
+
+def test_each_new_dialog_has_unique_mnemonics_and_named_fields(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    store, _ = make_store(tmp_path)
+    path = store.path
+    try:
+        made = [
+            ui.accounts_view.AddAccountDialog(),
+            ui.accounts_view.OneTimeCodeDialog("bert", "ABCD-EFGH-JKLM-NPQR"),
+            ChangePassphraseDialog(store),
+            ui.accounts_view.RecoveryUnlockDialog(path),
+            AccountsDialog(store),
+        ]
+        for dialog in made:
+            with screen(qtbot, dialog):
+                dialog.show()
+                idle()
+                letters = [
+                    letter
+                    for w in dialog.findChildren(QWidget)
+                    if w.isVisible()
+                    and (isinstance(w, QAbstractButton) or (isinstance(w, QLabel) and w.buddy()))
+                    and (letter := _letter(w.text()))
+                ]
+                assert len(letters) == len(set(letters)), (type(dialog).__name__, letters)
+                for edit in dialog.findChildren(QLineEdit):
+                    assert edit.accessibleName(), type(dialog).__name__
+    finally:
+        accounts.lock(store)
+
+
+def _letter(text: str) -> str | None:
+    found = re.search(r"&([^&\s])", text.replace("&&", ""))
+    return found.group(1).lower() if found else None
