@@ -482,6 +482,7 @@ class AccountsView(QWidget):
             for column, text in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)  # no grey strip at the right
         self.role_note.setVisible(not self._beheerder)
         self._update_buttons()
         self.loaded.emit()
