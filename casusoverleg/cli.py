@@ -153,7 +153,14 @@ def _unlock(args: argparse.Namespace, creds: Credentials) -> Store:
     path = _store_path(args)
     accounts.ensure_store_exists(path)
     account = creds.account()
-    return accounts.unlock(path, account, creds.passphrase())
+    store = accounts.unlock(path, account, creds.passphrase())
+    try:
+        # A one-time passphrase opens nothing but `passwd` (which unlocks on its own).
+        accounts.refuse_until_changed(store)
+    except BaseException:
+        accounts.lock(store)
+        raise
+    return store
 
 
 def _target(args: argparse.Namespace, value: str) -> Path:
@@ -820,7 +827,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument(
         "--beheerder",
         action="store_true",
-        help="als beheerder (mag casussen na de bewaartermijn vernietigen)",
+        help="als beheerder (beheert accounts, bewaartermijn en instellingen)",
     )
     r = acc.add_parser("remove", help="verwijder een account (en vernieuw de sleutel)")
     r.add_argument("name", metavar="NAAM")

@@ -24,13 +24,18 @@ from PySide6.QtWidgets import (
 
 from casusoverleg.domain.rotation import DEFAULT_POLICY
 from casusoverleg.errors import CasusoverlegError
-from casusoverleg.services import autobackup, settings
+from casusoverleg.services import accounts, autobackup, settings
 from casusoverleg.services.settings import Settings
 from casusoverleg.services.store import Store
 
 from ui import ops, style
+from ui.accounts_view import AccountsDialog
 from ui.ops import Change, StoreOp
 
+LID_SETTINGS_NOTE = (
+    "Alleen een beheerder kan de instellingen wijzigen. U ziet hier hoe ze staan; vraag een "
+    "beheerder als er iets anders moet."
+)
 REGION_LABELS = {"noord": "Noord (o.a. Zwolle)", "midden": "Midden", "zuid": "Zuid"}
 
 
@@ -112,6 +117,14 @@ class SettingsView(QWidget):
         self.retention_button.clicked.connect(self.open_retention)
         form.addRow("", self.retention_button)
         form.addRow("Standaard&duur van een overleg:", self.meeting_spin)
+        # Instellingen → Accounts (ui/accounts_view.py): for everyone (list, own passphrase).
+        self.accounts_button = QPushButton("Acco&unts en wachtwoord…")
+        self.accounts_button.clicked.connect(self.open_accounts)
+        form.addRow("", self.accounts_button)
+        self.role_label = QLabel(LID_SETTINGS_NOTE)
+        self.role_label.setWordWrap(True)
+        self.role_label.hide()
+        self._beheerder = True
 
         notes = QLabel(
             "Zonder toetsaanslag of muisbeweging vergrendelt Casusoverleg zich na de ingestelde "
@@ -135,6 +148,7 @@ class SettingsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addSpacing(8)
+        layout.addWidget(self.role_label)
         layout.addLayout(form)
         layout.addSpacing(4)
         layout.addWidget(notes)
@@ -197,6 +211,7 @@ class SettingsView(QWidget):
             self.choose_folder_button,
             self.default_folder_button,
             self.retention_button,
+            self.accounts_button,
         ]
 
     def _auto_backup_default(self) -> bool:
@@ -277,22 +292,43 @@ class SettingsView(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self.save_button.setEnabled(self._store is not None and bool(self._changes()))
+        self.save_button.setEnabled(
+            self._store is not None and self._beheerder and bool(self._changes())
+        )
 
     def load(self, store: Store) -> None:
         """Read the settings of `store` in the background."""
         self._store = store
         self.status_label.setText("")
         self.status_label.setStyleSheet("")
-        StoreOp(self, store, settings.load_settings).key("load").success(self._loaded).failure(
-            self._failed
-        ).run()
 
-    def _loaded(self, values: Settings) -> None:
+        def read(s: Store) -> tuple[Settings, bool]:
+            beheerder = accounts.current_role(s) == accounts.ROLE_BEHEERDER
+            return settings.load_settings(s), beheerder
+
+        StoreOp(self, store, read).key("load").success(self._loaded).failure(self._failed).run()
+
+    def _loaded(self, found: tuple[Settings, bool]) -> None:
+        values, self._beheerder = found
         self._saved = values
         self._show(values)
         self._set_enabled(True)
+        # A lid sees the values but cannot change them (services.settings refuses too).
+        self.role_label.setVisible(not self._beheerder)
+        for widget in self._inputs():
+            if widget not in (self.retention_button, self.accounts_button):
+                widget.setEnabled(self._beheerder)
+        self._update_buttons()
         self.loaded.emit()
+
+    def open_accounts(self) -> QWidget | None:
+        """Open Instellingen → Accounts over this screen; returns the dialog."""
+        if self._store is None:
+            return None
+        dialog = AccountsDialog(self._store, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def open_retention(self) -> QWidget | None:
         """Open "Casussen na bewaartermijn" over this screen; returns the dialog."""

@@ -38,6 +38,7 @@ from casusoverleg.services.backup import BackupInfo, RestoreResult
 from casusoverleg.services.store import Store
 
 from ui import dialogs, style
+from ui.accounts_view import ChangePassphraseDialog, RecoveryUnlockDialog
 from ui.ops import Op
 
 WRONG_KEY_MESSAGE = "Onbekend account of onjuist wachtwoord."
@@ -157,6 +158,13 @@ class UnlockDialog(QDialog):
         self.busy_row.setSizePolicy(policy)
         self.busy_row.hide()
 
+        # Passphrase forgotten: the recovery key opens the store and sets a new one.
+        self.recovery_button = QPushButton("Wachtwoord vergeten? Met &herstelsleutel…")
+        self.recovery_button.setAutoDefault(False)
+        self.recovery_button.clicked.connect(self.unlock_with_recovery_key)
+        self.recovery_dialog: QDialog | None = None
+        self.first_passphrase_dialog: QDialog | None = None
+
         buttons = QDialogButtonBox()
         self.unlock_button = QPushButton("Ontgrendelen")
         self.unlock_button.setDefault(True)
@@ -181,6 +189,7 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.busy_row)
         layout.addWidget(where)
         layout.addSpacing(4)
+        layout.addWidget(self.recovery_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(buttons)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 68)
 
@@ -242,9 +251,58 @@ class UnlockDialog(QDialog):
             ).finished(self._step_ended).dropped(_lock_restored).run()
             return
         self._set_busy(BUSY_UNLOCKING)
-        Op(self, lambda: unlock(path, account, passphrase)).success(self._unlocked).failure(
-            self._unlock_failed
-        ).finished(self._step_ended).dropped(accounts.lock).run()
+
+        def open_and_check() -> tuple[Store, bool]:
+            store = unlock(path, account, passphrase)
+            try:
+                return store, accounts.must_change_passphrase(store)
+            except BaseException:
+                accounts.lock(store)
+                raise
+
+        Op(self, open_and_check).success(
+            lambda found: self._opened(found[0], found[1], passphrase)
+        ).failure(self._unlock_failed).finished(self._step_ended).dropped(
+            lambda found: accounts.lock(found[0])
+        ).run()
+
+    def _opened(self, store: Store, must_change: bool, passphrase: str) -> None:
+        """Unlocked; with a one-time passphrase the user first chooses their own."""
+        if not must_change:
+            self._unlocked(store)
+            return
+        self._set_idle()
+        self.passphrase_edit.clear()
+        dialog = ChangePassphraseDialog(
+            store, first_time=True, old_passphrase=passphrase, parent=self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._unlocked(store))
+        dialog.rejected.connect(lambda: self._first_passphrase_refused(store))
+        self.first_passphrase_dialog = dialog
+        dialog.open()
+
+    def _first_passphrase_refused(self, store: Store) -> None:
+        accounts.lock(store)
+        self._show_error(
+            "De opslag is weer vergrendeld: kies bij het ontgrendelen eerst een eigen "
+            "wachtwoord; dat moet na een eenmalig wachtwoord of eenmalige code.",
+            self.passphrase_edit,
+        )
+
+    def unlock_with_recovery_key(self) -> None:
+        """Open the recovery-key dialog; it unlocks and sets a new passphrase."""
+        if self._busy or not self._ready:
+            return
+        dialog = RecoveryUnlockDialog(self._path, self.account_edit.text().strip(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._recovered(dialog.store))
+        self.recovery_dialog = dialog
+        dialog.open()
+
+    def _recovered(self, store: Store | None) -> None:
+        if store is not None:
+            self._unlocked(store)
 
     def choose_other_store(self) -> None:
         """Pick another store file to open (a store in use, damaged, or in another place)."""
@@ -335,13 +393,20 @@ class UnlockDialog(QDialog):
             self.unlock_button,
             self.cancel_button,
             self.ways_row,
+            self.recovery_button,
         ):
             widget.setEnabled(False)
 
     def _set_idle(self) -> None:
         self._busy = False
         self.busy_row.hide()
-        for widget in (self.account_edit, self.passphrase_edit, self.cancel_button, self.ways_row):
+        for widget in (
+            self.account_edit,
+            self.passphrase_edit,
+            self.cancel_button,
+            self.ways_row,
+            self.recovery_button,
+        ):
             widget.setEnabled(True)
         self.unlock_button.setEnabled(self._ready)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import BadInput, DamagedStore, StoreNotFound, WrongKey
@@ -29,13 +29,15 @@ from casusoverleg.store.keyslots import (
 )
 from casusoverleg.store.lock import StoreLock
 from casusoverleg.store.migrate import upgrade_store
-from casusoverleg.store.models import Account, Setting
+from casusoverleg.store.models import Account, AuditEvent, Setting
 
 DEMO_ACCOUNT = "demo"
-# Roles (Account.role, migration 0005): a BEHEERDER may destroy cases past retention.
+# Roles (Account.role, migration 0005): a BEHEERDER manages accounts, retention and settings;
+# every other account is a "lid" (stored as MEDEWERKER, shown as "lid") and does the rest.
 ROLE_BEHEERDER = "BEHEERDER"
 ROLE_MEDEWERKER = "MEDEWERKER"
-ROLE_LABELS = {ROLE_BEHEERDER: "beheerder", ROLE_MEDEWERKER: "medewerker"}
+ROLE_LABELS = {ROLE_BEHEERDER: "beheerder", ROLE_MEDEWERKER: "lid"}
+ONE_TIME_CODE_GROUPS = 4  # 4 groups of 4 characters: readable, passed on in person
 DEMO_MARK = "DEMO"
 
 
@@ -49,12 +51,31 @@ class NewStore:
 
 @dataclass(frozen=True)
 class AccountInfo:
-    """An account as the account list shows it."""
+    """An account as the account list shows it (last unlock from the log's UNLOCK lines)."""
 
     name: str
     display_name: str
     created_at: datetime
     role: str = ROLE_MEDEWERKER
+    last_unlock: datetime | None = None
+    must_change_passphrase: bool = False
+
+
+class NotAllowed(BadInput):
+    """The account that opened the store may not do this (it is no beheerder)."""
+
+
+def require_beheerder(store: Store, what: str) -> None:
+    """Raise NotAllowed, saying who may, unless the store was opened by a beheerder."""
+    if current_role(store) != ROLE_BEHEERDER:
+        raise NotAllowed(
+            f"Alleen een beheerder mag {what}. Vraag een beheerder van deze opslag om dat te doen."
+        )
+
+
+def new_one_time_code() -> str:
+    """A one-time passphrase to pass on in person, readable like the recovery key."""
+    return "-".join(new_recovery_key().split("-")[:ONE_TIME_CODE_GROUPS])
 
 
 def _check_account_name(name: str) -> str:
@@ -270,15 +291,79 @@ def lock(store: Store) -> None:
 
 
 def list_accounts(store: Store) -> list[AccountInfo]:
-    """Accounts that can unlock the store."""
+    """Accounts that can unlock the store, each with its last unlock (from the log)."""
     names = {n.casefold() for n in store.key_file.accounts()}
     with store.read() as session:
+        found = session.execute(
+            select(AuditEvent.account, func.max(AuditEvent.at))
+            .where(AuditEvent.action == AuditAction.UNLOCK.value, AuditEvent.result == "ok")
+            .group_by(AuditEvent.account)
+        )
+        last: dict[str, str | None] = {account: at for account, at in found}
         rows = session.scalars(select(Account).order_by(Account.name))
         return [
-            AccountInfo(a.name, a.display_name, a.created_at, a.role)
+            AccountInfo(
+                a.name,
+                a.display_name,
+                a.created_at,
+                a.role,
+                _local_time(last.get(a.name)),
+                bool(a.must_change_passphrase),
+            )
             for a in rows
             if a.name.casefold() in names and a.removed_at is None
         ]
+
+
+def _local_time(iso_utc: str | None) -> datetime | None:
+    """A log time (ISO 8601, UTC) as a naive local time, as the screens show times."""
+    if not iso_utc:
+        return None
+    moment = datetime.fromisoformat(iso_utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().replace(tzinfo=None)
+
+
+def must_change_passphrase(store: Store) -> bool:
+    """Whether the account that opened the store must first choose its own passphrase."""
+    with store.read() as session:
+        flag = session.scalar(
+            select(Account.must_change_passphrase).where(
+                Account.name == store.account, Account.removed_at.is_(None)
+            )
+        )
+    return bool(flag)
+
+
+def refuse_until_changed(store: Store) -> None:
+    """Raise BadInput while the account still has a one-time passphrase (the CLI's commands)."""
+    if must_change_passphrase(store):
+        raise BadInput(
+            f"Het account '{store.account}' heeft een eenmalig wachtwoord. Kies eerst een eigen "
+            "wachtwoord met 'casusoverleg passwd'; daarna werken de andere opdrachten weer."
+        )
+
+
+def set_role(store: Store, name: str, *, beheerder: bool) -> None:
+    """Make another account a beheerder or a lid (beheerder only)."""
+    require_beheerder(store, "de rol van een account wijzigen")
+    if name.casefold() == store.account.casefold():
+        raise BadInput("U kunt uw eigen rol niet wijzigen; vraag een andere beheerder.")
+    with store.write() as session:
+        row = session.scalar(
+            select(Account).where(Account.name == name, Account.removed_at.is_(None))
+        )
+        if row is None:
+            raise BadInput(f"Onbekend account '{name}'.")
+        row.role = ROLE_BEHEERDER if beheerder else ROLE_MEDEWERKER
+        audit.record(
+            session,
+            store,
+            AuditAction.ACCOUNT,
+            object_id=row.name,
+            detail="rol: " + ROLE_LABELS[row.role],
+        )
 
 
 def add_account(
@@ -289,26 +374,46 @@ def add_account(
     kdf: KdfParams | None = None,
     display_name: str = "",
     beheerder: bool = False,
+    one_time: bool = False,
 ) -> None:
-    """Give another person access with a passphrase of their own (a beheerder if asked)."""
+    """Give another person access (beheerder only); a beheerder too if asked.
+
+    With `one_time` the passphrase is one the beheerder chose or had made: the colleague must
+    choose their own at the first unlock before anything else.
+    """
+    require_beheerder(store, "accounts toevoegen")
     name = _check_account_name(name)
     check_passphrase(passphrase)
     if store.key_file.find(name) is not None:
         raise BadInput(f"Het account '{name}' bestaat al.")
     role = ROLE_BEHEERDER if beheerder else ROLE_MEDEWERKER
-    if beheerder and current_role(store) != ROLE_BEHEERDER:
-        raise BadInput("Alleen een beheerder kan een account als beheerder toevoegen.")
-    store.key_file.add_slot(name, passphrase, store.key, kdf or KdfParams())
+    if kdf is None:
+        # The same cost as the account that adds it (chosen when the store was made).
+        own = store.key_file.find(store.account)
+        kdf = own.kdf if own is not None else KdfParams()
+    store.key_file.add_slot(name, passphrase, store.key, kdf)
     with store.write() as session:
         existing = session.scalar(select(Account).where(Account.name == name))
         if existing is None:
             session.add(
-                Account(name=name, display_name=display_name, role=role, created_at=datetime.now())
+                Account(
+                    name=name,
+                    display_name=display_name,
+                    role=role,
+                    created_at=datetime.now(),
+                    must_change_passphrase=one_time,
+                )
             )
         else:
             existing.removed_at = None
             existing.role = role
-        detail = "toegevoegd" + (" (beheerder)" if beheerder else "")
+            existing.display_name = display_name or existing.display_name
+            existing.must_change_passphrase = one_time
+        detail = (
+            "toegevoegd"
+            + (" (beheerder)" if beheerder else "")
+            + (", eenmalig wachtwoord" if one_time else "")
+        )
         audit.record(session, store, AuditAction.ACCOUNT, object_id=name, detail=detail)
         keycheck.remember(session, store.key, store.key_file, [name])
         store.key_file.save(store.key_path)
@@ -333,6 +438,9 @@ def change_passphrase(store: Store, account: str, old: str, new: str) -> None:
         store.key_file.unwrap(account, old)  # raises WrongKey
     store.key_file.add_slot(slot.account, new, store.key, slot.kdf)
     with store.write() as session:
+        row = session.scalar(select(Account).where(Account.name == slot.account))
+        if row is not None:
+            row.must_change_passphrase = False  # their own passphrase now
         audit.record(
             session,
             store,
@@ -352,6 +460,7 @@ def remove_account(store: Store, name: str, *, rotate: bool = True) -> None:
     file is written first beside the old one and promoted after the re-encryption, so a crash
     at any point leaves a store that opens.
     """
+    require_beheerder(store, "accounts verwijderen")
     slot = store.key_file.find(name)
     if slot is None or slot.kind != "passphrase":
         raise BadInput(f"Onbekend account '{name}'.")

@@ -171,7 +171,13 @@ def set_setting(store: Store, name: str, value: int | str) -> Settings:
 
 
 def set_settings(store: Store, changes: dict[str, int | str]) -> Settings:
-    """Change several settings at once: all checked first, then written in one transaction."""
+    """Change several settings at once: all checked first, then written in one transaction.
+
+    Only a beheerder changes settings (a lid sees them); NotAllowed says so otherwise.
+    """
+    from casusoverleg.services import accounts  # accounts -> cases -> ... -> settings
+
+    accounts.require_beheerder(store, "instellingen wijzigen")
     for name in changes:
         _check_name(name)
     checked = {name: _CHECKS[name](value) for name, value in changes.items()}

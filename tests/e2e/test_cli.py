@@ -268,3 +268,43 @@ def test_the_cli_entry_does_not_load_qt(store_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_lid_cannot_add_or_remove_accounts_on_the_command_line(store_path: Path) -> None:
+    """The CLI `accounts add/remove` respect the roles: a lid gets the Dutch refusal."""
+    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
+    accounts.add_account(store, "lid1", "een lang wachtwoord voor het lid")
+    accounts.lock(store)
+    lid = cli_env(store_path, passphrase="een lang wachtwoord voor het lid", account="lid1")
+    listed = run("accounts", "list", env=lid)
+    assert listed.returncode == 0, listed.stderr
+    roles = {line.split("\t")[0]: line.split("\t")[-1] for line in listed.stdout.splitlines()}
+    assert roles == {ACCOUNT: "beheerder", "lid1": "lid"}
+    lid["CASUSOVERLEG_NEW_PASSPHRASE"] = "nog een lang wachtwoord"
+    added = run("accounts", "add", "bert", env=lid)
+    assert added.returncode != 0
+    assert "Alleen een beheerder mag accounts toevoegen" in added.stderr
+    removed = run("accounts", "remove", ACCOUNT, env=lid)
+    assert removed.returncode != 0
+    assert "Alleen een beheerder mag accounts verwijderen" in removed.stderr
+    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
+    try:
+        assert {a.name for a in accounts.list_accounts(store)} == {ACCOUNT, "lid1"}
+    finally:
+        accounts.lock(store)
+
+
+def test_a_one_time_passphrase_opens_only_passwd_on_the_command_line(store_path: Path) -> None:
+    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
+    code = accounts.new_one_time_code()
+    accounts.add_account(store, "nieuw", code, one_time=True)
+    accounts.lock(store)
+    env = cli_env(store_path, passphrase=code, account="nieuw")
+    refused = run("cases", env=env)
+    assert refused.returncode != 0
+    assert "eenmalig wachtwoord" in refused.stderr and "casusoverleg passwd" in refused.stderr
+    env["CASUSOVERLEG_NEW_PASSPHRASE"] = "mijn eigen lange wachtwoord"
+    changed = run("passwd", env=env)
+    assert changed.returncode == 0, changed.stderr
+    mine = cli_env(store_path, passphrase="mijn eigen lange wachtwoord", account="nieuw")
+    assert run("cases", env=mine).returncode == 0

@@ -126,7 +126,7 @@ def test_cli_accounts_roles_and_a_medewerker_cannot_destroy(tmp_path: Path) -> N
     assert "als beheerder" in boss.stdout
     listed = run("accounts", "list", env=env).stdout.splitlines()
     roles = {line.split("\t")[0]: line.split("\t")[-1] for line in listed}
-    assert roles == {"baas": "beheerder", "mw": "medewerker", "secretaris": "beheerder"}
+    assert roles == {"baas": "beheerder", "mw": "lid", "secretaris": "beheerder"}
 
     before = child_data(store_path, key)
     mw = cli_env(store_path, passphrase="een ander lang wachtwoord", account="mw")
