@@ -194,3 +194,25 @@ def test_the_preview_fits_1280_by_800_without_sideways_scrolling(
     assert school.data(Qt.ItemDataRole.ToolTipRole) == long_school  # elided text: whole tooltip
     assert header.sectionSize(4) < table.fontMetrics().horizontalAdvance(long_school)
     dialog.reject()
+
+
+def test_a_code_in_use_is_refused_in_dutch(qtbot: QtBot, window: MainWindow) -> None:
+    store = _store(window)
+    els = next(p for p in people.list_participants(store) if p.name == "Els de Boer")
+    people.create_participant(store, "Sanne Wit", els.organisation_id, code="swt")
+    window.show_section("Deelnemers")
+    view = window.findChild(ParticipantsView)
+    assert view is not None
+    qtbot.waitUntil(lambda: view.item_of("Els de Boer") is not None)
+    item = view.item_of("Els de Boer")
+    assert item is not None
+    rect = view.tree.visualItemRect(item)
+    qtbot.mouseClick(view.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    editor = view.person_editor
+    qtbot.waitUntil(lambda: editor.name_edit.text() == "Els de Boer")
+    editor.code_edit.setFocus()
+    qtbot.keyClicks(editor.code_edit, "SWT")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "al in gebruik" in view.message_label.text())
+    assert "De code 'SWT' is al in gebruik bij Sanne Wit" in view.message_label.text()
+    assert next(p for p in people.list_participants(store) if p.name == "Els de Boer").code == ""
