@@ -144,10 +144,20 @@ def _more_text(more: int) -> str:
     return f" De eerste {imports.MAX_PROBLEMS} staan hieronder, {imports.more_problems_text(more)}."
 
 
-def case_rows(preview: ImportPreview) -> list[PreviewRow]:
-    """The cases a clean file would add, as table rows."""
+def owner_text(value: str, owner_id: int | None, names: dict[int, str]) -> str:
+    """The casushouder column: who the value links to ("Els de Boer (EdB)"), or that it is open."""
+    if not value:
+        return ""
+    if owner_id is None:
+        return f"{value} (onbekend)"
+    name = names.get(owner_id, value)
+    return name if people.code_key(name) == people.code_key(value) else f"{name} ({value})"
+
+
+def case_rows(preview: ImportPreview, names: dict[int, str] | None = None) -> list[PreviewRow]:
+    """The cases a clean file would add, as table rows (`names`: participants by id)."""
     return [
-        PreviewRow(line, data, owner)
+        PreviewRow(line, data, owner_text(owner, data.owner_id, names or {}))
         for line, data, owner in zip(preview.rows, preview.cases, preview.owner_names, strict=True)
     ]
 
@@ -170,7 +180,7 @@ class _Checked:
 
 def _check_file(store: Store, path: Path) -> _Checked:
     preview = imports.preview_import(store, path)
-    if not preview.unknown_owners or preview.problems:
+    if preview.problems:
         return _Checked(preview, [], [])
     return _Checked(preview, people.list_participants(store), people.list_organisations(store))
 
@@ -210,7 +220,7 @@ class OwnerChoiceRow(QObject):
         self.choice.setAccessibleName(f"Keuze voor casushouder '{owner.value}'")
         self.label.setBuddy(self.choice)
         self.name_edit = QLineEdit(parent)
-        self.name_edit.setPlaceholderText("naam van de nieuwe deelnemer")
+        self.name_edit.setPlaceholderText("naam deelnemer")
         self.name_edit.setAccessibleName(f"Naam van de nieuwe deelnemer voor '{owner.value}'")
         self.name_edit.setMaxLength(people.NAME_LIMIT)
         self.organisation = QComboBox(parent)
@@ -294,7 +304,7 @@ class ImportDialog(QDialog):
         self.owners_grid.setContentsMargins(0, 0, 0, 0)
         self.owners_grid.setColumnStretch(0, 3)
         self.owners_grid.setColumnStretch(1, 3)
-        self.owners_grid.setColumnStretch(2, 2)
+        self.owners_grid.setColumnStretch(2, 3)
         self.owners_grid.setColumnStretch(3, 2)
         self.owners_area = QScrollArea()
         self.owners_area.setWidget(self.owners_box)
@@ -329,10 +339,12 @@ class ImportDialog(QDialog):
         header = self.case_table.horizontalHeader()
         header.setMinimumSectionSize(metrics.averageCharWidth() * 4)
         char = metrics.averageCharWidth()
+        titles = header.fontMetrics()
         for column, width in enumerate((7, 11, 0, 11, 0, 0, 13, 0)):
-            if width:
+            if width:  # wide enough for its title and its usual values
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-                self.case_table.setColumnWidth(column, char * width + 16)
+                needed = titles.horizontalAdvance(CASE_COLUMNS[column]) + 24
+                self.case_table.setColumnWidth(column, max(char * width + 16, needed))
             else:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.case_table.setAccessibleName("Casussen die worden geïmporteerd")
@@ -483,7 +495,8 @@ class ImportDialog(QDialog):
                 f"Het bestand is in orde: {locale.toString(count)} {noun} kunnen worden "
                 "geïmporteerd. Er is nog niets opgeslagen."
             )
-            self.cases.set_rows(case_rows(preview))
+            names = {p.id: p.name for p in checked.participants}
+            self.cases.set_rows(case_rows(preview, names))
             self.problem_table.hide()
             self.reason_label.hide()
             self.case_table.show()

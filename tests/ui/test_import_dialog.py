@@ -181,5 +181,5 @@ def test_preview_table_model(qtmodeltester: ModelTester) -> None:
     model.set_rows(case_rows(preview))
     qtmodeltester.check(model)
     assert [model.index(r, 1).data() for r in range(2)] == ["(nieuw nummer)", "X-1"]
-    assert model.index(1, 7).data() == "Fatima Yilmaz"
+    assert model.index(1, 7).data() == "Fatima Yilmaz (onbekend)"
     assert model.headerData(2, Qt.Orientation.Horizontal) == "Naam"

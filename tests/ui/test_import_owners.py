@@ -90,6 +90,9 @@ def test_unknown_casushouders_create_nobody_until_the_user_chooses(
         "Onbekende casushouder 'leerplicht' (1 casus)",
     ]
     swt, leerplicht = dialog.owner_rows
+    column = [dialog.cases.index(r, 7).data() for r in range(dialog.cases.rowCount())]
+    assert column == ["swt (onbekend)", "SWT (onbekend)", "leerplicht (onbekend)", "Els de Boer",
+                      "Els de Boer (EdB)", ""]  # fmt: skip
     assert not dialog.import_button.isEnabled()
     assert dialog.owners_label.text().startswith("Nog 2 van de 2 casushouders")
     assert "Er wordt niemand aangemaakt zonder uw keuze" in dialog.owners_label.text()
