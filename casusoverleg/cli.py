@@ -320,7 +320,7 @@ def cmd_accounts(args: argparse.Namespace, creds: Credentials) -> int:
 
 
 def cmd_import(args: argparse.Namespace, creds: Credentials) -> int:
-    """Import cases from CSV or XLSX: all or nothing."""
+    """Import cases from CSV or XLSX: all or nothing; unknown casushouders are left empty."""
     from casusoverleg.services import imports
 
     # Read and check the file first: the store is not held open while a file is being read.
@@ -338,8 +338,16 @@ def cmd_import(args: argparse.Namespace, creds: Credentials) -> int:
     finally:
         accounts.lock(store)
     _out(f"{result.count} casussen geïmporteerd.")
-    for name in result.new_owners:
-        _out(f"Nieuwe casushouder aangemaakt: {name}")
+    # A casushouder that names no single participant (by code, name or initials) is never made
+    # into one here: its cases stay without casushouder, and each such value is reported.
+    for owner in result.left_empty:
+        kind = "dubbelzinnige" if owner.candidates else "onbekende"
+        _out(printable(f"{kind} casushouder '{owner.value}' bij {owner.cases_text}: leeg gelaten"))
+    if result.left_empty:
+        _out(
+            "Geef in Deelnemers een deelnemer deze code of naam en wijs de casushouder in de "
+            "casus toe; een volgende import koppelt de code dan vanzelf."
+        )
     return EXIT_OK
 
 

@@ -746,7 +746,13 @@ class MainWindow(QMainWindow):
         count = result.count
         text = f"{count} casus geïmporteerd." if count == 1 else f"{count} casussen geïmporteerd."
         if result.new_owners:
-            text += " Nieuwe casushouders: " + ", ".join(result.new_owners) + "."
+            text += " Nieuwe deelnemers: " + ", ".join(result.new_owners) + "."
+        if result.left_empty:
+            text += (
+                " Zonder casushouder: "
+                + ", ".join(f"'{owner.value}' ({owner.cases_text})" for owner in result.left_empty)
+                + "."
+            )
         self.statusBar().showMessage(text, 15_000)
         dialogs.inform(self, "Casussen importeren", text)
 

@@ -91,6 +91,14 @@ class PersonEditor(QGroupBox):
         self.organisation_combo = QComboBox()
         self.email_edit = QLineEdit()
         self.phone_edit = QLineEdit()
+        self.code_edit = QLineEdit()
+        self.code_edit.setMaxLength(people.CODE_LIMIT)
+        self.code_edit.setPlaceholderText("kort, bijvoorbeeld lp of swt")
+        self.code_edit.setToolTip(
+            "Een korte code waarmee deze deelnemer als casushouder in een importbestand staat "
+            "(bijvoorbeeld lp of swt). Hoofdletters, accenten en puntjes tellen niet; elke "
+            "code hoort bij één deelnemer."
+        )
         self.name_edit.setMaxLength(200)
         self.function_edit.setMaxLength(200)
         self.email_edit.setMaxLength(200)
@@ -111,6 +119,7 @@ class PersonEditor(QGroupBox):
             ("&Organisatie:", self.organisation_combo, "organisation"),
             ("&E-mail:", self.email_edit, "email"),
             ("&Telefoon:", self.phone_edit, ""),
+            ("Co&de:", self.code_edit, ""),
         ):
             label = QLabel(text)
             label.setBuddy(edit)
@@ -133,6 +142,7 @@ class PersonEditor(QGroupBox):
             "organisation": str(self.organisation_combo.currentData() or ""),
             "email": self.email_edit.text(),
             "phone": self.phone_edit.text(),
+            "code": self.code_edit.text(),
         }
 
     def set_state(self, state: EditorState) -> None:
@@ -143,6 +153,7 @@ class PersonEditor(QGroupBox):
         self.organisation_combo.setCurrentIndex(max(0, index))
         self.email_edit.setText(state.get("email", ""))
         self.phone_edit.setText(state.get("phone", ""))
+        self.code_edit.setText(state.get("code", ""))
 
     def check(self) -> dict[str, str]:
         """Dutch messages per field for what is wrong (empty: fine)."""
@@ -271,6 +282,7 @@ class ParticipantsView(QWidget):
             self.person_editor.function_edit,
             self.person_editor.email_edit,
             self.person_editor.phone_edit,
+            self.person_editor.code_edit,
             self.org_editor.name_edit,
         ):
             edit.textEdited.connect(self._edited)
@@ -549,6 +561,7 @@ class ParticipantsView(QWidget):
                         "organisation": str(person.organisation_id),
                         "email": person.email,
                         "phone": person.phone,
+                        "code": person.code,
                     }
                     if person
                     else {"organisation": ""}
@@ -580,7 +593,13 @@ class ParticipantsView(QWidget):
     def _set_person_archived(self, person: ParticipantInfo | None) -> None:
         archived = person is not None and person.archived_on is not None
         editor = self.person_editor
-        for edit in (editor.name_edit, editor.function_edit, editor.email_edit, editor.phone_edit):
+        for edit in (
+            editor.name_edit,
+            editor.function_edit,
+            editor.email_edit,
+            editor.phone_edit,
+            editor.code_edit,
+        ):
             edit.setReadOnly(archived)
         editor.organisation_combo.setEnabled(not archived)
         editor.archive_button.setVisible(person is not None and not archived)
@@ -694,6 +713,7 @@ class ParticipantsView(QWidget):
                         function=state["function"],
                         email=state["email"],
                         phone=state["phone"],
+                        code=state["code"],
                     )
                 else:
                     person = people.update_participant(
@@ -704,6 +724,7 @@ class ParticipantsView(QWidget):
                         email=state["email"],
                         phone=state["phone"],
                         organisation_id=org_id,
+                        code=state["code"],
                     )
                 return ("person", person.id)
             if target is None:

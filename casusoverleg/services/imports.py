@@ -24,7 +24,7 @@ import stat
 import struct
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -32,7 +32,8 @@ from typing import Any
 from xml.etree import ElementTree
 from xml.parsers import expat
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from casusoverleg.domain import plausibility
 from casusoverleg.domain.dates import DATE_HINT, parse_date
@@ -43,7 +44,7 @@ from casusoverleg.errors import BadInput, os_reason
 from casusoverleg.services import audit, case_numbers, cases, people
 from casusoverleg.services.cases import CaseInput
 from casusoverleg.services.store import Store
-from casusoverleg.store.models import Participant
+from casusoverleg.store.models import Organisation, Participant
 
 # The columns of the case list, in the order export writes them.
 COLUMNS = (
@@ -160,7 +161,7 @@ _YES = frozenset({"ja", "j"})
 _NO = frozenset({"nee", "n"})
 _YES_NO_HINT = "Vul ja of nee in (of j of n), of laat de cel leeg."
 
-# The organisation that new case owners from an import join.
+# The organisation that new case owners from an import join when none is chosen.
 LEERPLICHT_ORGANISATION = "Team Leerplicht"
 
 # Export puts a quote before text that a spreadsheet would read as a formula; undo that here.
@@ -218,14 +219,75 @@ class ImportRejected(BadInput):
 
 
 @dataclass(frozen=True)
+class OwnerCandidate:
+    """An active participant an unknown casushouder might mean."""
+
+    id: int
+    label: str  # "Naam (organisatie)"
+
+
+@dataclass(frozen=True)
+class UnknownOwner:
+    """A casushouder value that names no single active participant, with its cases counted.
+
+    `key` is the folded value (`people.code_key`): "SWT", "swt" and "s.w.t." are one value.
+    `candidates` are the participants it matches equally well (empty: it matches nobody).
+    """
+
+    key: str
+    value: str  # as the file first writes it
+    count: int
+    candidates: tuple[OwnerCandidate, ...] = ()
+
+    @property
+    def cases_text(self) -> str:
+        """ "3 casussen", "1 casus"."""
+        return f"{_number(self.count)} {'casus' if self.count == 1 else 'casussen'}"
+
+    @property
+    def text(self) -> str:
+        """How the preview names it: "onbekende casushouder 'swt' (3 casussen)"."""
+        what = "dubbelzinnige" if self.candidates else "onbekende"
+        return f"{what} casushouder '{self.value}' ({self.cases_text})"
+
+
+@dataclass(frozen=True)
+class LinkOwner:
+    """Choice for an unknown casushouder: its cases go to this existing participant."""
+
+    participant_id: int
+
+
+@dataclass(frozen=True)
+class NewOwner:
+    """Choice for an unknown casushouder: a new participant with this name owns its cases.
+
+    The organisation is an existing one (`organisation_id`) or one named here (found by name,
+    else made); with neither, the first Leerplicht team (made when there is none).
+    """
+
+    name: str
+    organisation_id: int | None = None
+    organisation_name: str = ""
+
+
+@dataclass(frozen=True)
+class LeaveEmpty:
+    """Choice for an unknown casushouder: its cases get no casushouder."""
+
+
+OwnerChoice = LinkOwner | NewOwner | LeaveEmpty
+
+
+@dataclass(frozen=True)
 class ImportPreview:
-    """A checked file before import: its cases (rejected ones too), problems and new owners."""
+    """A checked file before import: its cases (rejected ones too), problems, unknown owners."""
 
     cases: list[CaseInput]
     rows: list[int]  # the Excel row number of each case
     owner_names: list[str]  # the casushouder as written in each row ("" for none)
     problems: list[RowProblem]  # the first MAX_PROBLEMS, by row and column
-    new_owners: list[str]  # casushouders the import would add to Team Leerplicht
+    unknown_owners: list[UnknownOwner]  # values matching no single participant, by first row
     more_problems: int = 0  # problems beyond `problems`, counted only
     rejected_row_count: int | None = None  # rows with a problem (None: those in `problems`)
 
@@ -233,6 +295,10 @@ class ImportPreview:
     def ok(self) -> bool:
         """Whether the file can be imported as it is."""
         return not self.problems
+
+    def undecided(self, choices: Mapping[str, OwnerChoice]) -> list[UnknownOwner]:
+        """The unknown casushouders without a choice in `choices` (by `UnknownOwner.key`)."""
+        return [owner for owner in self.unknown_owners if owner.key not in choices]
 
     @property
     def problem_count(self) -> int:
@@ -258,7 +324,8 @@ class ImportResult:
 
     count: int
     case_numbers: list[str] = field(default_factory=list)
-    new_owners: list[str] = field(default_factory=list)
+    new_owners: list[str] = field(default_factory=list)  # participants made by a NewOwner choice
+    left_empty: list[UnknownOwner] = field(default_factory=list)  # their cases have no owner
 
 
 # -- problems, kept within bounds ----------------------------------------------------------------
@@ -893,15 +960,51 @@ def _parse_row(row: int, record: dict[str, str], today: date, found: _Problems) 
 # -- preview and import --------------------------------------------------------------------------
 
 
-def _active_participants(store: Store) -> dict[str, int]:
-    """Active participants by case-folded name (the oldest wins when two share a name)."""
-    with store.read() as session:
-        rows = session.execute(
-            select(Participant.id, Participant.name)
-            .where(Participant.archived_on.is_(None))
-            .order_by(Participant.id.desc())
-        )
-        return {name.casefold(): pid for pid, name in rows}
+_WORD_SPLIT = re.compile(r"[\s\-]+")
+
+
+def _initials_keys(name: str) -> set[str]:
+    """A name's initials as an import may write them: "Sanne van der Wit" → "svdw" and "sw"."""
+    words = [w for w in _WORD_SPLIT.split(name.strip()) if w]
+    found = {
+        people.code_key("".join(w[0] for w in words)),
+        people.code_key("".join(w[0] for w in words if w[0].isupper())),
+    }
+    return {key for key in found if len(key) >= 2}
+
+
+@dataclass
+class _OwnerIndex:
+    """Active participants by folded code, name and initials (in that order of preference)."""
+
+    tiers: tuple[dict[str, set[int]], ...]
+    labels: dict[int, str]
+
+    def match(self, key: str) -> tuple[int | None, tuple[OwnerCandidate, ...]]:
+        """The one participant `key` names, or None and the candidates when it is not one."""
+        for tier in self.tiers:
+            ids = tier.get(key)
+            if ids and len(ids) == 1:
+                return next(iter(ids)), ()
+            if ids:
+                return None, tuple(OwnerCandidate(i, self.labels[i]) for i in sorted(ids))
+        return None, ()
+
+
+def _owner_index(session: Session) -> _OwnerIndex:
+    codes: dict[str, set[int]] = {}
+    names: dict[str, set[int]] = {}
+    initials: dict[str, set[int]] = {}
+    labels: dict[int, str] = {}
+    for person in people.list_participants_in(session):
+        labels[person.id] = person.label
+        if key := people.code_key(person.code):
+            codes.setdefault(key, set()).add(person.id)
+        if key := people.code_key(person.name):
+            names.setdefault(key, set()).add(person.id)
+        for key in _initials_keys(person.name):
+            initials.setdefault(key, set()).add(person.id)
+    return _OwnerIndex((codes, names, initials), labels)
 
 
 def _row_problems(found: Iterable[tuple[int, str, str]], rows: list[int]) -> list[RowProblem]:
@@ -950,8 +1053,8 @@ def _law_problems(
 
 
 def _check(store: Store, case_file: CaseFile, today: date) -> ImportPreview:
-    known = _active_participants(store)
     with store.read() as session:
+        known = _owner_index(session)
         stored = case_numbers.stored_keys(session)
         region = cases.region_of(session)
     problems = _Problems()
@@ -962,14 +1065,22 @@ def _check(store: Store, case_file: CaseFile, today: date) -> ImportPreview:
     inputs: list[CaseInput] = []
     rows: list[int] = []
     owner_names: list[str] = []
-    new_owners: dict[str, str] = {}
+    matched: dict[str, tuple[int | None, tuple[OwnerCandidate, ...]]] = {}
+    unknown: dict[str, UnknownOwner] = {}
     first_row_of: dict[str, int] = {}
     for parsed in case_file.rows:
         owner_id = None
-        if parsed.owner_name:
-            owner_id = known.get(parsed.owner_name.casefold())
+        if parsed.owner_name and (key := people.code_key(parsed.owner_name)):
+            if key not in matched:
+                matched[key] = known.match(key)
+            owner_id, candidates = matched[key]
             if owner_id is None:
-                new_owners.setdefault(parsed.owner_name.casefold(), parsed.owner_name)
+                seen = unknown.get(key)
+                unknown[key] = (
+                    UnknownOwner(key, parsed.owner_name, 1, candidates)
+                    if seen is None
+                    else replace(seen, count=seen.count + 1)
+                )
         number = parsed.data.case_number
         if number and (parsed.row, "casusnummer") not in bad_cells:
             key = case_number_key(number)
@@ -1011,7 +1122,7 @@ def _check(store: Store, case_file: CaseFile, today: date) -> ImportPreview:
         rows,
         owner_names,
         listed,
-        list(new_owners.values()),
+        list(unknown.values()),
         more_problems=problems.total - len(listed),
         rejected_row_count=len(problems.rows),
     )
@@ -1039,15 +1150,89 @@ def _log_refusal(store: Store, file_name: str, exc: BadInput) -> None:
     audit.log(store, AuditAction.IMPORT, object_type="casussen", result="geweigerd", detail=detail)
 
 
+def _organisation_for(session: Session, store: Store, choice: NewOwner) -> int:
+    """The organisation a new participant joins (see `NewOwner`)."""
+    if choice.organisation_id is not None:
+        org = session.get(Organisation, choice.organisation_id)
+        if org is None:
+            raise BadInput("De gekozen organisatie bestaat niet (meer). Kies een andere.")
+        return org.id
+    name = clean_line(choice.organisation_name)
+    if not name:
+        return people.team_organisation_id(session, store, Team.LEERPLICHT, LEERPLICHT_ORGANISATION)
+    found = session.scalar(
+        select(Organisation.id).where(func.lower(Organisation.name) == name.lower())
+    )
+    if found is not None:
+        return found
+    # A typed organisation is a team of the kind its name says ("Sociaal Wijkteam Zwolle").
+    folded = people.code_key(name)
+    team = next((t for t in Team if people.code_key(t.label) in folded), Team.LEERPLICHT)
+    return people.create_organisation_in(session, store, name, team)
+
+
+def _apply_choices(
+    session: Session,
+    store: Store,
+    preview: ImportPreview,
+    choices: Mapping[str, OwnerChoice],
+    file_name: str,
+) -> tuple[dict[str, int], list[str], list[UnknownOwner]]:
+    """The participant id per unknown key, the names made and the owners left empty."""
+    owner_ids: dict[str, int] = {}
+    made: dict[str, int] = {}
+    made_names: list[str] = []
+    left_empty: list[UnknownOwner] = []
+    for owner in preview.unknown_owners:
+        choice = choices.get(owner.key, LeaveEmpty())
+        if isinstance(choice, LinkOwner):
+            person = session.get(Participant, choice.participant_id)
+            if person is None or person.archived_on is not None:
+                raise BadInput(
+                    f"De deelnemer gekozen voor casushouder '{owner.value}' bestaat niet meer "
+                    "of is gearchiveerd. Kies opnieuw."
+                )
+            owner_ids[owner.key] = person.id
+        elif isinstance(choice, NewOwner):
+            name = clean_line(choice.name)
+            if not name:
+                raise BadInput(f"Geef de naam van de nieuwe deelnemer voor '{owner.value}'.")
+            key = people.code_key(name) + "\0" + str(choice.organisation_id or "")
+            key += choice.organisation_name.casefold()
+            if key not in made:
+                made[key] = people.add_participant(
+                    session,
+                    store,
+                    name,
+                    _organisation_for(session, store, choice),
+                    detail=f"casushouder uit import {file_name}",
+                )
+                made_names.append(name)
+            owner_ids[owner.key] = made[key]
+        else:
+            left_empty.append(owner)
+    return owner_ids, made_names, left_empty
+
+
 def import_cases(
-    store: Store, source: Path | str | CaseFile, *, today: date | None = None
+    store: Store,
+    source: Path | str | CaseFile,
+    *,
+    today: date | None = None,
+    owners: Mapping[str, OwnerChoice] | None = None,
 ) -> ImportResult:
     """Import a case file, all or nothing; ImportRejected lists the rejected rows.
 
     `source` may be a file read before with `read_case_file` (the CLI reads it before it
     unlocks the store, so that the store is not held while a file is being read).
+
+    A casushouder that names one active participant (by code, name or initials) is linked to
+    them. `owners` holds the choice per unknown casushouder (by `UnknownOwner.key`); one
+    without a choice is left empty: an import never makes a participant nobody asked for.
+    The choices are applied in the same transaction as the cases.
     """
     today = today or date.today()
+    choices = owners or {}
     file_name = source.name if isinstance(source, CaseFile) else Path(source).name
     try:
         preview = preview_import(store, source, today=today)
@@ -1058,23 +1243,15 @@ def import_cases(
                 preview.problems, more=preview.more_problems, rows=preview.rejected_count
             )
         with store.write() as session:
-            inputs = preview.cases
-            if preview.new_owners:
-                org_id = people.team_organisation_id(
-                    session, store, Team.LEERPLICHT, LEERPLICHT_ORGANISATION
-                )
-                made = {
-                    name.casefold(): people.add_participant(
-                        session, store, name, org_id, detail=f"casushouder uit import {file_name}"
-                    )
-                    for name in preview.new_owners
-                }
-                inputs = [
-                    replace(data, owner_id=made[owner.casefold()])
-                    if owner and owner.casefold() in made
-                    else data
-                    for data, owner in zip(preview.cases, preview.owner_names, strict=True)
-                ]
+            owner_ids, new_owners, left_empty = _apply_choices(
+                session, store, preview, choices, file_name
+            )
+            inputs = [
+                replace(data, owner_id=owner_ids[key])
+                if owner and (key := people.code_key(owner)) in owner_ids
+                else data
+                for data, owner in zip(preview.cases, preview.owner_names, strict=True)
+            ]
             try:
                 numbers = cases.add_cases(
                     session,
@@ -1093,4 +1270,4 @@ def import_cases(
     except BadInput as exc:
         _log_refusal(store, file_name, exc)
         raise
-    return ImportResult(len(numbers), numbers, preview.new_owners)
+    return ImportResult(len(numbers), numbers, new_owners, left_empty)

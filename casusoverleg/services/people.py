@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casusoverleg.domain.enums import AuditAction, Team
-from casusoverleg.domain.text import checked_line
+from casusoverleg.domain.text import checked_line, search_key
 from casusoverleg.errors import BadInput
 from casusoverleg.services import audit
 from casusoverleg.services.store import Store
@@ -39,6 +39,7 @@ class ParticipantInfo:
     organisation_name: str
     team: Team
     archived_on: date | None
+    code: str = ""  # the short code an import may use ("lp", "swt")
 
     @property
     def label(self) -> str:
@@ -49,6 +50,32 @@ class ParticipantInfo:
 # The column lengths of the store's model (models.Participant, models.Organisation).
 NAME_LIMIT = 200
 PHONE_LIMIT = 50
+CODE_LIMIT = 40
+
+
+def code_key(code: str) -> str:
+    """A code or name as matching compares it: folded as search, no dots ("S.W.T." → "swt")."""
+    return search_key(code).replace(".", "")
+
+
+def _checked_code(session: Session, code: str, participant_id: int | None) -> str:
+    """The code cleaned, or BadInput when another active participant already has it."""
+    code = checked_line(code, "code", CODE_LIMIT)
+    key = code_key(code)
+    if not key:
+        return ""  # nothing to match on (empty, or only dots and spaces)
+    others = session.execute(
+        select(Participant.id, Participant.name, Participant.code).where(
+            Participant.archived_on.is_(None), Participant.code != ""
+        )
+    )
+    for pid, name, other in others:
+        if pid != participant_id and code_key(other) == key:
+            raise BadInput(
+                f"De code '{code}' is al in gebruik bij {name}. Kies een andere code; "
+                "een code hoort bij één deelnemer."
+            )
+    return code
 
 
 def _person_fields(name: str, function: str, email: str, phone: str) -> tuple[str, str, str, str]:
@@ -76,24 +103,30 @@ def _participant_info(p: Participant) -> ParticipantInfo:
         organisation_name=p.organisation.name,
         team=Team(p.organisation.team),
         archived_on=p.archived_on,
+        code=p.code or "",
     )
 
 
 def create_organisation(store: Store, name: str, team: Team) -> OrganisationInfo:
     """Add an organisation (team, school, care provider)."""
+    with store.write() as session:
+        org = session.get(Organisation, create_organisation_in(session, store, name, team))
+        assert org is not None
+        return _org_info(org)
+
+
+def create_organisation_in(session: Session, store: Store, name: str, team: Team) -> int:
+    """`create_organisation` inside the caller's transaction (used by import); returns the id."""
     name = checked_line(name, "naam", NAME_LIMIT)
     if not name:
         raise BadInput("Geef de naam van de organisatie.")
-    with store.write() as session:
-        if session.scalar(select(Organisation).where(Organisation.name == name)) is not None:
-            raise BadInput(f"De organisatie '{name}' bestaat al.")
-        org = Organisation(name=name, team=str(team))
-        session.add(org)
-        session.flush()
-        audit.record(
-            session, store, AuditAction.CREATE, object_type="organisatie", object_id=org.id
-        )
-        return _org_info(org)
+    if session.scalar(select(Organisation).where(Organisation.name == name)) is not None:
+        raise BadInput(f"De organisatie '{name}' bestaat al.")
+    org = Organisation(name=name, team=str(team))
+    session.add(org)
+    session.flush()
+    audit.record(session, store, AuditAction.CREATE, object_type="organisatie", object_id=org.id)
+    return org.id
 
 
 def update_organisation(
@@ -144,8 +177,9 @@ def create_participant(
     function: str = "",
     email: str = "",
     phone: str = "",
+    code: str = "",
 ) -> ParticipantInfo:
-    """Add a participant to an organisation."""
+    """Add a participant to an organisation (`code`: unique among active participants)."""
     name, function, email, phone = _person_fields(name, function, email, phone)
     if not name:
         raise BadInput("Geef de naam van de deelnemer.")
@@ -158,6 +192,7 @@ def create_participant(
             function=function,
             email=email,
             phone=phone,
+            code=_checked_code(session, code, None),
         )
         session.add(person)
         session.flush()
@@ -177,8 +212,9 @@ def update_participant(
     email: str | None = None,
     phone: str | None = None,
     organisation_id: int | None = None,
+    code: str | None = None,
 ) -> ParticipantInfo:
-    """Change a participant's details."""
+    """Change a participant's details (`code`: unique among active participants)."""
     with store.write() as session:
         person = session.get(Participant, participant_id)
         if person is None:
@@ -198,6 +234,8 @@ def update_participant(
             if session.get(Organisation, organisation_id) is None:
                 raise BadInput("Kies een bestaande organisatie.")
             person.organisation_id = organisation_id
+        if code is not None:
+            person.code = _checked_code(session, code, person.id)
         session.flush()
         session.refresh(person)
         audit.record(
@@ -278,13 +316,22 @@ def team_organisation_id(session: Session, store: Store, team: Team, name: str) 
 
 
 def add_participant(
-    session: Session, store: Store, name: str, organisation_id: int, *, detail: str = ""
+    session: Session,
+    store: Store,
+    name: str,
+    organisation_id: int,
+    *,
+    detail: str = "",
+    code: str = "",
 ) -> int:
     """Add a participant inside the caller's transaction (used by import); returns the id."""
     name = checked_line(name, "naam", NAME_LIMIT)
     if not name:
         raise BadInput("Geef de naam van de deelnemer.")
-    person = Participant(name=name, organisation_id=organisation_id)
+    if session.get(Organisation, organisation_id) is None:
+        raise BadInput("Kies een bestaande organisatie.")
+    code = _checked_code(session, code, None)
+    person = Participant(name=name, organisation_id=organisation_id, code=code)
     session.add(person)
     session.flush()
     audit.record(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from casusoverleg.services import accounts, cases
+from casusoverleg.services import accounts, cases, people
 from casusoverleg.store.keyslots import KeyFile
 from tests.helpers.stores import ACCOUNT, PASSPHRASE, cli_env, content_hash, make_store, sample_case
 
@@ -203,6 +203,35 @@ def test_export_then_import_into_an_empty_store(store_path: Path, tmp_path: Path
     imported = run("import", "cases", str(out), env=cli_env(other.path))
     assert imported.returncode == 0, imported.stderr
     assert "3 casussen" in imported.stdout
+
+
+def test_import_leaves_unknown_casushouders_empty_and_says_so(
+    store_path: Path, tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "aanmeldingen.csv"
+    csv_file.write_text(
+        "casusnummer;voornaam;achternaam;geboortedatum;school;grond;status;aangemeld_op;"
+        "casushouder\n"
+        "2026-0101;Fenna;Bakker;03-04-2015;;5 onder a;aangemeld;01-09-2026;swt\n"
+        "2026-0102;Ravi;Smit;01-02-2014;;thuiszitter;aangemeld;01-09-2026;SWT\n"
+        "2026-0103;Liv;Mulder;2013-11-30;;5b;aangemeld;02-09-2026;leerplicht\n",
+        encoding="utf-8",
+    )
+    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
+    before = len(people.list_participants(store, include_archived=True))
+    accounts.lock(store)
+    done = run("import", "cases", str(csv_file), env=cli_env(store_path))
+    assert done.returncode == 0, done.stderr
+    assert "3 casussen geïmporteerd." in done.stdout
+    assert "onbekende casushouder 'swt' bij 2 casussen: leeg gelaten" in done.stdout
+    assert "onbekende casushouder 'leerplicht' bij 1 casus: leeg gelaten" in done.stdout
+    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
+    try:
+        assert len(people.list_participants(store, include_archived=True)) == before
+        owners = {r.case_number: r.owner_id for r in cases.list_cases(store, log_search=False)}
+        assert owners["2026-0101"] is None and owners["2026-0103"] is None
+    finally:
+        store.close()
 
 
 def test_backup_and_restore_give_the_same_rows(store_path: Path, tmp_path: Path) -> None:

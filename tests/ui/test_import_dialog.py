@@ -88,7 +88,11 @@ def test_a_bad_row_is_shown_and_nothing_is_written(
     assert dialog.cases.rowCount() == 2
     assert dialog.cases.index(1, 2).data() == "Bram de Jong"
     assert dialog.cases.index(1, 3).data() == "17-11-2010"
-    assert "Fatima Yilmaz" in dialog.owners_label.text()
+    # "Fatima Yilmaz" names nobody in the store: the user decides before the import can start.
+    (row,) = dialog.owner_rows
+    assert row.label.text() == "Onbekende casushouder 'Fatima Yilmaz' (1 casus)"
+    assert not dialog.import_button.isEnabled()
+    qtbot.keyClicks(row.choice, "Leeg")
     assert dialog.import_button.isEnabled()
 
     announced: list[tuple[object, object]] = []
@@ -171,11 +175,11 @@ def test_preview_table_model(qtmodeltester: ModelTester) -> None:
         rows=[2, 3],
         owner_names=["", "Fatima Yilmaz"],
         problems=[],
-        new_owners=["Fatima Yilmaz"],
+        unknown_owners=[],
     )
     model = PreviewTableModel()
     model.set_rows(case_rows(preview))
     qtmodeltester.check(model)
     assert [model.index(r, 1).data() for r in range(2)] == ["(nieuw nummer)", "X-1"]
-    assert model.index(1, 7).data() == "Fatima Yilmaz"
+    assert model.index(1, 7).data() == "Fatima Yilmaz (onbekend)"
     assert model.headerData(2, Qt.Orientation.Horizontal) == "Naam"

@@ -97,7 +97,11 @@ def test_round_trip_into_an_empty_store(store: Store, tmp_path: Path, suffix: st
     assert count == cases.count_cases(store) == 12
     other, _ = make_store(tmp_path, "leeg.db")
     try:
-        result = imports.import_cases(other, path, today=TODAY)
+        # The casushouder is unknown in the empty store: the user chooses a new participant.
+        (owner,) = imports.preview_import(other, path, today=TODAY).unknown_owners
+        assert owner.value == "Karin Bos"
+        choice = imports.NewOwner("Karin Bos", organisation_name="Sociaal Wijkteam")
+        result = imports.import_cases(other, path, today=TODAY, owners={owner.key: choice})
         assert result.count == 12
         assert result.new_owners == ["Karin Bos"]
         assert comparable(other) == comparable(store)

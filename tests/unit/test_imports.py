@@ -325,7 +325,8 @@ def test_preview_writes_nothing(store: Store, tmp_path: Path) -> None:
     preview = imports.preview_import(store, write_csv(tmp_path / "l.csv", rows), today=TODAY)
     assert preview.ok
     assert preview.rows == [2]
-    assert preview.new_owners == ["Onbekende Persoon"]
+    assert [(o.value, o.count) for o in preview.unknown_owners] == [("Onbekende Persoon", 1)]
+    assert people.list_participants(store) == []  # nobody is made by a preview
     assert preview.cases[0].ground == ExemptionGround.ART5_A
     assert len(audit.list_events(store)) == logged
     assert cases.count_cases(store) == 0
@@ -401,7 +402,7 @@ def test_blank_rows_keep_the_row_numbers(store: Store, tmp_path: Path) -> None:
 # -- case owners ---------------------------------------------------------------------------------
 
 
-def test_unknown_owner_is_created_and_known_owner_linked(store: Store, tmp_path: Path) -> None:
+def test_known_owner_is_linked_and_unknown_one_left_empty(store: Store, tmp_path: Path) -> None:
     wijkteam = people.create_organisation(store, "Sociaal Wijkteam Zwolle", Team.SOCIAAL_WIJKTEAM)
     known = people.create_participant(store, "Karin Bos", wijkteam.id)
     rows = [
@@ -410,21 +411,22 @@ def test_unknown_owner_is_created_and_known_owner_linked(store: Store, tmp_path:
         (*ROWS[2][:8], "piet nieuw"),
     ]
     result = imports.import_cases(store, write_csv(tmp_path / "l.csv", rows), today=TODAY)
-    assert result.new_owners == ["Piet Nieuw"]
+    assert result.new_owners == []
+    assert [(o.value, o.count) for o in result.left_empty] == [("Piet Nieuw", 2)]
     by_number = {r.case_number: r for r in cases.list_cases(store, log_search=False)}
     assert by_number["2026-0101"].owner_id == known.id
-    piet = [p for p in people.list_participants(store) if p.name == "Piet Nieuw"]
-    assert len(piet) == 1  # two rows, one new person
-    assert piet[0].team == Team.LEERPLICHT
-    assert piet[0].organisation_name == "Team Leerplicht"
-    assert by_number["2026-0102"].owner_id == piet[0].id
-    assert by_number["2026-0103"].owner_id == piet[0].id
+    assert by_number["2026-0102"].owner_id is None
+    assert by_number["2026-0103"].owner_id is None
+    assert [p.name for p in people.list_participants(store)] == ["Karin Bos"]  # nobody made
 
 
-def test_new_owner_joins_an_existing_leerplicht_team(store: Store, tmp_path: Path) -> None:
+def test_new_owner_choice_joins_an_existing_leerplicht_team(store: Store, tmp_path: Path) -> None:
     team = people.create_organisation(store, "Team Leerplicht Zwolle", Team.LEERPLICHT)
     rows = [(*ROWS[0][:8], "Nieuwe Collega")]
-    imports.import_cases(store, write_csv(tmp_path / "l.csv", rows), today=TODAY)
+    path = write_csv(tmp_path / "l.csv", rows)
+    (unknown,) = imports.preview_import(store, path, today=TODAY).unknown_owners
+    choice = imports.NewOwner("Nieuwe Collega")
+    imports.import_cases(store, path, today=TODAY, owners={unknown.key: choice})
     (person,) = people.list_participants(store)
     assert person.organisation_id == team.id
     assert [o.name for o in people.list_organisations(store)] == ["Team Leerplicht Zwolle"]
