@@ -80,7 +80,7 @@ from ui.case_form.fields import (
 from ui.case_form.tabs import CaseTabPages
 from ui.common import format_date
 from ui.ops import Change, StoreOp, drop_pending
-from ui.widgets.date_field import DateField
+from ui.widgets.date_field import CALENDAR_HINT, DateField
 from ui.widgets.heading import Heading
 from ui.widgets.message import MessageLabel
 
@@ -237,9 +237,10 @@ class CaseForm(QWidget):
         for value, text in ENROLLED_CHOICES:
             self.enrolled_combo.addItem(text, value)
         self.absent_hint = "eerste dag dat het kind niet meer op school was"
-        self.dates["absent_since"].edit.setToolTip(self.absent_hint)
+        self.dates["absent_since"].edit.setToolTip(f"{self.absent_hint}; {CALENDAR_HINT}")
         self.dates["back_at_school_on"].edit.setToolTip(
-            "eerste dag dat het kind weer naar school ging; de dagen thuis tellen tot dan"
+            "eerste dag dat het kind weer naar school ging; de dagen thuis tellen tot dan; "
+            + CALENDAR_HINT
         )
         self.expert_name_edit.setToolTip(
             "wie de verklaring van art. 7 gaf (arts, pedagoog of psycholoog)"
