@@ -473,6 +473,7 @@ class ActionsView(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         set_up_rows_table(self.table, name="actiepunten", stretch_last=False)
+        self.table.setAccessibleName("Actiepunten")
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(COL_DUE, Qt.SortOrder.AscendingOrder)
         # The description takes the room the other columns leave.

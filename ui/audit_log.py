@@ -35,6 +35,7 @@ from casusoverleg.services.store import Store
 from ui import dialogs, ops, style
 from ui.ops import Change, StoreOp
 from ui.table_model import RowsTableModel
+from ui.widgets.heading import Heading
 from ui.widgets.tables import set_up_rows_table
 
 COLUMNS = (
@@ -148,7 +149,7 @@ class AuditLogView(QWidget):
         self._query_running = False
         self._query_again = False
 
-        title = QLabel("Logboek")
+        title = Heading("Logboek")
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
@@ -208,6 +209,7 @@ class AuditLogView(QWidget):
         self.table.setModel(self.model)
         # Several lines at once, to copy them into a report.
         set_up_rows_table(self.table, name="logboektabel", multiple=True)
+        self.table.setAccessibleName("Logboek")
         self._set_column_widths()
 
         layout = QVBoxLayout(self)

@@ -382,6 +382,7 @@ class CasesView(QWidget):
         self.table.setModel(self.model)
         # The main window remembers column widths by the table's name.
         set_up_rows_table(self.table, name="casussen", multiple=True)
+        self.table.setAccessibleName("Casussen")
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSortIndicator(COL_NUMBER, Qt.SortOrder.AscendingOrder)

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.widgets.heading import Heading
+
 PACKAGE = "casusoverleg"
 LICENCE_FALLBACK = "EUPL-1.2"  # pyproject's license field; used when no metadata is installed
 ABOUT_TITLE = "Over Casusoverleg"
@@ -110,7 +112,7 @@ class AboutDialog(QDialog):
     def __init__(self, store_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(ABOUT_TITLE)
-        heading = QLabel("Casusoverleg")
+        heading = Heading("Casusoverleg")
         heading.setAccessibleName("Casusoverleg")
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)

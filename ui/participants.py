@@ -123,6 +123,7 @@ class PersonEditor(QGroupBox):
         ):
             label = QLabel(text)
             label.setBuddy(edit)
+            edit.setAccessibleName(text.replace("&", "").rstrip(":"))
             form.addRow(label, _field_holder(edit, self.errors[error]) if error else edit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.archive_button)
@@ -184,6 +185,7 @@ class OrganisationEditor(QGroupBox):
         form = QFormLayout()
         name_label = QLabel("&Naam:")
         name_label.setBuddy(self.name_edit)
+        self.name_edit.setAccessibleName("Naam van de organisatie")
         form.addRow(name_label, _field_holder(self.name_edit, self.errors["name"]))
         team_label = QLabel("&Soort:")
         team_label.setBuddy(self.team_combo)
@@ -241,6 +243,7 @@ class ParticipantsView(QWidget):
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Zoek op naam, functie of organisatie…")
         self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setAccessibleName("Zoek deelnemers")
         self.filter_edit.textChanged.connect(self._apply_filter)
         self.new_person_button = QPushButton("Nieuwe &deelnemer")
         self.new_person_button.setToolTip("Een deelnemer toevoegen (Ctrl+N)")
@@ -250,6 +253,7 @@ class ParticipantsView(QWidget):
 
         self.tree = QTreeWidget()
         self.tree.setColumnCount(len(COLUMNS))
+        self.tree.setAccessibleName("Deelnemers per organisatie")
         self.tree.setHeaderLabels(list(COLUMNS))
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)

@@ -179,6 +179,20 @@ class PdfPages:
         finally:
             page.close()
 
+    def text(self, index: int) -> str:
+        """The text on page `index` (what a screen reader reads for the page)."""
+        if self._pdf is None:
+            raise RuntimeError("document is closed")
+        page = self._pdf[index]
+        try:
+            textpage = page.get_textpage()
+            try:
+                return " ".join(str(textpage.get_text_range()).split())
+            finally:
+                textpage.close()
+        finally:
+            page.close()
+
     def close(self) -> None:
         """Free the document (and with it the bytes)."""
         if self._pdf is not None:
@@ -287,6 +301,7 @@ class PdfPreviewDialog(QDialog):
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidget(self.page_area)
         self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setAccessibleName("Pagina's van het document")
         self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setStyleSheet(f"QScrollArea {{ background: {PAGE_BACKGROUND}; }}")
@@ -418,6 +433,8 @@ class PdfPreviewDialog(QDialog):
         self.setWindowTitle(f"Voorbeeld — {rendered.title}")
         for index in range(len(self.pages)):
             view = PageView(self, index)
+            # The page is a picture: its text is what a screen reader gets (WCAG 1.1.1).
+            view.setAccessibleDescription(self.pages.text(index))
             self._page_views.append(view)
             self.page_layout.addWidget(view, 0, Qt.AlignmentFlag.AlignHCenter)
         self.stack.setCurrentWidget(self.scroll_area)
@@ -646,6 +663,7 @@ class PdfPreviewDialog(QDialog):
         _open_previews.discard(self)
         self._cache.clear()
         for view in self._page_views:
+            view.setAccessibleDescription("")  # the page's text goes with the document
             view.deleteLater()
         self._page_views = []
         if self.pages is not None:

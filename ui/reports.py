@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QHelpEvent,
@@ -54,6 +55,7 @@ from ui import dialogs, ops, pdf_preview, style
 from ui.common import GROUND_SHORT, long_date
 from ui.ops import Change, StoreOp
 from ui.table_model import RowsTableModel
+from ui.widgets.heading import Heading
 from ui.widgets.message import MessageLabel
 from ui.widgets.tables import rows_table
 
@@ -255,6 +257,14 @@ class Bar:
     value: int
     colour: str | None = None
     tooltip: str = ""
+    # Said in words after the number, and the bar hatched, for what the colour stands for
+    # (WCAG 1.4.1: not by colour alone).
+    mark: str = ""
+
+    @property
+    def figure(self) -> str:
+        """The number at the end of the bar, with its mark."""
+        return f"{self.value} ({self.mark})" if self.mark else str(self.value)
 
 
 class BarChart(QWidget):
@@ -283,7 +293,7 @@ class BarChart(QWidget):
     def set_bars(self, bars: list[Bar]) -> None:
         """Show these bars (an empty list shows the empty text)."""
         self.bars = list(bars)
-        self.setAccessibleDescription(", ".join(f"{b.label}: {b.value}" for b in bars))
+        self.setAccessibleDescription(", ".join(f"{b.label}: {b.figure}" for b in bars))
         self.updateGeometry()
         self.update()
 
@@ -315,7 +325,7 @@ class BarChart(QWidget):
         label_width = max((metrics.horizontalAdvance(b.label) for b in self.bars), default=0)
         # Labels take at most 45 % of the width; longer ones are cut with "…".
         label_width = min(label_width, int(self.width() * 0.45))
-        number_width = max((metrics.horizontalAdvance(str(b.value)) for b in self.bars), default=0)
+        number_width = max((metrics.horizontalAdvance(b.figure) for b in self.bars), default=0)
         return label_width, number_width, self._title_height()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -362,11 +372,14 @@ class BarChart(QWidget):
             painter.setBrush(QColor(bar.colour or style.DOCUMENT_BLUE))
             if rect.width() > 0:
                 painter.drawRoundedRect(rect, 2, 2)
+                if bar.mark:
+                    painter.setBrush(QBrush(QColor("white"), Qt.BrushStyle.BDiagPattern))
+                    painter.drawRoundedRect(rect, 2, 2)
             painter.setPen(text if bar.value else muted)
             painter.drawText(
                 QRectF(rect.right() + 6, y, number_width + 10, height),
                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                str(bar.value),
+                bar.figure,
             )
         # A thin axis line where the bars start.
         painter.setPen(muted)
@@ -400,7 +413,7 @@ class BarChart(QWidget):
 
 
 def _heading(text: str) -> QLabel:
-    label = QLabel(text)
+    label = Heading(text, level=2)
     font = label.font()
     font.setBold(True)
     font.setPointSizeF(font.pointSizeF() * 1.08)
@@ -424,7 +437,7 @@ class ReportsView(QWidget):
         self._exporting = False
         self.figures: Report | None = None
 
-        self.title_label = QLabel("Rapportage")
+        self.title_label = Heading("Rapportage")
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
@@ -620,6 +633,7 @@ class ReportsView(QWidget):
                         h.children,
                         None if g == HomeGroup.ART11 else style.DOCUMENT_RED,
                         g.label,
+                        "" if g == HomeGroup.ART11 else "verzuim",
                     )
                     for g, h in figures.home.items()
                 ]

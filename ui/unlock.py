@@ -40,6 +40,7 @@ from casusoverleg.services.store import Store
 from ui import dialogs, style
 from ui.accounts_view import ChangePassphraseDialog, RecoveryUnlockDialog
 from ui.ops import Op
+from ui.widgets.heading import Heading
 
 WRONG_KEY_MESSAGE = "Onbekend account of onjuist wachtwoord."
 BUSY_UNLOCKING = "Bezig met ontgrendelen…"
@@ -91,7 +92,7 @@ class UnlockDialog(QDialog):
         self.setWindowTitle("Casusoverleg ontgrendelen")
         self.setModal(True)
 
-        title = QLabel("Casusoverleg")
+        title = Heading("Casusoverleg")
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)

@@ -48,6 +48,8 @@ FIELDS = (
     ("parents_involved_how", "&Wijze van betrekken"),
     ("child_heard_on", "Kind ge&hoord op"),
 )
+# The fields' names as a screen reader and the error summary say them ("Geboortedatum").
+FIELD_NAMES = {name: label.replace("&", "") for name, label in FIELDS}
 DATE_FIELDS = (
     "birth_date",
     "registered_on",

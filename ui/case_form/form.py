@@ -60,6 +60,7 @@ from ui.case_form.fields import (
     COMBO_FIELDS,
     DATE_FIELDS,
     ENROLLED_CHOICES,
+    FIELD_NAMES,
     FIELDS,
     LAW_TAB_FIELDS,
     LAW_TAB_TITLE,
@@ -79,7 +80,8 @@ from ui.case_form.fields import (
 from ui.case_form.tabs import CaseTabPages
 from ui.common import format_date
 from ui.ops import Change, StoreOp, drop_pending
-from ui.widgets.date_field import DateField
+from ui.widgets.date_field import CALENDAR_HINT, DateField
+from ui.widgets.heading import Heading
 from ui.widgets.message import MessageLabel
 
 SAVING = "Bezig met opslaan…"
@@ -129,7 +131,7 @@ class CaseForm(QWidget):
         self.back_button = QPushButton("← Terug naar de lijst")
         self.back_button.setToolTip("Terug naar de lijst (Alt+Links)")
         self.back_button.clicked.connect(self.back_requested.emit)
-        self.title_label = QLabel()
+        self.title_label = Heading()
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
@@ -179,6 +181,7 @@ class CaseForm(QWidget):
     def _build_inputs(self) -> None:
         self.inputs: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
+        self._descriptions: dict[str, str] = {}  # each field's own accessible description
         self.case_number_edit = QLineEdit()
         self.first_name_edit = QLineEdit()
         self.last_name_edit = QLineEdit()
@@ -225,9 +228,8 @@ class CaseForm(QWidget):
             self.inputs[name] = check
         self.notes_edit.textChanged.connect(self._edited)
         self.inputs["notes"] = self.notes_edit
-        for name, label in FIELDS:
-            widget = self.dates[name].edit if name in self.dates else self.inputs[name]
-            widget.setAccessibleName(label.replace("&", ""))
+        for name, _label in FIELDS:
+            self._field_widget(name).setAccessibleName(FIELD_NAMES[name])
 
         self.ground_combo.addItem("Kies een grond…", "")
         for ground in ExemptionGround:
@@ -239,9 +241,10 @@ class CaseForm(QWidget):
         for value, text in ENROLLED_CHOICES:
             self.enrolled_combo.addItem(text, value)
         self.absent_hint = "eerste dag dat het kind niet meer op school was"
-        self.dates["absent_since"].edit.setToolTip(self.absent_hint)
+        self.dates["absent_since"].edit.setToolTip(f"{self.absent_hint}; {CALENDAR_HINT}")
         self.dates["back_at_school_on"].edit.setToolTip(
-            "eerste dag dat het kind weer naar school ging; de dagen thuis tellen tot dan"
+            "eerste dag dat het kind weer naar school ging; de dagen thuis tellen tot dan; "
+            + CALENDAR_HINT
         )
         self.expert_name_edit.setToolTip(
             "wie de verklaring van art. 7 gaf (arts, pedagoog of psycholoog)"
@@ -676,10 +679,23 @@ class CaseForm(QWidget):
     def _show_message(self, text: str, *, error: bool = False) -> None:
         self.message_label.show_message(text, error=error)
 
+    def _field_widget(self, name: str) -> QWidget:
+        """The widget that takes the focus for field `name` (a date field's edit)."""
+        return self.dates[name].edit if name in self.dates else self.inputs[name]
+
     def _set_error(self, name: str, message: str) -> None:
         label = self.errors[name]
         label.setText(message)
         label.setVisible(bool(message))
+        # A screen reader reads the error with the field (WCAG 3.3.1): its description.
+        widget = self._field_widget(name)
+        base = self._descriptions.setdefault(name, widget.accessibleDescription())
+        widget.setAccessibleDescription(f"Fout: {message} {base}".strip() if message else base)
+
+    def _error_summary(self, errors: dict[str, str]) -> str:
+        """ "Verbeter: Geboortedatum, Thuis sinds." — the wrong fields in screen order."""
+        names = [FIELD_NAMES[name] for name, _label in FIELDS if name in errors]
+        return f"verbeter: {', '.join(names)}." if names else "verbeter de velden."
 
     def _check_date(self, name: str) -> None:
         try:
@@ -752,8 +768,7 @@ class CaseForm(QWidget):
             return
         first = next(name for name, _label in FIELDS if name in errors)
         self.tabs.setCurrentIndex(TAB_LAW if first in LAW_TAB_FIELDS else TAB_DETAILS)
-        widget = self.inputs[first]
-        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._field_widget(first).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def save(self, then: Callable[[], None] | None = None, *, confirmed: str = "") -> None:
         """Check and save in the background; `then` runs after a successful save.
@@ -766,9 +781,7 @@ class CaseForm(QWidget):
         data, errors = self._collect()
         self._show_errors(errors)
         if data is None:
-            self._show_message(
-                "Niet opgeslagen: verbeter wat in rood bij de velden staat.", error=True
-            )
+            self._show_message(f"Niet opgeslagen: {self._error_summary(errors)}", error=True)
             self.save_failed.emit("controleer de velden")
             return
         if confirmed:
@@ -848,7 +861,7 @@ class CaseForm(QWidget):
             return
         if isinstance(exc, ValidationError):
             self._show_errors(exc.errors)
-            why = "verbeter wat in rood bij de velden staat."
+            why = self._error_summary(exc.errors)
         else:
             why = exc.message
         # Every typed character stays where it is; only the message changes.

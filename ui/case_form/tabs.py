@@ -181,7 +181,10 @@ class CaseTabPages:
                 _cell(action.description),
                 _cell(action.owner_name + (" (gearchiveerd)" if action.owner_archived else "")),
                 _cell(action.organisation_name),
-                _cell(due, f"uiterlijk {due} — te laat" if action.overdue else due),
+                # In words, not only red (WCAG 1.4.1).
+                _cell(f"{due} (te laat)", f"uiterlijk {due} — te laat")
+                if action.overdue
+                else _cell(due),
                 _cell(action.status.label),
                 _cell(format_date(action.done_on)),
                 _cell(action.note),

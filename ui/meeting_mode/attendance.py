@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
@@ -191,9 +192,21 @@ class AttendancePage(QWidget):
         self.add_combo.setCurrentIndex(-1)
         self.add_button.setEnabled(self.add_combo.count() > 0)
         self.update_summary()
+        self._order_rows()
         for row in self.rows:
             if row.info.participant_id == focused:
                 row.setFocus()
+
+    def _order_rows(self) -> None:
+        """Tab goes through the rows in order, then to "Toevoegen": rows made after the window
+        would otherwise come after its "Volgende" button (WCAG 2.4.3, focus order)."""
+        if not self.rows:
+            return
+        # Right after the rows' own frame, which was made with the page (not after the last
+        # rows: they may be the ones being replaced, made after the window's buttons).
+        QWidget.setTabOrder(self.rows_holder, self.rows[0])
+        for first, second in itertools.pairwise([*self.rows, self.add_combo, self.add_button]):
+            QWidget.setTabOrder(first, second)
 
     def clear_rows(self) -> None:
         """Drop every row (lock)."""

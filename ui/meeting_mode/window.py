@@ -205,6 +205,12 @@ class MeetingModeWindow(QWidget):
         bind("Esc", self.ask_leave)
         bind("F11", self._toggle_full_screen)
 
+    def _keep_footer_last(self) -> None:
+        """Tab reaches the attendance rows (made after the window) before Vorige and Volgende:
+        the footer follows the page in the focus chain (WCAG 2.4.3, focus order)."""
+        QWidget.setTabOrder(self.attendance_page.add_button, self.previous_button)
+        QWidget.setTabOrder(self.previous_button, self.next_button)
+
     def sizeHint(self) -> QSize:
         """Large: it is meant to fill the screen."""
         return QSize(1280, 800)
@@ -347,6 +353,7 @@ class MeetingModeWindow(QWidget):
         self._show_meeting_state(view.meeting)
         attendance = list(view.attendance)
         self.attendance_page.show_attendance(attendance, list(view.participants))
+        self._keep_footer_last()
         self.item_page.quick_add.set_owners(attendance)
         self.item_page.set_writable(self.writable)
         self._index = min(self._index, len(view.items))
@@ -564,6 +571,7 @@ class MeetingModeWindow(QWidget):
             return
         # Back to what the store has.
         self.attendance_page.show_attendance(list(view.attendance), list(view.participants))
+        self._keep_footer_last()
         self.item_page.quick_add.set_owners(list(view.attendance))
         self._set_status(f"Aanwezigheid niet opgeslagen: {exc.message}", ERROR_COLOUR)
 
@@ -586,6 +594,7 @@ class MeetingModeWindow(QWidget):
             return
         self._view = view = replace(view, attendance=(*view.attendance, saved))
         self.attendance_page.show_attendance(list(view.attendance), list(view.participants))
+        self._keep_footer_last()
         self.attendance_page.row_of(saved.name).setFocus()
         self.item_page.quick_add.set_owners(list(view.attendance))
         self.attendance_saved.emit(saved)

@@ -34,6 +34,7 @@ from ui.meetings.agenda.builder import AgendaBuilder
 from ui.meetings.attendance import AttendancePanel
 from ui.meetings.texts import meeting_heading, moved_from
 from ui.ops import Change, StoreOp
+from ui.widgets.heading import Heading
 from ui.widgets.message import MessageLabel
 
 # A red frame: the group should not meet without one of its core teams.
@@ -67,7 +68,7 @@ class MeetingPageWidget(QWidget):
         self._meeting: MeetingInfo | None = None
         self._participants: list[ParticipantInfo] = []
 
-        self.heading = QLabel()
+        self.heading = Heading()
         font = self.heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)

@@ -204,6 +204,7 @@ class SeriesDialog(QDialog):
         self.count_spin = _spin(1, 500, 12, "Aantal overleggen")
         self.until_radio = QRadioButton("&tot en met")
         self.until_field = DateField()
+        self.until_field.edit.setAccessibleName("Tot en met datum")
         self.until_field.set_text(format_date(date(start.year + (start.month >= 7), 7, 1)))
         self.count_radio.setChecked(True)
         self._end = QButtonGroup(self)

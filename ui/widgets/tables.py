@@ -30,9 +30,10 @@ def set_up_rows_table(
     )
     if not editable:
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        # Tab leaves the table (arrow keys move within): a keyboard user crossed the Casussen
-        # list cell by cell, 280 presses (WCAG 2.1.2, no keyboard trap).
-        table.setTabKeyNavigation(False)
+    # Tab leaves the table (arrow keys move within, F2 or typing edits a cell): a keyboard user
+    # crossed the Casussen list cell by cell, 280 presses, and was held in the agenda
+    # (WCAG 2.1.2, no keyboard trap).
+    table.setTabKeyNavigation(False)
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
     table.setCornerButtonEnabled(False)

@@ -1,0 +1,241 @@
+"""Every screen and dialog works from the keyboard and names its controls (WCAG 2.1.1, 2.1.2,
+4.1.2; issue 13 item 11).
+
+For each entry of SCREENS: Tab from the first control comes round having reached every control
+a keyboard user needs (visible, enabled, takes Tab) without getting stuck on one, Shift+Tab does
+the same backwards, and Qt's accessibility tree holds no focusable control, table or text field
+without a name. A new dialog joins by adding one `Screen` to SCREENS: a name and a function that
+opens it on the demo store (`Opened` gives the main window, its store and a folder).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+import shiboken6
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from casusoverleg.services import accounts, actions, cases, demo, documents, meetings, minutes
+from casusoverleg.services.cases import CaseFilter
+from casusoverleg.services.documents import DocumentRequest
+from casusoverleg.services.store import Store
+from tests.helpers.a11y import tab_round, unnamed
+from tests.helpers.import_files import header_row, workbook_with_sheet
+from tests.helpers.ui import idle
+
+from ui import pdf_preview
+from ui.actions import DoneDialog, HistoryDialog
+from ui.help import AboutDialog, HelpDialog
+from ui.import_dialog import ImportDialog
+from ui.mainwindow import SECTIONS, MainWindow
+from ui.meeting_mode import MeetingModeWindow
+from ui.meeting_mode.closing import ClosingDialog
+from ui.meetings.meeting_dialog import MeetingDialog
+from ui.meetings.series_dialog import SeriesDialog
+from ui.meetings.series_people import SeriesPeopleDialog
+from ui.retention import RetentionDialog
+from ui.unlock import UnlockDialog
+from ui.wizard import SetupWizard
+
+
+@dataclass
+class Opened:
+    """What a factory gets: the real main window on a demo store, its store and a folder."""
+
+    qtbot: QtBot
+    main: MainWindow
+    store: Store
+    folder: Path
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One window to check: `open` shows it and returns its top-level widget."""
+
+    name: str
+    open: Callable[[Opened], QWidget]
+
+
+def _section(name: str) -> Callable[[Opened], QWidget]:
+    def show(opened: Opened) -> QWidget:
+        assert opened.main.show_section(name)
+        idle()
+        return opened.main
+
+    return show
+
+
+def _case_form(opened: Opened) -> QWidget:
+    first = cases.list_cases(opened.store, CaseFilter(), log_search=False)[0]
+    opened.main.open_case(first.id)
+    form = opened.main.cases_view.form
+    opened.qtbot.waitUntil(lambda: form.tabs.isEnabled())
+    idle()
+    return opened.main
+
+
+def _dialog(opened: Opened, dialog: QWidget) -> QWidget:
+    opened.qtbot.addWidget(dialog)
+    dialog.show()
+    idle()
+    return dialog
+
+
+def _meeting_dialog(opened: Opened) -> QWidget:
+    dialog = MeetingDialog(
+        "Extra overleg", on=date(2027, 3, 2), start=time(9, 30), minutes=90, location="Stadhuis"
+    )
+    return _dialog(opened, dialog)
+
+
+def _series_dialog(opened: Opened) -> QWidget:
+    return _dialog(opened, SeriesDialog(opened.store, start=date(2027, 3, 2)))
+
+
+def _series_people(opened: Opened) -> QWidget:
+    series = meetings.list_series(opened.store)[0]
+    dialog = _dialog(opened, SeriesPeopleDialog(opened.store, series))
+    idle()
+    return dialog
+
+
+def _retention(opened: Opened) -> QWidget:
+    return _dialog(opened, RetentionDialog(opened.store, on=date(2090, 1, 1)))
+
+
+def _import(opened: Opened) -> QWidget:
+    path = workbook_with_sheet(opened.folder / "import.xlsx", [header_row()])
+    dialog = _dialog(opened, ImportDialog(opened.store, path))
+    idle()
+    return dialog
+
+
+def _unlock(opened: Opened) -> QWidget:
+    return _dialog(opened, UnlockDialog(opened.store.path, account="demo"))
+
+
+def _wizard(opened: Opened) -> QWidget:
+    return _dialog(opened, SetupWizard(opened.folder / "nieuw" / "casusoverleg.db"))
+
+
+def _next_meeting(store: Store) -> int:
+    return documents.next_meeting_id(store)
+
+
+def _closing(opened: Opened) -> QWidget:
+    plan = minutes.closing_plan(opened.store, _next_meeting(opened.store))
+    question = "Het overleg afsluiten en als gehouden vastleggen?"
+    return _dialog(opened, ClosingDialog(None, question, "", plan))
+
+
+def _meeting_mode(opened: Opened) -> QWidget:
+    window = MeetingModeWindow(_next_meeting(opened.store))
+    opened.qtbot.addWidget(window)
+    window.load(opened.store)
+    window.show()
+    idle()
+    return window
+
+
+def _an_action(store: Store) -> actions.ActionInfo:
+    return actions.list_actions(store)[0]
+
+
+def _history(opened: Opened) -> QWidget:
+    action = _an_action(opened.store)
+    events = actions.action_history(opened.store, action.id)
+    return _dialog(opened, HistoryDialog(action, events))
+
+
+def _done(opened: Opened) -> QWidget:
+    return _dialog(opened, DoneDialog(_an_action(opened.store), date.today()))
+
+
+def _preview(opened: Opened) -> QWidget:
+    request = DocumentRequest("agenda", meeting_id=_next_meeting(opened.store))
+    dialog = pdf_preview.show_pdf_preview(opened.main, opened.store, request)
+    with opened.qtbot.waitSignal(dialog.ready, timeout=20_000):
+        pass
+    idle()
+    return dialog
+
+
+SCREENS = (
+    *(Screen(name, _section(name)) for name in SECTIONS),
+    Screen("Casus (formulier)", _case_form),
+    Screen("Overleg plannen", _meeting_dialog),
+    Screen("Overlegreeks", _series_dialog),
+    Screen("Deelnemers van een reeks", _series_people),
+    Screen("Bewaartermijn", _retention),
+    Screen("Importeren", _import),
+    Screen("Ontgrendelen", _unlock),
+    Screen("Eerste start", _wizard),
+    Screen("Overlegmodus", _meeting_mode),
+    Screen("Overleg afsluiten", _closing),
+    Screen("Geschiedenis actiepunt", _history),
+    Screen("Actiepunt gereed", _done),
+    Screen("Voorbeeld (pdf)", _preview),
+    Screen("Over", lambda opened: _dialog(opened, AboutDialog(opened.store.path))),
+    Screen("Help", lambda opened: _dialog(opened, HelpDialog("Casussen"))),
+)
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo store per module (account demo, passphrase demo), copied per test."""
+    folder = tmp_path_factory.mktemp("demo")
+    demo.create_demo_store(folder / "demo.db").close()
+    return folder
+
+
+@pytest.fixture
+def opened(qtbot: QtBot, demo_template: Path, tmp_path: Path) -> Iterator[Opened]:
+    for path in demo_template.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    main = MainWindow(accounts.unlock(tmp_path / "demo.db", "demo", "demo"))
+    qtbot.addWidget(main)
+    main.show()
+    main.activateWindow()
+    qtbot.waitActive(main)
+    idle()
+    store = main.store
+    assert store is not None
+    yield Opened(qtbot, main, store, tmp_path)
+    idle()
+    pdf_preview.close_all_previews()
+    for widget in QApplication.topLevelWidgets():
+        if widget is not main and shiboken6.isValid(widget) and widget.isVisible():
+            widget.close()
+    main.close()
+
+
+def _shown(opened: Opened, screen: Screen) -> QWidget:
+    window = screen.open(opened)
+    window.activateWindow()
+    opened.qtbot.waitActive(window)
+    return window
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=[s.name for s in SCREENS])
+def test_tab_and_shift_tab_reach_every_control_and_leave_each(
+    opened: Opened, screen: Screen
+) -> None:
+    window = _shown(opened, screen)
+    forward = tab_round(opened.qtbot, window)
+    assert forward.stuck == []
+    assert forward.unreached == []
+    backward = tab_round(opened.qtbot, window, backwards=True)
+    assert backward.stuck == []
+    assert backward.unreached == []
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=[s.name for s in SCREENS])
+def test_every_control_has_a_name_for_screen_readers(opened: Opened, screen: Screen) -> None:
+    window = _shown(opened, screen)
+    assert unnamed(window) == []
