@@ -37,6 +37,7 @@ from casusoverleg.services.store import Store
 
 from ui import dialogs, ops, style
 from ui.ops import Change, Op, StoreOp
+from ui.widgets.heading import Heading
 from ui.widgets.tables import read_only_table_widget
 
 COLUMNS = ("Naam", "Weergavenaam", "Rol", "Aangemaakt", "Laatst ontgrendeld")
@@ -417,12 +418,13 @@ class AccountsView(QWidget):
         self.code_dialog: OneTimeCodeDialog | None = None
         self.passphrase_dialog: ChangePassphraseDialog | None = None
 
-        title = QLabel("Accounts")
+        title = Heading("Accounts", level=2)
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)
         title.setFont(font)
         self.table = read_only_table_widget(COLUMNS, "Accounts")
+        self.table.setAccessibleName("Accounts die de opslag kunnen openen")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.itemSelectionChanged.connect(self._update_buttons)

@@ -44,6 +44,7 @@ from ui import ops, style
 from ui.autobackup import when_text
 from ui.common import format_date, long_date, plural
 from ui.ops import Change, StoreOp
+from ui.widgets.heading import Heading
 
 # What a line opens: (kind, id). Kinds: "case", "meeting", "actions".
 TARGET_ROLE = Qt.ItemDataRole.UserRole
@@ -158,7 +159,7 @@ class OverviewView(QWidget):
         self._today_override: date | None = None
         self._style = _OpenOnSingleClick()
 
-        self.title_label = QLabel("Overzicht")
+        self.title_label = Heading("Overzicht")
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)

@@ -31,6 +31,7 @@ from casusoverleg.services.store import Store
 from ui import ops, style
 from ui.accounts_view import AccountsDialog
 from ui.ops import Change, StoreOp
+from ui.widgets.heading import Heading
 
 LID_SETTINGS_NOTE = (
     "Alleen een beheerder kan de instellingen wijzigen. U ziet hier hoe ze staan; vraag een "
@@ -80,7 +81,7 @@ class SettingsView(QWidget):
         self._store: Store | None = None
         self._saved: Settings | None = None
 
-        title = QLabel("Instellingen")
+        title = Heading("Instellingen")
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)

@@ -21,7 +21,16 @@ import shiboken6
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from casusoverleg.services import accounts, actions, cases, demo, documents, meetings, minutes
+from casusoverleg.services import (
+    access_requests,
+    accounts,
+    actions,
+    cases,
+    demo,
+    documents,
+    meetings,
+    minutes,
+)
 from casusoverleg.services.cases import CaseFilter
 from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.store import Store
@@ -30,6 +39,14 @@ from tests.helpers.import_files import header_row, workbook_with_sheet
 from tests.helpers.ui import idle
 
 from ui import pdf_preview
+from ui.access_request import AccessRequestDialog, AnsweredDialog, ExtendDialog
+from ui.accounts_view import (
+    AccountsDialog,
+    AddAccountDialog,
+    ChangePassphraseDialog,
+    OneTimeCodeDialog,
+    RecoveryUnlockDialog,
+)
 from ui.actions import DoneDialog, HistoryDialog
 from ui.help import AboutDialog, HelpDialog
 from ui.import_dialog import ImportDialog
@@ -39,6 +56,7 @@ from ui.meeting_mode.closing import ClosingDialog
 from ui.meetings.meeting_dialog import MeetingDialog
 from ui.meetings.series_dialog import SeriesDialog
 from ui.meetings.series_people import SeriesPeopleDialog
+from ui.restore_backup import RestoreBackupDialog
 from ui.retention import RetentionDialog
 from ui.unlock import UnlockDialog
 from ui.wizard import SetupWizard
@@ -116,6 +134,59 @@ def _import(opened: Opened) -> QWidget:
     return dialog
 
 
+def _import_unknown_owners(opened: Opened) -> QWidget:
+    """An import whose casushouder matches nobody: a choice, name and organisation per value."""
+    path = opened.folder / "onbekend.csv"
+    path.write_text(
+        "casusnummer;voornaam;achternaam;geboortedatum;school;grond;status;aangemeld_op;"
+        "casushouder\n2025-9001;Kind;Een;04-05-2013;;5 onder a;aangemeld;01-09-2025;swt\n",
+        encoding="utf-8",
+    )
+    dialog = _dialog(opened, ImportDialog(opened.store, path))
+    opened.qtbot.waitUntil(lambda: not dialog.busy)
+    idle()
+    return dialog
+
+
+def _a_case_id(store: Store) -> int:
+    return cases.list_cases(store, CaseFilter(), log_search=False)[0].id
+
+
+def _a_request(store: Store) -> access_requests.AccessRequestInfo:
+    return access_requests.record_request(
+        store,
+        _a_case_id(store),
+        received_on=date.today(),
+        requested_by="J. de Vries",
+        relation=access_requests.RELATIONS[0],
+    )
+
+
+def _access_request(opened: Opened) -> QWidget:
+    _a_request(opened.store)
+    dialog = AccessRequestDialog(opened.store, _a_case_id(opened.store))
+    with opened.qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        _dialog(opened, dialog)
+    idle()
+    return dialog
+
+
+def _restore(opened: Opened) -> QWidget:
+    dialog = RestoreBackupDialog(opened.store)
+    with opened.qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        _dialog(opened, dialog)
+    idle()
+    return dialog
+
+
+def _accounts(opened: Opened) -> QWidget:
+    dialog = AccountsDialog(opened.store)
+    with opened.qtbot.waitSignal(dialog.view.loaded, timeout=10_000):
+        _dialog(opened, dialog)
+    idle()
+    return dialog
+
+
 def _unlock(opened: Opened) -> QWidget:
     return _dialog(opened, UnlockDialog(opened.store.path, account="demo"))
 
@@ -183,6 +254,34 @@ SCREENS = (
     Screen("Voorbeeld (pdf)", _preview),
     Screen("Over", lambda opened: _dialog(opened, AboutDialog(opened.store.path))),
     Screen("Help", lambda opened: _dialog(opened, HelpDialog("Casussen"))),
+    Screen("Importeren (onbekende casushouder)", _import_unknown_owners),
+    Screen("Inzageverzoek", _access_request),
+    Screen(
+        "Inzageverzoek beantwoord",
+        lambda opened: _dialog(opened, AnsweredDialog(_a_request(opened.store), date.today())),
+    ),
+    Screen(
+        "Inzageverzoek verlengen",
+        lambda opened: _dialog(opened, ExtendDialog(_a_request(opened.store))),
+    ),
+    Screen("Back-up terugzetten", _restore),
+    Screen("Accounts", _accounts),
+    Screen("Collega toevoegen", lambda opened: _dialog(opened, AddAccountDialog())),
+    Screen(
+        "Eenmalige code",
+        lambda opened: _dialog(opened, OneTimeCodeDialog("bob", accounts.new_one_time_code())),
+    ),
+    Screen(
+        "Wachtwoord wijzigen", lambda opened: _dialog(opened, ChangePassphraseDialog(opened.store))
+    ),
+    Screen(
+        "Eigen wachtwoord kiezen",
+        lambda opened: _dialog(opened, ChangePassphraseDialog(opened.store, first_time=True)),
+    ),
+    Screen(
+        "Herstelsleutel",
+        lambda opened: _dialog(opened, RecoveryUnlockDialog(opened.store.path, "demo")),
+    ),
 )
 
 
