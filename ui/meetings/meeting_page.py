@@ -72,6 +72,7 @@ class MeetingPageWidget(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.heading.setFont(font)
+        self.heading.setWordWrap(True)  # a long date wraps in a narrow page
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.subheading = _selectable(QLabel())
         self.move_button = QPushButton("&Verplaatsen…")

@@ -148,6 +148,7 @@ class AgendaBuilder(QWidget):
         self.model = AgendaTableModel(self)
 
         self.proposal_title = QLabel("Voorgestelde casussen")
+        self.proposal_title.setWordWrap(True)  # "(23 van 30 nog niet op de agenda)" is long
         self.proposal_view = ProposalList()
         self.proposal_view.setObjectName("voorstel")
         self.proposal_view.setModel(self.proposals)
