@@ -41,6 +41,7 @@ from casusoverleg.services.views.participants import PeopleView, people_view
 from ui import common, ops, style
 from ui.common import format_date
 from ui.ops import Change, StoreOp
+from ui.widgets.flow import FlowLayout
 from ui.widgets.message import MessageLabel
 
 # What a tree line stands for: ("org", id), ("person", id), or ("group", 0) for "Gearchiveerd".
@@ -289,8 +290,11 @@ class ParticipantsView(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)
-        top.addWidget(self.new_person_button)
-        top.addWidget(self.new_org_button)
+        new_buttons = QWidget()  # one above the other when the list is narrow (200 % text)
+        new_flow = FlowLayout(new_buttons)
+        new_flow.addWidget(self.new_person_button)
+        new_flow.addWidget(self.new_org_button)
+        top.addWidget(new_buttons)
         left = QWidget()
         left_column = QVBoxLayout(left)
         left_column.setContentsMargins(0, 0, 0, 0)

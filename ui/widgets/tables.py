@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, QTimer
+import shiboken6
+from PySide6.QtCore import QAbstractItemModel, QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView, QTableWidget
 
 ROW_PADDING = 8  # pixels above and below the text of a row
@@ -38,11 +39,12 @@ class ColumnFitter(QObject):
 
     def _fit_later(self) -> None:
         self._pending = False
-        self.fit()
+        if shiboken6.isValid(self) and shiboken6.isValid(self._table):
+            self.fit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Fit the columns after the table got another size."""
-        if event.type() == QEvent.Type.Resize:
+        if event.type() == QEvent.Type.Resize and shiboken6.isValid(self._table):
             self.fit()
         return False
 
@@ -79,6 +81,21 @@ class ColumnFitter(QObject):
             for column in ties:
                 widths[column] = top - step
             excess -= step * len(ties)
+        self.apply(widths)
+
+    def take_current(self) -> None:
+        """Take the widths shown now as the wanted ones."""
+        header = self._table.horizontalHeader()
+        self._wanted = {c: header.sectionSize(c) for c in range(header.count())}
+
+    @property
+    def wanted(self) -> dict[int, int]:
+        """The widths the columns were given, by column (a copy)."""
+        return dict(self._wanted)
+
+    def apply(self, widths: dict[int, int]) -> None:
+        """Set these widths without taking them as wanted."""
+        header = self._table.horizontalHeader()
         self._fitting = True
         try:
             for column, width in widths.items():
@@ -86,6 +103,41 @@ class ColumnFitter(QObject):
                     header.resizeSection(column, width)
         finally:
             self._fitting = False
+
+
+def wanted_widths(table: QTableView) -> dict[int, int]:
+    """The widths the columns were given (shown when there is room), by column."""
+    fitter = table.findChild(ColumnFitter)
+    header = table.horizontalHeader()
+    wanted = {c: header.sectionSize(c) for c in range(header.count())}
+    if fitter is not None:
+        wanted.update(fitter.wanted)
+    return wanted
+
+
+def header_state(table: QTableView) -> QByteArray:
+    """The header's saved state with the widths the columns were given, not the fitted ones.
+
+    A window closed while narrow would otherwise remember the narrowed columns.
+    """
+    header = table.horizontalHeader()
+    fitter = table.findChild(ColumnFitter)
+    if fitter is None:
+        return header.saveState()
+    shown = {c: header.sectionSize(c) for c in range(header.count())}
+    fitter.apply(fitter.wanted)
+    try:
+        return header.saveState()
+    finally:
+        fitter.apply(shown)
+
+
+def widths_restored(table: QTableView) -> None:
+    """Take the widths just restored (QHeaderView.restoreState says nothing) as wanted, and fit."""
+    fitter = table.findChild(ColumnFitter)
+    if fitter is not None:
+        fitter.take_current()
+        fitter.fit()
 
 
 def fit_columns(table: QTableView) -> None:

@@ -62,6 +62,7 @@ from ui.meetings.agenda.models import (
 from ui.meetings.agenda.views import AgendaTable, ProposalList
 from ui.ops import Change, StoreOp
 from ui.widgets.choice_delegate import ChoiceDelegate
+from ui.widgets.flow import FlowLayout
 from ui.widgets.message import MessageLabel
 from ui.widgets.tables import set_up_rows_table
 
@@ -279,12 +280,12 @@ class AgendaBuilder(QWidget):
         self.agenda_title = QLabel("Agenda")
         right_column.addWidget(self.agenda_title)
         right_column.addWidget(self.table, 1)
-        right_row = QHBoxLayout()
+        right_buttons = QWidget()  # on two lines when the agenda is narrow (200 % text)
+        right_row = FlowLayout(right_buttons)
         right_row.addWidget(self.up_button)
         right_row.addWidget(self.down_button)
-        right_row.addStretch(1)
         right_row.addWidget(self.remove_button)
-        right_column.addLayout(right_row)
+        right_column.addWidget(right_buttons)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("agendabouwer")
