@@ -168,6 +168,11 @@ class OrganisationEditor(QGroupBox):
         self.team_combo = QComboBox()
         for team in Team:
             self.team_combo.addItem(team.label, str(team))
+        # Not as wide as the longest team name: that kept the window wide at 200 % text.
+        self.team_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.team_combo.setMinimumContentsLength(16)
         self.errors = {"name": _error_label()}
         self.save_button = QPushButton("Opslaan")
         self.save_button.setToolTip("Opslaan (Ctrl+S)")

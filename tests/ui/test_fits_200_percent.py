@@ -18,11 +18,10 @@ from tests.helpers.ui import idle
 from ui.mainwindow import SECTIONS, MainWindow
 
 # The widest the main window may ask for at 200 % text. Measured: 2,117 px when the issue was
-# filed, 1,818 px at the start of this branch, 1,389 px after it. Not yet 1280: the
-# organisation editor of Deelnemers (659 px) beside its list, and the Instellingen check box
-# "Automatisch een back-up maken na elke werksessie…" (851 px, a check box does not wrap).
+# filed, 1,818 px at the start of this branch, 1,326 px after it. GOAL not reached yet: the
+# Rapportage screen (1,129 px: its tables' minimum widths and header row) is now the widest.
 GOAL = 1280
-LIMIT = 1400
+LIMIT = 1330
 
 
 @pytest.fixture
@@ -55,6 +54,6 @@ def test_the_main_window_fits_1280_px_at_200_percent_text(
         widths[section] = window.screens[section].minimumSizeHint().width()
     try:
         assert window.font().pointSizeF() == double_text.pointSizeF()
-        assert window.minimumSizeHint().width() <= LIMIT, widths  # GOAL not reached yet
+        assert window.minimumSizeHint().width() <= LIMIT, widths
     finally:
         window.close()

@@ -158,7 +158,8 @@ class AttendancePanel(QWidget):
         self.person_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.person_combo.setMinimumContentsLength(28)
+        # 16, not 28: it kept the window wide at 200 % text (the list shows whole names).
+        self.person_combo.setMinimumContentsLength(16)
         self.add_person_button = QPushButton("&Toevoegen")
         self.add_person_button.setToolTip("De gekozen deelnemer op de presentielijst zetten")
         self.add_core_button = QPushButton("&Kernteams toevoegen")

@@ -299,9 +299,11 @@ class AgendaBuilder(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.summary_label, 1)
-        top.addWidget(self.build_button)
-        top.addWidget(self.pdf_button)
-        top.addWidget(self.ics_button)
+        top_buttons = QWidget()  # on two lines when the page is narrow (200 % text)
+        top_flow = FlowLayout(top_buttons)
+        for button in (self.build_button, self.pdf_button, self.ics_button):
+            top_flow.addWidget(button)
+        top.addWidget(top_buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
