@@ -18,10 +18,8 @@ from tests.helpers.ui import idle
 from ui.mainwindow import SECTIONS, MainWindow
 
 # The widest the main window may ask for at 200 % text. Measured: 2,117 px when the issue was
-# filed, 1,818 px at the start of this branch, 1,326 px after it. GOAL not reached yet: the
-# Rapportage screen (1,129 px: its tables' minimum widths and header row) is now the widest.
-GOAL = 1280
-LIMIT = 1330
+# filed, 1,818 px at the start of this branch, 1,197 px after it.
+LIMIT = 1280
 
 
 @pytest.fixture
