@@ -47,6 +47,7 @@ from ui.common import format_date
 from ui.ops import Change, StoreOp
 from ui.table_model import RowsTableModel
 from ui.widgets.date_field import DateField
+from ui.widgets.flow import FlowLayout, together
 from ui.widgets.tables import set_up_rows_table
 
 COLUMNS = (
@@ -456,7 +457,8 @@ class ActionsView(QWidget):
         self.case_edit.returnPressed.connect(self._focus_table)
         self.count_label = QLabel()
 
-        top = QHBoxLayout()
+        top_row = QWidget()  # wraps at 200 % text instead of widening the window
+        top = FlowLayout(top_row)
         for text, widget in (
             ("&Toon:", self.show_combo),
             ("&Wie:", self.owner_combo),
@@ -464,10 +466,7 @@ class ActionsView(QWidget):
         ):
             label = QLabel(text)
             label.setBuddy(widget)
-            top.addWidget(label)
-            top.addWidget(widget)
-            top.addSpacing(8)
-        top.addStretch(1)
+            top.addWidget(together(label, widget))
         top.addWidget(self.count_label)
 
         self.table = QTableView()
@@ -516,7 +515,7 @@ class ActionsView(QWidget):
         buttons.addWidget(self.print_button)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(top_row)
         layout.addWidget(self.message_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label, 1)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -35,6 +34,7 @@ from casusoverleg.services.store import Store
 from ui import dialogs, ops, style
 from ui.ops import Change, StoreOp
 from ui.table_model import RowsTableModel
+from ui.widgets.flow import FlowLayout, together
 from ui.widgets.heading import Heading
 from ui.widgets.tables import set_up_rows_table
 
@@ -184,18 +184,13 @@ class AuditLogView(QWidget):
         case_label.setBuddy(self.case_edit)
         account_label = QLabel("&Account:")
         account_label.setBuddy(self.account_combo)
-        filters = QHBoxLayout()
-        filters.addWidget(case_label)
-        filters.addWidget(self.case_edit)
-        filters.addSpacing(12)
-        filters.addWidget(account_label)
-        filters.addWidget(self.account_combo)
-        filters.addSpacing(12)
-        filters.addWidget(self.period_check)
-        filters.addWidget(self.since_edit)
-        filters.addWidget(QLabel("t/m"))
-        filters.addWidget(self.until_edit)
-        filters.addStretch(1)
+        filter_row = QWidget()  # wraps at 200 % text instead of widening the window
+        filters = FlowLayout(filter_row)
+        filters.addWidget(together(case_label, self.case_edit))
+        filters.addWidget(together(account_label, self.account_combo))
+        filters.addWidget(
+            together(self.period_check, self.since_edit, QLabel("t/m"), self.until_edit)
+        )
         filters.addWidget(self.reset_button)
         filters.addWidget(self.export_button)
 
@@ -216,7 +211,7 @@ class AuditLogView(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.chain_label)
         layout.addSpacing(4)
-        layout.addLayout(filters)
+        layout.addWidget(filter_row)
         layout.addWidget(self.count_label)
         layout.addWidget(self.export_label)
         layout.addWidget(self.table, 1)

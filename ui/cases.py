@@ -47,6 +47,7 @@ from ui.case_form import CaseForm
 from ui.common import GROUND_SHORT, format_date
 from ui.ops import Change, StoreOp, drop_pending
 from ui.table_model import RowsTableModel
+from ui.widgets.flow import FlowLayout
 from ui.widgets.message import MessageLabel
 from ui.widgets.tables import set_up_rows_table
 
@@ -400,13 +401,12 @@ class CasesView(QWidget):
         top.addWidget(self.filter_edit, 1)
         top.addSpacing(12)
         top.addWidget(self.count_label)
-        filters = QHBoxLayout()
+        filter_row = QWidget()  # wraps at 200 % text instead of widening the window
+        filters = FlowLayout(filter_row)
         filters.addWidget(self.ground_combo)
         filters.addWidget(self.status_combo)
         filters.addWidget(self.owner_combo)
-        filters.addSpacing(8)
         filters.addWidget(self.open_only)
-        filters.addStretch(1)
         filters.addWidget(self.new_button)
         filters.addWidget(self.open_button)
         filters.addWidget(self.close_button)
@@ -414,7 +414,7 @@ class CasesView(QWidget):
         column = QVBoxLayout(list_page)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(top)
-        column.addLayout(filters)
+        column.addWidget(filter_row)
         column.addWidget(self.message_label)
         column.addWidget(self.table, 1)
 

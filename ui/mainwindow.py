@@ -60,6 +60,7 @@ from ui.reports import ReportsView
 from ui.restore_backup import RestoreBackupDialog
 from ui.settings import SettingsView
 from ui.unlock import UnlockDialog
+from ui.widgets.tables import header_state, widths_restored
 
 APP_TITLE = "Casusoverleg"
 DEMO_SUFFIX = " — DEMO (geen echte gegevens)"
@@ -893,13 +894,21 @@ class MainWindow(QMainWindow):
         if not name:
             return
         for key, widget in self._screen_keys(name, screen):
-            self._state.setValue(key, widget.saveState())
+            table = widget.parentWidget()
+            if isinstance(widget, QHeaderView) and isinstance(table, QTableView):
+                # The widths the user gave, also when the window was narrow at closing.
+                self._state.setValue(key, header_state(table))
+            else:
+                self._state.setValue(key, widget.saveState())
 
     def _restore_screen_state(self, name: str, screen: QWidget) -> None:
         for key, widget in self._screen_keys(name, screen):
             value = self._state.value(key)
             if isinstance(value, QByteArray):
                 widget.restoreState(value)
+                table = widget.parentWidget()
+                if isinstance(widget, QHeaderView) and isinstance(table, QTableView):
+                    widths_restored(table)
 
 
 def restore_notice(previous: Path | None) -> str:

@@ -41,6 +41,7 @@ from casusoverleg.services.views.participants import PeopleView, people_view
 from ui import common, ops, style
 from ui.common import format_date
 from ui.ops import Change, StoreOp
+from ui.widgets.flow import FlowLayout
 from ui.widgets.message import MessageLabel
 
 # What a tree line stands for: ("org", id), ("person", id), or ("group", 0) for "Gearchiveerd".
@@ -179,6 +180,11 @@ class OrganisationEditor(QGroupBox):
         self.team_combo = QComboBox()
         for team in Team:
             self.team_combo.addItem(team.label, str(team))
+        # Not as wide as the longest team name: that kept the window wide at 200 % text.
+        self.team_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.team_combo.setMinimumContentsLength(16)
         self.errors = {"name": _error_label()}
         self.save_button = QPushButton("Opslaan")
         self.save_button.setToolTip("Opslaan (Ctrl+S)")
@@ -305,8 +311,11 @@ class ParticipantsView(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)
-        top.addWidget(self.new_person_button)
-        top.addWidget(self.new_org_button)
+        new_buttons = QWidget()  # one above the other when the list is narrow (200 % text)
+        new_flow = FlowLayout(new_buttons)
+        new_flow.addWidget(self.new_person_button)
+        new_flow.addWidget(self.new_org_button)
+        top.addWidget(new_buttons)
         left = QWidget()
         left_column = QVBoxLayout(left)
         left_column.setContentsMargins(0, 0, 0, 0)

@@ -55,6 +55,7 @@ from ui import dialogs, ops, pdf_preview, style
 from ui.common import GROUND_SHORT, long_date
 from ui.ops import Change, StoreOp
 from ui.table_model import RowsTableModel
+from ui.widgets.flow import FlowLayout
 from ui.widgets.heading import Heading
 from ui.widgets.message import MessageLabel
 from ui.widgets.tables import rows_table
@@ -488,10 +489,13 @@ class ReportsView(QWidget):
         head = QHBoxLayout()
         head.addWidget(self.title_label)
         head.addSpacing(12)
-        head.addWidget(self.date_label)
-        head.addStretch(1)
-        head.addWidget(self.refresh_button)
-        head.addWidget(self.export_button)
+        self.date_label.setWordWrap(True)  # wraps at 200 % text instead of widening the window
+        head.addWidget(self.date_label, 1)
+        head_buttons = QWidget()  # on two lines when the window is narrow (200 % text)
+        head_flow = FlowLayout(head_buttons)
+        head_flow.addWidget(self.refresh_button)
+        head_flow.addWidget(self.export_button)
+        head.addWidget(head_buttons)
 
         year_row = QHBoxLayout()
         year_row.addWidget(year_label)

@@ -90,7 +90,7 @@ class SettingsView(QWidget):
         self.organisation_edit = QLineEdit()
         self.organisation_edit.setPlaceholderText("bijvoorbeeld: Gemeente Zwolle, team Leerplicht")
         self.organisation_edit.setMaxLength(120)
-        self.organisation_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        self.organisation_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 30)
         self.region_combo = QComboBox()
         for value in settings.REGIONS:
             self.region_combo.addItem(REGION_LABELS.get(value, value), value)
@@ -174,7 +174,7 @@ class SettingsView(QWidget):
         self.backup_folder_edit = QLineEdit()
         self.backup_folder_edit.setReadOnly(True)
         self.backup_folder_edit.setAccessibleName("Map voor automatische back-ups")
-        self.backup_folder_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        self.backup_folder_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 30)
         self.choose_folder_button = QPushButton("&Kies map…")
         self.choose_folder_button.clicked.connect(self.choose_backup_folder)
         self.default_folder_button = QPushButton("Standaard&map")

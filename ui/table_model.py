@@ -21,10 +21,10 @@ class TitledTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        """Dutch column titles; no row numbers."""
+        """Dutch column titles, also as tooltip (for a narrow column); no row numbers."""
         if (
             orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
+            and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
             and 0 <= section < len(self.column_titles)
         ):
             return self.column_titles[section]
@@ -57,10 +57,20 @@ class RowsTableModel(TitledTableModel, Generic[R]):
         return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """What `cell` says for a valid index; nothing outside the rows."""
+        """What `cell` says for a valid index; nothing outside the rows.
+
+        A cell without a tooltip of its own has its whole text as tooltip: a narrow column
+        elides it ("Samenwerkingsverband Zw…"), and the tooltip says what was cut off.
+        """
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        return self.cell(self._rows[index.row()], index.column(), role)
+        row = self._rows[index.row()]
+        value = self.cell(row, index.column(), role)
+        if value is None and role == Qt.ItemDataRole.ToolTipRole:
+            text = self.cell(row, index.column(), Qt.ItemDataRole.DisplayRole)
+            if isinstance(text, str) and text.strip():
+                return text
+        return value
 
     def cell(self, row: R, column: int, role: int) -> Any:
         """The value of one cell for one role (subclasses)."""

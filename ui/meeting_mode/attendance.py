@@ -54,6 +54,9 @@ class AttendanceRow(QFrame):
         role = "" if info.role is MeetingRole.DEELNEMER else f", {info.role.label}"
         name = QLabel(f"<b>{html.escape(info.name)}</b>{html.escape(role)}")
         organisation = QLabel(info.organisation_name)
+        # Long names and organisations wrap: the rows never make the window wider than 1280.
+        name.setWordWrap(True)
+        organisation.setWordWrap(True)
         set_colour(organisation, DIM_COLOUR)
         who = QVBoxLayout()
         who.setSpacing(0)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -102,6 +103,7 @@ class ItemPage(QWidget):
         self.fix_note_edit.setPlaceholderText("Leeg laten als het verslag ongewijzigd is")
         self.fix_note_edit.setMaximumHeight(self.fontMetrics().height() * 5)
         self.fix_note_label = buddy("Wij&zigingen bij vaststelling (optioneel)", self.fix_note_edit)
+        self.fix_note_label.setWordWrap(True)
         # One above the other: the column is narrow.
         previous_buttons = QVBoxLayout()
         previous_buttons.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -177,14 +179,15 @@ class ItemPage(QWidget):
         self._is_case = False
         self.advice_combo.currentIndexChanged.connect(self._show_alternatives)
         self.case_fields = QWidget()
-        case_row = QHBoxLayout(self.case_fields)
-        case_row.setContentsMargins(0, 0, 0, 0)
-        case_row.addWidget(self.advice_label)
-        case_row.addWidget(self.advice_combo)
-        case_row.addSpacing(24)
-        case_row.addWidget(self.review_label)
-        case_row.addWidget(self.review_field)
-        case_row.addStretch(1)
+        # Two rows, not one: side by side the advice (whole, not cut off) and the review date
+        # made meeting mode 1,507 px wide, wider than a 1280×800 laptop.
+        case_rows = QGridLayout(self.case_fields)
+        case_rows.setContentsMargins(0, 0, 0, 0)
+        case_rows.addWidget(self.advice_label, 0, 0)
+        case_rows.addWidget(self.advice_combo, 0, 1)
+        case_rows.addWidget(self.review_label, 1, 0)
+        case_rows.addWidget(self.review_field, 1, 1, Qt.AlignmentFlag.AlignLeft)
+        case_rows.setColumnStretch(2, 1)
         self.quick_add = QuickAddBox()
 
         # What happened to the item: written on means discussed; the rest is a choice.

@@ -27,6 +27,7 @@ from casusoverleg.services.people import ParticipantInfo
 
 from ui.table_model import ModelIndex, RowsTableModel
 from ui.widgets.choice_delegate import CHOICES_ROLE, ChoiceDelegate
+from ui.widgets.flow import FlowLayout
 from ui.widgets.tables import set_up_rows_table
 
 ATTENDANCE_COLUMNS = ("Naam", "Organisatie", "Rol", "Aanwezigheid")
@@ -157,7 +158,8 @@ class AttendancePanel(QWidget):
         self.person_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.person_combo.setMinimumContentsLength(28)
+        # 16, not 28: it kept the window wide at 200 % text (the list shows whole names).
+        self.person_combo.setMinimumContentsLength(16)
         self.add_person_button = QPushButton("&Toevoegen")
         self.add_person_button.setToolTip("De gekozen deelnemer op de presentielijst zetten")
         self.add_core_button = QPushButton("&Kernteams toevoegen")
@@ -176,19 +178,23 @@ class AttendancePanel(QWidget):
             self.status_buttons[status] = button
         self.remove_person_button = QPushButton("Van de lijst halen")
 
+        # The buttons go onto a second line when the page is narrow (200 % text).
         add_row = QHBoxLayout()
         add_row.addWidget(self.person_combo, 1)
-        add_row.addWidget(self.add_person_button)
-        add_row.addWidget(self.add_core_button)
-        status_row = QHBoxLayout()
+        add_buttons = QWidget()
+        add_flow = FlowLayout(add_buttons)
+        add_flow.addWidget(self.add_person_button)
+        add_flow.addWidget(self.add_core_button)
+        add_row.addWidget(add_buttons)
+        status_buttons = QWidget()
+        status_row = FlowLayout(status_buttons)
         for button in self.status_buttons.values():
             status_row.addWidget(button)
-        status_row.addStretch(1)
         status_row.addWidget(self.remove_person_button)
         layout = QVBoxLayout(self)
         layout.addLayout(add_row)
         layout.addWidget(self.table, 1)
-        layout.addLayout(status_row)
+        layout.addWidget(status_buttons)
 
     def show_attendance(
         self,

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QTableView,
@@ -34,6 +33,7 @@ from ui import style
 from ui.common import long_date, plural
 from ui.meetings.texts import agenda_text, is_moved, short_date, status_text
 from ui.table_model import RowsTableModel
+from ui.widgets.flow import FlowLayout
 from ui.widgets.tables import set_up_rows_table
 
 MEETING_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -142,7 +142,7 @@ class MeetingListWidget(QWidget):
         self.series_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.series_combo.setMinimumContentsLength(24)
+        self.series_combo.setMinimumContentsLength(16)  # the popup shows whole names
         self.series_combo.currentIndexChanged.connect(self._fill_meetings)
         self.series_label = QLabel()
         self.series_label.setWordWrap(True)
@@ -187,11 +187,11 @@ class MeetingListWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.series_combo)
         layout.addWidget(self.series_label)
-        buttons = QHBoxLayout()
+        button_row = QWidget()  # one above the other when the list is narrow (200 % text)
+        buttons = FlowLayout(button_row)
         buttons.addWidget(self.new_series_button)
         buttons.addWidget(self.extra_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        layout.addWidget(button_row)
         layout.addWidget(self.views, 1)
         self._fill_series_combo()
 

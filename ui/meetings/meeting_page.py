@@ -34,6 +34,7 @@ from ui.meetings.agenda.builder import AgendaBuilder
 from ui.meetings.attendance import AttendancePanel
 from ui.meetings.texts import meeting_heading, moved_from
 from ui.ops import Change, StoreOp
+from ui.widgets.flow import FlowLayout
 from ui.widgets.heading import Heading
 from ui.widgets.message import MessageLabel
 
@@ -73,6 +74,7 @@ class MeetingPageWidget(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.heading.setFont(font)
+        self.heading.setWordWrap(True)  # a long date wraps in a narrow page
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.subheading = _selectable(QLabel())
         self.move_button = QPushButton("&Verplaatsen…")
@@ -121,10 +123,11 @@ class MeetingPageWidget(QWidget):
 
         header_row = QHBoxLayout()
         header_row.addWidget(self.heading, 1)
-        header_row.addWidget(self.move_button)
-        header_row.addWidget(self.cancel_button)
-        header_row.addWidget(self.people_button)
-        header_row.addWidget(self.mode_button)
+        header_buttons = QWidget()  # on two lines when the page is narrow (200 % text)
+        flow = FlowLayout(header_buttons)
+        for button in (self.move_button, self.cancel_button, self.people_button, self.mode_button):
+            flow.addWidget(button)
+        header_row.addWidget(header_buttons)
         filled = QWidget()
         page_column = QVBoxLayout(filled)
         page_column.setContentsMargins(0, 0, 0, 0)

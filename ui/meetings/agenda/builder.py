@@ -62,6 +62,7 @@ from ui.meetings.agenda.models import (
 from ui.meetings.agenda.views import AgendaTable, ProposalList
 from ui.ops import Change, StoreOp
 from ui.widgets.choice_delegate import ChoiceDelegate
+from ui.widgets.flow import FlowLayout
 from ui.widgets.message import MessageLabel
 from ui.widgets.tables import set_up_rows_table
 
@@ -148,6 +149,7 @@ class AgendaBuilder(QWidget):
         self.model = AgendaTableModel(self)
 
         self.proposal_title = QLabel("Voorgestelde casussen")
+        self.proposal_title.setWordWrap(True)  # "(23 van 30 nog niet op de agenda)" is long
         self.proposal_view = ProposalList()
         self.proposal_view.setObjectName("voorstel")
         self.proposal_view.setModel(self.proposals)
@@ -278,12 +280,12 @@ class AgendaBuilder(QWidget):
         self.agenda_title = QLabel("Agenda")
         right_column.addWidget(self.agenda_title)
         right_column.addWidget(self.table, 1)
-        right_row = QHBoxLayout()
+        right_buttons = QWidget()  # on two lines when the agenda is narrow (200 % text)
+        right_row = FlowLayout(right_buttons)
         right_row.addWidget(self.up_button)
         right_row.addWidget(self.down_button)
-        right_row.addStretch(1)
         right_row.addWidget(self.remove_button)
-        right_column.addLayout(right_row)
+        right_column.addWidget(right_buttons)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("agendabouwer")
@@ -297,9 +299,11 @@ class AgendaBuilder(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.summary_label, 1)
-        top.addWidget(self.build_button)
-        top.addWidget(self.pdf_button)
-        top.addWidget(self.ics_button)
+        top_buttons = QWidget()  # on two lines when the page is narrow (200 % text)
+        top_flow = FlowLayout(top_buttons)
+        for button in (self.build_button, self.pdf_button, self.ics_button):
+            top_flow.addWidget(button)
+        top.addWidget(top_buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)

@@ -190,13 +190,15 @@ class AgendaTableModel(RowsTableModel[AgendaItemInfo]):
                 return row.question
             return self._text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
+            # The whole text first: a narrow column elides it.
+            text = self.cell(row, column, Qt.ItemDataRole.DisplayRole)
             if column == COL_TITLE and row.reason:
-                return f"Reden: {row.reason}"
+                return f"{text}\nReden: {row.reason}"
             if column == COL_QUESTION and row.question:
                 return row.question
             if column == COL_MINUTES and self._editable:
-                return "Dubbelklik of typ om de duur te wijzigen"
-            return None
+                return f"{text}\nDubbelklik of typ om de duur te wijzigen"
+            return None  # the whole text (RowsTableModel)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_POS, COL_MINUTES):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and row.is_fixed and column == COL_TITLE:
