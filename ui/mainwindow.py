@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDialog,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -29,10 +28,8 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QToolBar,
     QToolButton,
-    QTreeView,
     QWidget,
 )
 
@@ -43,7 +40,7 @@ from casusoverleg.services.imports import ImportResult
 from casusoverleg.services.settings import Settings
 from casusoverleg.services.store import Store
 
-from ui import dialogs, ops, pdf_preview, tasks
+from ui import dialogs, ops, pdf_preview, tasks, window_state
 from ui.actions import ActionsView
 from ui.audit_log import AuditLogView
 from ui.autobackup import AutoBackup, lock_with_backup
@@ -60,7 +57,6 @@ from ui.reports import ReportsView
 from ui.restore_backup import RestoreBackupDialog
 from ui.settings import SettingsView
 from ui.unlock import UnlockDialog
-from ui.widgets.tables import header_state, widths_restored
 
 APP_TITLE = "Casusoverleg"
 DEMO_SUFFIX = " — DEMO (geen echte gegevens)"
@@ -140,13 +136,6 @@ def locked_title(*, is_demo: bool) -> str:
     return f"{LOCKED_TITLE} — {window_title(is_demo=is_demo)}"
 
 
-def ui_settings() -> QSettings:
-    """Where the window keeps its size, splitters and column widths (never any case data)."""
-    return QSettings(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "Casusoverleg", "casusoverleg"
-    )
-
-
 class MainWindow(QMainWindow):
     """The window around the screens of one unlocked store."""
 
@@ -176,7 +165,7 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._export_confirmed = False
         self._idle_override = idle_lock_ms
-        self._state = state if state is not None else ui_settings()
+        self._state = state if state is not None else window_state.ui_settings()
         self.unlock_dialog: UnlockDialog | None = None
         self.restore_dialog: RestoreBackupDialog | None = None
         self.screens: dict[str, QWidget] = {}
@@ -873,42 +862,13 @@ class MainWindow(QMainWindow):
             self._save_screen_state_of(screen)
         self._state.sync()
 
-    def _screen_keys(self, name: str, screen: QWidget) -> list[tuple[str, QHeaderView | QSplitter]]:
-        # The number of columns (or panes) is part of the key: widths saved for a table with
-        # other columns would garble this one (after an update, or for another table).
-        keys: list[tuple[str, QHeaderView | QSplitter]] = []
-        for i, table in enumerate(screen.findChildren(QTableView)):
-            label = table.objectName() or f"tabel{i}"
-            header = table.horizontalHeader()
-            keys.append((f"kolommen/{name}/{label}/{header.count()}", header))
-        for i, tree in enumerate(screen.findChildren(QTreeView)):
-            label = tree.objectName() or f"boom{i}"
-            keys.append((f"kolommen/{name}/{label}/{tree.header().count()}", tree.header()))
-        for i, splitter in enumerate(screen.findChildren(QSplitter)):
-            label = splitter.objectName() or f"splitter{i}"
-            keys.append((f"splitters/{name}/{label}/{splitter.count()}", splitter))
-        return keys
-
     def _save_screen_state_of(self, screen: QWidget) -> None:
         name = next((n for n, s in self.screens.items() if s is screen), "")
-        if not name:
-            return
-        for key, widget in self._screen_keys(name, screen):
-            table = widget.parentWidget()
-            if isinstance(widget, QHeaderView) and isinstance(table, QTableView):
-                # The widths the user gave, also when the window was narrow at closing.
-                self._state.setValue(key, header_state(table))
-            else:
-                self._state.setValue(key, widget.saveState())
+        if name:
+            window_state.save_screen_state(self._state, name, screen)
 
     def _restore_screen_state(self, name: str, screen: QWidget) -> None:
-        for key, widget in self._screen_keys(name, screen):
-            value = self._state.value(key)
-            if isinstance(value, QByteArray):
-                widget.restoreState(value)
-                table = widget.parentWidget()
-                if isinstance(widget, QHeaderView) and isinstance(table, QTableView):
-                    widths_restored(table)
+        window_state.restore_screen_state(self._state, name, screen)
 
 
 def restore_notice(previous: Path | None) -> str:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -77,6 +75,7 @@ from ui.case_form.fields import (
     record_state,
     signal_texts,
 )
+from ui.case_form.layout import error_label, form_layout, scrolling
 from ui.case_form.tabs import CaseTabPages
 from ui.common import format_date
 from ui.ops import Change, StoreOp, drop_pending
@@ -254,11 +253,11 @@ class CaseForm(QWidget):
     def _details_page(self) -> QWidget:
         labels = dict(FIELDS)
         child = QGroupBox("Kind")
-        child_form = self._form_layout(child)
+        child_form = form_layout(child)
         for name in ("case_number", "first_name", "last_name", "birth_date", "school"):
             self._add_row(child_form, name, labels[name])
         case = QGroupBox("Casus")
-        case_form = self._form_layout(case)
+        case_form = form_layout(case)
         for name in (
             "ground",
             "status",
@@ -272,13 +271,13 @@ class CaseForm(QWidget):
         notes = QGroupBox("Notities")
         notes_layout = QVBoxLayout(notes)
         notes_layout.addWidget(self.notes_edit)
-        self.errors["notes"] = self._error_label()
+        self.errors["notes"] = error_label()
         notes_layout.addWidget(self.errors["notes"])
 
         signals = QGroupBox("Signalen (berekend, niet te wijzigen)")
         self.signal_labels: dict[str, QLabel] = {}
         self.signal_rows: dict[str, QLabel] = {}  # the row labels ("Leerplicht:")
-        signal_form = self._form_layout(signals)
+        signal_form = form_layout(signals)
         for key, text in SIGNALS:
             label = QLabel()  # no word wrap: in a form row it cuts the text off
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -294,13 +293,13 @@ class CaseForm(QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(2, 1)
-        return self._scrolling(grid)
+        return scrolling(grid)
 
     def _law_page(self) -> QWidget:
         """Vrijstelling en verklaring (art. 5, 7), school, and who was involved."""
         labels = dict(FIELDS)
         exemption = QGroupBox("Vrijstelling en verklaring deskundige (art. 7)")
-        exemption_form = self._form_layout(exemption)
+        exemption_form = form_layout(exemption)
         for name in (
             "exemption_from",
             "exemption_until",
@@ -312,11 +311,11 @@ class CaseForm(QWidget):
         for name in CHECK_FIELDS:
             exemption_form.addRow(self._with_error(name, self.checks[name]))
         school = QGroupBox("School")
-        school_form = self._form_layout(school)
+        school_form = form_layout(school)
         for name in ("enrolled", "enrolled_since", "back_at_school_on"):
             self._add_row(school_form, name, labels[name])
         involved = QGroupBox("Betrokkenheid van ouders en kind")
-        involved_form = self._form_layout(involved)
+        involved_form = form_layout(involved)
         for name in ("parents_involved_on", "parents_involved_how", "child_heard_on"):
             self._add_row(involved_form, name, labels[name])
 
@@ -327,33 +326,7 @@ class CaseForm(QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(2, 1)
-        return self._scrolling(grid)
-
-    @staticmethod
-    def _scrolling(grid: QGridLayout) -> QWidget:
-        inner = QWidget()
-        inner.setLayout(grid)
-        scroll = QScrollArea()
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a frame, not a stop for Tab
-        scroll.setWidget(inner)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        return scroll
-
-    @staticmethod
-    def _form_layout(box: QGroupBox) -> QFormLayout:
-        form = QFormLayout(box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        return form
-
-    def _error_label(self) -> QLabel:
-        label = QLabel()
-        label.setWordWrap(True)
-        label.setStyleSheet(style.ERROR_STYLE)
-        label.hide()
-        return label
+        return scrolling(grid)
 
     def _with_error(self, name: str, widget: QWidget) -> QWidget:
         """`widget` above its (hidden) error label, which `errors[name]` then holds."""
@@ -362,7 +335,7 @@ class CaseForm(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(widget)
-        self.errors[name] = self._error_label()
+        self.errors[name] = error_label()
         column.addWidget(self.errors[name])
         return holder
 

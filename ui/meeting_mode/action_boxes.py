@@ -7,7 +7,7 @@ so that "actiepunt 17" means the same thing on screen and on paper.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent
@@ -38,6 +38,8 @@ from ui.meeting_mode.look import buddy, set_colour
 from ui.style import ERROR_COLOUR, LATE_COLOUR, OK_COLOUR
 from ui.widgets.date_field import DateField
 
+DUE_AFTER = timedelta(weeks=2)  # default due date of a new action: two weeks after the meeting
+
 
 @dataclass(frozen=True)
 class ActionDraft:
@@ -46,6 +48,15 @@ class ActionDraft:
     description: str = ""
     owner_id: int | None = None
     due: str = ""
+
+    @classmethod
+    def first(
+        cls, presenter_id: int | None, meeting_date: date | None, attendance: list[AttendanceInfo]
+    ) -> ActionDraft:
+        """An item's first draft: due two weeks after the meeting, for its presenter if present."""
+        due = format_date(meeting_date + DUE_AFTER) if meeting_date else ""
+        present = {a.participant_id for a in attendance if a.status is AttendanceStatus.AANWEZIG}
+        return cls("", presenter_id if presenter_id in present else None, due)
 
 
 class QuickAddBox(QGroupBox):

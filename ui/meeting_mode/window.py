@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
@@ -50,7 +50,6 @@ from ui.meeting_mode.look import FONT_SCALE, fit_date_field, heading, set_colour
 from ui.ops import Change, StoreOp
 from ui.style import ERROR_COLOUR
 
-DUE_AFTER = timedelta(weeks=2)  # default due date of a new action: two weeks after the meeting
 ATTENDANCE_PAGE = 0
 
 
@@ -351,10 +350,7 @@ class MeetingModeWindow(QWidget):
             i.agenda_item.id: (i.entry.outcome, i.entry.deferred_to) for i in view.items
         }
         self._show_meeting_state(view.meeting)
-        attendance = list(view.attendance)
-        self.attendance_page.show_attendance(attendance, list(view.participants))
-        self._keep_footer_last()
-        self.item_page.quick_add.set_owners(attendance)
+        self._show_attendance(view)
         self.item_page.set_writable(self.writable)
         self._index = min(self._index, len(view.items))
         self.jump_list.show_items(self.items, self._index, self.width())
@@ -474,7 +470,10 @@ class MeetingModeWindow(QWidget):
                 page.show_previous(view.previous, writable=self.writable)
             if item.kind is AgendaItemKind.ACTIELIJST:
                 page.open_actions.show_actions(list(view.open_actions))
-            draft = self._action_drafts.get(item.id) or self._new_draft(item)
+            meeting_date = self.meeting.date if self.meeting else None
+            draft = self._action_drafts.get(item.id) or ActionDraft.first(
+                item.presenter_id, meeting_date, self.attendance_page.attendance()
+            )
             page.quick_add.set_draft(draft)
             page.quick_add.show_message("")
             page.quick_add.show_agreed([a for a in view.agreed if a.agenda_item_id == item.id])
@@ -490,17 +489,6 @@ class MeetingModeWindow(QWidget):
                 page.notes_edit.setFocus(Qt.FocusReason.OtherFocusReason)
                 page.notes_edit.moveCursor(page.notes_edit.textCursor().MoveOperation.End)
         self._update_status()
-
-    def _new_draft(self, item: AgendaItemInfo) -> ActionDraft:
-        meeting = self.meeting
-        due = format_date(meeting.date + DUE_AFTER) if meeting else ""
-        present = {
-            a.participant_id
-            for a in self.attendance_page.attendance()
-            if a.status is AttendanceStatus.AANWEZIG
-        }
-        owner = item.presenter_id if item.presenter_id in present else None
-        return ActionDraft("", owner, due)
 
     # Saving as typed --------------------------------------------------------------------------
 
@@ -534,6 +522,13 @@ class MeetingModeWindow(QWidget):
         return lambda exc: self._set_status(f"{what}: {exc.message}", ERROR_COLOUR)
 
     # Attendance -------------------------------------------------------------------------------
+
+    def _show_attendance(self, view: MeetingModeView) -> None:
+        """The attendance rows as `view` has them; new actions may go to the people in it."""
+        attendance = list(view.attendance)
+        self.attendance_page.show_attendance(attendance, list(view.participants))
+        self._keep_footer_last()
+        self.item_page.quick_add.set_owners(attendance)
 
     def _attendance_chosen(self, participant_id: int, status: AttendanceStatus) -> None:
         store = self._store
@@ -569,10 +564,7 @@ class MeetingModeWindow(QWidget):
         view = self._view
         if view is None:
             return
-        # Back to what the store has.
-        self.attendance_page.show_attendance(list(view.attendance), list(view.participants))
-        self._keep_footer_last()
-        self.item_page.quick_add.set_owners(list(view.attendance))
+        self._show_attendance(view)  # back to what the store has
         self._set_status(f"Aanwezigheid niet opgeslagen: {exc.message}", ERROR_COLOUR)
 
     def _add_attendee(self, participant_id: int) -> None:
@@ -593,10 +585,8 @@ class MeetingModeWindow(QWidget):
         if view is None:
             return
         self._view = view = replace(view, attendance=(*view.attendance, saved))
-        self.attendance_page.show_attendance(list(view.attendance), list(view.participants))
-        self._keep_footer_last()
+        self._show_attendance(view)
         self.attendance_page.row_of(saved.name).setFocus()
-        self.item_page.quick_add.set_owners(list(view.attendance))
         self.attendance_saved.emit(saved)
 
     # Actions ----------------------------------------------------------------------------------
