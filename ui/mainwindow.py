@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QToolBar,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -205,7 +206,22 @@ class MainWindow(QMainWindow):
         self.splitter.setCollapsible(1, False)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([width, 1000])
-        self.setCentralWidget(self.splitter)
+        # Above the screens, full width and wrapping: in the tool bar a narrow window would
+        # push it into the overflow menu, out of sight (WCAG 2.2.1: a warning one can see).
+        self.lock_warning = QLabel()
+        self.lock_warning.setObjectName("vergrendelwaarschuwing")
+        self.lock_warning.setWordWrap(True)
+        self.lock_warning.setStyleSheet(
+            "background: #fff4ce; color: #3d2c00; border: 1px solid #8a6d00; padding: 3px 8px;"
+        )
+        self.lock_warning.hide()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.lock_warning)
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
 
         self.location_label = QLabel()
         self.location_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -225,7 +241,7 @@ class MainWindow(QMainWindow):
         )
         self.idle_watcher.idle.connect(self.idle_lock)
         self.idle_watcher.warning.connect(self._warn_of_lock)
-        self.idle_watcher.resumed.connect(lambda: self._lock_warning_action.setVisible(False))
+        self.idle_watcher.resumed.connect(lambda: self.lock_warning.hide())
 
         self._build_screens()
         ops.change_bus().did_change.connect(self._store_changed)
@@ -306,14 +322,6 @@ class MainWindow(QMainWindow):
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
-        self.lock_warning = QLabel()
-        self.lock_warning.setObjectName("vergrendelwaarschuwing")
-        self.lock_warning.setStyleSheet(
-            "background: #fff4ce; color: #3d2c00; border: 1px solid #8a6d00; padding: 3px 8px;"
-        )
-        # A widget in a tool bar is shown and hidden through its action (QToolBar docs).
-        self._lock_warning_action = toolbar.addWidget(self.lock_warning)
-        self._lock_warning_action.setVisible(False)
         self.account_label = QLabel()
         self.account_label.setContentsMargins(0, 0, 8, 0)
         toolbar.addWidget(self.account_label)
@@ -517,7 +525,7 @@ class MainWindow(QMainWindow):
         )
         self.lock_warning.setText(text)
         self.lock_warning.setAccessibleName(text)
-        self._lock_warning_action.setVisible(True)
+        self.lock_warning.show()
 
     def idle_lock(self) -> None:
         """Lock because nobody used the app for the idle time."""
@@ -539,7 +547,7 @@ class MainWindow(QMainWindow):
         self._store = None
         self._lock_reason = reason
         self.idle_watcher.stop()
-        self._lock_warning_action.setVisible(False)
+        self.lock_warning.hide()
         self.auto_backup.store_closing()
         self._save_window_state()
         self._close_dialogs()

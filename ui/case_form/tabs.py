@@ -182,7 +182,7 @@ class CaseTabPages:
                 _cell(action.owner_name + (" (gearchiveerd)" if action.owner_archived else "")),
                 _cell(action.organisation_name),
                 # In words, not only red (WCAG 1.4.1).
-                _cell(f"{due} (te laat)", f"uiterlijk {due} — te laat")
+                _cell(f"{due} (te laat)", f"uiterlijk {due} (te laat)")
                 if action.overdue
                 else _cell(due),
                 _cell(action.status.label),
