@@ -340,7 +340,7 @@ class AccessRequestDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         width = self.fontMetrics().averageCharWidth()
-        self.resize(width * 100, self.fontMetrics().height() * 36)
+        self.resize(width * 125, self.fontMetrics().height() * 36)
         self._update_deadline()
         self._update_buttons()
         self.requested_by_edit.setFocus()
@@ -378,11 +378,14 @@ class AccessRequestDialog(QDialog):
             if request.note:
                 tips.append(f"Opmerking: {request.note}")
             for column in range(len(COLUMNS)):
-                item.setToolTip(column, "\n".join(tips))
+                # The whole cell first: a narrow column elides it (issue 13 item 8).
+                item.setToolTip(column, "\n".join([item.text(column), *tips]))
             item.setData(0, Qt.ItemDataRole.UserRole, request.id)
             self.tree.addTopLevelItem(item)
             if request.id == select_id or (current is None and request.is_open):
                 current = item
+        for column in range(len(COLUMNS) - 1):  # the last one stretches
+            self.tree.resizeColumnToContents(column)
         self.tree.setVisible(bool(found.requests))
         self.empty_label.setVisible(not found.requests)
         if current is None and self.tree.topLevelItemCount():

@@ -307,6 +307,9 @@ class RecoveryUnlockDialog(QDialog):
         self.key_edit = QLineEdit()
         self.key_edit.setAccessibleName("Herstelsleutel")
         self.key_edit.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+        # The whole key in view while it is typed over from paper.
+        key_width = self.key_edit.fontMetrics().horizontalAdvance(self.key_edit.placeholderText())
+        self.key_edit.setMinimumWidth(key_width + 24)
         self.account_edit = QLineEdit(account)
         self.account_edit.setMaxLength(80)
         self.account_edit.setAccessibleName("Account")

@@ -306,6 +306,8 @@ class ImportDialog(QDialog):
         self.owners_grid.setColumnStretch(1, 3)
         self.owners_grid.setColumnStretch(2, 3)
         self.owners_grid.setColumnStretch(3, 2)
+        # "Onbekende casushouder 'leerplicht' (3 casussen)" on at most two lines.
+        self.owners_grid.setColumnMinimumWidth(0, self.fontMetrics().averageCharWidth() * 34)
         self.owners_area = QScrollArea()
         self.owners_area.setWidget(self.owners_box)
         self.owners_area.setWidgetResizable(True)

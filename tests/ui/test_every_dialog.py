@@ -143,7 +143,9 @@ def _import_unknown_owners(opened: Opened) -> QWidget:
         encoding="utf-8",
     )
     dialog = _dialog(opened, ImportDialog(opened.store, path))
-    opened.qtbot.waitUntil(lambda: not dialog.busy)
+    dialog.check()
+    opened.qtbot.waitUntil(lambda: not dialog.busy, timeout=20_000)
+    assert dialog.owner_rows, "the unknown casushouder is offered a choice"
     idle()
     return dialog
 
