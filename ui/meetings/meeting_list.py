@@ -69,7 +69,9 @@ class MeetingTableModel(RowsTableModel[MeetingInfo]):
                 return agenda_text(row, self._counts.get(row.id))
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [row.title]
+            # The cell's own text first: a narrow column elides it (issue 13 item 8).
+            own = self.cell(row, column, Qt.ItemDataRole.DisplayRole)
+            lines = [own, row.title] if own else [row.title]
             if row.location:
                 lines.append(row.location)
             if is_moved(row) and row.original_date is not None:

@@ -121,17 +121,17 @@ class MeetingPageWidget(QWidget):
         self.page_tabs.addTab(self.builder, "Agen&da")
         self.page_tabs.addTab(self.attendance, "Aanwe&zigheid")
 
-        header_row = QHBoxLayout()
-        header_row.addWidget(self.heading, 1)
+        # The date on a line of its own, the buttons below it: beside them a page of 1280 px
+        # wrapped "maandag 4 januari 2027, 09:30–11:30" onto four lines.
         header_buttons = QWidget()  # on two lines when the page is narrow (200 % text)
         flow = FlowLayout(header_buttons)
         for button in (self.move_button, self.cancel_button, self.people_button, self.mode_button):
             flow.addWidget(button)
-        header_row.addWidget(header_buttons)
         filled = QWidget()
         page_column = QVBoxLayout(filled)
         page_column.setContentsMargins(0, 0, 0, 0)
-        page_column.addLayout(header_row)
+        page_column.addWidget(self.heading)
+        page_column.addWidget(header_buttons)
         page_column.addWidget(self.subheading)
         page_column.addWidget(self.alert)
         page_column.addWidget(self.message_label)

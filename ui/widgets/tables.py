@@ -184,6 +184,9 @@ def set_up_rows_table(
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(stretch_last)
     header.setHighlightSections(False)
+    # A header elides nothing by default: a narrow "Agendapunt" showed as "gendapu". Its
+    # tooltip holds the whole title.
+    header.setTextElideMode(Qt.TextElideMode.ElideRight)
     if table.findChild(ColumnFitter) is None:
         ColumnFitter(table)
     return table
