@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from casusoverleg.services import accounts
 
 from ui import tasks
+from ui.gc_guard import GuiThreadCollector
 from ui.help import app_icon
 from ui.mainwindow import APP_TITLE, MainWindow, restore_notice
 from ui.unlock import UnlockDialog
@@ -131,6 +132,7 @@ def _application(qt_args: list[str]) -> QApplication:
     app.setApplicationName("Casusoverleg")
     app.setOrganizationName("Casusoverleg")
     app.setDesktopFileName("casusoverleg")
+    GuiThreadCollector(app)  # cycles are freed on this thread, never in a worker
     return app
 
 

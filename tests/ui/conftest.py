@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, QSettings
+from PySide6.QtWidgets import QApplication
 
 from casusoverleg.domain.enums import CaseStatus, ExemptionGround
 from casusoverleg.services import accounts, cases
 from tests.helpers.stores import make_store, sample_case
 
 from ui import tasks
+from ui.gc_guard import GuiThreadCollector
 
 # The app sets this at start (ui.app.install_dutch); counts and dates depend on it.
 QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands))
@@ -82,6 +84,15 @@ def _window_state_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Keep the window's remembered sizes (QSettings) out of the real user profile."""
     folder = tmp_path_factory.mktemp("vensterstaat")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+
+
+@pytest.fixture(autouse=True)
+def _cycles_freed_on_the_gui_thread(qapp: QApplication) -> Iterator[None]:
+    """As in the app (ui.gc_guard): no worker ever frees a cycle holding a Qt object."""
+    collector = GuiThreadCollector(qapp)
+    yield
+    collector.stop()
+    collector.deleteLater()
 
 
 @pytest.fixture(autouse=True)
