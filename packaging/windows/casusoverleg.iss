@@ -49,8 +49,9 @@ UninstallDisplayName=Casusoverleg
 Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
-; Tell Explorer (and so new command prompts) that the user's PATH changed, after install and
-; after uninstall.
+; Tell Explorer (and so new command prompts) that the user's PATH changed at the end of the
+; install. (Whether the uninstaller broadcasts too is not checked here; if not, a stale entry
+; for the removed folder lingers in Explorer's copy until the next sign-in: harmless.)
 ChangesEnvironment=yes
 ; Close a running Casusoverleg (Restart Manager) before its files are replaced or removed.
 CloseApplications=yes
