@@ -10,6 +10,10 @@ or never end), at most `MAX_FILE_BYTES`, `MAX_ROWS` rows and `MAX_CELL_CHARS` pe
 before openpyxl parses it, and its rows are streamed. At most `MAX_PROBLEMS` problems are kept,
 with a count of the rest. A message names row, column and the kind of problem, never the
 content of a cell: with swapped columns that content is a child's name or diagnosis.
+
+A CSV is read as Excel-NL saves it (`_decode`): UTF-16 when it starts with a UTF-16 BOM
+('Unicode-tekst', tab-separated), else UTF-8 when all of it is, else Windows-1252; the preview
+names the one used. An .xlsx part that declares a DTD (an entity bomb) is refused.
 """
 
 from __future__ import annotations
