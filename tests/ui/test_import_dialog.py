@@ -122,7 +122,8 @@ def test_the_preview_names_the_encoding(
     path.write_bytes(b"\xff\xfe" + text.replace("Lotte", "Chloë").encode("utf-16-le"))
     dialog = _open_import(qtbot, window, path, monkeypatch)
     assert dialog.encoding_label.isVisibleTo(dialog)
-    assert dialog.encoding_label.text() == "Tekenset van het bestand: UTF-16 (Excel 'Unicode-tekst')."
+    expected = "Tekenset van het bestand: UTF-16 (Excel 'Unicode-tekst')."
+    assert dialog.encoding_label.text() == expected
     assert dialog.cases.rowCount() == 2
     assert dialog.cases.index(0, 2).data() == "Chloë Visser"
 
