@@ -334,10 +334,14 @@ def cmd_import(args: argparse.Namespace, creds: Credentials) -> int:
             print(printable(f"  {problem}"), file=sys.stderr)
         if exc.more:
             print(f"  … {imports.more_problems_text(exc.more)}", file=sys.stderr)
+        if case_file.encoding:
+            print(imports.encoding_line(case_file.encoding), file=sys.stderr)
         return EXIT_BAD_INPUT
     finally:
         accounts.lock(store)
     _out(f"{result.count} casussen geïmporteerd.")
+    if case_file.encoding:
+        _out(imports.encoding_line(case_file.encoding))
     # A casushouder that names no single participant (by code, name or initials) is never made
     # into one here: its cases stay without casushouder, and each such value is reported.
     for owner in result.left_empty:

@@ -288,6 +288,11 @@ class ImportDialog(QDialog):
         self.file_label = QLabel(f"Bestand: {path}")
         self.file_label.setWordWrap(True)
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # How a CSV was read (UTF-8, Windows-1252, UTF-16), once it has been: one line.
+        self.encoding_label = QLabel()
+        self.encoding_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.encoding_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.encoding_label.hide()
         self.summary_label = QLabel()
         # Plain text: a file name or message is never read as HTML.
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -373,6 +378,7 @@ class ImportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.file_label)
+        layout.addWidget(self.encoding_label)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.owners_label)
         layout.addWidget(self.owners_area)
@@ -404,6 +410,7 @@ class ImportDialog(QDialog):
         self._preview = None
         self.summary_label.setStyleSheet("")
         self.summary_label.setText("Het bestand wordt gelezen en gecontroleerd…")
+        self.encoding_label.hide()
         self._clear_owners()
         StoreOp(self, self._store, lambda store: _check_file(store, path)).key("check").success(
             self._checked
@@ -477,6 +484,8 @@ class ImportDialog(QDialog):
     def _checked(self, checked: _Checked) -> None:
         preview = checked.preview
         self._preview = preview
+        self.encoding_label.setText(imports.encoding_line(preview.encoding))
+        self.encoding_label.setVisible(bool(preview.encoding))
         locale = QLocale()
         count = len(preview.cases)
         if not preview.cases:
@@ -588,5 +597,6 @@ class ImportDialog(QDialog):
         self._clear_owners()
         self.owners_label.clear()
         self.summary_label.clear()
+        self.encoding_label.clear()
         self.reason_label.clear()
         super().reject()

@@ -10,6 +10,10 @@ or never end), at most `MAX_FILE_BYTES`, `MAX_ROWS` rows and `MAX_CELL_CHARS` pe
 before openpyxl parses it, and its rows are streamed. At most `MAX_PROBLEMS` problems are kept,
 with a count of the rest. A message names row, column and the kind of problem, never the
 content of a cell: with swapped columns that content is a child's name or diagnosis.
+
+A CSV is read as Excel-NL saves it (`_decode`): UTF-16 when it starts with a UTF-16 BOM
+('Unicode-tekst', tab-separated), else UTF-8 when all of it is, else Windows-1252; the preview
+names the one used. An .xlsx part that declares a DTD (an entity bomb) is refused.
 """
 
 from __future__ import annotations
@@ -290,6 +294,7 @@ class ImportPreview:
     unknown_owners: list[UnknownOwner]  # values matching no single participant, by first row
     more_problems: int = 0  # problems beyond `problems`, counted only
     rejected_row_count: int | None = None  # rows with a problem (None: those in `problems`)
+    encoding: str = ""  # how a CSV was read (see `encoding_line`); "" for an .xlsx
 
     @property
     def ok(self) -> bool:
@@ -404,6 +409,7 @@ class CaseFile:
     problems: list[RowProblem]
     problem_total: int = 0
     problem_rows: frozenset[int] = frozenset()
+    encoding: str = ""  # how a CSV was read (UTF8, CP1252, UTF16); "" for an .xlsx
 
 
 def _header_key(value: str) -> str:
@@ -455,7 +461,9 @@ def _too_many_rows() -> BadInput:
     )
 
 
-def _parse_rows(rows: Iterable[Sequence[object]], name: str, today: date) -> CaseFile:
+def _parse_rows(
+    rows: Iterable[Sequence[object]], name: str, today: date, encoding: str = ""
+) -> CaseFile:
     """Rows of cells (header first) checked and parsed one at a time (bounded memory)."""
     iterator = iter(rows)
     header_row = next(iterator, None)
@@ -477,7 +485,9 @@ def _parse_rows(rows: Iterable[Sequence[object]], name: str, today: date) -> Cas
         if row > MAX_ROWS + 1:
             raise _too_many_rows()
         parsed.append(_parse_row(row, record, today, problems))
-    return CaseFile(name, parsed, problems.listed(), problems.total, frozenset(problems.rows))
+    return CaseFile(
+        name, parsed, problems.listed(), problems.total, frozenset(problems.rows), encoding
+    )
 
 
 def _open_regular(path: Path) -> bytes:
@@ -527,26 +537,79 @@ def _too_big(path: Path) -> BadInput:
     )
 
 
-def _csv_rows(data: bytes) -> Iterator[list[str]]:
-    """The rows of a UTF-8 CSV, streamed; BadInput naming the row of a byte that is no UTF-8."""
+# What the preview and the CLI say about how a CSV was read.
+UTF8 = "UTF-8"
+CP1252 = "Windows-1252 (Excel 'CSV (gescheiden door lijstscheidingsteken)')"
+UTF16 = "UTF-16 (Excel 'Unicode-tekst')"
+# Bytes that no text file holds (tab, line ends and form feed are text); a file that is not
+# UTF-8 and holds them is no CSV in Windows-1252 either, but something else read as one.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# A well-formed UTF-8 sequence of two to four bytes. A file that holds these next to bytes
+# that are no UTF-8 is mixed (partly pasted from elsewhere): reading it as Windows-1252 would
+# garble its UTF-8 letters ("Ã©"), so it is refused, naming the first row that is no UTF-8.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_NO_TEXT = (
+    "Dit bestand is geen CSV-tekstbestand (of het is in een onbekende tekenset opgeslagen). "
+    "Kies een .csv- of .xlsx-bestand; sla in Excel bij 'Opslaan als' op als "
+    "'CSV UTF-8 (door komma's gescheiden)'."
+)
+
+
+def encoding_line(encoding: str) -> str:
+    """The line naming how a file was read ("" for an .xlsx, which has no text encoding)."""
+    return f"Tekenset van het bestand: {encoding}." if encoding else ""
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """The text of a CSV and how it was read: UTF-16 by its BOM, else UTF-8, else Windows-1252.
+
+    Windows-1252 decodes almost any bytes, so it is only tried when UTF-8 fails and the file
+    holds no UTF-8 letters at all (see `_UTF8_SEQUENCE`); a mixed file comes back as UTF-8
+    with markers for the bytes that are not, so that `_csv_rows` names the first such row.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise BadInput(
-            "Het CSV-bestand is als 'Unicode-tekst' (UTF-16) opgeslagen. Kies in Excel bij "
-            "'Opslaan als' het type 'CSV UTF-8 (door komma's gescheiden)'."
-        )
+        codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+        try:
+            text = data[2:].decode(codec)
+        except UnicodeDecodeError as exc:
+            raise BadInput(
+                "Het bestand begint als 'Unicode-tekst' (UTF-16) maar is beschadigd of "
+                "afgebroken. Sla de lijst in Excel opnieuw op, bij voorkeur als "
+                "'CSV UTF-8 (door komma's gescheiden)'."
+            ) from exc
+        if _CONTROL.search(text):
+            raise BadInput(_NO_TEXT)
+        return text, UTF16
     if b"\x00" in data:
         raise BadInput("Dit bestand is geen CSV-tekstbestand. Kies een .csv- of .xlsx-bestand.")
-    first_line = data[:65536].split(b"\n", 1)[0].decode("utf-8", "replace")
-    # Excel-NL writes ';' because the comma is the decimal sign; the header line tells which.
+    try:
+        return data.decode("utf-8-sig"), UTF8
+    except UnicodeDecodeError:
+        pass
+    if _UTF8_SEQUENCE.search(data):
+        return data.decode("utf-8-sig", "surrogateescape"), UTF8
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:  # five bytes have no meaning in Windows-1252
+        raise BadInput(_NO_TEXT) from exc
+    if _CONTROL.search(text):
+        raise BadInput(_NO_TEXT)
+    return text, CP1252
+
+
+def _csv_rows(text: str) -> Iterator[list[str]]:
+    """The rows of a decoded CSV, streamed; BadInput naming the row of a byte that is no UTF-8."""
+    first_line = text[:65536].split("\n", 1)[0]
+    # Excel-NL writes ';' because the comma is the decimal sign, and a tab in 'Unicode-tekst';
+    # the header line tells which.
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    # surrogateescape: a byte that is not UTF-8 becomes a marker, so its row can be named.
-    text = io.TextIOWrapper(
-        io.BytesIO(data), encoding="utf-8-sig", errors="surrogateescape", newline=""
-    )
+    lines_in = io.StringIO(text, newline="")
     read = [0]  # characters of the row being read (the reader asks for one line at a time)
 
     def lines() -> Iterator[str]:
-        for line in text:
+        for line in lines_in:
             read[0] += len(line)
             if read[0] > MAX_ROW_CHARS:
                 raise BadInput(
@@ -564,8 +627,9 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
             for column, cell in enumerate(cells, start=1):
                 if not cell.isascii() and _NOT_UTF8.search(cell):
                     raise BadInput(
-                        f"Het CSV-bestand is niet in UTF-8 opgeslagen (regel {row}, kolom "
-                        f"{column}, is het eerste teken dat niet klopt). Kies in Excel bij "
+                        "Het CSV-bestand is deels in UTF-8 en deels in een andere tekenset "
+                        f"opgeslagen (regel {row}, kolom {column}, is het eerste teken dat niet "
+                        "klopt). Kies in Excel bij "
                         "'Opslaan als' het type 'CSV UTF-8 (door komma's gescheiden)'."
                     )
             yield cells
@@ -645,6 +709,21 @@ class _SheetTooLong(Exception):
     """Raised from inside the XML scan: a value stands beyond row MAX_ROWS + 1."""
 
 
+class _DoctypeFound(Exception):
+    """Raised from inside the XML scan: a part declares a DTD (Excel never writes one)."""
+
+
+def _no_doctype(*_args: object) -> None:
+    raise _DoctypeFound
+
+
+_DOCTYPE = (
+    "Het Excel-bestand bevat XML-definities (een DTD of entiteiten) die Excel zelf nooit "
+    "schrijft; zo'n bestand kan de computer vastzetten en wordt niet gelezen. Sla de lijst in "
+    "Excel opnieuw op als .xlsx of als CSV UTF-8."
+)
+
+
 def _scan_sheet(archive: zipfile.ZipFile, member: str) -> bool:
     """Check a sheet's XML (rows, cells per row) without building it, before openpyxl does.
 
@@ -686,11 +765,15 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str) -> bool:
 
     parser.StartElementHandler = start
     parser.CharacterDataHandler = text
+    # Before any entity is declared, let alone expanded (a "billion laughs" bomb).
+    parser.StartDoctypeDeclHandler = _no_doctype
     try:
         with archive.open(member) as source:
             parser.ParseFile(source)
     except _SheetTooLong:
         return True
+    except _DoctypeFound as exc:
+        raise BadInput(_DOCTYPE) from exc
     except _RowTooLong as exc:
         raise BadInput(
             f"Een regel van het werkblad bevat meer dan {_number(MAX_ROW_CHARS)} tekens; zo "
@@ -704,12 +787,37 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str) -> bool:
     return False
 
 
+def _scan_doctype(archive: zipfile.ZipFile, member: str) -> None:
+    """Refuse a part other than a sheet that declares a DTD, before openpyxl parses it.
+
+    openpyxl parses with defusedxml (a dependency), which refuses entities too; this scan
+    also covers the parts read here (`_first_sheet`) and gives the refusal its own message.
+    A part that is no XML is left to openpyxl.
+    """
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _no_doctype
+    try:
+        with archive.open(member) as source:
+            parser.ParseFile(source)
+    except _DoctypeFound as exc:
+        raise BadInput(_DOCTYPE) from exc
+    except expat.ExpatError:
+        return
+
+
 def _scan_sheets(archive: zipfile.ZipFile) -> set[str]:
-    """`_scan_sheet` for every sheet in the zip; the names of sheets with too many rows."""
+    """`_scan_sheet` for every sheet in the zip; the names of sheets with too many rows.
+
+    The other XML parts are checked for a DTD (`_scan_doctype`).
+    """
     too_long = set()
     for info in archive.infolist():
-        if _member_limit(info.filename) == MAX_SHEET_XML and _scan_sheet(archive, info.filename):
-            too_long.add(info.filename)
+        limit = _member_limit(info.filename)
+        if limit == MAX_SHEET_XML:
+            if _scan_sheet(archive, info.filename):
+                too_long.add(info.filename)
+        elif limit != MAX_OTHER_MEMBER:
+            _scan_doctype(archive, info.filename)
     return too_long
 
 
@@ -794,6 +902,7 @@ def read_case_file(path: Path | str, *, today: date | None = None) -> CaseFile:
         )
     # Go by content, not by name: a workbook renamed to .csv is still a workbook.
     rows: Iterable[Sequence[object]]
+    encoding = ""
     if data.startswith(_ZIP_MAGIC):
         rows = _xlsx_rows(data)
     elif suffix in (".xlsx", ".xlsm"):
@@ -801,8 +910,9 @@ def read_case_file(path: Path | str, *, today: date | None = None) -> CaseFile:
     elif suffix not in (".csv", ".txt", ""):
         raise BadInput("Kies een .csv- of .xlsx-bestand.")
     else:
-        rows = _csv_rows(data)
-    return _parse_rows(rows, path.name, today or date.today())
+        text, encoding = _decode(data)
+        rows = _csv_rows(text)
+    return _parse_rows(rows, path.name, today or date.today(), encoding)
 
 
 # -- one row ---------------------------------------------------------------------------------------
@@ -1125,6 +1235,7 @@ def _check(store: Store, case_file: CaseFile, today: date) -> ImportPreview:
         list(unknown.values()),
         more_problems=problems.total - len(listed),
         rejected_row_count=len(problems.rows),
+        encoding=case_file.encoding,
     )
 
 

@@ -46,9 +46,10 @@ def test_two_thousand_bad_rows_print_a_hundred_and_a_count(
     assert done.returncode == 2
     lines = done.stderr.splitlines()
     assert lines[0].startswith("casusoverleg: Import geweigerd: 8.000 fout(en) in 2.000 regel(s)")
-    assert len(lines) == 1 + 100 + 1
+    assert len(lines) == 1 + 100 + 1 + 1
     assert lines[1] == "  regel 2, kolom voornaam: Vul de voornaam in."
-    assert lines[-1] == "  … en nog 7.900 problemen"
+    assert lines[-2] == "  … en nog 7.900 problemen"
+    assert lines[-1] == "Tekenset van het bestand: UTF-8."
     assert "Traceback" not in done.stderr
     assert _count(store_path) == 1
 
@@ -76,3 +77,31 @@ def test_terminal_escape_codes_are_shown_not_obeyed(store_path: Path, tmp_path: 
     assert done.returncode == 2
     assert "lijst\\u001b[31m.csv bestaat niet" in done.stderr
     assert "\x1b" not in done.stderr
+
+
+def test_a_windows_1252_csv_from_excel_nl_is_imported(store_path: Path, tmp_path: Path) -> None:
+    # As Excel-NL saves 'CSV (gescheiden door lijstscheidingsteken)': ';', CRLF, Windows-1252.
+    path = tmp_path / "excel.csv"
+    rows = [
+        HEADER,
+        "2026-0101;Chloë;Müller;12-03-2014;De Brug €;5 onder a;;;",
+        "2026-0102;René;Anaïs;01-07-2012;;thuiszitter;;;",
+    ]
+    path.write_bytes("\r\n".join(rows).encode("cp1252"))
+    done = run("import", "cases", str(path), env=cli_env(store_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[:2] == [
+        "2 casussen geïmporteerd.",
+        "Tekenset van het bestand: Windows-1252 (Excel 'CSV (gescheiden door "
+        "lijstscheidingsteken)').",
+    ]
+    store = accounts.unlock(store_path, ACCOUNT, PASSPHRASE)
+    try:
+        stored = {
+            r.case_number: (r.first_name, r.last_name, r.school)
+            for r in cases.list_cases(store, log_search=False)
+        }
+    finally:
+        store.close()
+    assert stored["2026-0101"] == ("Chloë", "Müller", "De Brug €")
+    assert stored["2026-0102"] == ("René", "Anaïs", "")

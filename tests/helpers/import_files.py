@@ -112,3 +112,57 @@ def many_entries_workbook(path: Path, entries: int) -> Path:
         for index in range(entries):
             archive.writestr(f"customXml/item{index}.xml", b"<a/>")
     return path
+
+
+def billion_laughs(root: str, inner: str) -> bytes:
+    """An XML part with a "billion laughs" entity bomb: `inner` holds `&lol9;` where the bomb
+    goes off (10^9 times "lol" when expanded)."""
+    entities = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
+    ]
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE {root} [{"".join(entities)}]>{inner}'
+    ).encode()
+
+
+def with_members(path: Path, replaced: dict[str, bytes]) -> Path:
+    """Rewrite the .xlsx at `path` with members replaced or added."""
+    with zipfile.ZipFile(path) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    members.update(replaced)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, content in members.items():
+            archive.writestr(member, content)
+    return path
+
+
+def shared_strings_workbook(path: Path, shared_strings: bytes) -> Path:
+    """An .xlsx whose sheet's A1 is shared string 0 of `shared_strings` (xl/sharedStrings.xml);
+    openpyxl itself writes inline strings only."""
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        types = archive.read("[Content_Types].xml")
+        relations = archive.read("xl/_rels/workbook.xml.rels")
+    types = types.replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>',
+    )
+    relations = relations.replace(
+        b"</Relationships>",
+        b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/sharedStrings" Target="sharedStrings.xml" Id="rId9" /></Relationships>',
+    )
+    path.write_bytes(buffer.getvalue())
+    return with_members(
+        path,
+        {
+            "[Content_Types].xml": types,
+            "xl/_rels/workbook.xml.rels": relations,
+            "xl/sharedStrings.xml": shared_strings,
+            SHEET: _SHEET_START
+            + b'<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+            + _SHEET_END,
+        },
+    )

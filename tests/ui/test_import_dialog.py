@@ -113,6 +113,43 @@ def test_a_bad_row_is_shown_and_nothing_is_written(
     assert window.statusBar().currentMessage().startswith("2 casussen geïmporteerd.")
 
 
+def test_the_preview_names_the_encoding(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Excel's 'Unicode-tekst': UTF-16 LE with a BOM, tab-separated.
+    path = tmp_path / "unicode.txt"
+    text = (HEADER + "\n" + GOOD).replace(";", "\t").replace("\n", "\r\n")
+    path.write_bytes(b"\xff\xfe" + text.replace("Lotte", "Chloë").encode("utf-16-le"))
+    dialog = _open_import(qtbot, window, path, monkeypatch)
+    assert dialog.encoding_label.isVisibleTo(dialog)
+    expected = "Tekenset van het bestand: UTF-16 (Excel 'Unicode-tekst')."
+    assert dialog.encoding_label.text() == expected
+    assert dialog.cases.rowCount() == 2
+    assert dialog.cases.index(0, 2).data() == "Chloë Visser"
+
+    # Junk: no encoding line, a Dutch reason.
+    path.write_bytes(bytes(range(256)))
+    with qtbot.waitSignal(dialog.checked):
+        qtbot.mouseClick(dialog.recheck_button, Qt.MouseButton.LeftButton)
+    assert not dialog.encoding_label.isVisibleTo(dialog)
+    assert "geen CSV-tekstbestand" in dialog.summary_label.text()
+
+    # The same list saved as Windows-1252: checked again, the line says so.
+    path.write_bytes((HEADER + "\n" + GOOD).replace("Lotte", "Chloë").encode("cp1252"))
+    with qtbot.waitSignal(dialog.checked):
+        qtbot.mouseClick(dialog.recheck_button, Qt.MouseButton.LeftButton)
+    assert "Windows-1252" in dialog.encoding_label.text()
+    assert dialog.cases.index(0, 2).data() == "Chloë Visser"
+    (row,) = dialog.owner_rows
+    qtbot.keyClicks(row.choice, "Leeg")
+    with qtbot.waitSignal(dialog.imported):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    store = window.store
+    assert store is not None
+    imported = {r.case_number: r.first_name for r in cases.list_cases(store, log_search=False)}
+    assert imported["2025-0101"] == "Chloë"
+
+
 @pytest.fixture(autouse=True)
 def _no_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dialogs, "inform", lambda *args, **kwargs: None)

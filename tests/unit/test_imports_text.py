@@ -234,7 +234,7 @@ def test_an_xlsx_named_csv_is_read_as_xlsx(store: Store, tmp_path: Path) -> None
 def test_an_encoding_error_names_its_row(tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes(
-        (HEADER + "\n2026-0101;Sanne;de Vries;12-03-2014;;5a;;;\n").encode()
+        (HEADER + "\n2026-0101;Ren\xe9e;de Vries;12-03-2014;;5a;;;\n").encode()
         + "2026-0102;Ren\xe9;Bakker;12-03-2014;;5a;;;\n".encode("latin-1")
     )
     with pytest.raises(BadInput, match=r"UTF-8.*regel 3, kolom 2") as caught:
