@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
-import platformdirs
 from PySide6.QtCore import (
     QCoreApplication,
     QLibraryInfo,
@@ -27,6 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
+from casusoverleg.paths import STORE_FILE_NAME, default_store_path
 from casusoverleg.services import accounts
 
 from ui import tasks
@@ -37,18 +37,13 @@ from ui.wizard import Creator, SetupWizard, default_creator
 
 STORE_ENV = "CASUSOVERLEG_STORE"
 DEMO_FILE = "demo.db"
-STORE_FILE = "casusoverleg.db"
+STORE_FILE = STORE_FILE_NAME
 
 CRASH_MESSAGE = (
     "Er is een onverwachte fout opgetreden in Casusoverleg ({name}).\n\n"
     "Wat al was opgeslagen, blijft bewaard. Sluit het programma af en start het opnieuw. "
     "Komt de fout terug, meld dan aan de beheerder wat u deed toen dit gebeurde."
 )
-
-
-def default_store_path() -> Path:
-    """Where the store lives when neither --store nor CASUSOVERLEG_STORE says otherwise."""
-    return Path(platformdirs.user_data_dir("casusoverleg")) / STORE_FILE
 
 
 def resolve_store_path(option: str | None, environ: dict[str, str] | None = None) -> Path:
