@@ -18,17 +18,17 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-import platformdirs
-
 from casusoverleg import __version__
 from casusoverleg.domain.dates import required_date
 from casusoverleg.domain.text import printable
 from casusoverleg.errors import BadInput, CasusoverlegError, disk_full, is_disk_full, os_reason
-from casusoverleg.services import accounts
-from casusoverleg.services.store import Store
+from casusoverleg.paths import STORE_FILE_NAME, default_store_path
 
+# Only what --help and --version need is imported here: the store layer (SQLAlchemy, Alembic)
+# and the documents are imported by the commands that use them (tests/e2e/test_cli_start.py).
 if TYPE_CHECKING:
     from casusoverleg.services.meetings import PastDates, SeriesInfo, SeriesInput
+    from casusoverleg.services.store import Store
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -37,12 +37,6 @@ ENV_USER = "CASUSOVERLEG_USER"
 ENV_PASSPHRASE = "CASUSOVERLEG_PASSPHRASE"  # noqa: S105 - a variable name
 ENV_NEW_PASSPHRASE = "CASUSOVERLEG_NEW_PASSPHRASE"  # noqa: S105
 ENV_RECOVERY_KEY = "CASUSOVERLEG_RECOVERY_KEY"
-STORE_FILE_NAME = "casusoverleg.db"
-
-
-def default_store_path() -> Path:
-    """The store's default place: the user's local (not roaming) data directory."""
-    return Path(platformdirs.user_data_dir("casusoverleg", appauthor=False)) / STORE_FILE_NAME
 
 
 class _DutchHelpFormatter(argparse.HelpFormatter):
@@ -106,14 +100,27 @@ class Credentials:
             raise BadInput(f"Geef het wachtwoord via {ENV_PASSPHRASE} of --passphrase-file.")
         return getpass.getpass("Wachtwoord: ")
 
-    def new_passphrase(self, what: str = "Nieuw wachtwoord") -> str:
-        """A new passphrase: --new-passphrase-file, CASUSOVERLEG_NEW_PASSPHRASE, or asked twice."""
+    def new_passphrase(self, what: str = "Nieuw wachtwoord", *, for_init: bool = False) -> str:
+        """A new passphrase: --new-passphrase-file, CASUSOVERLEG_NEW_PASSPHRASE, or asked twice.
+
+        `for_init` (there is no old passphrase) also takes --passphrase-file and
+        CASUSOVERLEG_PASSPHRASE, the variable DESIGN.md names for scripts.
+        """
         path = getattr(self.args, "new_passphrase_file", None)
         if path:
             return _read_secret_file(Path(path))
         if ENV_NEW_PASSPHRASE in os.environ:
             return os.environ[ENV_NEW_PASSPHRASE]
+        if for_init and self.args.passphrase_file:
+            return _read_secret_file(Path(self.args.passphrase_file))
+        if for_init and ENV_PASSPHRASE in os.environ:
+            return os.environ[ENV_PASSPHRASE]
         if not self.stdin.isatty():
+            if for_init:
+                raise BadInput(
+                    f"Geef het wachtwoord van de nieuwe opslag via {ENV_PASSPHRASE} "
+                    f"(of {ENV_NEW_PASSPHRASE})."
+                )
             raise BadInput(f"Geef het nieuwe wachtwoord via {ENV_NEW_PASSPHRASE}.")
         first = getpass.getpass(f"{what}: ")
         if getpass.getpass(f"{what} (nogmaals): ") != first:
@@ -150,6 +157,8 @@ def _store_path(args: argparse.Namespace) -> Path:
 
 
 def _unlock(args: argparse.Namespace, creds: Credentials) -> Store:
+    from casusoverleg.services import accounts
+
     path = _store_path(args)
     accounts.ensure_store_exists(path)
     account = creds.account()
@@ -158,9 +167,15 @@ def _unlock(args: argparse.Namespace, creds: Credentials) -> Store:
         # A one-time passphrase opens nothing but `passwd` (which unlocks on its own).
         accounts.refuse_until_changed(store)
     except BaseException:
-        accounts.lock(store)
+        _lock(store)
         raise
     return store
+
+
+def _lock(store: Store) -> None:
+    from casusoverleg.services import accounts
+
+    accounts.lock(store)
 
 
 def _target(args: argparse.Namespace, value: str) -> Path:
@@ -187,11 +202,13 @@ def _err(text: str) -> None:
 
 def cmd_init(args: argparse.Namespace, creds: Credentials) -> int:
     """Create a new store with a first account and print the recovery key once."""
+    from casusoverleg.services import accounts
+
     path = _store_path(args)
     if not args.store and not os.environ.get(ENV_STORE):
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     account = creds.account()
-    created = accounts.init_store(path, account, creds.new_passphrase("Wachtwoord"))
+    created = accounts.init_store(path, account, creds.new_passphrase("Wachtwoord", for_init=True))
     created.store.close()
     _out(f"Opslag aangemaakt: {path}")
     _out(f"Account: {account}")
@@ -231,7 +248,7 @@ def cmd_check(args: argparse.Namespace, creds: Credentials) -> int:
     try:
         report = backup.check(store, backups=backups)
     finally:
-        accounts.lock(store)
+        _lock(store)
     for line in report.lines():
         _out(line)
     if not report.ok:
@@ -249,7 +266,7 @@ def cmd_backup(args: argparse.Namespace, creds: Credentials) -> int:
     try:
         dest = backup.backup(store, dest, overwrite=args.overwrite)
     finally:
-        accounts.lock(store)
+        _lock(store)
     _out(f"Back-up geschreven: {dest}")
     return EXIT_OK
 
@@ -277,6 +294,8 @@ def cmd_restore(args: argparse.Namespace, creds: Credentials) -> int:
 
 def cmd_passwd(args: argparse.Namespace, creds: Credentials) -> int:
     """Change an account's passphrase (with the old one, or with the recovery key)."""
+    from casusoverleg.services import accounts
+
     path = _store_path(args)
     account = creds.account()
     if args.recovery:
@@ -288,13 +307,15 @@ def cmd_passwd(args: argparse.Namespace, creds: Credentials) -> int:
     try:
         accounts.change_passphrase(store, account, old, creds.new_passphrase())
     finally:
-        accounts.lock(store)
+        _lock(store)
     _out(f"Wachtwoord van {account} gewijzigd.")
     return EXIT_OK
 
 
 def cmd_accounts(args: argparse.Namespace, creds: Credentials) -> int:
     """List, add or remove accounts."""
+    from casusoverleg.services import accounts
+
     store = _unlock(args, creds)
     try:
         if args.accounts_command == "list":
@@ -315,7 +336,7 @@ def cmd_accounts(args: argparse.Namespace, creds: Credentials) -> int:
             rotated = "" if args.no_rotate else " De opslag heeft een nieuwe sleutel."
             _out(f"Account {args.name} verwijderd.{rotated}")
     finally:
-        accounts.lock(store)
+        _lock(store)
     return EXIT_OK
 
 
@@ -338,7 +359,7 @@ def cmd_import(args: argparse.Namespace, creds: Credentials) -> int:
             print(imports.encoding_line(case_file.encoding), file=sys.stderr)
         return EXIT_BAD_INPUT
     finally:
-        accounts.lock(store)
+        _lock(store)
     _out(f"{result.count} casussen geïmporteerd.")
     if case_file.encoding:
         _out(imports.encoding_line(case_file.encoding))
@@ -367,7 +388,7 @@ def cmd_export(args: argparse.Namespace, creds: Credentials) -> int:
         else:
             count = exports.export_cases(store, target, overwrite=args.overwrite)
     finally:
-        accounts.lock(store)
+        _lock(store)
     what = "actiepunten" if args.what == "actions" else "casussen"
     _out(f"{count} {what} geëxporteerd naar {args.file}.")
     _out("Let op: dit bestand is niet versleuteld. Bewaar het veilig en verwijder het na gebruik.")
@@ -480,7 +501,7 @@ def cmd_series(args: argparse.Namespace, creds: Credentials) -> int:
         try:
             found = meetings.list_series(store)
         finally:
-            accounts.lock(store)
+            _lock(store)
         if not found:
             _out("Er zijn nog geen overlegreeksen.")
         for info in found:
@@ -516,7 +537,7 @@ def cmd_series(args: argparse.Namespace, creds: Credentials) -> int:
         try:
             info = meetings.create_series(store, data, past, today=today)
         finally:
-            accounts.lock(store)
+            _lock(store)
         _out(f"Overlegreeks {info.id} '{info.name}' opgeslagen: {info.description}.")
     else:
         _out(f"Voorbeeld (niet opgeslagen): {data.recurrence.describe()}.")
@@ -553,7 +574,7 @@ def cmd_meetings(args: argparse.Namespace, creds: Credentials) -> int:
     try:
         found = meetings.list_meetings(store, since=since, until=until)
     finally:
-        accounts.lock(store)
+        _lock(store)
     if args.json:
         rows = []
         for m in found:
@@ -598,7 +619,7 @@ def cmd_cases(args: argparse.Namespace, creds: Credentials) -> int:
     try:
         lines = case_overview.case_statuses(store, on)
     finally:
-        accounts.lock(store)
+        _lock(store)
     if args.json:
         _out(json.dumps([line.to_json() for line in lines], ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -627,7 +648,7 @@ def cmd_ics(args: argparse.Namespace, creds: Credentials) -> int:
             done = calendar.write_series_ics(store, target.id, output, overwrite=args.overwrite)
             what = f"overlegreeks '{target.name}'"
     finally:
-        accounts.lock(store)
+        _lock(store)
     kind = {"REQUEST": "uitnodiging", "CANCEL": "afzegging"}.get(done.method, "agenda")
     invited = f", {done.invited} genodigden" if done.is_invitation else ""
     _out(
@@ -718,7 +739,7 @@ def cmd_agenda(args: argparse.Namespace, creds: Credentials) -> int:
         meeting_id = _meeting_id(store, args.meeting)
         printed = documents.print_agenda(store, meeting_id, output, overwrite=args.overwrite)
     finally:
-        accounts.lock(store)
+        _lock(store)
     _out(f"Agenda geschreven: {args.output} ({_pages(printed.pages)}).")
     return EXIT_OK
 
@@ -735,7 +756,7 @@ def cmd_minutes(args: argparse.Namespace, creds: Credentials) -> int:
             store, meeting_id, output, show_names=args.names, overwrite=args.overwrite
         )
     finally:
-        accounts.lock(store)
+        _lock(store)
     names = " met namen van kinderen" if args.names else ""
     _out(f"Verslag geschreven{names}: {args.output} ({_pages(printed.pages)}).")
     _out(_UNENCRYPTED)
@@ -753,7 +774,7 @@ def cmd_actions(args: argparse.Namespace, creds: Credentials) -> int:
             store, output, include_done=args.all, group_by=args.by, overwrite=args.overwrite
         )
     finally:
-        accounts.lock(store)
+        _lock(store)
     _out(f"Actielijst geschreven: {args.output} ({_pages(printed.pages)}).")
     return EXIT_OK
 
@@ -768,7 +789,7 @@ def cmd_dossier(args: argparse.Namespace, creds: Credentials) -> int:
         case_id = cases.find_case_id(store, args.case)
         printed = documents.print_dossier(store, case_id, output, overwrite=args.overwrite)
     finally:
-        accounts.lock(store)
+        _lock(store)
     _out(f"Dossier geschreven: {args.output} ({_pages(printed.pages)}).")
     _out(_UNENCRYPTED)
     return EXIT_OK
@@ -964,7 +985,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
-    """Run one command; returns the exit code."""
+    """Run one command; returns the exit code.
+
+    A reader that stops early (`casusoverleg cases | head`) ends it quietly, wherever the
+    broken pipe shows: in a command, in --help, or in the last flush of stdout.
+    """
+    try:
+        try:
+            return _main(argv, stdin)
+        finally:
+            sys.stdout.flush()  # here, not at interpreter exit, where it could not be caught
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that Python's own flush at exit finds no reader
+    gone (the way the Python documentation handles SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _main(argv: Sequence[str] | None, stdin: TextIO | None) -> int:
     parser = build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.command is None:
@@ -995,8 +1038,7 @@ def _run(args: argparse.Namespace, creds: Credentials) -> int:
     except BrokenPipeError:
         # The reader stopped early (`casusoverleg meetings | head`): the command itself is done;
         # say nothing, and keep Python from complaining about stdout at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return EXIT_OK
     except Exception as exc:
         if is_disk_full(exc):

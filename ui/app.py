@@ -14,42 +14,46 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-import platformdirs
 from PySide6.QtCore import (
     QCoreApplication,
     QLibraryInfo,
     QLocale,
     QObject,
     QSocketNotifier,
+    QTimer,
     QTranslator,
     Signal,
 )
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from casusoverleg.services import accounts
+from casusoverleg.paths import STORE_FILE_NAME, default_store_path
 
 from ui import tasks
 from ui.gc_guard import GuiThreadCollector
 from ui.help import app_icon
-from ui.mainwindow import APP_TITLE, MainWindow, restore_notice
+from ui.style import APP_TITLE
 from ui.unlock import UnlockDialog
-from ui.wizard import Creator, SetupWizard, default_creator
+
+# Only what the unlock dialog needs is imported before it is shown: the main window, the
+# first-start wizard and the store layer come when they are wanted (issue 14: fast start;
+# tests/e2e/test_cli_start.py checks it, `make bench` times it as gui_start_to_unlock).
+if TYPE_CHECKING:
+    from ui.mainwindow import MainWindow
+    from ui.wizard import Creator, SetupWizard
 
 STORE_ENV = "CASUSOVERLEG_STORE"
+START_PROBE_ENV = "CASUSOVERLEG_START_PROBE"
+START_PROBE_LINE = "casusoverleg: ontgrendelvenster getoond"
 DEMO_FILE = "demo.db"
-STORE_FILE = "casusoverleg.db"
+STORE_FILE = STORE_FILE_NAME
 
 CRASH_MESSAGE = (
     "Er is een onverwachte fout opgetreden in Casusoverleg ({name}).\n\n"
     "Wat al was opgeslagen, blijft bewaard. Sluit het programma af en start het opnieuw. "
     "Komt de fout terug, meld dan aan de beheerder wat u deed toen dit gebeurde."
 )
-
-
-def default_store_path() -> Path:
-    """Where the store lives when neither --store nor CASUSOVERLEG_STORE says otherwise."""
-    return Path(platformdirs.user_data_dir("casusoverleg")) / STORE_FILE
 
 
 def resolve_store_path(option: str | None, environ: dict[str, str] | None = None) -> Path:
@@ -157,6 +161,8 @@ class GuiSession(QObject):
         self.window: MainWindow | None = None
         self.dialog: UnlockDialog | SetupWizard | None
         if first_start:
+            from ui.wizard import SetupWizard
+
             wizard = SetupWizard(store_path, create=create)
             wizard.open_existing.connect(self._open_existing)
             self.dialog = wizard
@@ -195,6 +201,8 @@ class GuiSession(QObject):
         if result != QDialog.DialogCode.Accepted or dialog.store is None:
             self.finished.emit()
             return
+        from ui.mainwindow import MainWindow, restore_notice
+
         notice = ""
         if isinstance(dialog, UnlockDialog) and dialog.restored is not None:
             notice = restore_notice(dialog.restored.previous)
@@ -207,12 +215,14 @@ class GuiSession(QObject):
         """Lock whatever is still open (the app is quitting)."""
         if self.window is not None:
             self.window.close_store()
-        if isinstance(self.dialog, SetupWizard):
-            self.dialog.close_store()
+        if self.dialog is not None and not isinstance(self.dialog, UnlockDialog):
+            self.dialog.close_store()  # the first-start wizard
 
 
 def demo_session(directory: Path) -> GuiSession:
     """A session that first makes a fresh demo store in `directory` (account, passphrase: demo)."""
+    from casusoverleg.services import accounts
+
     path = directory / DEMO_FILE
 
     def prepare() -> None:
@@ -257,6 +267,11 @@ def quit_on_signals(app: QCoreApplication) -> Iterator[None]:
         write.close()
 
 
+def _load_store_layer() -> None:
+    """Import what unlocking needs (SQLAlchemy, SQLCipher, the services), off the GUI thread."""
+    from casusoverleg.services import accounts, backup  # noqa: F401
+
+
 def run_gui(argv: list[str]) -> int:
     """Run the window until it closes; returns the exit code."""
     options, qt_args = _parse_args(argv)
@@ -277,6 +292,8 @@ def run_gui(argv: list[str]) -> int:
             else:
                 # First start. Only the default place may get its folder made: a folder that
                 # is missing under a chosen path is more likely a typing error.
+                from ui.wizard import default_creator
+
                 is_default = path == default_store_path()
                 if not is_default and not path.parent.is_dir():
                     show_message(None, APP_TITLE, missing_store_message(path))
@@ -288,6 +305,12 @@ def run_gui(argv: list[str]) -> int:
         app.setQuitOnLastWindowClosed(False)
         session.finished.connect(app.quit)
         session.start()
+        if os.environ.get(START_PROBE_ENV):
+            # `make bench` (gui_start_to_unlock): say when the first dialog is up, then stop.
+            QTimer.singleShot(0, lambda: (print(START_PROBE_LINE, flush=True), app.quit()))
+        else:
+            # While the user types: the store layer loads on the worker, where unlocking runs.
+            tasks.run_in_background(_load_store_layer, lambda _done: None, lambda _exc: None)
         with quit_on_signals(app):
             return app.exec()
     finally:

@@ -12,7 +12,6 @@ from importlib import metadata
 from importlib.resources import files
 from pathlib import Path
 
-import platformdirs
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap, QShortcut
@@ -27,6 +26,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from casusoverleg.paths import data_folder
 
 from ui.widgets.heading import Heading
 
@@ -99,7 +100,7 @@ def about_text(store_path: Path) -> str:
             "",
             f"Opslag: {store_path}",
             f"Map van de opslag: {store_path.parent}",
-            f"Standaardmap voor gegevens: {platformdirs.user_data_dir('casusoverleg')}",
+            f"Standaardmap voor gegevens: {data_folder()}",
             "",
             f"Python {platform.python_version()}, Qt {qVersion()}, PySide6 {pyside_version}",
         )

@@ -41,7 +41,7 @@ from casusoverleg.services.imports import ImportResult
 from casusoverleg.services.settings import Settings
 from casusoverleg.services.store import Store
 
-from ui import dialogs, ops, pdf_preview, tasks, window_state
+from ui import dialogs, ops, pdf_preview, style, tasks, window_state
 from ui.actions import ActionsView
 from ui.audit_log import AuditLogView
 from ui.autobackup import AutoBackup, lock_with_backup
@@ -59,7 +59,7 @@ from ui.restore_backup import RestoreBackupDialog
 from ui.settings import SettingsView
 from ui.unlock import UnlockDialog
 
-APP_TITLE = "Casusoverleg"
+APP_TITLE = style.APP_TITLE
 DEMO_SUFFIX = " — DEMO (geen echte gegevens)"
 LOCKED_TITLE = "Vergrendeld"
 

@@ -23,16 +23,18 @@ import enum
 import logging
 import sys
 from collections.abc import Callable
-from typing import Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from casusoverleg.errors import CasusoverlegError
-from casusoverleg.services.store import Store
 
 from ui import dialogs, tasks
+
+if TYPE_CHECKING:  # the store layer is imported by what opens a store (the unlock dialog's start)
+    from casusoverleg.services.store import Store
 
 T = TypeVar("T")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from casusoverleg.errors import CasusoverlegError
 
+APP_TITLE = "Casusoverleg"  # every window's title (here: the start imports no main window)
+
 # Text colours (readable on a white background; AA contrast).
 ERROR_COLOUR = "#b00020"  # a problem the user must fix
 LATE_COLOUR = ERROR_COLOUR  # a date that has passed

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QPalette
@@ -33,14 +34,19 @@ from casusoverleg.errors import (
     TooManyAttempts,
     WrongKey,
 )
-from casusoverleg.services import accounts, backup
-from casusoverleg.services.backup import BackupInfo, RestoreResult
-from casusoverleg.services.store import Store
 
 from ui import dialogs, style
-from ui.accounts_view import ChangePassphraseDialog, RecoveryUnlockDialog
 from ui.ops import Op
 from ui.widgets.heading import Heading
+
+# The store layer (SQLAlchemy, SQLCipher, the services) is imported when the dialog first needs
+# it, not when it is shown: the window's start waits for nothing but Qt (issue 14).
+if TYPE_CHECKING:
+    from casusoverleg.services.backup import BackupInfo, RestoreResult
+    from casusoverleg.services.store import Store
+
+    Unlocker = Callable[[Path, str, str], Store]
+
 
 WRONG_KEY_MESSAGE = "Onbekend account of onjuist wachtwoord."
 BUSY_UNLOCKING = "Bezig met ontgrendelen…"
@@ -62,7 +68,11 @@ WAY_FORWARD = {
     StoreNotFound: "Open de opslag op de plek waar hij staat.",
 }
 
-Unlocker = Callable[[Path, str, str], Store]
+
+def _unlock_store(path: Path, account: str, passphrase: str) -> Store:
+    from casusoverleg.services import accounts
+
+    return accounts.unlock(path, account, passphrase)
 
 
 class UnlockDialog(QDialog):
@@ -76,12 +86,12 @@ class UnlockDialog(QDialog):
         prepare: Callable[[], object] | None = None,
         preparing_text: str = "Even geduld…",
         hint: str = "",
-        unlock: Unlocker = accounts.unlock,
+        unlock: Unlocker | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._path = store_path
-        self._unlock = unlock
+        self._unlock = unlock or _unlock_store
         self._store: Store | None = None
         self._busy = False
         self._ready = prepare is None
@@ -234,6 +244,8 @@ class UnlockDialog(QDialog):
             self._set_busy(BUSY_RESTORING)
 
             def restore_and_unlock() -> tuple[RestoreResult, Store | None]:
+                from casusoverleg.services import backup
+
                 if other_store:
                     result = backup.restore(source, path, account, passphrase, other_store=True)
                 else:
@@ -254,6 +266,8 @@ class UnlockDialog(QDialog):
         self._set_busy(BUSY_UNLOCKING)
 
         def open_and_check() -> tuple[Store, bool]:
+            from casusoverleg.services import accounts
+
             store = unlock(path, account, passphrase)
             try:
                 return store, accounts.must_change_passphrase(store)
@@ -264,7 +278,7 @@ class UnlockDialog(QDialog):
         Op(self, open_and_check).success(
             lambda found: self._opened(found[0], found[1], passphrase)
         ).failure(self._unlock_failed).finished(self._step_ended).dropped(
-            lambda found: accounts.lock(found[0])
+            lambda found: _lock(found[0])
         ).run()
 
     def _opened(self, store: Store, must_change: bool, passphrase: str) -> None:
@@ -272,6 +286,8 @@ class UnlockDialog(QDialog):
         if not must_change:
             self._unlocked(store)
             return
+        from ui.accounts_view import ChangePassphraseDialog
+
         self._set_idle()
         self.passphrase_edit.clear()
         dialog = ChangePassphraseDialog(
@@ -284,7 +300,7 @@ class UnlockDialog(QDialog):
         dialog.open()
 
     def _first_passphrase_refused(self, store: Store) -> None:
-        accounts.lock(store)
+        _lock(store)
         self._show_error(
             "De opslag is weer vergrendeld: kies bij het ontgrendelen eerst een eigen "
             "wachtwoord; dat moet na een eenmalig wachtwoord of eenmalige code.",
@@ -293,6 +309,8 @@ class UnlockDialog(QDialog):
 
     def unlock_with_recovery_key(self) -> None:
         """Open the recovery-key dialog; it unlocks and sets a new passphrase."""
+        from ui.accounts_view import RecoveryUnlockDialog
+
         if self._busy or not self._ready:
             return
         dialog = RecoveryUnlockDialog(self._path, self.account_edit.text().strip(), self)
@@ -341,9 +359,15 @@ class UnlockDialog(QDialog):
             return
         self._set_busy("De back-up wordt gelezen…")
         path = self._path
-        Op(self, lambda: (backup.read_info(chosen), backup.current_store_id(path))).success(
-            lambda found: self._backup_chosen(chosen, *found)
-        ).failure(self._backup_failed).finished(self._step_ended).run()
+
+        def read() -> tuple[BackupInfo, str | None]:
+            from casusoverleg.services import backup
+
+            return backup.read_info(chosen), backup.current_store_id(path)
+
+        Op(self, read).success(lambda found: self._backup_chosen(chosen, *found)).failure(
+            self._backup_failed
+        ).finished(self._step_ended).run()
 
     def _backup_chosen(self, source: Path, info: BackupInfo, current_id: str | None) -> None:
         self._set_idle()
@@ -454,6 +478,8 @@ class UnlockDialog(QDialog):
         self.restored, store = outcome
         self._restore_from = None
         self._restore_other = False
+        from casusoverleg.services import backup
+
         lines = backup.restore_lines(self.restored)
         if store is None:
             self._set_idle()
@@ -508,4 +534,10 @@ class UnlockDialog(QDialog):
 def _lock_restored(outcome: tuple[RestoreResult, Store | None]) -> None:
     """Close the store a dialog that went away had opened after a restore."""
     if outcome[1] is not None:
-        accounts.lock(outcome[1])
+        _lock(outcome[1])
+
+
+def _lock(store: Store) -> None:
+    from casusoverleg.services import accounts
+
+    accounts.lock(store)

@@ -392,12 +392,64 @@ def bench_ui_unlock_to_window(work: Path) -> None:
     report("ui_unlock_to_window_10k", statistics.median(times), "s")
 
 
+def _process_seconds(args: list[str], env: dict[str, str], until: str | None = None) -> float:
+    """Wall time from starting a process until it ends, or until it prints the line `until`."""
+    import subprocess
+
+    start = time.perf_counter()
+    with subprocess.Popen(
+        args, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    ) as proc:
+        assert proc.stdout is not None
+        if until is None:
+            proc.stdout.read()
+        else:
+            for line in proc.stdout:
+                if line.decode().strip() == until:
+                    break
+            else:
+                raise RuntimeError(f"{args[0]} ended without saying {until!r}")
+        elapsed = time.perf_counter() - start
+        proc.stdout.close()
+        proc.wait()
+    return elapsed
+
+
+def bench_cli_help_ratio(work: Path) -> None:
+    """`casusoverleg --help` against a bare `python -c pass` (issue 14: within 4x)."""
+    script = str(Path(sys.executable).with_name("casusoverleg"))
+    env = dict(os.environ)
+    bare = statistics.median(
+        _process_seconds([sys.executable, "-c", "pass"], env) for _ in range(9)
+    )
+    helped = statistics.median(_process_seconds([script, "--help"], env) for _ in range(9))
+    report("cli_help", helped * 1000, "ms")
+    report("cli_help_ratio", helped / bare, "x")
+
+
+def bench_gui_start_to_unlock(work: Path) -> None:
+    """From starting `casusoverleg` until its unlock dialog is shown (offscreen; target 0.8 s)."""
+    from ui.app import START_PROBE_ENV, START_PROBE_LINE
+
+    store = accounts.init_store(work / "start.db", "b", "b" * 12, kdf=FAST_KDF).store
+    store.close()
+    script = str(Path(sys.executable).with_name("casusoverleg"))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **{START_PROBE_ENV: "1"})
+    times = [
+        _process_seconds([script, "--store", str(store.path)], env, until=START_PROBE_LINE)
+        for _ in range(7)
+    ]
+    report("gui_start_to_unlock", statistics.median(times), "s")
+
+
 def main() -> int:
     """Run every benchmark in a temp dir that is removed afterwards."""
     only = set(sys.argv[1:])  # e.g. `python -m tests.benchmarks bench_ui_filter`
     with tempfile.TemporaryDirectory(prefix="casusoverleg-bench-") as tmp:
         work = Path(tmp)
         for bench in (
+            bench_cli_help_ratio,
+            bench_gui_start_to_unlock,
             bench_unlock,
             bench_create,
             bench_filter,
