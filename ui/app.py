@@ -125,7 +125,37 @@ def _parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         "--demo", action="store_true", help="start op een nieuwe demo-opslag met verzonnen gegevens"
     )
     parser.add_argument("--store", metavar="PAD", help="de opslag om te openen")
+    # For the bundle's check (packaging/dist_check.py): unlock with the command line's
+    # CASUSOVERLEG_USER/CASUSOVERLEG_PASSPHRASE through the real dialog, quit once the main
+    # window is shown. Exit code 0 only then.
+    parser.add_argument("--selftest", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_known_args(argv)
+
+
+SELFTEST_USER = "CASUSOVERLEG_USER"
+SELFTEST_PASSPHRASE = "CASUSOVERLEG_PASSPHRASE"  # noqa: S105 - a variable name
+SELFTEST_SHOWN = "Casusoverleg: hoofdvenster getoond"
+
+
+def _selftest(app: QCoreApplication, session: GuiSession) -> list[bool]:
+    """Submit the unlock dialog from the environment; quit when the main window shows."""
+    shown: list[bool] = []
+
+    def on_shown() -> None:
+        shown.append(True)
+        print(SELFTEST_SHOWN, flush=True)
+        app.quit()
+
+    session.window_shown.connect(on_shown)
+    dialog = session.dialog
+    if isinstance(dialog, UnlockDialog):
+        dialog.account_edit.setText(os.environ.get(SELFTEST_USER, ""))
+        dialog.passphrase_edit.setText(os.environ.get(SELFTEST_PASSPHRASE, ""))
+        dialog.submit()
+    else:  # no store there: the first-start wizard has nothing to unlock
+        print("Casusoverleg: --selftest vraagt een bestaande opslag", file=sys.stderr)
+        QTimer.singleShot(0, app.quit)
+    return shown
 
 
 def _application(qt_args: list[str]) -> QApplication:
@@ -144,6 +174,7 @@ class GuiSession(QObject):
     """One run of the window: the unlock dialog (or first-start wizard), then the main window."""
 
     finished = Signal()
+    window_shown = Signal()
 
     def __init__(
         self,
@@ -210,6 +241,7 @@ class GuiSession(QObject):
         self.window.closed.connect(self.finished)
         self.window.show()
         self.window.activateWindow()  # the dialog had the focus; typing goes here now
+        self.window_shown.emit()
 
     def close_store(self) -> None:
         """Lock whatever is still open (the app is quitting)."""
@@ -305,14 +337,16 @@ def run_gui(argv: list[str]) -> int:
         app.setQuitOnLastWindowClosed(False)
         session.finished.connect(app.quit)
         session.start()
-        if os.environ.get(START_PROBE_ENV):
+        shown = _selftest(app, session) if options.selftest else None
+        if shown is None and os.environ.get(START_PROBE_ENV):
             # `make bench` (gui_start_to_unlock): say when the first dialog is up, then stop.
             QTimer.singleShot(0, lambda: (print(START_PROBE_LINE, flush=True), app.quit()))
-        else:
+        elif shown is None:
             # While the user types: the store layer loads on the worker, where unlocking runs.
             tasks.run_in_background(_load_store_layer, lambda _done: None, lambda _exc: None)
         with quit_on_signals(app):
-            return app.exec()
+            code = app.exec()
+        return (0 if shown else 1) if shown is not None else code
     finally:
         if session is not None:
             session.close_store()

@@ -12,6 +12,9 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from casusoverleg.services import accounts
+from tests.helpers.stores import ACCOUNT, PASSPHRASE, make_store
+
 from ui import app
 from ui.ops import Op
 
@@ -117,3 +120,31 @@ def test_file_dialogs_speak_dutch_where_qt_does_not(qapp: QApplication) -> None:
         parent.deleteLater()
         if translator is not None:
             qapp.removeTranslator(translator)
+
+
+def test_selftest_unlocks_from_the_environment_and_quits_once_the_window_shows(
+    qapp: QApplication,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    store, _key = make_store(tmp_path)
+    accounts.lock(store)
+    monkeypatch.setenv(app.SELFTEST_USER, ACCOUNT)
+    monkeypatch.setenv(app.SELFTEST_PASSPHRASE, PASSPHRASE)
+    code = app.run_gui(["--store", str(store.path), "--selftest"])
+    assert code == 0
+    assert app.SELFTEST_SHOWN in capsys.readouterr().out
+    for widget in qapp.topLevelWidgets():  # the main window the run left behind
+        widget.close()
+        widget.deleteLater()
+
+
+def test_selftest_without_a_store_fails_at_once(
+    qapp: QApplication, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert app.run_gui(["--store", str(tmp_path / "leeg.db"), "--selftest"]) == 1
+    assert "bestaande opslag" in capsys.readouterr().err
+    for widget in qapp.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
