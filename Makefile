@@ -21,8 +21,8 @@ run: $(STAMP)
 	$(VENV)/bin/casusoverleg --demo
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check casusoverleg ui tests
-	$(VENV)/bin/ruff format --check casusoverleg ui tests
+	$(VENV)/bin/ruff check casusoverleg ui tests packaging
+	$(VENV)/bin/ruff format --check casusoverleg ui tests packaging
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
@@ -33,7 +33,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.benchmarks
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
 
 # `make dist`: the self-contained one-folder app in dist/casusoverleg/ (PyInstaller, from
 # packaging/casusoverleg.spec) and dist/casusoverleg-<versie>-linux-<arch>.tar.gz. PyInstaller's

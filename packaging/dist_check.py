@@ -46,13 +46,24 @@ class CheckFailed(Exception):
 def _environment(home: Path, **extra: str) -> dict[str, str]:
     # What `env -i HOME=… ` gives: nothing from this shell, the venv or the build.
     # CASUSOVERLEG_DEBUG: a failing command shows its traceback (the missing module).
-    return {
+    env = {
         "HOME": str(home),
         "TMPDIR": str(home),
         "QT_QPA_PLATFORM": "offscreen",
         "CASUSOVERLEG_DEBUG": "1",
-        **extra,
     }
+    if sys.platform == "win32":
+        # Windows programs cannot start without these; the user's folders go to the temp one.
+        kept = ("SYSTEMROOT", "WINDIR", "PATHEXT")
+        env.update({key: os.environ[key] for key in kept if key in os.environ})
+        env.update(
+            USERPROFILE=str(home),
+            APPDATA=str(home / "AppData" / "Roaming"),
+            LOCALAPPDATA=str(home / "AppData" / "Local"),
+            TEMP=str(home),
+            TMP=str(home),
+        )
+    return {**env, **extra}
 
 
 def _run(
@@ -101,8 +112,9 @@ def _write_csv(path: Path, rows: tuple[str, ...], encoding: str) -> None:
 def check(bundle: Path) -> None:
     """Run every command against the bundle in `bundle`; raises CheckFailed at the first fault."""
     bundle = bundle.resolve()
-    program = bundle / "casusoverleg"
-    gui = bundle / "casusoverleg-gui"
+    suffix = ".exe" if sys.platform == "win32" else ""
+    program = bundle / f"casusoverleg{suffix}"
+    gui = bundle / f"casusoverleg-gui{suffix}"
     for exe in (program, gui):
         if not os.access(exe, os.X_OK):
             raise CheckFailed(f"{exe} ontbreekt of is niet uitvoerbaar: eerst 'make dist'.")

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from casusoverleg.paths import STORE_FILE_NAME, default_store_path
 
-from ui import tasks
+from ui import ops, tasks
 from ui.gc_guard import GuiThreadCollector
 from ui.help import app_icon
 from ui.style import APP_TITLE
@@ -341,9 +341,9 @@ def run_gui(argv: list[str]) -> int:
         if shown is None and os.environ.get(START_PROBE_ENV):
             # `make bench` (gui_start_to_unlock): say when the first dialog is up, then stop.
             QTimer.singleShot(0, lambda: (print(START_PROBE_LINE, flush=True), app.quit()))
-        elif shown is None:
+        elif shown is None and session.dialog is not None:
             # While the user types: the store layer loads on the worker, where unlocking runs.
-            tasks.run_in_background(_load_store_layer, lambda _done: None, lambda _exc: None)
+            ops.Op(session.dialog, _load_store_layer).run()
         with quit_on_signals(app):
             code = app.exec()
         return (0 if shown else 1) if shown is not None else code

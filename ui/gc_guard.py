@@ -41,8 +41,9 @@ class GuiThreadCollector(QObject):
                 return
 
     def stop(self) -> None:
-        """Collect what is left and give collection back to Python."""
+        """Give collection back to Python (after one last check; a full collection of a large
+        heap would cost up to a second, and nothing runs in a worker after this)."""
         self._timer.stop()
-        gc.collect()
+        self.check()
         if self._was_enabled:
             gc.enable()
