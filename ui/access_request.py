@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -42,7 +41,7 @@ from casusoverleg.services.access_requests import (
 )
 from casusoverleg.services.store import Store
 
-from ui import style
+from ui import dialogs, style
 from ui.common import format_date, long_date, plural
 from ui.ops import Change, StoreOp
 from ui.widgets.date_field import DateField
@@ -96,18 +95,8 @@ class AnsweredDialog(QDialog):
         label.setBuddy(self.date_field.edit)
         form = QFormLayout()
         form.addRow(label, self.date_field)
-        self.error_label = MessageLabel()
-        buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton("&Vastleggen", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("&Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(what)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        frame = dialogs.form_dialog(self, [what, form], "&Vastleggen")
+        self.ok_button, self.error_label = frame.ok_button, frame.error_label
         self.date_field.edit.setFocus()
 
     def value(self) -> date:
@@ -158,19 +147,8 @@ class ExtendDialog(QDialog):
         self.reason_edit.setPlaceholderText("bijvoorbeeld: stukken van drie organisaties nodig")
         label = QLabel("&Reden:")
         label.setBuddy(self.reason_edit)
-        self.error_label = MessageLabel()
-        buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton("&Verlengen", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("&Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(what)
-        layout.addWidget(label)
-        layout.addWidget(self.reason_edit)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        frame = dialogs.form_dialog(self, [what, label, self.reason_edit], "&Verlengen")
+        self.ok_button, self.error_label = frame.ok_button, frame.error_label
         self.reason_edit.setFocus()
 
     def value(self) -> str:

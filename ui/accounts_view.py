@@ -56,14 +56,6 @@ def _password_edit(name: str) -> QLineEdit:
     return edit
 
 
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(style.ERROR_STYLE)
-    label.hide()
-    return label
-
-
 def _check_new(new: str, repeat: str) -> str:
     """What is wrong with a new passphrase and its repetition ("" if nothing)."""
     if len(new) < accounts.MIN_PASSPHRASE_LENGTH:
@@ -109,17 +101,9 @@ class AddAccountDialog(QDialog):
             "kan hij of zij verder."
         )
         note.setWordWrap(True)
-        self.error_label = _error_label()
-        buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton("&Toevoegen", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        frame = dialogs.form_dialog(self, [form, note], "&Toevoegen", on_ok=self.submit)
+        self._frame = frame
+        self.ok_button, self.error_label = frame.ok_button, frame.error_label
         self._update_fields()
         self.name_edit.setFocus()
 
@@ -131,19 +115,14 @@ class AddAccountDialog(QDialog):
     def submit(self) -> None:
         """Check the fields, then accept."""
         if not self.name_edit.text().strip():
-            self._error("Vul een accountnaam in.", self.name_edit)
+            self._frame.say_error("Vul een accountnaam in.", self.name_edit)
             return
         if self.passphrase_radio.isChecked():
             wrong = _check_new(self.passphrase_edit.text(), self.repeat_edit.text())
             if wrong:
-                self._error(wrong, self.passphrase_edit)
+                self._frame.say_error(wrong, self.passphrase_edit)
                 return
         self.accept()
-
-    def _error(self, text: str, field: QLineEdit) -> None:
-        self.error_label.setText(text)
-        self.error_label.show()
-        field.setFocus()
 
     def passphrase(self) -> str:
         """The one-time passphrase typed, or "" when a code is to be made."""
@@ -217,23 +196,16 @@ class ChangePassphraseDialog(QDialog):
             self.old_edit.hide()
         form.addRow("&Nieuw wachtwoord:", self.new_edit)
         form.addRow("Nieuw wachtwoord he&rhalen:", self.repeat_edit)
-        self.error_label = _error_label()
-        self.busy_label = QLabel("Het wachtwoord wordt ingesteld…")
-        self.busy_label.hide()
-        buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton(
-            "&Wachtwoord instellen", QDialogButtonBox.ButtonRole.AcceptRole
+        frame = dialogs.form_dialog(
+            self,
+            [intro, form],
+            "&Wachtwoord instellen",
+            on_ok=self.submit,
+            busy_text="Het wachtwoord wordt ingesteld…",
         )
-        self.cancel_button = buttons.addButton("Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.busy_label)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        self._frame = frame
+        self.ok_button, self.cancel_button = frame.ok_button, frame.cancel_button
+        self.error_label, self.busy_label = frame.error_label, frame.busy_label
         (self.new_edit if first_time else self.old_edit).setFocus()
         self._busy = False
 
@@ -244,14 +216,14 @@ class ChangePassphraseDialog(QDialog):
         old = self._old if self._first_time else self.old_edit.text()
         new = self.new_edit.text()
         if not self._first_time and not old:
-            self._error("Vul uw huidige wachtwoord in.", self.old_edit)
+            self._frame.say_error("Vul uw huidige wachtwoord in.", self.old_edit)
             return
         wrong = _check_new(new, self.repeat_edit.text())
         if wrong:
-            self._error(wrong, self.new_edit)
+            self._frame.say_error(wrong, self.new_edit)
             return
         if new == old:
-            self._error("Kies een ander wachtwoord dan het huidige.", self.new_edit)
+            self._frame.say_error("Kies een ander wachtwoord dan het huidige.", self.new_edit)
             return
         self._set_busy(True)
         store = self._store
@@ -264,9 +236,9 @@ class ChangePassphraseDialog(QDialog):
     def _failed(self, exc: CasusoverlegError) -> None:
         if isinstance(exc, WrongKey):
             self.old_edit.clear()
-            self._error("Het huidige wachtwoord klopt niet.", self.old_edit)
+            self._frame.say_error("Het huidige wachtwoord klopt niet.", self.old_edit)
         else:
-            self._error(exc.message, self.new_edit)
+            self._frame.say_error(exc.message, self.new_edit)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -279,11 +251,6 @@ class ChangePassphraseDialog(QDialog):
         """Cancel, but not while the change is under way."""
         if not self._busy:
             super().reject()
-
-    def _error(self, text: str, field: QLineEdit) -> None:
-        self.error_label.setText(text)
-        self.error_label.show()
-        field.setFocus()
 
 
 class RecoveryUnlockDialog(QDialog):
@@ -320,23 +287,17 @@ class RecoveryUnlockDialog(QDialog):
         form.addRow("&Account:", self.account_edit)
         form.addRow("&Nieuw wachtwoord:", self.new_edit)
         form.addRow("Nieuw wachtwoord h&erhalen:", self.repeat_edit)
-        self.error_label = _error_label()
-        self.busy_label = QLabel("Bezig met ontgrendelen en het wachtwoord instellen…")
-        self.busy_label.hide()
-        buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton(
-            "Ontgrendelen en &instellen", QDialogButtonBox.ButtonRole.AcceptRole
+        frame = dialogs.form_dialog(
+            self,
+            [intro, form],
+            "Ontgrendelen en &instellen",
+            on_ok=self.submit,
+            busy_text="Bezig met ontgrendelen en het wachtwoord instellen…",
+            width_chars=64,
         )
-        self.cancel_button = buttons.addButton("Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.busy_label)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
+        self._frame = frame
+        self.ok_button, self.cancel_button = frame.ok_button, frame.cancel_button
+        self.error_label, self.busy_label = frame.error_label, frame.busy_label
         self.key_edit.setFocus()
 
     def submit(self) -> None:
@@ -347,14 +308,16 @@ class RecoveryUnlockDialog(QDialog):
         account = self.account_edit.text().strip()
         new = self.new_edit.text()
         if not key:
-            self._error("Vul de herstelsleutel in.", self.key_edit)
+            self._frame.say_error("Vul de herstelsleutel in.", self.key_edit)
             return
         if not account:
-            self._error("Vul het account in dat een nieuw wachtwoord krijgt.", self.account_edit)
+            self._frame.say_error(
+                "Vul het account in dat een nieuw wachtwoord krijgt.", self.account_edit
+            )
             return
         wrong = _check_new(new, self.repeat_edit.text())
         if wrong:
-            self._error(wrong, self.new_edit)
+            self._frame.say_error(wrong, self.new_edit)
             return
         path = self._path
 
@@ -376,7 +339,7 @@ class RecoveryUnlockDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: CasusoverlegError) -> None:
-        self._error(exc.message, self.key_edit)
+        self._frame.say_error(exc.message, self.key_edit)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -395,11 +358,6 @@ class RecoveryUnlockDialog(QDialog):
         """Cancel, but not while unlocking."""
         if not self._busy:
             super().reject()
-
-    def _error(self, text: str, field: QLineEdit) -> None:
-        self.error_label.setText(text)
-        self.error_label.show()
-        field.setFocus()
 
 
 def _when(moment: object) -> str:

@@ -42,7 +42,7 @@ from casusoverleg.services.actions import ActionEventInfo, ActionInfo
 from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.store import Store
 
-from ui import ops, pdf_preview, style
+from ui import dialogs, ops, pdf_preview, style
 from ui.common import format_date
 from ui.ops import Change, StoreOp
 from ui.table_model import RowsTableModel
@@ -294,10 +294,6 @@ class DoneDialog(QDialog):
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("bijvoorbeeld: gesprek gevoerd op 3 maart")
         self.note_edit.setMaxLength(2000)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet(style.ERROR_STYLE)
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
         what = QLabel(f"<b>{action.description}</b><br>{action.owner_label}")
         what.setTextFormat(Qt.TextFormat.RichText)
         what.setWordWrap(True)
@@ -308,17 +304,8 @@ class DoneDialog(QDialog):
         note_label = QLabel("&Toelichting:")
         note_label.setBuddy(self.note_edit)
         form.addRow(note_label, self.note_edit)
-        buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton("Afronden", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(what)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        self._frame = dialogs.form_dialog(self, [what, form], "Afronden")
+        self.ok_button, self.error_label = self._frame.ok_button, self._frame.error_label
         self.note_edit.setFocus()
 
     def value(self) -> tuple[date, str]:
@@ -339,9 +326,7 @@ class DoneDialog(QDialog):
         try:
             self.value()
         except ValueError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            self.date_field.setFocus()
+            self._frame.say_error(str(exc), self.date_field)
             return
         super().accept()
 

@@ -7,10 +7,26 @@ left open must not outlive the store it was opened for).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QLayout,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.widgets.message import MessageLabel
 
 _SUFFIX_IN_FILTER = re.compile(r"\(\*\.(\w+)")
 
@@ -137,3 +153,55 @@ def busy_progress(parent: QWidget, title: str, text: str) -> QProgressDialog:
     progress.setMinimumWidth(parent.fontMetrics().averageCharWidth() * 50)
     progress.show()
     return progress
+
+
+@dataclass(frozen=True)
+class FormFrame:
+    """What `form_dialog` adds around a dialog's own fields, for the dialog to talk to."""
+
+    ok_button: QPushButton
+    cancel_button: QPushButton
+    error_label: MessageLabel  # red, hidden until `say_error`
+    busy_label: QLabel  # hidden; shown by the dialog while its work runs
+
+    def say_error(self, text: str, field: QWidget | None = None) -> None:
+        """Show `text` in red under the fields and put the focus on `field`."""
+        self.error_label.show_message(text, error=True)
+        if field is not None:
+            field.setFocus()
+
+
+def form_dialog(
+    dialog: QDialog,
+    parts: Sequence[QWidget | QLayout],
+    ok_text: str,
+    *,
+    on_ok: Callable[[], None] | None = None,
+    busy_text: str = "",
+    width_chars: int = 60,
+) -> FormFrame:
+    """Lay out a small form dialog: `parts` from top to bottom, an error line, OK and Annuleren.
+
+    OK calls `on_ok` (the dialog's `accept` by default), which checks the fields and closes or
+    says what is wrong; `busy_text` is the line shown while the dialog's work runs.
+    """
+    error_label = MessageLabel()
+    busy_label = QLabel(busy_text)
+    busy_label.hide()
+    buttons = QDialogButtonBox()
+    ok_button = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    cancel_button = buttons.addButton("Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
+    buttons.accepted.connect(on_ok or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    for part in parts:
+        if isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    layout.addWidget(error_label)
+    if busy_text:
+        layout.addWidget(busy_label)
+    layout.addWidget(buttons)
+    dialog.setMinimumWidth(dialog.fontMetrics().averageCharWidth() * width_chars)
+    return FormFrame(ok_button, cancel_button, error_label, busy_label)

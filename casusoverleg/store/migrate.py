@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from pathlib import Path
 
@@ -22,9 +23,15 @@ def alembic_config() -> Config:
     return cfg
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """The migrations shipped with this version, read once per process (they do not change)."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
     """The newest schema revision this version of the app knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None
     return head
 
@@ -38,10 +45,9 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade_store(engine: Engine, store_path: Path, key: bytes) -> Path | None:
     """Bring the store to the newest schema; returns the backup taken first, if any."""
     current = current_revision(engine)
-    script = ScriptDirectory.from_config(alembic_config())
     if current is not None:
         try:
-            script.get_revision(current)
+            _scripts().get_revision(current)
         except Exception as exc:  # alembic raises several kinds for an unknown revision
             raise NewerStore(
                 "Deze opslag is gemaakt met een nieuwere versie van Casusoverleg. "

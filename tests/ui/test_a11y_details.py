@@ -15,7 +15,7 @@ from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from casusoverleg.services import accounts, actions, cases, demo, documents, people
+from casusoverleg.services import accounts, actions, cases, documents, people
 from casusoverleg.services.cases import CaseFilter
 from casusoverleg.services.documents import DocumentRequest
 from casusoverleg.services.store import Store
@@ -200,9 +200,8 @@ def test_a_heading_is_a_heading_for_screen_readers(qtbot: QtBot) -> None:
 
 
 @pytest.fixture
-def demo_store(tmp_path: Path) -> Iterator[Store]:
-    demo.create_demo_store(tmp_path / "demo.db").close()
-    store = accounts.unlock(tmp_path / "demo.db", "demo", "demo")
+def demo_store(demo_path: Path) -> Iterator[Store]:
+    store = accounts.unlock(demo_path, "demo", "demo")
     yield store
     idle()
     accounts.lock(store)

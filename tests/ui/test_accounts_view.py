@@ -4,6 +4,7 @@ the recovery key, and what a lid may do — driven as a user would, checked in t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -55,16 +56,44 @@ def _row_of(view: AccountsView, name: str) -> int:
     return names.index(name)
 
 
+def _add_dialog(qtbot: QtBot, view: AccountsView, name: str) -> ui.accounts_view.AddAccountDialog:
+    """Click Toevoegen… and type the colleague's account name."""
+    _click(qtbot, view.add_button)
+    add = view.add_dialog
+    assert add is not None
+    _type(qtbot, add.name_edit, name)
+    return add
+
+
+def _unlock_until_asked(
+    qtbot: QtBot, dialog: UnlockDialog, account: str, one_time: str
+) -> ChangePassphraseDialog:
+    """Type an account and its one-time passphrase, press Enter: the own passphrase is asked."""
+    dialog.show()
+    _type(qtbot, dialog.account_edit, account)
+    _type(qtbot, dialog.passphrase_edit, one_time)
+    qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.first_passphrase_dialog is not None)
+    first = dialog.first_passphrase_dialog
+    assert isinstance(first, ChangePassphraseDialog)
+    return first
+
+
+@pytest.fixture
+def lid(tmp_path: Path) -> Iterator[Store]:
+    """A store with a second account 'bert' (a lid), opened by bert."""
+    store, _ = make_store(tmp_path)
+    accounts.add_account(store, "bert", LID_PASS)
+    accounts.lock(store)
+    opened = accounts.unlock(store.path, "bert", LID_PASS)
+    yield opened
+    accounts.lock(opened)
+
+
 def _first_unlock(qtbot: QtBot, path: Path, account: str, one_time: str, own: str) -> None:
     """Unlock in the unlock dialog with a one-time passphrase and choose `own` first."""
     with screen(qtbot, UnlockDialog(path)) as dialog:
-        dialog.show()
-        _type(qtbot, dialog.account_edit, account)
-        _type(qtbot, dialog.passphrase_edit, one_time)
-        qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: dialog.first_passphrase_dialog is not None)
-        first = dialog.first_passphrase_dialog
-        assert isinstance(first, ChangePassphraseDialog)
+        first = _unlock_until_asked(qtbot, dialog, account, one_time)
         assert dialog.store is None  # nothing else before the own passphrase
         assert not first.old_edit.isVisible()
         _type(qtbot, first.new_edit, own)
@@ -85,10 +114,7 @@ def test_a_beheerder_adds_a_colleague_with_a_code_who_chooses_a_passphrase_first
     path = store.path
     with screen(qtbot, _shown_view(qtbot, store)) as view:
         assert view.add_button.isEnabled() and not view.role_note.isVisible()
-        _click(qtbot, view.add_button)
-        add = view.add_dialog
-        assert add is not None
-        _type(qtbot, add.name_edit, "fatima")
+        add = _add_dialog(qtbot, view, "fatima")
         _type(qtbot, add.display_edit, "Fatima Yilmaz")
         assert add.code_radio.isChecked() and not add.passphrase_edit.isEnabled()
         _click(qtbot, add.ok_button)
@@ -125,10 +151,7 @@ def test_a_one_time_passphrase_set_by_the_beheerder_and_cancel_locks_again(
     store, _ = make_store(tmp_path)
     path = store.path
     with screen(qtbot, _shown_view(qtbot, store)) as view:
-        _click(qtbot, view.add_button)
-        add = view.add_dialog
-        assert add is not None
-        _type(qtbot, add.name_edit, "bert")
+        add = _add_dialog(qtbot, view, "bert")
         qtbot.mouseClick(add.passphrase_radio, Qt.MouseButton.LeftButton)
         assert add.passphrase_edit.isEnabled()
         _type(qtbot, add.passphrase_edit, LID_PASS)
@@ -142,13 +165,7 @@ def test_a_one_time_passphrase_set_by_the_beheerder_and_cancel_locks_again(
     accounts.lock(store)
 
     with screen(qtbot, UnlockDialog(path)) as dialog:
-        dialog.show()
-        _type(qtbot, dialog.account_edit, "bert")
-        _type(qtbot, dialog.passphrase_edit, LID_PASS)
-        qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: dialog.first_passphrase_dialog is not None)
-        first = dialog.first_passphrase_dialog
-        assert first is not None
+        first = _unlock_until_asked(qtbot, dialog, "bert", LID_PASS)
         first.reject()  # Annuleren: locked again, the store is free
         assert dialog.store is None
         assert "weer vergrendeld" in dialog.message_label.text()
@@ -183,27 +200,19 @@ def test_a_removed_account_can_no_longer_unlock(
         accounts.unlock(path, "bert", LID_PASS)
 
 
-def test_a_lid_sees_the_beheer_buttons_disabled_and_why(qtbot: QtBot, tmp_path: Path) -> None:
-    store, _ = make_store(tmp_path)
-    accounts.add_account(store, "bert", LID_PASS)
-    path = store.path
-    accounts.lock(store)
-    lid = accounts.unlock(path, "bert", LID_PASS)
-    try:
-        with screen(qtbot, _shown_view(qtbot, lid)) as view:
-            view.table.selectRow(0)
-            assert not view.add_button.isEnabled()
-            assert not view.remove_button.isEnabled()
-            assert view.passphrase_button.isEnabled()
-            assert view.role_note.isVisible()
-            assert view.role_note.text() == ui.accounts_view.LID_NOTE
-            roles = {
-                view.table.item(r, 0).text(): view.table.item(r, 2).text()
-                for r in range(view.table.rowCount())
-            }
-            assert roles == {ACCOUNT: "beheerder", "bert": "lid"}
-    finally:
-        accounts.lock(lid)
+def test_a_lid_sees_the_beheer_buttons_disabled_and_why(qtbot: QtBot, lid: Store) -> None:
+    with screen(qtbot, _shown_view(qtbot, lid)) as view:
+        view.table.selectRow(0)
+        assert not view.add_button.isEnabled()
+        assert not view.remove_button.isEnabled()
+        assert view.passphrase_button.isEnabled()
+        assert view.role_note.isVisible()
+        assert view.role_note.text() == ui.accounts_view.LID_NOTE
+        roles = {
+            view.table.item(r, 0).text(): view.table.item(r, 2).text()
+            for r in range(view.table.rowCount())
+        }
+        assert roles == {ACCOUNT: "beheerder", "bert": "lid"}
 
 
 def test_change_my_passphrase_in_the_window(qtbot: QtBot, tmp_path: Path) -> None:
@@ -259,30 +268,22 @@ def test_recovery_key_unlock_and_a_new_passphrase_from_the_unlock_dialog(
     accounts.lock(accounts.unlock(path, ACCOUNT, OWN))
 
 
-def test_a_lid_sees_the_settings_read_only_and_opens_accounts(qtbot: QtBot, tmp_path: Path) -> None:
-    store, _ = make_store(tmp_path)
-    accounts.add_account(store, "bert", LID_PASS)
-    path = store.path
-    accounts.lock(store)
-    lid = accounts.unlock(path, "bert", LID_PASS)
-    try:
-        with screen(qtbot, SettingsView()) as view:
-            view.show()
-            with qtbot.waitSignal(view.loaded):
-                view.load(lid)
-            assert view.role_label.isVisible()
-            assert view.role_label.text() == LID_SETTINGS_NOTE
-            assert not view.idle_spin.isEnabled() and not view.organisation_edit.isEnabled()
-            assert not view.save_button.isEnabled()
-            assert view.retention_button.isEnabled()  # the list may be seen
-            _click(qtbot, view.accounts_button)
-            dialog = view.findChild(AccountsDialog)
-            assert dialog is not None
-            qtbot.waitUntil(lambda: dialog.view.table.rowCount() == 2)
-            assert not dialog.view.add_button.isEnabled()
-            dialog.reject()
-    finally:
-        accounts.lock(lid)
+def test_a_lid_sees_the_settings_read_only_and_opens_accounts(qtbot: QtBot, lid: Store) -> None:
+    with screen(qtbot, SettingsView()) as view:
+        view.show()
+        with qtbot.waitSignal(view.loaded):
+            view.load(lid)
+        assert view.role_label.isVisible()
+        assert view.role_label.text() == LID_SETTINGS_NOTE
+        assert not view.idle_spin.isEnabled() and not view.organisation_edit.isEnabled()
+        assert not view.save_button.isEnabled()
+        assert view.retention_button.isEnabled()  # the list may be seen
+        _click(qtbot, view.accounts_button)
+        dialog = view.findChild(AccountsDialog)
+        assert dialog is not None
+        qtbot.waitUntil(lambda: dialog.view.table.rowCount() == 2)
+        assert not dialog.view.add_button.isEnabled()
+        dialog.reject()
 
 
 def test_each_new_dialog_has_unique_mnemonics_and_named_fields(

@@ -10,7 +10,6 @@ opens it on the demo store (`Opened` gives the main window, its store and a fold
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, time
@@ -26,7 +25,6 @@ from casusoverleg.services import (
     accounts,
     actions,
     cases,
-    demo,
     documents,
     meetings,
     minutes,
@@ -287,19 +285,9 @@ SCREENS = (
 )
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One demo store per module (account demo, passphrase demo), copied per test."""
-    folder = tmp_path_factory.mktemp("demo")
-    demo.create_demo_store(folder / "demo.db").close()
-    return folder
-
-
 @pytest.fixture
-def opened(qtbot: QtBot, demo_template: Path, tmp_path: Path) -> Iterator[Opened]:
-    for path in demo_template.iterdir():
-        shutil.copy(path, tmp_path / path.name)
-    main = MainWindow(accounts.unlock(tmp_path / "demo.db", "demo", "demo"))
+def opened(qtbot: QtBot, demo_path: Path, tmp_path: Path) -> Iterator[Opened]:
+    main = MainWindow(accounts.unlock(demo_path, "demo", "demo"))
     qtbot.addWidget(main)
     main.show()
     main.activateWindow()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from casusoverleg.domain.enums import MeetingStatus
-from casusoverleg.services import accounts, actions, demo, meetings
+from casusoverleg.services import accounts, actions, meetings
 from casusoverleg.services.store import Store
 from tests.helpers.fit import cut_off, words_of
 from tests.helpers.ui import idle
@@ -31,9 +31,8 @@ WIDTH, HEIGHT = 1280, 800
 
 
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    path = tmp_path / "demo.db"
-    demo.create_demo_store(path).close()
+def window(qtbot: QtBot, demo_path: Path) -> Iterator[MainWindow]:
+    path = demo_path
     main = MainWindow(accounts.unlock(path, "demo", "demo"))
     qtbot.addWidget(main)
     main.resize(WIDTH, HEIGHT)

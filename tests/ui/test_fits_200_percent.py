@@ -12,7 +12,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from casusoverleg.services import accounts, demo
+from casusoverleg.services import accounts
 from tests.helpers.ui import idle
 
 from ui.mainwindow import SECTIONS, MainWindow
@@ -35,10 +35,9 @@ def double_text(qtbot: QtBot) -> Iterator[QFont]:
 
 
 def test_the_main_window_fits_1280_px_at_200_percent_text(
-    qtbot: QtBot, tmp_path: Path, double_text: QFont
+    qtbot: QtBot, demo_path: Path, double_text: QFont
 ) -> None:
-    path = tmp_path / "demo.db"
-    demo.create_demo_store(path).close()
+    path = demo_path
     window = MainWindow(accounts.unlock(path, "demo", "demo"))
     qtbot.addWidget(window)
     window.resize(LIMIT, 800)

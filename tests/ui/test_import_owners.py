@@ -59,14 +59,37 @@ def _store(window: MainWindow) -> Store:
 
 
 def _open_import(
-    qtbot: QtBot, window: MainWindow, path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    window: MainWindow,
+    tmp_path: Path,
+    lines: list[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> ImportDialog:
+    """Write `lines` under the header to a CSV and open it with Bestand → Importeren."""
+    path = tmp_path / "lijst.csv"
+    path.write_text("\n".join([HEADER, *lines]), encoding="utf-8")
     monkeypatch.setattr(dialogs, "ask_open_file", lambda *args: path)
     window.import_action.trigger()
     dialog = window.findChild(ImportDialog)
     assert dialog is not None
     qtbot.waitUntil(lambda: not dialog.busy)
     return dialog
+
+
+def _type_code_of_els(qtbot: QtBot, window: MainWindow, code: str) -> ParticipantsView:
+    """Open Deelnemers, click Els de Boer and type `code` in her Code field (not saved yet)."""
+    window.show_section("Deelnemers")
+    view = window.findChild(ParticipantsView)
+    assert view is not None
+    qtbot.waitUntil(lambda: view.item_of("Els de Boer") is not None)
+    item = view.item_of("Els de Boer")
+    assert item is not None
+    rect = view.tree.visualItemRect(item)
+    qtbot.mouseClick(view.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: view.person_editor.name_edit.text() == "Els de Boer")
+    view.person_editor.code_edit.setFocus()
+    qtbot.keyClicks(view.person_editor.code_edit, code)
+    return view
 
 
 def _owners(store: Store) -> dict[str, str]:
@@ -76,13 +99,11 @@ def _owners(store: Store) -> dict[str, str]:
 def test_unknown_casushouders_create_nobody_until_the_user_chooses(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "lijst.csv"
     lines = [_line(1, "swt"), _line(2, "SWT"), _line(3, "leerplicht"), _line(4, "els de boer"),
              _line(5, "EdB"), _line(6, "")]  # fmt: skip
-    path.write_text("\n".join([HEADER, *lines]), encoding="utf-8")
     store = _store(window)
     before = [p.name for p in people.list_participants(store, include_archived=True)]
-    dialog = _open_import(qtbot, window, path, monkeypatch)
+    dialog = _open_import(qtbot, window, tmp_path, lines, monkeypatch)
 
     # One choice per distinct unknown value; the known name and initials are linked already.
     assert [r.label.text() for r in dialog.owner_rows] == [
@@ -130,11 +151,9 @@ def test_unknown_casushouders_create_nobody_until_the_user_chooses(
 def test_leaving_empty_makes_nobody_and_says_so(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "lijst.csv"
-    path.write_text("\n".join([HEADER, _line(1, "swv"), _line(2, "swv")]), encoding="utf-8")
     store = _store(window)
     count = len(people.list_participants(store, include_archived=True))
-    dialog = _open_import(qtbot, window, path, monkeypatch)
+    dialog = _open_import(qtbot, window, tmp_path, [_line(1, "swv"), _line(2, "swv")], monkeypatch)
     (row,) = dialog.owner_rows
     qtbot.keyClicks(row.choice, "Leeg")
     with qtbot.waitSignal(dialog.imported):
@@ -147,27 +166,14 @@ def test_leaving_empty_makes_nobody_and_says_so(
 def test_a_code_typed_in_deelnemers_makes_the_next_import_match(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    window.show_section("Deelnemers")
-    view = window.findChild(ParticipantsView)
-    assert view is not None
-    qtbot.waitUntil(lambda: view.item_of("Els de Boer") is not None)
-    item = view.item_of("Els de Boer")
-    assert item is not None
-    rect = view.tree.visualItemRect(item)
-    qtbot.mouseClick(view.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    editor = view.person_editor
-    qtbot.waitUntil(lambda: editor.name_edit.text() == "Els de Boer")
-    editor.code_edit.setFocus()
-    qtbot.keyClicks(editor.code_edit, "lp")
+    view = _type_code_of_els(qtbot, window, "lp")
     with qtbot.waitSignal(view.loaded):
-        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(view.person_editor.save_button, Qt.MouseButton.LeftButton)
     store = _store(window)
     els = next(p for p in people.list_participants(store) if p.name == "Els de Boer")
     assert els.code == "lp"
 
-    path = tmp_path / "lijst.csv"
-    path.write_text("\n".join([HEADER, _line(1, "LP"), _line(2, "l.p.")]), encoding="utf-8")
-    dialog = _open_import(qtbot, window, path, monkeypatch)
+    dialog = _open_import(qtbot, window, tmp_path, [_line(1, "LP"), _line(2, "l.p.")], monkeypatch)
     assert dialog.owner_rows == [] and not dialog.owners_area.isVisibleTo(dialog)
     assert dialog.import_button.isEnabled()
     with qtbot.waitSignal(dialog.imported):
@@ -184,9 +190,7 @@ def test_the_preview_fits_1280_by_800_without_sideways_scrolling(
         f"2025-0001;Anna-Maria Theodora;van den Heuvel-Oudshoorn;04-05-2013;{long_school};"
         "5 onder a;advies uitgebracht;01-09-2025;Sociaal Wijkteam Zwolle-Zuid (jeugd)"
     )
-    path = tmp_path / "lijst.csv"
-    path.write_text("\n".join([HEADER, line, _line(2, "swt")]), encoding="utf-8")
-    dialog = _open_import(qtbot, window, path, monkeypatch)
+    dialog = _open_import(qtbot, window, tmp_path, [line, _line(2, "swt")], monkeypatch)
     assert dialog.width() <= 1280
     assert dialog.frameGeometry().height() <= 800
     table = dialog.case_table
@@ -203,19 +207,8 @@ def test_a_code_in_use_is_refused_in_dutch(qtbot: QtBot, window: MainWindow) -> 
     store = _store(window)
     els = next(p for p in people.list_participants(store) if p.name == "Els de Boer")
     people.create_participant(store, "Sanne Wit", els.organisation_id, code="swt")
-    window.show_section("Deelnemers")
-    view = window.findChild(ParticipantsView)
-    assert view is not None
-    qtbot.waitUntil(lambda: view.item_of("Els de Boer") is not None)
-    item = view.item_of("Els de Boer")
-    assert item is not None
-    rect = view.tree.visualItemRect(item)
-    qtbot.mouseClick(view.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    editor = view.person_editor
-    qtbot.waitUntil(lambda: editor.name_edit.text() == "Els de Boer")
-    editor.code_edit.setFocus()
-    qtbot.keyClicks(editor.code_edit, "SWT")
-    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    view = _type_code_of_els(qtbot, window, "SWT")
+    qtbot.mouseClick(view.person_editor.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "al in gebruik" in view.message_label.text())
     assert "De code 'SWT' is al in gebruik bij Sanne Wit" in view.message_label.text()
     assert next(p for p in people.list_participants(store) if p.name == "Els de Boer").code == ""

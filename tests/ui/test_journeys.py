@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from casusoverleg.domain.enums import AttendanceStatus, MeetingStatus
-from casusoverleg.services import accounts, demo, documents, meetings
+from casusoverleg.services import accounts, documents, meetings
 
 from ui import pdf_preview
 from ui.mainwindow import MainWindow
@@ -20,10 +20,9 @@ from ui.meetings import MeetingsView
 
 
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, demo_path: Path) -> Iterator[MainWindow]:
     """The main window on a fresh demo store (a series with a next meeting and its agenda)."""
-    path = tmp_path / "demo.db"
-    demo.create_demo_store(path).close()
+    path = demo_path
     store = accounts.unlock(path, "demo", "demo")
     main = MainWindow(store)
     qtbot.addWidget(main)

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QScrollArea, QTableView
 from pytestqt.qtbot import QtBot
 
-from casusoverleg.services import accounts, demo
+from casusoverleg.services import accounts
 from tests.helpers.ui import idle
 
 from ui.mainwindow import MainWindow
@@ -22,9 +22,8 @@ PRESSES = 60
 
 
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    path = tmp_path / "demo.db"
-    demo.create_demo_store(path).close()
+def window(qtbot: QtBot, demo_path: Path) -> Iterator[MainWindow]:
+    path = demo_path
     main = MainWindow(accounts.unlock(path, "demo", "demo"))
     qtbot.addWidget(main)
     main.show()
