@@ -246,6 +246,7 @@ Index(
     MinutesEntry.agenda_item_id,
     unique=True,
     sqlite_where=MinutesEntry.amends_id.is_(None),
+    postgresql_where=MinutesEntry.amends_id.is_(None),
 )
 
 

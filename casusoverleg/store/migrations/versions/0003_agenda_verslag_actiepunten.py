@@ -43,7 +43,7 @@ def upgrade() -> None:
     with op.batch_alter_table('minutes_entry', schema=None, recreate='never') as batch_op:
         batch_op.create_index('ix_minutes_entry_agenda_item_id', ['agenda_item_id'], unique=False)
         # One entry per agenda item; amendments (amends_id set) come on top of it.
-        batch_op.create_index('uq_minutes_entry_agenda_item_id', ['agenda_item_id'], unique=True, sqlite_where=sa.text('amends_id IS NULL'))
+        batch_op.create_index('uq_minutes_entry_agenda_item_id', ['agenda_item_id'], unique=True, sqlite_where=sa.text('amends_id IS NULL'), postgresql_where=sa.text('amends_id IS NULL'))
 
 
 def downgrade() -> None:

@@ -1,0 +1,91 @@
+"""A shared store on a PostgreSQL server: its URL, its engine and its schema.
+
+The schema comes from the same Alembic migrations as the SQLCipher store. A connection over a
+network must be encrypted (TLS): a host that is not this machine needs `sslmode=require` or
+stricter, so children's data never crosses a network in the clear.
+"""
+
+from __future__ import annotations
+
+from alembic import command
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from casusoverleg.errors import BadInput
+from casusoverleg.store.migrate import alembic_config
+
+SERVER_SCHEMES = ("postgresql://", "postgresql+psycopg://")
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+SAFE_SSLMODES = frozenset({"require", "verify-ca", "verify-full"})
+APPLICATION_NAME = "casusoverleg"
+
+
+def is_server_url(text: str) -> bool:
+    """Whether `text` names a PostgreSQL server (rather than a store file)."""
+    return text.strip().lower().startswith(SERVER_SCHEMES)
+
+
+def _parse(url: str) -> URL:
+    if not is_server_url(url):
+        raise BadInput(
+            "Dit is geen adres van een PostgreSQL-server: het moet beginnen met postgresql://."
+        )
+    try:
+        parsed = make_url(url.strip())
+    except ArgumentError as exc:
+        raise BadInput(f"Het serveradres is onleesbaar: {exc}") from exc
+    return parsed.set(drivername="postgresql+psycopg")
+
+
+def _query_values(parsed: URL, name: str) -> list[str]:
+    value = parsed.query.get(name)
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _hosts(parsed: URL) -> list[str]:
+    """Every host the URL may connect to (libpq takes a comma-separated list in ?host=)."""
+    hosts = [parsed.host] if parsed.host else []
+    for value in _query_values(parsed, "host") + _query_values(parsed, "hostaddr"):
+        hosts.extend(part.strip() for part in value.split(","))
+    return hosts
+
+
+def _is_local(host: str) -> bool:
+    """A Unix socket folder or a loopback address: the data stays on this machine."""
+    return host == "" or host.startswith("/") or host.lower() in LOCAL_HOSTS
+
+
+def check_tls(url: str) -> None:
+    """BadInput (Dutch) when the URL would send data over a network without TLS."""
+    parsed = _parse(url)
+    if all(_is_local(host) for host in _hosts(parsed)):
+        return
+    modes = _query_values(parsed, "sslmode")
+    if modes and all(mode.strip().lower() in SAFE_SSLMODES for mode in modes):
+        return
+    raise BadInput(
+        "De verbinding met de server is niet versleuteld. Voeg ?sslmode=verify-full toe aan "
+        "het serveradres (of &sslmode=verify-full als er al een ? in staat), zodat de gegevens "
+        "alleen versleuteld over het netwerk gaan."
+    )
+
+
+def make_server_engine(url: str) -> Engine:
+    """An engine for the server at `url` (psycopg 3), after the TLS rule is checked."""
+    check_tls(url)
+    return create_engine(
+        _parse(url),
+        pool_pre_ping=True,
+        connect_args={"application_name": APPLICATION_NAME},
+    )
+
+
+def upgrade_server(engine: Engine) -> None:
+    """Bring the server's schema to the newest revision (the store's own migrations)."""
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
