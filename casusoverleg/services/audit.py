@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from casusoverleg.domain.enums import AuditAction
@@ -92,10 +93,11 @@ def record(
     workstation: str | None = None,
 ) -> None:
     """Append one event to the chain inside the caller's (write) transaction."""
-    head = session.get(AuditHead, 1)
+    head = _head(session)
     prev = head.last_hash if head else GENESIS
-    # Ids are given here, not by SQLite, so many events can be inserted in one batch; writers
-    # are serialised by BEGIN IMMEDIATE, so two transactions never pick the same id.
+    # Ids are given here, not by the database, so many events can be inserted in one batch;
+    # writers are serialised (BEGIN IMMEDIATE on SQLite, the head's row lock on a server), so
+    # two transactions never pick the same id.
     event = AuditEvent(
         id=(head.last_id if head else 0) + 1,
         at=(at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds"),
@@ -121,6 +123,26 @@ def record(
         head.count += 1
     # Store.write anchors this head beside the store once the transaction has committed.
     anchor.note_head(session, anchor.ChainHead(event.id, head.count if head else 1, event.hash))
+
+
+def _head(session: Session) -> AuditHead | None:
+    """The chain's end, locked for this transaction on a server (None: no event yet)."""
+    if session.get_bind().dialect.name == "sqlite":
+        # BEGIN IMMEDIATE already serialises writers; a plain get hits the identity map after
+        # the first event, so a batch of events is flushed at once.
+        return session.get(AuditHead, 1)
+    # On PostgreSQL writers queue on the head's row (SELECT … FOR UPDATE) and read its newest
+    # committed version once it is theirs. The row is made first if missing; ON CONFLICT lets
+    # two first writers both go on, and the second then waits for the first's lock.
+    head = session.get(AuditHead, 1, with_for_update=True, populate_existing=True)
+    if head is None:
+        session.execute(
+            pg_insert(AuditHead)
+            .values(id=1, last_id=0, last_hash=GENESIS, count=0)
+            .on_conflict_do_nothing(index_elements=[AuditHead.id])
+        )
+        head = session.get(AuditHead, 1, with_for_update=True, populate_existing=True)
+    return head
 
 
 def log(
