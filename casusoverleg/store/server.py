@@ -7,6 +7,9 @@ stricter, so children's data never crosses a network in the clear.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+
 from alembic import command
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
@@ -45,12 +48,18 @@ def _query_values(parsed: URL, name: str) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _hosts(parsed: URL) -> list[str]:
-    """Every host the URL may connect to (libpq takes a comma-separated list in ?host=)."""
-    hosts = [parsed.host] if parsed.host else []
-    for value in _query_values(parsed, "host") + _query_values(parsed, "hostaddr"):
-        hosts.extend(part.strip() for part in value.split(","))
-    return hosts
+def _hosts(parsed: URL, environ: Mapping[str, str]) -> list[str] | None:
+    """Every host the URL may connect to (libpq takes comma-separated lists); None: unknown.
+
+    Without a host in the URL libpq takes PGHOST/PGHOSTADDR, or a service file's host.
+    """
+    values = [parsed.host] if parsed.host else []
+    values += _query_values(parsed, "host") + _query_values(parsed, "hostaddr")
+    if not values:
+        if _query_values(parsed, "service") or environ.get("PGSERVICE"):
+            return None  # the host is in a pg_service.conf this check does not read
+        values = [environ.get("PGHOST", ""), environ.get("PGHOSTADDR", "")]
+    return [part.strip() for value in values for part in value.split(",")]
 
 
 def _is_local(host: str) -> bool:
@@ -58,10 +67,14 @@ def _is_local(host: str) -> bool:
     return host == "" or host.startswith("/") or host.lower() in LOCAL_HOSTS
 
 
-def check_tls(url: str) -> None:
-    """BadInput (Dutch) when the URL would send data over a network without TLS."""
+def check_tls(url: str, environ: Mapping[str, str] | None = None) -> None:
+    """BadInput (Dutch) when the URL would send data over a network without TLS.
+
+    `environ` (default: this process's environment) supplies libpq's PGHOST and PGSERVICE.
+    """
     parsed = _parse(url)
-    if all(_is_local(host) for host in _hosts(parsed)):
+    hosts = _hosts(parsed, os.environ if environ is None else environ)
+    if hosts is not None and all(_is_local(host) for host in hosts):
         return
     modes = _query_values(parsed, "sslmode")
     if modes and all(mode.strip().lower() in SAFE_SSLMODES for mode in modes):

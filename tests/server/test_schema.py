@@ -258,7 +258,23 @@ def test_store_paths_and_other_urls_are_not_server_urls(text_: str) -> None:
     ],
 )
 def test_local_or_encrypted_connections_are_allowed(url: str) -> None:
-    check_tls(url)
+    check_tls(url, environ={})
+
+
+@pytest.mark.parametrize(
+    ("url", "environ"),
+    [
+        ("postgresql://casus@/casusoverleg", {"PGHOST": "db.gemeente.nl"}),
+        ("postgresql://casus@/casusoverleg", {"PGHOSTADDR": "10.0.0.5"}),
+        ("postgresql://casus@/casusoverleg?service=overleg", {}),
+        ("postgresql://casus@/casusoverleg", {"PGSERVICE": "overleg"}),
+    ],
+)
+def test_a_host_from_libpqs_environment_counts_too(url: str, environ: dict[str, str]) -> None:
+    with pytest.raises(BadInput, match=r"\?sslmode=verify-full"):
+        check_tls(url, environ=environ)
+    check_tls(url + ("&" if "?" in url else "?") + "sslmode=verify-full", environ=environ)
+    check_tls("postgresql://casus@/casusoverleg", environ={"PGHOST": "/var/run/postgresql"})
 
 
 @pytest.mark.parametrize(
@@ -274,7 +290,7 @@ def test_local_or_encrypted_connections_are_allowed(url: str) -> None:
 )
 def test_a_network_connection_without_tls_is_refused_in_dutch(url: str) -> None:
     with pytest.raises(BadInput, match=r"\?sslmode=verify-full"):
-        check_tls(url)
+        check_tls(url, environ={})
     with pytest.raises(BadInput, match="niet versleuteld"):
         make_server_engine(url)
 
