@@ -1,0 +1,180 @@
+"""Sealing as ORM events: objects hold plain text, the server only ever receives sealed values.
+
+`install_sealing(factory, key)` installs it on one sessionmaker (or one Session) of a server
+store; SQLCipher stores (encrypted as a whole file) are left alone. What it does:
+
+- before a flush: every sealed column (`sealed.SEALED_COLUMNS`) of a new object, and every
+  changed one of a modified object, is set to its sealed text. A new row's id is bound into
+  its values, so it is taken from the table's sequence first (PostgreSQL).
+- after the flush: the objects hold their plain values again, as committed values (not dirty).
+- on load and refresh: the sealed values read are opened; one that does not open raises
+  DamagedStore (errors.py).
+
+Not covered: Core statements (`update(Case).values(...)`, `insert(...)`) bypass the ORM and so
+this sealing; services must not write sealed columns that way on a server store.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Date, String, Text, event, inspect, literal, text
+from sqlalchemy.orm import QueryContext, Session, UOWTransaction, sessionmaker
+from sqlalchemy.orm.attributes import get_history, set_committed_value
+from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
+from sqlalchemy.orm.state import InstanceState
+
+from casusoverleg.store.models import Base
+from casusoverleg.store.sealed import SEALED_COLUMNS, open_date, open_sealed, seal
+
+_KEY = "casusoverleg.sealing.key"
+_PENDING = "casusoverleg.sealing.pending"
+_instance_events_installed = False
+
+
+def install_sealing(target: sessionmaker[Session] | Session, key: bytes) -> None:
+    """Seal the children's columns for every session of `target` (a server store's factory)."""
+    if len(key) != 32:
+        raise ValueError("the sealing key is 32 bytes (sealed.column_key)")
+    if isinstance(target, sessionmaker):
+        info: dict[str, Any] = target.kw.setdefault("info", {})
+    else:
+        info = target.info
+    if _KEY in info:
+        raise ValueError("sealing is already installed here")
+    info[_KEY] = key
+    event.listen(target, "before_flush", _before_flush)
+    event.listen(target, "after_flush_postexec", _after_flush_postexec)
+    event.listen(target, "after_soft_rollback", _after_soft_rollback)
+    _install_instance_events()
+
+
+def _install_instance_events() -> None:
+    """Load and refresh events for every model; they act only in sessions that seal."""
+    global _instance_events_installed
+    if not _instance_events_installed:
+        event.listen(Base, "load", _on_load, propagate=True)
+        event.listen(Base, "refresh", _on_refresh, propagate=True)
+        _instance_events_installed = True
+
+
+def _sealed_columns(state: InstanceState[Any]) -> tuple[str, tuple[str, ...]]:
+    table = state.mapper.local_table
+    name = str(getattr(table, "name", ""))
+    return name, SEALED_COLUMNS.get(name, ())
+
+
+def _is_date(state: InstanceState[Any], column: str) -> bool:
+    return isinstance(state.mapper.columns[column].type, Date)
+
+
+def _plain_text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot seal a {type(value).__name__}")
+
+
+def _next_id(session: Session, table: str) -> int:
+    """A new row's id taken from its table's sequence, so it can be bound before the insert."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        raise RuntimeError("sealing takes new row ids from a PostgreSQL sequence")
+    value = connection.scalar(
+        text("SELECT nextval(pg_get_serial_sequence(:table, 'id'))"), {"table": table}
+    )
+    return int(value)
+
+
+def _default(state: InstanceState[Any], column: str) -> object:
+    """What the insert would write for a column the object leaves unset: its scalar default."""
+    default = state.mapper.columns[column].default
+    if default is not None and default.is_scalar:
+        return getattr(default, "arg", None)
+    return None
+
+
+def _put(
+    session: Session, state: InstanceState[Any], table: str, column: str, value: object
+) -> None:
+    key: bytes = session.info[_KEY]
+    row_id = int(state.dict["id"])
+    sealed = seal(key, table, column, row_id, _plain_text(value))
+    if sealed is None or isinstance(state.mapper.columns[column].type, String):
+        setattr(state.obj(), column, sealed)
+    else:
+        # A column typed otherwise (a Date) is bound as text, so a store whose column was not
+        # made TEXT refuses the value loudly instead of holding it in plain.
+        setattr(state.obj(), column, literal(sealed, Text()))
+    session.info.setdefault(_PENDING, []).append((state, column, value))
+
+
+def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    for obj in list(session.new):
+        state = inspect(obj)
+        table, columns = _sealed_columns(state)
+        if not columns:
+            continue
+        if state.dict.get("id") is None:
+            obj.id = _next_id(session, table)
+        for column in columns:
+            value = state.dict[column] if column in state.dict else _default(state, column)
+            _put(session, state, table, column, value)
+    for obj in list(session.dirty):
+        state = inspect(obj)
+        table, columns = _sealed_columns(state)
+        for column in columns:
+            if get_history(obj, column, passive=PASSIVE_NO_INITIALIZE).has_changes():
+                _put(session, state, table, column, state.dict[column])
+
+
+def _after_flush_postexec(session: Session, _context: UOWTransaction) -> None:
+    for state, column, value in session.info.pop(_PENDING, []):
+        obj = state.obj()
+        if obj is not None:
+            set_committed_value(obj, column, value)
+
+
+def _after_soft_rollback(session: Session, _previous: object) -> None:
+    """A failed flush: the objects get their plain values back (still to be written)."""
+    for state, column, value in session.info.pop(_PENDING, []):
+        obj = state.obj()
+        if obj is not None and column in state.dict:
+            setattr(obj, column, value)
+
+
+def _open(state: InstanceState[Any], key: bytes, attrs: Any) -> None:
+    table, columns = _sealed_columns(state)
+    if not columns or state.identity is None:
+        return
+    row_id = int(state.identity[0])
+    obj = state.obj()
+    for column in columns:
+        if (attrs is not None and column not in attrs) or column not in state.dict:
+            continue
+        stored = state.dict[column]
+        value: object
+        if _is_date(state, column):
+            value = open_date(key, table, column, row_id, stored)
+        else:
+            value = open_sealed(key, table, column, row_id, stored)
+        set_committed_value(obj, column, value)
+
+
+def _key_of(context: QueryContext) -> bytes | None:
+    session = context.session
+    return None if session is None else session.info.get(_KEY)
+
+
+def _on_load(target: object, context: QueryContext) -> None:
+    key = _key_of(context)
+    if key is not None:
+        _open(inspect(target), key, None)
+
+
+def _on_refresh(target: object, context: QueryContext, attrs: Any) -> None:
+    key = _key_of(context)
+    if key is not None:
+        _open(inspect(target), key, attrs)

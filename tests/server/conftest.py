@@ -1,0 +1,27 @@
+"""Fixtures for tests against a real PostgreSQL server (tests/helpers/postgres.py)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import pytest
+
+from tests.helpers.postgres import PgServer, start_server
+
+_NUMBERS = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    try:
+        server = start_server()
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> str:
+    return pg_server.create_database(f"t_{next(_NUMBERS)}")
