@@ -50,6 +50,22 @@ def install_sealing(target: sessionmaker[Session] | Session, key: bytes) -> None
     _install_instance_events()
 
 
+def columns_needing_text() -> list[tuple[str, str, str]]:
+    """(table, column, model type) of the sealed columns a server store must make TEXT.
+
+    A sealed value is longer than its plain text (prefix, nonce, tag, base64: about 4/3 of the
+    UTF-8 bytes plus 43 characters), so a VARCHAR(n) the server enforces would refuse it, and a
+    DATE cannot hold it at all. Only an unbounded string column (Text) holds every sealed value.
+    """
+    needed = []
+    for table, columns in SEALED_COLUMNS.items():
+        for name in columns:
+            column_type = Base.metadata.tables[table].c[name].type
+            if not (isinstance(column_type, String) and column_type.length is None):
+                needed.append((table, name, str(column_type)))
+    return needed
+
+
 def _install_instance_events() -> None:
     """Load and refresh events for every model; they act only in sessions that seal."""
     global _instance_events_installed

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 from sqlalchemy import Engine, create_engine, make_url, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from casusoverleg.errors import DamagedStore
-from casusoverleg.store.models import ActionItem, Base, Case, Organisation, Participant
-from casusoverleg.store.sealed import PREFIX, column_key, open_date, open_sealed
-from casusoverleg.store.sealing_events import install_sealing
+from casusoverleg.store.models import (
+    AccessRequest,
+    ActionEvent,
+    ActionItem,
+    AgendaItem,
+    Base,
+    Case,
+    Meeting,
+    MinutesEntry,
+    Organisation,
+    Participant,
+)
+from casusoverleg.store.sealed import PREFIX, SEALED_COLUMNS, column_key, open_date, open_sealed
+from casusoverleg.store.sealing_events import columns_needing_text, install_sealing
 from tests.helpers.postgres import SUPERUSER, PgServer
 
 KEY = column_key(b"\x07" * 32)
@@ -58,9 +69,11 @@ def _case(number: str) -> Case:
 def engine(pg_url: str) -> Iterator[Engine]:
     engine = create_engine(pg_url)
     Base.metadata.create_all(engine)
-    # The type change sealing needs: the model's birth_date is a DATE, a sealed value is text.
+    # The type change sealing needs (the model is not changed yet): a sealed value is text
+    # longer than the plain value, so DATE and VARCHAR(n) columns become TEXT.
     with engine.begin() as connection:
-        connection.execute(text("ALTER TABLE case_file ALTER COLUMN birth_date TYPE text"))
+        for table, column, _model_type in columns_needing_text():
+            connection.execute(text(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE text"))
     yield engine
     engine.dispose()
 
@@ -196,9 +209,22 @@ def test_a_dump_of_the_database_holds_no_name(
         assert secret not in dump.stdout
 
 
+def test_a_long_name_fits_once_the_columns_are_text(
+    factory: sessionmaker[Session], ids: dict[str, int]
+) -> None:
+    with factory() as session:
+        case = session.get(Case, ids["A-2"])
+        assert case is not None
+        case.last_name = "Ö" * 200  # String(200) in the model; sealed it is 3 + 4/3 x 428
+        session.commit()
+    with factory() as session:
+        case = session.get(Case, ids["A-2"])
+        assert case is not None and case.last_name == "Ö" * 200
+
+
 def test_a_date_column_refuses_a_sealed_value_instead_of_holding_it_plain(pg_url: str) -> None:
     engine = create_engine(pg_url)
-    Base.metadata.create_all(engine)  # birth_date still DATE: the type change not made
+    Base.metadata.create_all(engine)  # the type change not made: birth_date still DATE
     factory = sessionmaker(engine)
     install_sealing(factory, KEY)
     try:
@@ -210,3 +236,80 @@ def test_a_date_column_refuses_a_sealed_value_instead_of_holding_it_plain(pg_url
         assert _raw(engine, "SELECT count(*) FROM case_file") == [(0,)]
     finally:
         engine.dispose()
+
+
+def test_every_sealed_column_of_every_table_is_sealed_on_the_server(
+    factory: sessionmaker[Session], engine: Engine, ids: dict[str, int]
+) -> None:
+    with factory() as session:
+        meeting = Meeting(
+            date=date(2026, 3, 9),
+            start_time=time(9, 0),
+            minutes=90,
+            uid="m-1",
+            minutes_fixed_note="naam Noortje gecorrigeerd",
+        )
+        session.add(meeting)
+        session.flush()
+        item = AgendaItem(
+            meeting_id=meeting.id,
+            position=1,
+            kind="CASUS",
+            case_id=ids["A-1"],
+            title="Casus Noortje",
+            question="Is een vrijstelling passend?",
+            reason="thuiszitter",
+        )
+        session.add(item)
+        session.flush()
+        session.add_all(
+            [
+                MinutesEntry(
+                    agenda_item_id=item.id,
+                    notes="Moeder vertelt over de angst",
+                    decision="aanvraag vrijstelling",
+                    created_at=NOW,
+                    updated_at=NOW,
+                ),
+                ActionEvent(action_id=ids["action"], at=NOW, kind="GEREED", detail="gedaan"),
+                AccessRequest(
+                    case_id=ids["A-1"],
+                    received_on=date(2026, 2, 1),
+                    requested_by="Mevrouw Vermeulen",
+                    relation="moeder",
+                    deadline=date(2026, 3, 1),
+                    created_at=NOW,
+                ),
+            ]
+        )
+        session.commit()
+    tables = Base.metadata.tables
+    with engine.connect() as connection:
+        for table, columns in SEALED_COLUMNS.items():
+            cells = tables[table].c
+            rows = connection.execute(select(cells.id, *(cells[c] for c in columns))).all()
+            assert rows, table
+            for row in rows:
+                for column, stored in zip(columns, row[1:], strict=True):
+                    assert isinstance(stored, str) and stored.startswith(PREFIX), (table, column)
+                    open_sealed(KEY, table, column, row[0], stored)  # opens where it lies
+    with factory() as session:
+        entry = session.scalars(select(MinutesEntry)).one()
+        assert entry.notes == "Moeder vertelt over de angst"
+        request = session.scalars(select(AccessRequest)).one()
+        assert (request.requested_by, request.relation) == ("Mevrouw Vermeulen", "moeder")
+        assert session.scalars(select(Meeting)).one().minutes_fixed_note.startswith("naam")
+
+
+def test_a_failed_flush_leaves_the_objects_plain(
+    factory: sessionmaker[Session], ids: dict[str, int]
+) -> None:
+    with factory() as session:
+        twin = _case("A-2")  # the case number is taken: the insert fails
+        session.add(twin)
+        with pytest.raises(IntegrityError):
+            session.flush()
+        session.rollback()
+        assert (twin.first_name, twin.birth_date, twin.notes) == ("Daan", date(2012, 11, 2), "")
+        cases = session.scalars(select(Case).order_by(Case.case_number)).all()
+        assert [c.first_name for c in cases] == ["Noortje", "Daan"]

@@ -21,6 +21,7 @@ from casusoverleg.store.sealed import (
     seal,
     seal_date,
 )
+from casusoverleg.store.sealing_events import columns_needing_text
 
 STORE_KEY = bytes(range(32))
 KEY = column_key(STORE_KEY)
@@ -151,3 +152,12 @@ def test_the_childs_identity_and_free_text_are_sealed() -> None:
     assert {"notes", "decision"} <= set(SEALED_COLUMNS["minutes_entry"])
     assert {"description", "note"} <= set(SEALED_COLUMNS["action_item"])
     assert "requested_by" in SEALED_COLUMNS["access_request"]
+
+
+def test_the_columns_a_server_store_must_make_text() -> None:
+    needed = {(table, column): kind for table, column, kind in columns_needing_text()}
+    assert needed[("case_file", "birth_date")] == "DATE"
+    assert needed[("case_file", "first_name")] == "VARCHAR(200)"
+    assert ("case_file", "notes") not in needed  # Text already
+    # Even the shortest VARCHAR(n) cannot hold a sealed value of n characters.
+    assert len(seal(KEY, "access_request", "relation", 1, "x" * 40) or "") > 40
