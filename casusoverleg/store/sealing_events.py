@@ -10,8 +10,10 @@ store; SQLCipher stores (encrypted as a whole file) are left alone. What it does
 - on load and refresh: the sealed values read are opened; one that does not open raises
   DamagedStore (errors.py).
 
-Not covered: Core statements (`update(Case).values(...)`, `insert(...)`) bypass the ORM and so
-this sealing; services must not write sealed columns that way on a server store.
+Statements (`update(Case).values(...)`, `session.execute(insert(Case), rows)`) bypass the unit
+of work and so this sealing: in a sealing session one that writes a sealed column is refused
+(RuntimeError) rather than sending plain text to the server. Raw SQL (`text()`) and a bare
+Connection are not watched.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, String, Text, event, inspect, literal, text
-from sqlalchemy.orm import QueryContext, Session, UOWTransaction, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, QueryContext, Session, UOWTransaction, sessionmaker
 from sqlalchemy.orm.attributes import get_history, set_committed_value
 from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 from sqlalchemy.orm.state import InstanceState
@@ -47,6 +49,7 @@ def install_sealing(target: sessionmaker[Session] | Session, key: bytes) -> None
     event.listen(target, "before_flush", _before_flush)
     event.listen(target, "after_flush_postexec", _after_flush_postexec)
     event.listen(target, "after_soft_rollback", _after_soft_rollback)
+    event.listen(target, "do_orm_execute", _refuse_unsealed_writes)
     _install_instance_events()
 
 
@@ -159,6 +162,32 @@ def _after_soft_rollback(session: Session, _previous: object) -> None:
         obj = state.obj()
         if obj is not None and column in state.dict:
             setattr(obj, column, value)
+
+
+def _written_columns(state: ORMExecuteState) -> set[str]:
+    """The names of the columns an INSERT or UPDATE statement (with its parameters) writes."""
+    names: set[str] = set()
+    statement: Any = state.statement
+    for values in [getattr(statement, "_values", None), *(getattr(statement, "_multi_values", ()))]:
+        for rows in [values] if isinstance(values, dict) else (values or ()):
+            for row in rows if isinstance(rows, list) else [rows]:
+                names.update(str(getattr(k, "key", k)) for k in (row or {}))
+    parameters = state.parameters
+    for row in parameters if isinstance(parameters, list) else [parameters or {}]:
+        names.update(str(k) for k in row)
+    return names
+
+
+def _refuse_unsealed_writes(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update):
+        return
+    table = str(getattr(getattr(state.statement, "table", None), "name", ""))
+    written = _written_columns(state) & set(SEALED_COLUMNS.get(table, ()))
+    if written:
+        raise RuntimeError(
+            f"{table}: {', '.join(sorted(written))} would be written unsealed; "
+            "a sealing session writes these through ORM objects only"
+        )
 
 
 def _open(state: InstanceState[Any], key: bytes, attrs: Any) -> None:

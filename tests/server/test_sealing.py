@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time
 
 import pytest
-from sqlalchemy import Engine, create_engine, make_url, select, text
+from sqlalchemy import Engine, create_engine, insert, make_url, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -313,3 +313,24 @@ def test_a_failed_flush_leaves_the_objects_plain(
         assert (twin.first_name, twin.birth_date, twin.notes) == ("Daan", date(2012, 11, 2), "")
         cases = session.scalars(select(Case).order_by(Case.case_number)).all()
         assert [c.first_name for c in cases] == ["Noortje", "Daan"]
+
+
+def test_statements_that_would_write_a_sealed_column_in_plain_are_refused(
+    factory: sessionmaker[Session], engine: Engine, ids: dict[str, int]
+) -> None:
+    plain_row = {**_case("A-1").__dict__, "case_number": "A-3"}
+    plain_row.pop("_sa_instance_state")
+    with factory() as session:
+        with pytest.raises(RuntimeError, match="first_name"):
+            session.execute(update(Case).values(first_name="Noortje"))
+        with pytest.raises(RuntimeError, match="search_text"):
+            session.execute(update(Case), [{"id": ids["A-1"], "search_text": "a-1 noortje"}])
+        with pytest.raises(RuntimeError, match="last_name"):
+            session.execute(insert(Case), [plain_row])
+        with pytest.raises(RuntimeError, match="description"):
+            session.execute(insert(ActionItem).values(description="x", owner_id=1, created_at=NOW))
+        # A plain column may be written that way.
+        session.execute(update(Case).where(Case.id == ids["A-2"]).values(status="GESLOTEN"))
+        session.commit()
+    assert _stored(engine, "case_file", "status", ids["A-2"]) == "GESLOTEN"
+    assert all("Noortje" not in str(row) for row in _raw(engine, "SELECT * FROM case_file"))
