@@ -18,6 +18,7 @@ Connection are not watched.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -82,10 +83,6 @@ def _sealed_columns(state: InstanceState[Any]) -> tuple[str, tuple[str, ...]]:
     table = state.mapper.local_table
     name = str(getattr(table, "name", ""))
     return name, SEALED_COLUMNS.get(name, ())
-
-
-def _is_date(state: InstanceState[Any], column: str) -> bool:
-    return isinstance(state.mapper.columns[column].type, Date)
 
 
 def _plain_text(value: object) -> str | None:
@@ -190,22 +187,35 @@ def _refuse_unsealed_writes(state: ORMExecuteState) -> None:
         )
 
 
+@functools.cache
+def _date_columns(table: str) -> frozenset[str]:
+    return frozenset(
+        name
+        for name in SEALED_COLUMNS.get(table, ())
+        if isinstance(Base.metadata.tables[table].c[name].type, Date)
+    )
+
+
 def _open(state: InstanceState[Any], key: bytes, attrs: Any) -> None:
     table, columns = _sealed_columns(state)
     if not columns or state.identity is None:
         return
     row_id = int(state.identity[0])
-    obj = state.obj()
+    dates = _date_columns(table)
+    values = state.dict
     for column in columns:
-        if (attrs is not None and column not in attrs) or column not in state.dict:
+        if (attrs is not None and column not in attrs) or column not in values:
             continue
-        stored = state.dict[column]
+        stored = values[column]
         value: object
-        if _is_date(state, column):
+        if column in dates:
             value = open_date(key, table, column, row_id, stored)
         else:
             value = open_sealed(key, table, column, row_id, stored)
-        set_committed_value(obj, column, value)
+        if column in state.committed_state:
+            set_committed_value(state.obj(), column, value)
+        else:
+            values[column] = value  # just loaded: the same as set_committed_value, 3x cheaper
 
 
 def _key_of(context: QueryContext) -> bytes | None:
