@@ -93,15 +93,19 @@ def _plain_text(value: object) -> str | None:
     raise TypeError(f"cannot seal a {type(value).__name__}")
 
 
-def _next_id(session: Session, table: str) -> int:
-    """A new row's id taken from its table's sequence, so it can be bound before the insert."""
+def _next_ids(session: Session, table: str, count: int) -> list[int]:
+    """New rows' ids taken from their table's sequence (one round trip), so they can be bound
+    into the sealed values before the insert."""
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         raise RuntimeError("sealing takes new row ids from a PostgreSQL sequence")
-    value = connection.scalar(
-        text("SELECT nextval(pg_get_serial_sequence(:table, 'id'))"), {"table": table}
+    values = connection.scalars(
+        text(
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
+        ),
+        {"table": table, "count": count},
     )
-    return int(value)
+    return sorted(int(value) for value in values)
 
 
 def _default(state: InstanceState[Any], column: str) -> object:
@@ -128,16 +132,23 @@ def _put(
 
 
 def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
-    for obj in list(session.new):
+    new: dict[str, list[InstanceState[Any]]] = {}
+    for obj in session.new:
         state = inspect(obj)
         table, columns = _sealed_columns(state)
-        if not columns:
-            continue
-        if state.dict.get("id") is None:
-            obj.id = _next_id(session, table)
-        for column in columns:
-            value = state.dict[column] if column in state.dict else _default(state, column)
-            _put(session, state, table, column, value)
+        if columns:
+            new.setdefault(table, []).append(state)
+    for table, states in new.items():
+        states.sort(key=lambda state: state.insert_order or 0)  # ids rise in the order added
+        without = [state for state in states if state.dict.get("id") is None]
+        for state, row_id in zip(without, _next_ids(session, table, len(without)), strict=True):
+            obj = state.obj()
+            if obj is not None:
+                obj.id = row_id
+        for state in states:
+            for column in SEALED_COLUMNS[table]:
+                value = state.dict[column] if column in state.dict else _default(state, column)
+                _put(session, state, table, column, value)
     for obj in list(session.dirty):
         state = inspect(obj)
         table, columns = _sealed_columns(state)

@@ -106,6 +106,7 @@ def ids(factory: sessionmaker[Session]) -> dict[str, int]:
         )
         session.add(action)
         session.commit()
+        assert cases["A-1"].id < cases["A-2"].id  # ids taken in the order the cases were added
         return {"A-1": cases["A-1"].id, "A-2": cases["A-2"].id, "action": action.id}
 
 
