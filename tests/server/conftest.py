@@ -1,4 +1,4 @@
-"""Fixtures for the tests against a real PostgreSQL server (tests/helpers/postgres.py)."""
+"""Fixtures for tests against a real PostgreSQL server (tests/helpers/postgres.py)."""
 
 from __future__ import annotations
 

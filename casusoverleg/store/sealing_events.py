@@ -1,0 +1,246 @@
+"""Sealing as ORM events: objects hold plain text, the server only ever receives sealed values.
+
+`install_sealing(factory, key)` installs it on one sessionmaker (or one Session) of a server
+store; SQLCipher stores (encrypted as a whole file) are left alone. What it does:
+
+- before a flush: every sealed column (`sealed.SEALED_COLUMNS`) of a new object, and every
+  changed one of a modified object, is set to its sealed text. A new row's id is bound into
+  its values, so it is taken from the table's sequence first (PostgreSQL).
+- after the flush: the objects hold their plain values again, as committed values (not dirty).
+- on load and refresh: the sealed values read are opened; one that does not open raises
+  DamagedStore (errors.py).
+
+Statements (`update(Case).values(...)`, `session.execute(insert(Case), rows)`) bypass the unit
+of work and so this sealing: in a sealing session one that writes a sealed column is refused
+(RuntimeError) rather than sending plain text to the server. Raw SQL (`text()`) and a bare
+Connection are not watched.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Date, String, Text, event, inspect, literal, text
+from sqlalchemy.orm import ORMExecuteState, QueryContext, Session, UOWTransaction, sessionmaker
+from sqlalchemy.orm.attributes import get_history, set_committed_value
+from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
+from sqlalchemy.orm.state import InstanceState
+
+from casusoverleg.store.models import Base
+from casusoverleg.store.sealed import SEALED_COLUMNS, open_date, open_sealed, seal
+
+_KEY = "casusoverleg.sealing.key"
+_PENDING = "casusoverleg.sealing.pending"
+_instance_events_installed = False
+
+
+def install_sealing(target: sessionmaker[Session] | Session, key: bytes) -> None:
+    """Seal the children's columns for every session of `target` (a server store's factory)."""
+    if len(key) != 32:
+        raise ValueError("the sealing key is 32 bytes (sealed.column_key)")
+    if isinstance(target, sessionmaker):
+        info: dict[str, Any] = target.kw.setdefault("info", {})
+    else:
+        info = target.info
+    if _KEY in info:
+        raise ValueError("sealing is already installed here")
+    info[_KEY] = key
+    event.listen(target, "before_flush", _before_flush)
+    event.listen(target, "after_flush_postexec", _after_flush_postexec)
+    event.listen(target, "after_soft_rollback", _after_soft_rollback)
+    event.listen(target, "do_orm_execute", _refuse_unsealed_writes)
+    _install_instance_events()
+
+
+def columns_needing_text() -> list[tuple[str, str, str]]:
+    """(table, column, model type) of the sealed columns a server store must make TEXT.
+
+    A sealed value is longer than its plain text (prefix, nonce, tag, base64: about 4/3 of the
+    UTF-8 bytes plus 43 characters), so a VARCHAR(n) the server enforces would refuse it, and a
+    DATE cannot hold it at all. Only an unbounded string column (Text) holds every sealed value.
+    """
+    needed = []
+    for table, columns in SEALED_COLUMNS.items():
+        for name in columns:
+            column_type = Base.metadata.tables[table].c[name].type
+            if not (isinstance(column_type, String) and column_type.length is None):
+                needed.append((table, name, str(column_type)))
+    return needed
+
+
+def _install_instance_events() -> None:
+    """Load and refresh events for every model; they act only in sessions that seal."""
+    global _instance_events_installed
+    if not _instance_events_installed:
+        event.listen(Base, "load", _on_load, propagate=True)
+        event.listen(Base, "refresh", _on_refresh, propagate=True)
+        _instance_events_installed = True
+
+
+def _sealed_columns(state: InstanceState[Any]) -> tuple[str, tuple[str, ...]]:
+    table = state.mapper.local_table
+    name = str(getattr(table, "name", ""))
+    return name, SEALED_COLUMNS.get(name, ())
+
+
+def _plain_text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot seal a {type(value).__name__}")
+
+
+def _next_ids(session: Session, table: str, count: int) -> list[int]:
+    """New rows' ids taken from their table's sequence (one round trip), so they can be bound
+    into the sealed values before the insert."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        raise RuntimeError("sealing takes new row ids from a PostgreSQL sequence")
+    values = connection.scalars(
+        text(
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
+        ),
+        {"table": table, "count": count},
+    )
+    return sorted(int(value) for value in values)
+
+
+def _default(state: InstanceState[Any], column: str) -> object:
+    """What the insert would write for a column the object leaves unset: its scalar default."""
+    default = state.mapper.columns[column].default
+    if default is not None and default.is_scalar:
+        return getattr(default, "arg", None)
+    return None
+
+
+def _put(
+    session: Session, state: InstanceState[Any], table: str, column: str, value: object
+) -> None:
+    key: bytes = session.info[_KEY]
+    row_id = int(state.dict["id"])
+    sealed = seal(key, table, column, row_id, _plain_text(value))
+    if sealed is None or isinstance(state.mapper.columns[column].type, String):
+        setattr(state.obj(), column, sealed)
+    else:
+        # A column typed otherwise (a Date) is bound as text, so a store whose column was not
+        # made TEXT refuses the value loudly instead of holding it in plain.
+        setattr(state.obj(), column, literal(sealed, Text()))
+    session.info.setdefault(_PENDING, []).append((state, column, value))
+
+
+def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    new: dict[str, list[InstanceState[Any]]] = {}
+    for obj in session.new:
+        state = inspect(obj)
+        table, columns = _sealed_columns(state)
+        if columns:
+            new.setdefault(table, []).append(state)
+    for table, states in new.items():
+        states.sort(key=lambda state: state.insert_order or 0)  # ids rise in the order added
+        without = [state for state in states if state.dict.get("id") is None]
+        for state, row_id in zip(without, _next_ids(session, table, len(without)), strict=True):
+            obj = state.obj()
+            if obj is not None:
+                obj.id = row_id
+        for state in states:
+            for column in SEALED_COLUMNS[table]:
+                value = state.dict[column] if column in state.dict else _default(state, column)
+                _put(session, state, table, column, value)
+    for obj in list(session.dirty):
+        state = inspect(obj)
+        table, columns = _sealed_columns(state)
+        for column in columns:
+            if get_history(obj, column, passive=PASSIVE_NO_INITIALIZE).has_changes():
+                _put(session, state, table, column, state.dict[column])
+
+
+def _after_flush_postexec(session: Session, _context: UOWTransaction) -> None:
+    for state, column, value in session.info.pop(_PENDING, []):
+        obj = state.obj()
+        if obj is not None:
+            set_committed_value(obj, column, value)
+
+
+def _after_soft_rollback(session: Session, _previous: object) -> None:
+    """A failed flush: the objects get their plain values back (still to be written)."""
+    for state, column, value in session.info.pop(_PENDING, []):
+        obj = state.obj()
+        if obj is not None and column in state.dict:
+            setattr(obj, column, value)
+
+
+def _written_columns(state: ORMExecuteState) -> set[str]:
+    """The names of the columns an INSERT or UPDATE statement (with its parameters) writes."""
+    names: set[str] = set()
+    statement: Any = state.statement
+    for values in [getattr(statement, "_values", None), *(getattr(statement, "_multi_values", ()))]:
+        for rows in [values] if isinstance(values, dict) else (values or ()):
+            for row in rows if isinstance(rows, list) else [rows]:
+                names.update(str(getattr(k, "key", k)) for k in (row or {}))
+    parameters = state.parameters
+    for row in parameters if isinstance(parameters, list) else [parameters or {}]:
+        names.update(str(k) for k in row)
+    return names
+
+
+def _refuse_unsealed_writes(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update):
+        return
+    table = str(getattr(getattr(state.statement, "table", None), "name", ""))
+    written = _written_columns(state) & set(SEALED_COLUMNS.get(table, ()))
+    if written:
+        raise RuntimeError(
+            f"{table}: {', '.join(sorted(written))} would be written unsealed; "
+            "a sealing session writes these through ORM objects only"
+        )
+
+
+@functools.cache
+def _date_columns(table: str) -> frozenset[str]:
+    return frozenset(
+        name
+        for name in SEALED_COLUMNS.get(table, ())
+        if isinstance(Base.metadata.tables[table].c[name].type, Date)
+    )
+
+
+def _open(state: InstanceState[Any], key: bytes, attrs: Any) -> None:
+    table, columns = _sealed_columns(state)
+    if not columns or state.identity is None:
+        return
+    row_id = int(state.identity[0])
+    dates = _date_columns(table)
+    values = state.dict
+    for column in columns:
+        if (attrs is not None and column not in attrs) or column not in values:
+            continue
+        stored = values[column]
+        value: object
+        if column in dates:
+            value = open_date(key, table, column, row_id, stored)
+        else:
+            value = open_sealed(key, table, column, row_id, stored)
+        if column in state.committed_state:
+            set_committed_value(state.obj(), column, value)
+        else:
+            values[column] = value  # just loaded: the same as set_committed_value, 3x cheaper
+
+
+def _key_of(context: QueryContext) -> bytes | None:
+    session = context.session
+    return None if session is None else session.info.get(_KEY)
+
+
+def _on_load(target: object, context: QueryContext) -> None:
+    key = _key_of(context)
+    if key is not None:
+        _open(inspect(target), key, None)
+
+
+def _on_refresh(target: object, context: QueryContext, attrs: Any) -> None:
+    key = _key_of(context)
+    if key is not None:
+        _open(inspect(target), key, attrs)
