@@ -16,6 +16,7 @@ Light on purpose (no store layer): `casusoverleg --help` and the window's start 
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import platformdirs
@@ -45,3 +46,13 @@ def default_store_path() -> Path:
         return path
     old = _old_cli_folder() / STORE_FILE_NAME
     return old if old != path and old.is_file() else path
+
+
+def server_folder(server: str) -> Path:
+    """This computer's own folder for a store on a server (`server`: its address, no password).
+
+    It holds what a client keeps beside a store: the anchored head of the log and log lines
+    waiting for disk space. One folder per server address, named by a hash of it.
+    """
+    name = hashlib.sha256(server.encode("utf-8")).hexdigest()[:16]
+    return data_folder() / "servers" / name

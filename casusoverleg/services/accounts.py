@@ -78,7 +78,7 @@ def new_one_time_code() -> str:
     return "-".join(new_recovery_key().split("-")[:ONE_TIME_CODE_GROUPS])
 
 
-def _check_account_name(name: str) -> str:
+def check_account_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > 80 or name.casefold() == RECOVERY_ACCOUNT:
         raise BadInput("Geef een accountnaam van 1 tot 80 tekens (niet 'herstelsleutel').")
@@ -100,7 +100,7 @@ def init_store(
     display_name: str = "",
 ) -> NewStore:
     """Create a new encrypted store with one account and a recovery key."""
-    account = _check_account_name(account)
+    account = check_account_name(account)
     if not demo:
         check_passphrase(passphrase)
     kdf = kdf or KdfParams()
@@ -382,7 +382,7 @@ def add_account(
     choose their own at the first unlock before anything else.
     """
     require_beheerder(store, "accounts toevoegen")
-    name = _check_account_name(name)
+    name = check_account_name(name)
     check_passphrase(passphrase)
     if store.key_file.find(name) is not None:
         raise BadInput(f"Het account '{name}' bestaat al.")

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from casusoverleg.services import anchor
 from casusoverleg.store.keyslots import KeyFile
 from casusoverleg.store.lock import StoreLock
+from casusoverleg.store.sealed import column_key
+from casusoverleg.store.sealing_events import install_sealing
 
 
 def workstation_name() -> str:
@@ -39,6 +41,15 @@ class Store:
     workstation: str = field(default_factory=workstation_name)
     is_demo: bool = False
     closed: bool = False
+    # A store on a PostgreSQL server (issue 15): its address without a password. `path` is then
+    # this computer's own folder for that server (the log's anchor, lines waiting for disk
+    # space); the store itself is on the server.
+    server: str = ""
+
+    @property
+    def is_server(self) -> bool:
+        """Whether the store is on a server (shared) rather than a file on this computer."""
+        return bool(self.server)
 
     @property
     def key_path(self) -> Path:
@@ -50,7 +61,7 @@ class Store:
         """A write transaction (BEGIN IMMEDIATE): commits on success, rolls back on error."""
         self._check_open()
         engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
-        with Session(engine, expire_on_commit=False) as session:
+        with self._session(engine, expire_on_commit=False) as session:
             with session.begin():
                 yield session
                 moved = anchor.head_to_anchor(session, self.path, self.key_file.store_id)
@@ -62,8 +73,15 @@ class Store:
     def read(self) -> Iterator[Session]:
         """A read-only transaction (a consistent snapshot in WAL mode)."""
         self._check_open()
-        with Session(self.engine) as session, session.begin():
+        with self._session(self.engine) as session, session.begin():
             yield session
+
+    def _session(self, engine: Engine, *, expire_on_commit: bool = True) -> Session:
+        """A session; on a server store one that seals the children's columns (issue 15)."""
+        session = Session(engine, expire_on_commit=expire_on_commit)
+        if self.is_server:
+            install_sealing(session, column_key(self.key))
+        return session
 
     def _check_open(self) -> None:
         if self.closed:

@@ -234,3 +234,20 @@ def _describe(raw: bytes) -> str:
         return f"door account {info['account']} op {info['host']} sinds {since}"
     except (ValueError, KeyError, TypeError):
         return "door een ander programma"
+
+
+class NoFileLock(StoreLock):
+    """The lock of a store on a server: several clients work at once, so nothing is held.
+
+    The server's transactions keep the data consistent (issue 15); the one-process lock file
+    of an embedded store has no meaning there and is never written.
+    """
+
+    def acquire(self, account: str) -> None:
+        """Nothing to take."""
+
+    def hold(self, store_file: Path) -> None:
+        """Nothing to hold."""
+
+    def release(self) -> None:
+        """Nothing to give up."""

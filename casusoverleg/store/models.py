@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Dialect,
     ForeignKey,
     Index,
     Integer,
@@ -15,9 +17,11 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeEngine
 
 # Stable constraint names, so that Alembic batch migrations can find them again.
 NAMING = {
@@ -27,6 +31,44 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def sealable(length: int) -> TypeEngine[str]:
+    """A VARCHAR(length) that is TEXT on a server store, where it holds a sealed value.
+
+    A value sealed in the client (casusoverleg/store/sealed.py) is longer than its plain text,
+    and PostgreSQL enforces a VARCHAR's length (migration 0008). SQLite stores are unchanged.
+    """
+    return String(length).with_variant(Text(), "postgresql")
+
+
+class SealableDate(TypeDecorator[date]):
+    """A DATE that is TEXT on a server store, where it holds the sealed ISO date (0008).
+
+    On the server the sealing events of the session turn the date into sealed text before a
+    write and back into a date after a read; this type only lets that text through.
+    """
+
+    impl = Date
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(Text())
+        return dialect.type_descriptor(Date())
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if dialect.name == "postgresql" and isinstance(value, date):
+            return value.isoformat()  # only without sealing (tests of the schema itself)
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)  # a plain date (a schema test, no sealing)
+            except ValueError:
+                return value  # sealed: the session's sealing events open it
+        return value
 
 
 class Base(DeclarativeBase):
@@ -83,10 +125,10 @@ class Case(Base):
     __tablename__ = "case_file"
     id: Mapped[int] = mapped_column(primary_key=True)
     case_number: Mapped[str] = mapped_column(String(40), unique=True)
-    first_name: Mapped[str] = mapped_column(String(200))
-    last_name: Mapped[str] = mapped_column(String(200))
-    birth_date: Mapped[date] = mapped_column(Date)
-    school: Mapped[str] = mapped_column(String(200), default="")
+    first_name: Mapped[str] = mapped_column(sealable(200))
+    last_name: Mapped[str] = mapped_column(sealable(200))
+    birth_date: Mapped[date] = mapped_column(SealableDate)
+    school: Mapped[str] = mapped_column(sealable(200), default="")
     ground: Mapped[str] = mapped_column(String(20), index=True)
     status: Mapped[str] = mapped_column(String(30), index=True)
     registered_on: Mapped[date] = mapped_column(Date)
@@ -102,13 +144,13 @@ class Case(Base):
     enrolled_since: Mapped[date | None] = mapped_column(Date, default=None)
     back_at_school_on: Mapped[date | None] = mapped_column(Date, default=None)
     # The art. 7 statement a 5 onder a exemption rests on, and art. 6 lid 3 ("nooit geschikt").
-    expert_name: Mapped[str] = mapped_column(String(200), default="")
+    expert_name: Mapped[str] = mapped_column(sealable(200), default="")
     expert_profession: Mapped[str] = mapped_column(String(20), default="")
     expert_statement_on: Mapped[date | None] = mapped_column(Date, default=None)
     expert_not_treating: Mapped[bool] = mapped_column(Boolean, default=False)
     never_fit: Mapped[bool] = mapped_column(Boolean, default=False)
     parents_involved_on: Mapped[date | None] = mapped_column(Date, default=None)
-    parents_involved_how: Mapped[str] = mapped_column(String(300), default="")
+    parents_involved_how: Mapped[str] = mapped_column(sealable(300), default="")
     child_heard_on: Mapped[date | None] = mapped_column(Date, default=None)
     # Plausibility rules (domain.plausibility codes) a user confirmed for this case, "," between.
     confirmed_rules: Mapped[str] = mapped_column(String(200), default="")
@@ -206,11 +248,11 @@ class AgendaItem(Base):
     position: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(20))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"), default=None)
-    title: Mapped[str] = mapped_column(String(300), default="")
+    title: Mapped[str] = mapped_column(sealable(300), default="")
     minutes: Mapped[int] = mapped_column(Integer, default=5)
     presenter_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), default=None)
     question: Mapped[str] = mapped_column(Text, default="")
-    reason: Mapped[str] = mapped_column(String(300), default="")
+    reason: Mapped[str] = mapped_column(sealable(300), default="")
     # What happened to the item (domain ItemOutcome); None while nothing is recorded.
     outcome: Mapped[str | None] = mapped_column(String(20), default=None)
     # For a deferred item: the meeting it was deferred to (None: no next meeting planned yet).
@@ -298,8 +340,8 @@ class AccessRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
     received_on: Mapped[date] = mapped_column(Date)
-    requested_by: Mapped[str] = mapped_column(String(200))
-    relation: Mapped[str] = mapped_column(String(40), default="")  # e.g. ouder, jongere zelf
+    requested_by: Mapped[str] = mapped_column(sealable(200))
+    relation: Mapped[str] = mapped_column(sealable(40), default="")  # e.g. ouder, jongere zelf
     deadline: Mapped[date] = mapped_column(Date)  # received + 1 month, or extended (art. 12(3))
     extended_reason: Mapped[str] = mapped_column(Text, default="")
     answered_on: Mapped[date | None] = mapped_column(Date, default=None)

@@ -22,11 +22,13 @@ import functools
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, String, Text, event, inspect, literal, text
+from sqlalchemy import Date, String, Text, TypeDecorator, event, inspect, literal, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import ORMExecuteState, QueryContext, Session, UOWTransaction, sessionmaker
 from sqlalchemy.orm.attributes import get_history, set_committed_value
 from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 from sqlalchemy.orm.state import InstanceState
+from sqlalchemy.types import TypeEngine
 
 from casusoverleg.store.models import Base
 from casusoverleg.store.sealed import SEALED_COLUMNS, open_date, open_sealed, seal
@@ -55,18 +57,22 @@ def install_sealing(target: sessionmaker[Session] | Session, key: bytes) -> None
 
 
 def columns_needing_text() -> list[tuple[str, str, str]]:
-    """(table, column, model type) of the sealed columns a server store must make TEXT.
+    """(table, column, server type) of sealed columns that are not TEXT on a server store.
 
     A sealed value is longer than its plain text (prefix, nonce, tag, base64: about 4/3 of the
     UTF-8 bytes plus 43 characters), so a VARCHAR(n) the server enforces would refuse it, and a
-    DATE cannot hold it at all. Only an unbounded string column (Text) holds every sealed value.
+    DATE cannot hold it at all. The models make them TEXT there (models.sealable, SealableDate;
+    migration 0008): this list is empty, and a test keeps it so.
     """
+    server = postgresql.dialect()
     needed = []
     for table, columns in SEALED_COLUMNS.items():
         for name in columns:
-            column_type = Base.metadata.tables[table].c[name].type
+            column_type = Base.metadata.tables[table].c[name].type.dialect_impl(server)
+            if isinstance(column_type, TypeDecorator):
+                column_type = column_type.load_dialect_impl(server)
             if not (isinstance(column_type, String) and column_type.length is None):
-                needed.append((table, name, str(column_type)))
+                needed.append((table, name, str(column_type.compile(dialect=server))))
     return needed
 
 
@@ -203,8 +209,15 @@ def _date_columns(table: str) -> frozenset[str]:
     return frozenset(
         name
         for name in SEALED_COLUMNS.get(table, ())
-        if isinstance(Base.metadata.tables[table].c[name].type, Date)
+        if _holds_dates(Base.metadata.tables[table].c[name].type)
     )
+
+
+def _holds_dates(column_type: TypeEngine[Any]) -> bool:
+    """A DATE, or a type built on one (models.SealableDate)."""
+    if isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance
+    return isinstance(column_type, Date)
 
 
 def _open(state: InstanceState[Any], key: bytes, attrs: Any) -> None:
@@ -229,18 +242,19 @@ def _open(state: InstanceState[Any], key: bytes, attrs: Any) -> None:
             values[column] = value  # just loaded: the same as set_committed_value, 3x cheaper
 
 
-def _key_of(context: QueryContext) -> bytes | None:
-    session = context.session
+def _key_of(context: QueryContext | None) -> bytes | None:
+    # No context: Session.merge() copied the values from a given (plain) object; nothing to open.
+    session = None if context is None else context.session
     return None if session is None else session.info.get(_KEY)
 
 
-def _on_load(target: object, context: QueryContext) -> None:
+def _on_load(target: object, context: QueryContext | None) -> None:
     key = _key_of(context)
     if key is not None:
         _open(inspect(target), key, None)
 
 
-def _on_refresh(target: object, context: QueryContext, attrs: Any) -> None:
+def _on_refresh(target: object, context: QueryContext | None, attrs: Any) -> None:
     key = _key_of(context)
     if key is not None:
         _open(inspect(target), key, attrs)

@@ -1,14 +1,20 @@
-"""Child process for the crash test: unlock a store and create cases until it is killed.
+"""Child process for the crash test: writers that create cases until they are killed.
 
-Usage: python crash_child.py STORE ACCOUNT PASSPHRASE SEED
+Usage: python crash_child.py STORE ACCOUNT PASSPHRASE
 
-After each commit it prints the new casusnummer on a line of its own and flushes, so that the
-parent knows exactly which cases were committed before it killed this process. Only the
-`casusoverleg` package is imported, so the script runs from any working directory.
+The app's modules are imported once (that takes seconds on the 2-core machine); then, for each
+seed the parent writes on stdin, this process forks a writer and prints `pid N`. The writer
+unlocks the store itself (nothing open is shared across the fork), creates cases one
+transaction at a time and prints each new casusnummer on a line of its own right after the
+commit, so the parent knows exactly which cases were committed when it sends SIGKILL. When the
+writer is gone this process prints `einde S` (S: the signal that ended it, 0 if none) and waits
+for the next seed. Only the `casusoverleg` package is imported, so the script runs from any
+working directory. POSIX only (fork); the test is skipped elsewhere.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 from datetime import date
@@ -16,13 +22,18 @@ from pathlib import Path
 
 from casusoverleg.domain.enums import ExemptionGround
 from casusoverleg.services import accounts, cases
+from casusoverleg.store import migrate
 
 
-def main(argv: list[str]) -> int:
+def _say(line: str) -> None:
+    """One line straight to the pipe (no buffer that a fork could copy or a kill could lose)."""
+    os.write(sys.stdout.fileno(), (line + "\n").encode())
+
+
+def write_until_killed(store_path: Path, account: str, passphrase: str, seed: int) -> None:
     """Create cases, one transaction each, and report every commit on stdout."""
-    store_path, account, passphrase, seed = argv
-    rng = random.Random(int(seed))
-    store = accounts.unlock(Path(store_path), account, passphrase)
+    rng = random.Random(seed)
+    store = accounts.unlock(store_path, account, passphrase)
     number = 0
     while True:
         number += 1
@@ -40,8 +51,27 @@ def main(argv: list[str]) -> int:
                 notes=notes,
             ),
         )
-        sys.stdout.write(record.case_number + "\n")
-        sys.stdout.flush()
+        _say(record.case_number)
+
+
+def main(argv: list[str]) -> int:
+    """Fork one writer per seed read from stdin; report its pid and how it ended."""
+    store_path, account, passphrase = argv
+    migrate.head_revision()  # reads the migrations once, here, rather than in every writer
+    for line in sys.stdin:
+        seed = int(line)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                write_until_killed(Path(store_path), account, passphrase, seed)
+            except BaseException as exc:  # a writer that stops by itself: the parent fails
+                _say(f"fout {type(exc).__name__}: {exc}")
+            finally:
+                os._exit(1)
+        _say(f"pid {pid}")
+        _pid, status = os.waitpid(pid, 0)
+        _say(f"einde {os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from datetime import date, datetime, time
 
 import pytest
-from sqlalchemy import Engine, create_engine, insert, make_url, select, text, update
+from alembic import command
+from sqlalchemy import Engine, insert, make_url, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from casusoverleg.errors import DamagedStore
+from casusoverleg.store.migrate import alembic_config
 from casusoverleg.store.models import (
     AccessRequest,
     ActionEvent,
@@ -25,6 +27,7 @@ from casusoverleg.store.models import (
 )
 from casusoverleg.store.sealed import PREFIX, SEALED_COLUMNS, column_key, open_date, open_sealed
 from casusoverleg.store.sealing_events import columns_needing_text, install_sealing
+from casusoverleg.store.server import make_server_engine, upgrade_server
 from tests.helpers.postgres import SUPERUSER, PgServer
 
 KEY = column_key(b"\x07" * 32)
@@ -67,13 +70,9 @@ def _case(number: str) -> Case:
 
 @pytest.fixture
 def engine(pg_url: str) -> Iterator[Engine]:
-    engine = create_engine(pg_url)
-    Base.metadata.create_all(engine)
-    # The type change sealing needs (the model is not changed yet): a sealed value is text
-    # longer than the plain value, so DATE and VARCHAR(n) columns become TEXT.
-    with engine.begin() as connection:
-        for table, column, _model_type in columns_needing_text():
-            connection.execute(text(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE text"))
+    """A server store's schema, made by the migrations (0008 makes the sealed columns TEXT)."""
+    engine = make_server_engine(pg_url)
+    upgrade_server(engine)
     yield engine
     engine.dispose()
 
@@ -224,8 +223,11 @@ def test_a_long_name_fits_once_the_columns_are_text(
 
 
 def test_a_date_column_refuses_a_sealed_value_instead_of_holding_it_plain(pg_url: str) -> None:
-    engine = create_engine(pg_url)
-    Base.metadata.create_all(engine)  # the type change not made: birth_date still DATE
+    engine = make_server_engine(pg_url)
+    cfg = alembic_config()
+    with engine.begin() as connection:  # a server store from before 0008: birth_date a DATE
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0007")
     factory = sessionmaker(engine)
     install_sealing(factory, KEY)
     try:
@@ -237,6 +239,21 @@ def test_a_date_column_refuses_a_sealed_value_instead_of_holding_it_plain(pg_url
         assert _raw(engine, "SELECT count(*) FROM case_file") == [(0,)]
     finally:
         engine.dispose()
+
+
+def test_the_migrations_make_every_sealed_column_text_on_the_server(engine: Engine) -> None:
+    assert columns_needing_text() == []  # the models agree (sealable(), SealableDate)
+    found = dict(
+        ((table, column), kind)
+        for table, column, kind in _raw(
+            engine,
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'public'",
+        )
+    )
+    for table, columns in SEALED_COLUMNS.items():
+        for column in columns:
+            assert found[(table, column)] == "text", (table, column)
 
 
 def test_every_sealed_column_of_every_table_is_sealed_on_the_server(
