@@ -15,8 +15,6 @@ from sqlalchemy.orm import Session
 from casusoverleg.services import anchor
 from casusoverleg.store.keyslots import KeyFile
 from casusoverleg.store.lock import StoreLock
-from casusoverleg.store.sealed import column_key
-from casusoverleg.store.sealing_events import install_sealing
 
 
 def workstation_name() -> str:
@@ -80,6 +78,10 @@ class Store:
         """A session; on a server store one that seals the children's columns (issue 15)."""
         session = Session(engine, expire_on_commit=expire_on_commit)
         if self.is_server:
+            # Imported here: an embedded store (and the command line's start) never needs it.
+            from casusoverleg.store.sealed import column_key
+            from casusoverleg.store.sealing_events import install_sealing
+
             install_sealing(session, column_key(self.key))
         return session
 
