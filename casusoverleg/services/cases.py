@@ -292,6 +292,8 @@ def refresh_search_text(store: Store) -> int:
 
 
 def _refold(store: Store) -> int:
+    if store.is_server:
+        return _refold_sealed(store)
     with store.write() as session:
         changes = [
             {"id": case_id, "search_text": new}
@@ -312,6 +314,21 @@ def _refold(store: Store) -> int:
             session.execute(update(Case), changes)
         note_search_fold(session)
     return len(changes)
+
+
+def _refold_sealed(store: Store) -> int:
+    """`_refold` on a server store: the names are sealed there, so they are opened by loading
+    each case, and the new text is sealed by the unit of work (a bulk UPDATE would send it in
+    plain text, and is refused: store.sealing_events)."""
+    changed = 0
+    with store.write() as session:
+        for case in session.scalars(select(Case)):
+            new = search_text_for(case.case_number, case.first_name, case.last_name, case.school)
+            if new != case.search_text:
+                case.search_text = new
+                changed += 1
+        note_search_fold(session)
+    return changed
 
 
 def note_search_fold(session: Session) -> None:
@@ -688,15 +705,9 @@ def add_cases(
         rows.append(values)
     if not rows:
         return []
-    # One executemany INSERT: the ORM's per-object bookkeeping costs more than the insert
-    # itself (50,000 demo cases). The write lock is ours, so every id above the old highest
-    # is one of these rows.
-    highest = session.scalar(select(func.max(Case.id))) or 0
-    session.execute(insert(Case), rows)
-    new_ids = dict(
-        session.execute(select(Case.case_number, Case.id).where(Case.id > highest)).all()
-    )
     numbers = [str(row["case_number"]) for row in rows]
+    insert_rows = _insert_sealed if store.is_server else _insert_plain
+    new_ids = insert_rows(session, rows)
     for number in numbers:
         audit.record(
             session,
@@ -708,6 +719,26 @@ def add_cases(
             detail=detail,
         )
     return numbers
+
+
+def _insert_sealed(session: Session, rows: list[dict[str, object]]) -> dict[str, int]:
+    """New cases on a server store, as objects: the unit of work seals their children's
+    columns (a bulk INSERT would send them in plain text, and is refused), and each id is its
+    own object's, whatever other clients insert at the same time."""
+    added = [Case(**row) for row in rows]
+    session.add_all(added)
+    session.flush()
+    return {case.case_number: case.id for case in added}
+
+
+def _insert_plain(session: Session, rows: list[dict[str, object]]) -> dict[str, int]:
+    """New cases on the embedded store: one executemany INSERT."""
+    # One executemany INSERT: the ORM's per-object bookkeeping costs more than the insert
+    # itself (50,000 demo cases). The write lock is ours, so every id above the old highest
+    # is one of these rows.
+    highest = session.scalar(select(func.max(Case.id))) or 0
+    session.execute(insert(Case), rows)
+    return dict(session.execute(select(Case.case_number, Case.id).where(Case.id > highest)).all())
 
 
 def create_cases(

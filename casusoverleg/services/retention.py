@@ -146,14 +146,16 @@ def destroy(
         raise BadInput("Geef ten minste één casusnummer om te vernietigen.")
     _require_role(store)
     report = progress or (lambda _done, _total, _what: None)
+    sealed = store.is_server
     with store.write() as session:
-        _require_secure_delete(session)
+        if not sealed:
+            _require_secure_delete(session)
         chosen = _resolve(session, wanted, on)
         total = len(chosen)
         for start in range(0, total, BATCH):
             batch = chosen[start : start + BATCH]
             report(start, total, f"Casus {batch[0].case_number} en verder vernietigen")
-            _remove_cases(session, batch)
+            _remove_cases(session, batch, sealed=sealed)
         for case in chosen:
             audit.record(
                 session,
@@ -166,7 +168,7 @@ def destroy(
             )
         names = [(case.first_name, case.last_name) for case in chosen]
         report(total, total, "Namen uit andere verslagteksten verwijderen")
-        cleaned = _scrub_names(session, names)
+        cleaned = _scrub_names(session, names, sealed=sealed)
         word = "casus" if total == 1 else "casussen"
         audit.record(
             session,
@@ -175,8 +177,11 @@ def destroy(
             object_type="casussen",
             detail=f"{total} {word} vernietigd (bewaartermijn)",
         )
-    report(total, total, "Vrijgekomen ruimte in de opslag overschrijven")
-    compact(store)
+    if not sealed:
+        # A server store held the children's columns only sealed; its own storage (dead
+        # rows until VACUUM, backups) is the server administrator's.
+        report(total, total, "Vrijgekomen ruimte in de opslag overschrijven")
+        compact(store)
     return Destroyed(tuple(c.case_number for c in chosen), cleaned)
 
 
@@ -251,8 +256,12 @@ def _resolve(session: Session, wanted: list[str], on: date) -> list[Case]:
     return list(found.values())
 
 
-def _remove_cases(session: Session, chosen: list[Case]) -> None:
-    """Remove these cases and everything in the store that belongs to them (set-wise)."""
+def _remove_cases(session: Session, chosen: list[Case], *, sealed: bool) -> None:
+    """Remove these cases and everything in the store that belongs to them (set-wise).
+
+    `sealed` (a server store): the texts are overwritten through the objects, so the unit of
+    work seals what is written (a bulk UPDATE would send plain text, and is refused).
+    """
     numbers = {case.id: case.case_number for case in chosen}
     ids = list(numbers)
     items: list[tuple[int, int]] = [
@@ -264,7 +273,9 @@ def _remove_cases(session: Session, chosen: list[Case]) -> None:
     ]
     item_ids = [item_id for item_id, _case_id in items]
     plain = {"synchronize_session": False}
-    if item_ids:
+    if item_ids and sealed:
+        _clear_items_sealed(session, items, numbers)
+    elif item_ids:
         # The meetings keep their shape (an item, its advice); what was said about the child goes.
         session.execute(
             update(MinutesEntry)
@@ -292,6 +303,25 @@ def _remove_cases(session: Session, chosen: list[Case]) -> None:
     session.execute(delete(Case).where(Case.id.in_(ids)), execution_options=plain)
 
 
+def _clear_items_sealed(
+    session: Session, items: list[tuple[int, int]], numbers: dict[int, str]
+) -> None:
+    """`_remove_cases`' clearing of the items and their minutes, through the objects."""
+    case_of = dict(items)
+    for start in range(0, len(items), BATCH):
+        part = [item_id for item_id, _case_id in items[start : start + BATCH]]
+        for entry in session.scalars(
+            select(MinutesEntry).where(MinutesEntry.agenda_item_id.in_(part))
+        ):
+            entry.notes = ""
+            entry.decision = ""
+        for item in session.scalars(select(AgendaItem).where(AgendaItem.id.in_(part))):
+            item.title = f"Casus {numbers[case_of[item.id]]} (vernietigd)"
+            item.question = ""
+            item.case_id = None
+    session.flush()
+
+
 def name_pattern(names: Iterable[tuple[str, str]]) -> re.Pattern[str] | None:
     """A pattern for the whole names, last names and first names (whole words, any case).
 
@@ -312,11 +342,13 @@ def name_pattern(names: Iterable[tuple[str, str]]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def _scrub_names(session: Session, names: list[tuple[str, str]]) -> int:
+def _scrub_names(session: Session, names: list[tuple[str, str]], *, sealed: bool) -> int:
     """Replace the children's names in every remaining minutes, agenda and action text."""
     pattern = name_pattern(names)
     if pattern is None:
         return 0
+    if sealed:
+        return _scrub_names_sealed(session, pattern)
     changed = 0
     targets = (
         (MinutesEntry, (MinutesEntry.notes, MinutesEntry.decision)),
@@ -332,6 +364,28 @@ def _scrub_names(session: Session, names: list[tuple[str, str]]) -> int:
             if values:
                 session.execute(update(model).where(model.id == row[0]).values(**values))
                 changed += 1
+    return changed
+
+
+def _scrub_names_sealed(session: Session, pattern: re.Pattern[str]) -> int:
+    """`_scrub_names` on a server store: the texts are sealed there, so each row is loaded
+    (opened) and changed through its object, which the unit of work seals again."""
+    changed = 0
+    targets: tuple[tuple[type[MinutesEntry | AgendaItem | ActionItem], tuple[str, ...]], ...] = (
+        (MinutesEntry, ("notes", "decision")),
+        (AgendaItem, ("title", "question", "reason")),
+        (ActionItem, ("description", "note")),
+    )
+    for model, columns in targets:
+        for obj in session.scalars(select(model)):
+            hit = False
+            for column in columns:
+                value = getattr(obj, column)
+                if value and pattern.search(value):
+                    setattr(obj, column, pattern.sub(NAME_REMOVED, value))
+                    hit = True
+            changed += int(hit)
+    session.flush()
     return changed
 
 
