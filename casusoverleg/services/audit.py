@@ -125,6 +125,9 @@ def record(
     anchor.note_head(session, anchor.ChainHead(event.id, head.count if head else 1, event.hash))
 
 
+_HEAD_LOCKED = "casusoverleg.audit.head_locked"  # the transaction that holds the head's lock
+
+
 def _head(session: Session) -> AuditHead | None:
     """The chain's end, locked for this transaction on a server (None: no event yet)."""
     if session.get_bind().dialect.name == "sqlite":
@@ -134,6 +137,11 @@ def _head(session: Session) -> AuditHead | None:
     # On PostgreSQL writers queue on the head's row (SELECT … FOR UPDATE) and read its newest
     # committed version once it is theirs. The row is made first if missing; ON CONFLICT lets
     # two first writers both go on, and the second then waits for the first's lock.
+    transaction = session.get_transaction()
+    if transaction is not None and session.info.get(_HEAD_LOCKED) is transaction:
+        # Locked by this transaction's first event, and changed only by this transaction
+        # since: the object in the session is current, so a batch asks the server once.
+        return session.get(AuditHead, 1)
     head = session.get(AuditHead, 1, with_for_update=True, populate_existing=True)
     if head is None:
         session.execute(
@@ -142,6 +150,7 @@ def _head(session: Session) -> AuditHead | None:
             .on_conflict_do_nothing(index_elements=[AuditHead.id])
         )
         head = session.get(AuditHead, 1, with_for_update=True, populate_existing=True)
+    session.info[_HEAD_LOCKED] = transaction
     return head
 
 
