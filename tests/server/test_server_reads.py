@@ -24,13 +24,17 @@ from casusoverleg.services import (
     case_overview,
     cases,
     dashboard,
+    documents,
+    exports,
+    logbook,
     minutes,
     reports,
+    retention,
 )
 from casusoverleg.services.cases import CaseFilter
 from casusoverleg.services.server_store import init_server_store
 from casusoverleg.services.store import Store
-from casusoverleg.services.views import case_form
+from casusoverleg.services.views import case_form, meeting_mode, meeting_page
 from casusoverleg.store.keyslots import FAST_KDF
 from casusoverleg.store.models import ActionItem, AgendaItem, Base, Case
 from casusoverleg.store.sealed import PREFIX, SEALED_COLUMNS
@@ -217,3 +221,27 @@ def test_a_select_the_server_cannot_answer_is_a_programming_error(
             session.execute(select(ActionItem.status).group_by(ActionItem.description))
         with pytest.raises(RuntimeError, match="cannot compute"):
             session.execute(select(Case.id, func.lower(Case.school)))
+
+
+def test_documents_exports_logbook_and_meeting_views_read_plain(
+    store: Store, built: scenario.Scenario, tmp_path: Path
+) -> None:
+    _plain(documents.agenda_document(store, built.next_id))
+    _plain(documents.minutes_document(store, built.held_id, show_names=True, today=TODAY))
+    _plain(documents.actions_document(store, group_by="case", include_done=True, today=TODAY))
+    dossier = documents.dossier_document(store, built.case_ids[0], today=TODAY)
+    _plain(dossier)
+    assert scenario.CHILDREN[0][1] in repr(dossier)  # the dossier names the child in full
+    _plain(meeting_mode.meeting_mode_view(store, built.held_id, today=TODAY))
+    _plain(meeting_page.meeting_page(store, built.next_id))
+    _plain(retention.past_retention(store, TODAY))
+    page = logbook.read_log(store, logbook.LogQuery())
+    _plain(page)
+    assert page.entries
+    exported = tmp_path / "casussen.csv"
+    assert exports.export_cases(store, exported) == len(scenario.CHILDREN)
+    sheet = exported.read_text(encoding="utf-8-sig")
+    assert PREFIX not in sheet and scenario.CHILDREN[0][0] in sheet
+    actions_sheet = tmp_path / "acties.csv"
+    exports.export_actions(store, actions_sheet, today=TODAY)
+    assert PREFIX not in actions_sheet.read_text(encoding="utf-8-sig")
