@@ -351,6 +351,14 @@ def _selected(statement: Any) -> list[tuple[int, Any]] | None:
     try:
         descriptions = statement.column_descriptions
     except (AttributeError, NotImplementedError):
+        # A UNION and the like: its rows would come back sealed, so refuse one that has any.
+        for element in getattr(statement, "selected_columns", ()):
+            origin = _sealed_origin(element)
+            if origin is not None and isinstance(origin.table, Table):
+                raise RuntimeError(
+                    f"{origin.table.name}.{origin.name} is sealed on a server store: select "
+                    "it in a plain SELECT (with its table's id), not a UNION or the like"
+                ) from None
         return None
     selected = []
     for position, description in enumerate(descriptions):

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import aliased
 
 from casusoverleg.services import (
@@ -198,6 +198,11 @@ def test_selected_columns_open_with_their_row_id_also_through_an_alias(
             select(ActionItem, ActionItem.id, ActionItem.description).order_by(ActionItem.id)
         ).all()
         assert all(action.description == described for action, _, described in mixed)
+        inner = select(Case.id, Case.last_name).where(Case.id == built.case_ids[1]).subquery()
+        assert session.execute(select(inner.c.last_name, inner.c.id)).one() == (
+            scenario.CHILDREN[1][1],
+            built.case_ids[1],
+        )
         assert session.scalar(select(func.count(Case.school))) == len(scenario.CHILDREN)
         assert (
             session.scalar(select(func.count()).select_from(Case).where(Case.notes.is_(None)))
@@ -219,6 +224,8 @@ def test_a_select_the_server_cannot_answer_is_a_programming_error(
             session.execute(select(Case).order_by(Case.last_name))
         with pytest.raises(RuntimeError, match=r"action_item\.description is sealed"):
             session.execute(select(ActionItem.status).group_by(ActionItem.description))
+        with pytest.raises(RuntimeError, match=r"case_file\.school is sealed .* not a UNION"):
+            session.execute(union(select(Case.id, Case.school), select(Case.id, Case.school)))
         with pytest.raises(RuntimeError, match="cannot compute"):
             session.execute(select(Case.id, func.lower(Case.school)))
 
