@@ -341,6 +341,7 @@ def open_requests_in(session: Session) -> list[OpenAccessRequest]:
             AccessRequest.received_on,
             AccessRequest.deadline,
             AccessRequest.extended_reason,
+            Case.id,  # a server store opens the sealed names with it
         )
         .join(Case, AccessRequest.case_id == Case.id)
         .where(AccessRequest.answered_on.is_(None))
@@ -356,7 +357,7 @@ def open_requests_in(session: Session) -> list[OpenAccessRequest]:
             deadline=deadline,
             extended=bool(reason),
         )
-        for request_id, case_id, number, first, last, received, deadline, reason in rows
+        for request_id, case_id, number, first, last, received, deadline, reason, _ in rows
     ]
 
 

@@ -154,6 +154,7 @@ def _query() -> Select[*tuple[Any, ...]]:
             Case.last_name,
             AgendaItem.meeting_id,
             Meeting.date,
+            Case.id,  # a server store opens the sealed names with it
         )
         .join(Participant, ActionItem.owner_id == Participant.id)
         .join(Organisation, Participant.organisation_id == Organisation.id)
@@ -164,7 +165,7 @@ def _query() -> Select[*tuple[Any, ...]]:
 
 
 def _info(values: Any, on: date) -> ActionInfo:
-    action, owner, archived_on, org, number, first, last, meeting_id, meeting_date = values
+    action, owner, archived_on, org, number, first, last, meeting_id, meeting_date, _ = values
     status = ActionStatus(action.status)
     return ActionInfo(
         id=action.id,

@@ -448,7 +448,9 @@ def _item_infos(session: Session, meeting: Meeting) -> list[AgendaItemInfo]:
         )
     )
     rows = session.execute(
-        select(AgendaItem, Case.case_number, Case.first_name, Case.last_name, Participant.name)
+        select(
+            AgendaItem, Case.case_number, Case.first_name, Case.last_name, Participant.name, Case.id
+        )
         .outerjoin(Case, AgendaItem.case_id == Case.id)
         .outerjoin(Participant, AgendaItem.presenter_id == Participant.id)
         .where(AgendaItem.meeting_id == meeting.id)
@@ -456,7 +458,7 @@ def _item_infos(session: Session, meeting: Meeting) -> list[AgendaItemInfo]:
     ).all()
     starts = start_times(meeting.start_time, [row[0].minutes for row in rows])
     infos = []
-    for (item, number, first, last, presenter), start in zip(rows, starts, strict=True):
+    for (item, number, first, last, presenter, _), start in zip(rows, starts, strict=True):
         kind = AgendaItemKind(item.kind)
         case_initials = initials(first, last) if number else ""
         infos.append(

@@ -887,11 +887,14 @@ _ROW_COLUMNS = (
 )
 
 
-def _row_query(filt: CaseFilter) -> Select[*tuple[Any, ...]]:
+def _row_query(filt: CaseFilter, *, on_server: bool = False) -> Select[*tuple[Any, ...]]:
+    """The case rows the filter asks for, by casusnummer. On a server store the search words
+    are left out: `search_text` is sealed there, so `_found_by_words` matches them in the
+    client on the opened rows, and `list_cases` sorts them there."""
     query: Select[*tuple[Any, ...]] = select(*_ROW_COLUMNS).outerjoin(
         Participant, Case.owner_id == Participant.id
     )
-    for word in search_words(filt.text):
+    for word in [] if on_server else search_words(filt.text):
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Case.search_text.like(f"%{escaped}%", escape="\\"))
     if filt.ground is not None:
@@ -903,6 +906,16 @@ def _row_query(filt: CaseFilter) -> Select[*tuple[Any, ...]]:
     if not filt.include_closed:
         query = query.where(Case.status != str(CaseStatus.AFGESLOTEN))
     return query.order_by(Case.case_number)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _found_by_words(row: CaseRow, words: list[str]) -> bool:
+    """`Case.search_text LIKE '%word%'` for every word, as SQLite does it: a substring match
+    that ignores the case of ASCII letters only (for a server store, whose column is sealed)."""
+    text = (row.search_text or "").translate(_ASCII_LOWER)
+    return all(word.translate(_ASCII_LOWER) in text for word in words)
 
 
 def _row_from(values: Any) -> CaseRow:
@@ -963,10 +976,17 @@ def list_cases(
     with store.write() as session:
         rows = []
         laws = _law_by_id(session, filt, today)
-        for values in session.execute(_row_query(filt)):
+        on_server = store.is_server
+        words = search_words(filt.text) if on_server else []
+        for values in session.execute(_row_query(filt, on_server=on_server)):
             row = _row_from(values)
+            if words and not _found_by_words(row, words):
+                continue
             if _matches_signals(row, laws[row.id] if laws is not None else None, filt):
                 rows.append(row)
+        if on_server:
+            # SQLite sorts text by its bytes; a server's collation may not (dashes, case).
+            rows.sort(key=lambda row: row.case_number.encode())
         if log_search:
             criteria = {
                 k: str(v)

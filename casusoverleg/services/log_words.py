@@ -145,11 +145,11 @@ def _lookups(session: Session, entries: Sequence[AuditEntry]) -> _Lookups:
         found.initials_by_number[number] = name
     for names in _chunks(numbers):
         by_number = session.execute(
-            select(Case.case_number, Case.first_name, Case.last_name).where(
+            select(Case.case_number, Case.first_name, Case.last_name, Case.id).where(
                 Case.case_number.in_(names)
             )
         )
-        for number, first, last in by_number:
+        for number, first, last, _ in by_number:
             found.initials_by_number[number] = initials(first, last)
     for chunk in _chunks(wanted["meeting"]):
         for meeting_id, day in session.execute(

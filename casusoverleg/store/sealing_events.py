@@ -9,6 +9,13 @@ store; SQLCipher stores (encrypted as a whole file) are left alone. What it does
 - after the flush: the objects hold their plain values again, as committed values (not dirty).
 - on load and refresh: the sealed values read are opened; one that does not open raises
   DamagedStore (errors.py).
+- a SELECT of columns (`select(Case.id, Case.first_name)`): the rows come back with their
+  sealed columns opened, each with its table's id from the same row, so the statement must
+  select that id too (RuntimeError if not: a programming error). Entities in a row are left to
+  the load event. The server cannot compare, sort or group sealed values: a SELECT that puts a
+  sealed column in its WHERE, HAVING, ORDER BY or GROUP BY (other than IS [NOT] NULL), or
+  computes something from one other than count(), is refused (RuntimeError); such filtering and
+  sorting happens in the client on a server store (cases.list_cases).
 
 Statements (`update(Case).values(...)`, `session.execute(insert(Case), rows)`) bypass the unit
 of work and so this sealing: in a sealing session one that writes a sealed column is refused
@@ -22,12 +29,28 @@ import functools
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, String, Text, TypeDecorator, event, inspect, literal, text
+from sqlalchemy import (
+    Column,
+    Date,
+    Result,
+    Row,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    event,
+    inspect,
+    literal,
+    text,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import ORMExecuteState, QueryContext, Session, UOWTransaction, sessionmaker
 from sqlalchemy.orm.attributes import get_history, set_committed_value
 from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 from sqlalchemy.orm.state import InstanceState
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import BinaryExpression, ClauseElement, Label
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeEngine
 
 from casusoverleg.store.models import Base
@@ -53,6 +76,7 @@ def install_sealing(target: sessionmaker[Session] | Session, key: bytes) -> None
     event.listen(target, "after_flush_postexec", _after_flush_postexec)
     event.listen(target, "after_soft_rollback", _after_soft_rollback)
     event.listen(target, "do_orm_execute", _refuse_unsealed_writes)
+    event.listen(target, "do_orm_execute", _open_selected)
     _install_instance_events()
 
 
@@ -258,3 +282,164 @@ def _on_refresh(target: object, context: QueryContext | None, attrs: Any) -> Non
     key = _key_of(context)
     if key is not None:
         _open(inspect(target), key, attrs)
+
+
+def _sealed_origin(element: object) -> Column[Any] | None:
+    """The table column a selected or compared element is, if that column is sealed."""
+    while isinstance(element, Label):
+        element = element.element
+    for proxy in getattr(element, "proxy_set", ()):
+        table = getattr(proxy, "table", None)
+        if (
+            isinstance(proxy, Column)
+            and isinstance(table, Table)
+            and proxy.name in SEALED_COLUMNS.get(table.name, ())
+        ):
+            return proxy
+    return None
+
+
+def _is_table_id(element: object, table: Table) -> bool:
+    while isinstance(element, Label):
+        element = element.element
+    return any(
+        isinstance(proxy, Column) and proxy.table is table and proxy.name == "id"
+        for proxy in getattr(element, "proxy_set", ())
+    )
+
+
+def _from_of(element: object) -> object:
+    """The FROM object (a table, or an alias of it) a column element is read from."""
+    while isinstance(element, Label):
+        element = element.element
+    table = getattr(element, "table", None)
+    return getattr(table, "_deannotate", lambda: table)()
+
+
+def _refused_clauses(statement: Any) -> list[ClauseElement]:
+    clauses: list[ClauseElement] = []
+    for name in ("whereclause", "_having_criteria", "_order_by_clauses", "_group_by_clauses"):
+        value = getattr(statement, name, None)
+        if isinstance(value, ClauseElement):
+            clauses.append(value)
+        elif isinstance(value, (tuple, list)):
+            clauses.extend(v for v in value if isinstance(v, ClauseElement))
+    return clauses
+
+
+def _refuse_server_comparisons(statement: Any) -> None:
+    """A sealed column compared, sorted or grouped on by the server: a programming error."""
+    for clause in _refused_clauses(statement):
+        allowed: set[int] = set()
+        for element in visitors.iterate(clause):
+            if isinstance(element, BinaryExpression) and element.operator in (
+                operators.is_,
+                operators.is_not,
+            ):
+                allowed.add(id(element.left))
+            origin = _sealed_origin(element) if id(element) not in allowed else None
+            if origin is not None and isinstance(origin.table, Table):
+                raise RuntimeError(
+                    f"{origin.table.name}.{origin.name} is sealed on a server store: the "
+                    "server cannot filter, sort or group on it; do that in the client"
+                )
+
+
+def _selected(statement: Any) -> list[tuple[int, Any]] | None:
+    """(position, column element) of each non-entity column a SELECT returns, or None when
+    the statement is not a plain select of entities and columns."""
+    try:
+        descriptions = statement.column_descriptions
+    except (AttributeError, NotImplementedError):
+        # A UNION and the like: its rows would come back sealed, so refuse one that has any.
+        for element in getattr(statement, "selected_columns", ()):
+            origin = _sealed_origin(element)
+            if origin is not None and isinstance(origin.table, Table):
+                raise RuntimeError(
+                    f"{origin.table.name}.{origin.name} is sealed on a server store: select "
+                    "it in a plain SELECT (with its table's id), not a UNION or the like"
+                ) from None
+        return None
+    selected = []
+    for position, description in enumerate(descriptions):
+        expr = description.get("expr")
+        if description.get("entity") is not None and expr is description.get("entity"):
+            continue  # a whole entity: opened by the load event
+        element = expr.__clause_element__() if hasattr(expr, "__clause_element__") else expr
+        selected.append((position, element))
+    return selected
+
+
+def _opener(key: bytes, selected: list[tuple[int, Any]]) -> list[tuple[int, int, str, str, bool]]:
+    """(value position, id position, table, column, is a date) for each sealed column."""
+    plan = []
+    for position, element in selected:
+        origin = _sealed_origin(element)
+        if origin is None:
+            if _computes_from_sealed(element):
+                raise RuntimeError(
+                    f"a server store cannot compute {element}: it reads a sealed column, "
+                    "which the server holds only sealed; compute it in the client"
+                )
+            continue
+        table = origin.table
+        assert isinstance(table, Table)
+        source = _from_of(element)
+        id_position = next(
+            (
+                other_position
+                for other_position, other in selected
+                if _is_table_id(other, table) and _from_of(other) is source
+            ),
+            None,
+        )
+        if id_position is None:
+            raise RuntimeError(
+                f"a SELECT of {table.name}.{origin.name} on a server store must also select "
+                f"{table.name}.id (the sealed value is opened with its row's id)"
+            )
+        is_date = origin.name in _date_columns(table.name)
+        plan.append((position, id_position, table.name, origin.name, is_date))
+    return plan
+
+
+def _computes_from_sealed(element: object) -> bool:
+    if not isinstance(element, ClauseElement):
+        return False
+    for inner in visitors.iterate(element):
+        if isinstance(inner, FunctionElement) and getattr(inner, "name", "") == "count":
+            return False
+        if _sealed_origin(inner) is not None:
+            return True
+    return False
+
+
+def _open_selected(state: ORMExecuteState) -> Result[Any] | None:
+    """Rows of a SELECT of columns come back with their sealed columns opened."""
+    if not state.is_select or state.is_relationship_load or state.is_column_load:
+        return None
+    key: bytes = state.session.info[_KEY]
+    _refuse_server_comparisons(state.statement)
+    selected = _selected(state.statement)
+    if not selected:
+        return None
+    plan = _opener(key, selected)
+    if not plan:
+        return None
+    frozen = state.invoke_statement().freeze()
+    # `data` holds Rows, or the bare values of a one-column result that supports scalars.
+    rows = [list(row) if isinstance(row, Row) else [row] for row in frozen.data]
+    for row in rows:
+        for position, id_position, table, column, is_date in plan:
+            stored = row[position]
+            if stored is None:
+                continue
+            row_id = row[id_position]
+            if row_id is None:  # a sealed value in a row without an id cannot be checked
+                raise RuntimeError(f"{table}.{column} selected with an empty {table}.id")
+            if is_date:
+                row[position] = open_date(key, table, column, int(row_id), stored)
+            else:
+                row[position] = open_sealed(key, table, column, int(row_id), stored)
+    opened: Any = rows  # rows as lists, as the ORM's own merge_frozen_result passes them
+    return frozen.with_new_rows(opened)()
