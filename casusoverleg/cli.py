@@ -22,7 +22,7 @@ from casusoverleg import __version__
 from casusoverleg.domain.dates import required_date
 from casusoverleg.domain.text import printable
 from casusoverleg.errors import BadInput, CasusoverlegError, disk_full, is_disk_full, os_reason
-from casusoverleg.paths import STORE_FILE_NAME, default_store_path
+from casusoverleg.paths import STORE_FILE_NAME, default_store_path, is_server_address
 
 # Only what --help and --version need is imported here: the store layer (SQLAlchemy, Alembic)
 # and the documents are imported by the commands that use them (tests/e2e/test_cli_start.py).
@@ -148,7 +148,18 @@ def _read_secret_file(path: Path) -> str:
 # -- commands ----------------------------------------------------------------------------------
 
 
+def _server(args: argparse.Namespace) -> str:
+    """The server address given with --store or $CASUSOVERLEG_STORE; "" for a store file."""
+    value = args.store or os.environ.get(ENV_STORE, "")
+    return value.strip() if is_server_address(value) else ""
+
+
 def _store_path(args: argparse.Namespace) -> Path:
+    """The store file; for a store on a server this computer's own folder for it."""
+    if server := _server(args):
+        from casusoverleg.services import server_store
+
+        return server_store.local_path(server_store.address(server))
     if args.store:
         return Path(args.store).expanduser()
     if os.environ.get(ENV_STORE):
@@ -156,13 +167,23 @@ def _store_path(args: argparse.Namespace) -> Path:
     return default_store_path()
 
 
+def _not_on_a_server(args: argparse.Namespace, what: str) -> None:
+    """BadInput for a command that does not work on a shared store yet (issue 15)."""
+    if _server(args):
+        raise BadInput(f"{what} kan nog niet bij een gedeelde opslag op een server.")
+
+
 def _unlock(args: argparse.Namespace, creds: Credentials) -> Store:
     from casusoverleg.services import accounts
 
-    path = _store_path(args)
-    accounts.ensure_store_exists(path)
-    account = creds.account()
-    store = accounts.unlock(path, account, creds.passphrase())
+    if server := _server(args):
+        from casusoverleg.services import server_store
+
+        store = server_store.unlock_server(server, creds.account(), creds.passphrase())
+    else:
+        path = _store_path(args)
+        accounts.ensure_store_exists(path)
+        store = accounts.unlock(path, creds.account(), creds.passphrase())
     try:
         # A one-time passphrase opens nothing but `passwd` (which unlocks on its own).
         accounts.refuse_until_changed(store)
@@ -204,13 +225,24 @@ def cmd_init(args: argparse.Namespace, creds: Credentials) -> int:
     """Create a new store with a first account and print the recovery key once."""
     from casusoverleg.services import accounts
 
-    path = _store_path(args)
-    if not args.store and not os.environ.get(ENV_STORE):
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     account = creds.account()
-    created = accounts.init_store(path, account, creds.new_passphrase("Wachtwoord", for_init=True))
-    created.store.close()
-    _out(f"Opslag aangemaakt: {path}")
+    if server := _server(args):
+        from casusoverleg.services import server_store
+
+        created = server_store.init_server_store(
+            server, account, creds.new_passphrase("Wachtwoord", for_init=True)
+        )
+        accounts.lock(created.store)
+        _out(f"Opslag aangemaakt op de server: {created.store.server}")
+    else:
+        path = _store_path(args)
+        if not args.store and not os.environ.get(ENV_STORE):
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        created = accounts.init_store(
+            path, account, creds.new_passphrase("Wachtwoord", for_init=True)
+        )
+        created.store.close()
+        _out(f"Opslag aangemaakt: {path}")
     _out(f"Account: {account}")
     _out("")
     _out("HERSTELSLEUTEL (wordt maar één keer getoond):")
@@ -228,6 +260,7 @@ def cmd_demo(args: argparse.Namespace, creds: Credentials) -> int:
 
     if args.cases < 0:
         raise BadInput("--cases moet 0 of meer zijn.")
+    _not_on_a_server(args, "Een demo-opslag")
     if args.store or os.environ.get(ENV_STORE):
         path = _store_path(args)
     else:
@@ -243,6 +276,7 @@ def cmd_check(args: argparse.Namespace, creds: Credentials) -> int:
     """Check the store's integrity and the audit chain; exit 4 if anything is wrong."""
     from casusoverleg.services import backup
 
+    _not_on_a_server(args, "De controle (check)")
     backups = tuple(Path(b).expanduser() for b in args.backup or ())
     store = _unlock(args, creds)
     try:
@@ -261,6 +295,7 @@ def cmd_backup(args: argparse.Namespace, creds: Credentials) -> int:
     """Write an encrypted backup file."""
     from casusoverleg.services import backup
 
+    _not_on_a_server(args, "Een back-up")
     dest = _target(args, args.dest)
     store = _unlock(args, creds)
     try:
@@ -275,6 +310,7 @@ def cmd_restore(args: argparse.Namespace, creds: Credentials) -> int:
     """Replace the store with a backup (the current store is kept beside it)."""
     from casusoverleg.services import backup
 
+    _not_on_a_server(args, "Een back-up terugzetten")
     path = _store_path(args)
     account = creds.account()
     result = backup.restore(
@@ -296,6 +332,7 @@ def cmd_passwd(args: argparse.Namespace, creds: Credentials) -> int:
     """Change an account's passphrase (with the old one, or with the recovery key)."""
     from casusoverleg.services import accounts
 
+    _not_on_a_server(args, "Een wachtwoord wijzigen")
     path = _store_path(args)
     account = creds.account()
     if args.recovery:
@@ -316,6 +353,8 @@ def cmd_accounts(args: argparse.Namespace, creds: Credentials) -> int:
     """List, add or remove accounts."""
     from casusoverleg.services import accounts
 
+    if args.accounts_command != "list":
+        _not_on_a_server(args, "Een account toevoegen of verwijderen")
     store = _unlock(args, creds)
     try:
         if args.accounts_command == "list":

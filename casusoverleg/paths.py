@@ -23,6 +23,7 @@ import platformdirs
 
 APP_NAME = "casusoverleg"
 STORE_FILE_NAME = "casusoverleg.db"
+SERVER_SCHEMES = ("postgresql://", "postgresql+psycopg://")
 
 
 def data_folder() -> Path:
@@ -56,3 +57,8 @@ def server_folder(server: str) -> Path:
     """
     name = hashlib.sha256(server.encode("utf-8")).hexdigest()[:16]
     return data_folder() / "servers" / name
+
+
+def is_server_address(text: str) -> bool:
+    """Whether `text` (a --store value) names a PostgreSQL server rather than a store file."""
+    return text.strip().lower().startswith(SERVER_SCHEMES)

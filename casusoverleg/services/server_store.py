@@ -50,7 +50,8 @@ def address(url: str) -> str:
     return make_url(url.strip()).render_as_string(hide_password=True)
 
 
-def _local_path(server: str) -> Path:
+def local_path(server: str) -> Path:
+    """What stands for the store's path on this computer: files beside it go to this folder."""
     folder = server_folder(server)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder / "opslag"
@@ -88,7 +89,7 @@ def init_server_store(
         key_file.add_slot(account, passphrase, store_key, kdf)
         key_file.add_slot(RECOVERY_ACCOUNT, recovery_key, store_key, kdf, kind="recovery")
         server = address(url)
-        path = _local_path(server)
+        path = local_path(server)
         store = Store(path, account, engine, store_key, key_file, NoFileLock(path), server=server)
         with store.write() as session:
             session.add(
@@ -148,7 +149,7 @@ def unlock_server(url: str, account: str, passphrase: str) -> Store:
         slot = key_file.find(account)
         name = slot.account if slot else account
         server = address(url)
-        path = _local_path(server)
+        path = local_path(server)
         store = Store(path, name, engine, store_key, key_file, NoFileLock(path), server=server)
     except BaseException:
         engine.dispose()

@@ -16,9 +16,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from casusoverleg.errors import BadInput
+from casusoverleg.paths import is_server_address
 from casusoverleg.store.migrate import alembic_config
 
-SERVER_SCHEMES = ("postgresql://", "postgresql+psycopg://")
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 SAFE_SSLMODES = frozenset({"require", "verify-ca", "verify-full"})
 APPLICATION_NAME = "casusoverleg"
@@ -26,7 +26,7 @@ APPLICATION_NAME = "casusoverleg"
 
 def is_server_url(text: str) -> bool:
     """Whether `text` names a PostgreSQL server (rather than a store file)."""
-    return text.strip().lower().startswith(SERVER_SCHEMES)
+    return is_server_address(text)
 
 
 def _parse(url: str) -> URL:
