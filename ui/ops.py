@@ -242,6 +242,18 @@ def change_of_kinds(kinds: frozenset[str]) -> Change:
     return change
 
 
+def remote_change(notices: list[frozenset[str]]) -> Change:
+    """What other clients' notices (their kinds) make this window reload.
+
+    Never for log lines alone: reading writes them too (opening the Logboek, a search), so two
+    Logboek screens, each reloading on the other's lines, would load each other for ever.
+    """
+    change = Change.NONE
+    for kinds in notices:
+        change |= change_of_kinds(kinds)
+    return change & ~Change.AUDIT
+
+
 class ServerChanges(QObject):
     """For a server store: what other clients change is announced here as a local op would.
 
@@ -295,9 +307,7 @@ class ServerChanges(QObject):
             self._notifier.setEnabled(True)
 
     def _heard(self, notices: list[Notice]) -> None:
-        change = Change.NONE
-        for notice in notices:
-            change |= change_of_kinds(notice.kinds)
+        change = remote_change([notice.kinds for notice in notices])
         if change and not self._stopped:
             change_bus().did_change.emit(change, None)
 

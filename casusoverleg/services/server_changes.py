@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from casusoverleg.services.store import Store
 
 CHANNEL = "casusoverleg"
+LISTENER_NAME = "casusoverleg (wijzigingen)"  # the listening connection's application_name
 EVERYTHING = "alles"
 LOST = (
     "De verbinding die wijzigingen van andere gebruikers doorgeeft, werkt niet. Wat zij "
@@ -145,7 +146,7 @@ class ChangeListener:
         self._own = store.client_id
         dialect = store.engine.dialect
         args, params = dialect.create_connect_args(store.engine.url)
-        params.setdefault("application_name", "casusoverleg (wijzigingen)")
+        params.setdefault("application_name", LISTENER_NAME)
         try:
             self._conn: psycopg.Connection[Any] = psycopg.connect(*args, autocommit=True, **params)
         except psycopg.Error as exc:

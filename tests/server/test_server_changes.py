@@ -8,20 +8,21 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from casusoverleg.domain.enums import Team
 from casusoverleg.services import accounts, cases, people, settings
-from casusoverleg.services.server_changes import ChangeListener, Notice, kinds_of
+from casusoverleg.services.server_changes import LISTENER_NAME, ChangeListener, Notice, kinds_of
 from casusoverleg.services.server_store import init_server_store, unlock_server
 from casusoverleg.services.store import Store
 from casusoverleg.store.keyslots import FAST_KDF
+from casusoverleg.store.server import make_server_engine
 from tests.helpers.stores import ACCOUNT, PASSPHRASE, sample_case
 
 from ui import tasks
 from ui.cases import COL_NUMBER
 from ui.mainwindow import MainWindow
-from ui.ops import Change, change_of_kinds
+from ui.ops import Change, change_of_kinds, remote_change
 
 SECONDS = 5.0
 OFFSCREEN_NOISE = r"This plugin does not support (propagateSizeHints|raise)\(\)"  # tests/ui
@@ -91,6 +92,11 @@ def test_kinds_of_tables_and_of_notices() -> None:
     assert kinds_of({"case_file", "nieuwe_tabel"}) == ["alles"]
     assert change_of_kinds(frozenset({"cases", "audit"})) == Change.CASES | Change.AUDIT
     assert change_of_kinds(frozenset({"alles"})) == Change.everything()
+    assert change_of_kinds(frozenset({"iets nieuws"})) == Change.everything()
+    # Log lines alone reload nothing (two open Logboek screens would load each other for ever).
+    assert remote_change([frozenset({"audit"}), frozenset({"audit"})]) == Change.NONE
+    both = remote_change([frozenset({"cases", "audit"}), frozenset({"settings", "audit"})])
+    assert both == Change.CASES | Change.SETTINGS
 
 
 # Until every read path of a server store opens the sealed values (another helper's piece of
@@ -99,7 +105,7 @@ def test_kinds_of_tables_and_of_notices() -> None:
 @pytest.mark.qt_no_exception_capture
 @pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 def test_a_window_on_client_a_shows_a_case_client_b_made_within_five_seconds(
-    qtbot: QtBot, tmp_path: Path, two_clients: tuple[Store, Store]
+    qtbot: QtBot, tmp_path: Path, pg_url: str, two_clients: tuple[Store, Store]
 ) -> None:
     first, second = two_clients
     cases.create_case(first, sample_case("Daan", "Jansen"))
@@ -115,8 +121,47 @@ def test_a_window_on_client_a_shows_a_case_client_b_made_within_five_seconds(
         def numbers() -> set[str]:
             return {model.index(row, COL_NUMBER).data() for row in range(model.rowCount())}
 
+        qtbot.waitUntil(lambda: _listeners(pg_url) == 1)
         made = cases.create_case(second, sample_case("Emma", "Bakker"))
         qtbot.waitUntil(lambda: made.case_number in numbers(), timeout=5000)
+    finally:
+        main.close()
+        assert tasks.wait_for_idle(10_000)
+    assert _listeners(pg_url) == 0  # closing the window ended the listening connection
+
+
+def _listeners(url: str) -> int:
+    """How many connections of this database listen for changes (pg_stat_activity)."""
+    engine = make_server_engine(url)
+    try:
+        with engine.connect() as conn:
+            query = text(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND application_name = :name"
+            )
+            return int(conn.execute(query, {"name": LISTENER_NAME}).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.qt_no_exception_capture  # as above: sealed dates on A's screens, for now
+@pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
+def test_locking_the_window_ends_its_listening(
+    qtbot: QtBot, tmp_path: Path, pg_url: str, two_clients: tuple[Store, Store]
+) -> None:
+    first, _second = two_clients
+    state = QSettings(str(tmp_path / "venster.ini"), QSettings.Format.IniFormat)
+    state.setValue("venster/onderdeel", "Instellingen")
+    main = MainWindow(first, state=state)
+    qtbot.addWidget(main)
+    main.show()
+    try:
+        qtbot.waitUntil(lambda: _listeners(pg_url) == 1)
+        assert tasks.wait_for_idle(10_000)  # the window holds the listener now
+        with qtbot.waitSignal(main.locked):
+            main.lock()
+        assert tasks.wait_for_idle(10_000)
+        assert _listeners(pg_url) == 0
     finally:
         main.close()
         assert tasks.wait_for_idle(10_000)
