@@ -313,8 +313,6 @@ class ServerChanges(QObject):
 
     def stop(self) -> None:
         """Stop hearing (the store is locked or closed); the connection closes on the worker."""
-        if self._stopped and self._listener is None:
-            return
         self._stopped = True
         if self._notifier is not None:
             self._notifier.setEnabled(False)
@@ -323,7 +321,8 @@ class ServerChanges(QObject):
         listener, self._listener = self._listener, None
         if listener is not None:
             Op(self._parent, listener.close).run()
-        self.deleteLater()
+        if shiboken6.isValid(self):  # a window closed while locked stops it a second time
+            self.deleteLater()
 
 
 def _listen(store: Store) -> ChangeListener:

@@ -16,6 +16,7 @@ from casusoverleg.services.server_changes import LISTENER_NAME, ChangeListener, 
 from casusoverleg.services.server_store import init_server_store, unlock_server
 from casusoverleg.services.store import Store
 from casusoverleg.store.keyslots import FAST_KDF
+from casusoverleg.store.models import Organisation
 from casusoverleg.store.server import make_server_engine
 from tests.helpers.stores import ACCOUNT, PASSPHRASE, sample_case
 
@@ -57,12 +58,14 @@ def test_a_case_written_by_one_client_is_heard_by_the_other_and_not_by_itself(
         assert heard, "A heard nothing of B's new case within 5 s"
         assert {"cases", "audit"} <= _kinds(heard)
         assert "Sanne" not in repr(heard)  # kinds of data only, never a child
-        assert own.wait(0.3) == []  # B's own write is not echoed to B
 
-        # A's own write: B hears it, A does not.
+        # A's write: B hears it, and first (notices come in commit order): B's own case
+        # notice, which came before it, was not handed to B.
         people.create_organisation(first, "Team Leerplicht Zwolle", Team.LEERPLICHT)
-        assert "people" in _kinds(own.wait(SECONDS))
-        assert listener.wait(0.3) == []
+        assert _kinds(own.wait(SECONDS)) == {"people", "audit"}
+        # Likewise A hears B's next write, not its own organisation before it.
+        settings.set_setting(second, "region", "zuid")
+        assert _kinds(listener.wait(SECONDS)) == {"settings", "audit"}
     finally:
         listener.close()
         own.close()
@@ -83,6 +86,21 @@ def test_an_empty_write_or_a_read_sends_nothing_and_a_setting_says_settings(
         heard = listener.wait(SECONDS)
         assert len(heard) == 1  # only the setting's transaction
         assert _kinds(heard) == {"settings", "audit"}
+    finally:
+        listener.close()
+
+
+def test_a_write_that_rolls_back_announces_nothing(two_clients: tuple[Store, Store]) -> None:
+    first, second = two_clients
+    listener = ChangeListener(first)
+    try:
+        with pytest.raises(RuntimeError), second.write() as session:
+            session.add(Organisation(name="Nooit bewaard", team=Team.LEERPLICHT.value))
+            session.flush()
+            raise RuntimeError("afgebroken")
+        settings.set_setting(second, "region", "midden")
+        heard = listener.wait(SECONDS)  # in commit order: a notice of the rollback came first
+        assert len(heard) == 1 and _kinds(heard) == {"settings", "audit"}
     finally:
         listener.close()
 
