@@ -6,8 +6,9 @@ of the insert/update/delete statements it runs. Just before the commit it sends
 `pg_notify('casusoverleg', '{"client": …, "kinds": [...]}')`, which PostgreSQL delivers to the
 listeners when (and only if) the transaction commits. The kinds are those the window's op
 helper knows (`ui.ops.Change`, lower case: "cases", "people" …), or "alles" when a table is not
-known here. `client` is the writing Store object's own random id, so a client can ignore its
-own notices. The notice names no child, no case number: only kinds of data.
+known here (raw SQL, `text()`, is not watched: no service writes that way). `client` is the
+writing Store object's own random id, so a client can ignore its own notices. The notice names
+no child, no case number: only kinds of data.
 
 Hearing: `ChangeListener(store)` holds its own connection (not one of the engine's pool) with
 `LISTEN casusoverleg`; `wait(seconds)` returns the notices of other clients that came within
