@@ -547,6 +547,7 @@ class MainWindow(QMainWindow):
         self._store = None
         self._lock_reason = reason
         self.idle_watcher.stop()
+        self._server_changes.stop()
         self.lock_warning.hide()
         self.auto_backup.store_closing()
         self._save_window_state()
@@ -653,6 +654,7 @@ class MainWindow(QMainWindow):
             else:
                 self.meeting_mode.load(store)
         self.idle_watcher.start()
+        self._server_changes = ops.ServerChanges(self, store)  # what other clients change
         self.unlocked.emit()
 
     def _start_section(self) -> str:
@@ -686,6 +688,7 @@ class MainWindow(QMainWindow):
         """Let running work finish, then lock the store (closing the window, quitting)."""
         self._closing = True
         self.idle_watcher.stop()
+        self._server_changes.stop()
         self.auto_backup.store_closing()
         if self.meeting_mode is not None:
             # Closing meeting mode saves what was typed there; the wait below lets it land.

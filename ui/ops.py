@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from casusoverleg.errors import CasusoverlegError
@@ -34,6 +34,7 @@ from casusoverleg.errors import CasusoverlegError
 from ui import dialogs, tasks
 
 if TYPE_CHECKING:  # the store layer is imported by what opens a store (the unlock dialog's start)
+    from casusoverleg.services.server_changes import ChangeListener, Notice
     from casusoverleg.services.store import Store
 
 T = TypeVar("T")
@@ -228,3 +229,103 @@ class StoreOp(Op[T]):
     def __init__(self, parent: QWidget, store: Store, op: Callable[[Store], T]) -> None:
         super().__init__(parent, lambda: op(store))
         self.store = store
+
+
+def change_of_kinds(kinds: frozenset[str]) -> Change:
+    """The `Change` that kinds named in a server notice stand for (an unknown one: everything)."""
+    change = Change.NONE
+    for kind in kinds:
+        member = Change.__members__.get(kind.upper())
+        if member is None:
+            return Change.everything()
+        change |= member
+    return change
+
+
+def remote_change(notices: list[frozenset[str]]) -> Change:
+    """What other clients' notices (their kinds) make this window reload.
+
+    Never for log lines alone: reading writes them too (opening the Logboek, a search), so two
+    Logboek screens, each reloading on the other's lines, would load each other for ever.
+    """
+    change = Change.NONE
+    for kinds in notices:
+        change |= change_of_kinds(kinds)
+    return change & ~Change.AUDIT
+
+
+class ServerChanges(QObject):
+    """For a server store: what other clients change is announced here as a local op would.
+
+    The listener (casusoverleg.services.server_changes) has its own connection. A socket
+    notifier on the GUI thread sees notices arrive; they are then read by an `Op` on the
+    database worker (never a wait on the GUI thread) and announced on the change bus with no
+    source widget, so every screen that shows that kind loads again. `stop()` on lock or close.
+    For an embedded store (one client only) it does nothing.
+    """
+
+    def __init__(self, parent: QWidget, store: Store) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._listener: ChangeListener | None = None
+        self._notifier: QSocketNotifier | None = None
+        self._stopped = not store.is_server
+        if self._stopped:
+            return
+        Op(parent, lambda: _listen(store)).success(self._listening).dropped(
+            lambda listener: listener.close()
+        ).failure(self._not_listening).run()
+
+    def _listening(self, listener: ChangeListener) -> None:
+        if self._stopped:
+            Op(self._parent, listener.close).run()
+            return
+        self._listener = listener
+        self._notifier = QSocketNotifier(listener.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._read)
+        self._read()  # a notice that came with the LISTEN itself
+
+    def _not_listening(self, exc: CasusoverlegError) -> None:
+        # The window works on without hearing the others: their changes show on a reload.
+        log.warning("Wijzigingen van anderen worden niet gevolgd: %s", type(exc).__name__)
+
+    def _lost(self, exc: CasusoverlegError) -> None:
+        self._not_listening(exc)
+        self.stop()
+
+    def _read(self) -> None:
+        listener = self._listener
+        if listener is None or self._notifier is None:
+            return
+        self._notifier.setEnabled(False)  # until the notices in now are read
+        Op(self._parent, lambda: listener.wait(0)).success(self._heard).failure(
+            self._lost
+        ).finished(self._read_again).run()
+
+    def _read_again(self) -> None:
+        if self._notifier is not None and not self._stopped:
+            self._notifier.setEnabled(True)
+
+    def _heard(self, notices: list[Notice]) -> None:
+        change = remote_change([notice.kinds for notice in notices])
+        if change and not self._stopped:
+            change_bus().did_change.emit(change, None)
+
+    def stop(self) -> None:
+        """Stop hearing (the store is locked or closed); the connection closes on the worker."""
+        self._stopped = True
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            Op(self._parent, listener.close).run()
+        if shiboken6.isValid(self):  # a window closed while locked stops it a second time
+            self.deleteLater()
+
+
+def _listen(store: Store) -> ChangeListener:
+    from casusoverleg.services import server_changes  # the store layer: only for a server store
+
+    return server_changes.ChangeListener(store)

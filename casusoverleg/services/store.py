@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import secrets
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from casusoverleg.services import anchor
+from casusoverleg.services import anchor, server_changes
 from casusoverleg.store.keyslots import KeyFile
 from casusoverleg.store.lock import StoreLock
 
@@ -43,6 +44,9 @@ class Store:
     # this computer's own folder for that server (the log's anchor, lines waiting for disk
     # space); the store itself is on the server.
     server: str = ""
+    # This Store object's own id in the change notices of a server store (server_changes), so
+    # that it can ignore its own.
+    client_id: str = field(default_factory=lambda: secrets.token_hex(8), repr=False)
 
     @property
     def is_server(self) -> bool:
@@ -56,13 +60,20 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A write transaction (BEGIN IMMEDIATE): commits on success, rolls back on error."""
+        """A write transaction (BEGIN IMMEDIATE): commits on success, rolls back on error.
+
+        On a server store the other clients hear what kinds of data it changed, at its commit.
+        """
         self._check_open()
         engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         with self._session(engine, expire_on_commit=False) as session:
             with session.begin():
+                if self.is_server:
+                    server_changes.watch_writes(session)
                 yield session
                 moved = anchor.head_to_anchor(session, self.path, self.key_file.store_id)
+                if self.is_server:
+                    server_changes.announce(session, self.client_id)
             # After the commit: the anchor never names a head the store does not hold.
             if moved is not None:
                 anchor.write_head_file(self.path, *moved)
