@@ -7,8 +7,10 @@ only wrapped keys: a slot opens with its account's passphrase (Argon2id, as on t
 store), and each copy carries a tag made with the store key, checked after the unwrap, so a
 slot changed on the server is refused.
 
-Not yet: the columns with children's data are not yet sealed in the client
-(casusoverleg/store/sealed.py), so the command line and the window do not offer a server store.
+Every session of such a store seals the children's columns in the client (Store._session,
+casusoverleg/store/sealing_events.py); several clients work at once, and each hears the others'
+changes (services/server_changes.py). The command line reaches it with --store postgresql://…;
+check, backup, restore, passphrases and adding accounts do not work on a server yet.
 """
 
 from __future__ import annotations

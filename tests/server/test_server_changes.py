@@ -117,10 +117,6 @@ def test_kinds_of_tables_and_of_notices() -> None:
     assert both == Change.CASES | Change.SETTINGS
 
 
-# Until every read path of a server store opens the sealed values (another helper's piece of
-# issue 15), A's screens get a birth date still sealed (text) and raise on it while drawing:
-# remove this mark then. The case numbers asserted on below are not sealed.
-@pytest.mark.qt_no_exception_capture
 @pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 def test_a_window_on_client_a_shows_a_case_client_b_made_within_five_seconds(
     qtbot: QtBot, tmp_path: Path, pg_url: str, two_clients: tuple[Store, Store]
@@ -162,7 +158,6 @@ def _listeners(url: str) -> int:
         engine.dispose()
 
 
-@pytest.mark.qt_no_exception_capture  # as above: sealed dates on A's screens, for now
 @pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 def test_locking_the_window_ends_its_listening(
     qtbot: QtBot, tmp_path: Path, pg_url: str, two_clients: tuple[Store, Store]
