@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
-from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -54,7 +53,7 @@ from casusoverleg.store.keyslots import (
     normalise_recovery_key,
 )
 from casusoverleg.store.lock import StoreLock
-from casusoverleg.store.migrate import alembic_config, head_revision, upgrade_store
+from casusoverleg.store.migrate import head_revision, is_known_revision, upgrade_store
 from casusoverleg.store.models import Account, ActionItem, AuditEvent, Case, Setting
 
 BACKUP_DB = "opslag.db"
@@ -597,13 +596,11 @@ def _parse_info(src: Path, raw: bytes) -> BackupInfo:
 def _check_known_revision(revision: str | None) -> None:
     if revision is None:
         raise BadInput("De back-up bevat geen Casusoverleg-opslag (geen schemaversie).")
-    try:
-        ScriptDirectory.from_config(alembic_config()).get_revision(revision)
-    except Exception as exc:  # alembic raises several kinds for an unknown revision
+    if not is_known_revision(revision):
         raise NewerStore(
             "Deze back-up is gemaakt met een nieuwere versie van Casusoverleg. "
             "Werk het programma bij en zet de back-up dan terug."
-        ) from exc
+        )
 
 
 def _sidecars(db: Path) -> tuple[Path, Path]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from alembic import command
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -98,6 +97,8 @@ def make_server_engine(url: str) -> Engine:
 
 def upgrade_server(engine: Engine) -> None:
     """Bring the server's schema to the newest revision (the store's own migrations)."""
+    from alembic import command
+
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

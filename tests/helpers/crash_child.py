@@ -22,7 +22,6 @@ from pathlib import Path
 
 from casusoverleg.domain.enums import ExemptionGround
 from casusoverleg.services import accounts, cases
-from casusoverleg.store import migrate
 
 
 def _say(line: str) -> None:
@@ -57,7 +56,6 @@ def write_until_killed(store_path: Path, account: str, passphrase: str, seed: in
 def main(argv: list[str]) -> int:
     """Fork one writer per seed read from stdin; report its pid and how it ended."""
     store_path, account, passphrase = argv
-    migrate.head_revision()  # reads the migrations once, here, rather than in every writer
     for line in sys.stdin:
         seed = int(line)
         pid = os.fork()

@@ -74,6 +74,11 @@ class PgServer:
         self.run("createdb", "-h", str(self.socket_dir), "-U", SUPERUSER, name)
         return self.url(name)
 
+    def copy_database(self, template: str, name: str) -> str:
+        """A new database as a copy of `template` (which nobody may be connected to)."""
+        self.run("createdb", "-h", str(self.socket_dir), "-U", SUPERUSER, "-T", template, name)
+        return self.url(name)
+
     def stop(self) -> None:
         subprocess.run(
             _as_server_user(
