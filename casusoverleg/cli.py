@@ -276,8 +276,12 @@ def cmd_check(args: argparse.Namespace, creds: Credentials) -> int:
     """Check the store's integrity and the audit chain; exit 4 if anything is wrong."""
     from casusoverleg.services import backup
 
-    _not_on_a_server(args, "De controle (check)")
     backups = tuple(Path(b).expanduser() for b in args.backup or ())
+    if backups and _server(args):
+        raise BadInput(
+            "Een back-up vergelijken met het logboek (--backup) kan nog niet bij een gedeelde "
+            "opslag op een server; voer 'check' zonder --backup uit."
+        )
     store = _unlock(args, creds)
     try:
         report = backup.check(store, backups=backups)

@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import func, select
+from sqlalchemy import Date, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
 
 from casusoverleg import __version__
 from casusoverleg.domain.enums import AuditAction
@@ -38,7 +39,16 @@ from casusoverleg.errors import (
     is_disk_full,
     os_reason,
 )
-from casusoverleg.services import accounts, anchor, audit, keycheck, output, pending_log, workdirs
+from casusoverleg.services import (
+    accounts,
+    anchor,
+    audit,
+    keycheck,
+    output,
+    pending_log,
+    server_store,
+    workdirs,
+)
 from casusoverleg.services.anchor import Anchor, ChainHead
 from casusoverleg.services.audit import ChainReport
 from casusoverleg.services.keycheck import KeyFileReport
@@ -48,13 +58,29 @@ from casusoverleg.store.engine import connect_raw, integrity_problems, make_engi
 from casusoverleg.store.keyslots import (
     RECOVERY_ACCOUNT,
     KeyFile,
+    KeySlot,
     fsync_dir,
     new_store_key,
     normalise_recovery_key,
 )
 from casusoverleg.store.lock import StoreLock
 from casusoverleg.store.migrate import head_revision, is_known_revision, upgrade_store
-from casusoverleg.store.models import Account, ActionItem, AuditEvent, Case, Setting
+from casusoverleg.store.models import (
+    Account,
+    ActionItem,
+    AuditEvent,
+    Base,
+    Case,
+    KeySlotCopy,
+    Setting,
+)
+from casusoverleg.store.sealed import (
+    PREFIX,
+    SEALED_COLUMNS,
+    column_key,
+    open_date,
+    open_sealed,
+)
 
 BACKUP_DB = "opslag.db"
 BACKUP_KEYS = "sleutels.json"
@@ -127,6 +153,60 @@ class RestoreResult:
 
 
 @dataclass(frozen=True)
+class ServerFindings:
+    """What `check` found on a store on a server, where there is no file to check."""
+
+    address: str
+    slots_checked: int
+    slot_problems: tuple[str, ...]
+    revision_problem: str
+    rows_checked: int
+    values_checked: int
+    sealed_problem_count: int
+    sealed_problems: tuple[str, ...]  # the first ones only (each names table, column and row)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every slot fits its tag, the schema is current and every sealed value opens."""
+        return not (self.slot_problems or self.revision_problem or self.sealed_problem_count)
+
+    def lines(self) -> list[str]:
+        """The findings in Dutch, one per line."""
+        out = [
+            f"Opslag op de server {self.address}: daar is geen bestand om te controleren; "
+            "de sleutels, de schemaversie en de versleutelde gegevens zijn gecontroleerd."
+        ]
+        if self.slot_problems:
+            out.extend(f"Sleutels op de server: {problem}" for problem in self.slot_problems)
+        else:
+            out.append(
+                f"Sleutels op de server in orde ({self.slots_checked} sleutel(s) vergeleken "
+                "met hun controlecode)."
+            )
+        if self.revision_problem:
+            out.append(self.revision_problem)
+        if self.sealed_problem_count:
+            out.append(
+                f"Versleutelde gegevens beschadigd: {self.sealed_problem_count} waarde(n) "
+                f"openen niet of staan onversleuteld ({self.values_checked} gecontroleerd)."
+            )
+            out.extend(f"  {p}" for p in self.sealed_problems[:_SHOWN_PROBLEMS])
+            if self.sealed_problem_count > _SHOWN_PROBLEMS:
+                out.append(f"  … en nog {self.sealed_problem_count - _SHOWN_PROBLEMS}.")
+        else:
+            out.append(
+                f"Versleutelde gegevens in orde ({self.values_checked} waarde(n) in "
+                f"{self.rows_checked} rij(en) geopend)."
+            )
+        return out
+
+
+_SHOWN_PROBLEMS = 20
+_KEPT_PROBLEMS = 100
+_BATCH_ROWS = 1000
+
+
+@dataclass(frozen=True)
 class CheckReport:
     """Outcome of `check`: integrity of the file, the log chain, counts and schema revision."""
 
@@ -142,6 +222,9 @@ class CheckReport:
     anchor_problems: tuple[str, ...] = ()
     anchors_checked: tuple[str, ...] = ()
     key_file: KeyFileReport | None = None  # None: not compared (the store itself is damaged)
+    # A store on a server (issue 15) has no file to check; instead: its key slots against their
+    # tags, the schema revision against head, and every sealed value of the children's columns.
+    server: ServerFindings | None = None
 
     @property
     def integrity_ok(self) -> bool:
@@ -156,11 +239,14 @@ class CheckReport:
             and self.audit.ok
             and not self.anchor_problems
             and (self.key_file is None or self.key_file.ok)
+            and (self.server is None or self.server.ok)
         )
 
     def lines(self) -> list[str]:
         """The report in Dutch, one finding per line (for the CLI and the settings screen)."""
-        if self.integrity_ok:
+        if self.server is not None:
+            out = self.server.lines()
+        elif self.integrity_ok:
             out = ["Opslag in orde (versleuteling en structuur gecontroleerd)."]
         else:
             out = [f"Opslag beschadigd: {len(self.integrity_problems)} fout(en) gevonden."]
@@ -807,7 +893,11 @@ def _undo(store_path: Path, present: set[Path], moved: list[tuple[Path, Path]]) 
 
 def check(store: Store, *, backups: tuple[Path, ...] = ()) -> CheckReport:
     """Both integrity checks on a fresh connection, the log chain and its anchors, counts and
-    schema revision. `backups`: backup files whose manifest's log head the log must hold."""
+    schema revision. `backups`: backup files whose manifest's log head the log must hold.
+
+    On a store on a server (issue 15) see `_check_server`."""
+    if store.is_server:
+        return _check_server(store, backups)
     try:
         # A fresh connection reads the file itself, not pages a pooled connection has cached.
         conn = connect_raw(store.path, store.key)
@@ -853,6 +943,154 @@ def check(store: Store, *, backups: tuple[Path, ...] = ()) -> CheckReport:
         anchors_checked=tuple(a.source for a in anchors),
         key_file=keys,
     )
+
+
+def _check_server(store: Store, backups: tuple[Path, ...]) -> CheckReport:
+    """`check` on a store on a server: no file checks (the server keeps its own files); the log
+    chain and its anchor on this computer, the key slots on the server against their tags, the
+    schema revision against head, counts, and every sealed value in the children's columns."""
+    if backups:
+        raise BadInput(
+            "Een back-up vergelijken met het logboek kan nog niet bij een gedeelde opslag op "
+            "een server."
+        )
+    anchors, anchor_problems = _anchors(store, ())
+    chain = audit.verify_chain(store)
+    with store.read() as session:
+        cases = int(session.scalar(select(func.count(Case.id))) or 0)
+        actions = int(session.scalar(select(func.count(ActionItem.id))) or 0)
+        events = int(session.scalar(select(func.count(AuditEvent.id))) or 0)
+        last = _last_backup(session)
+        anchor_problems.extend(anchor.check_anchors(session, anchors))
+        slots_checked, slot_problems = _server_slot_problems(session, store)
+    with store.engine.connect() as conn:
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    revision = None if row is None else str(row[0])
+    expected = head_revision()
+    revision_problem = (
+        ""
+        if revision == expected
+        else f"Schemaversie {revision or 'onbekend'} wijkt af van wat deze versie van "
+        f"Casusoverleg verwacht ({expected})."
+    )
+    rows, values, count, problems = _sealed_problems(store)
+    return CheckReport(
+        integrity_problems=(),
+        audit=chain,
+        cases=cases,
+        actions=actions,
+        audit_events=events,
+        schema_revision=revision,
+        expected_revision=expected,
+        last_backup=last,
+        anchor_problems=tuple(anchor_problems),
+        anchors_checked=tuple(a.source for a in anchors),
+        server=ServerFindings(
+            address=store.server,
+            slots_checked=slots_checked,
+            slot_problems=tuple(slot_problems),
+            revision_problem=revision_problem,
+            rows_checked=rows,
+            values_checked=values,
+            sealed_problem_count=count,
+            sealed_problems=tuple(problems),
+        ),
+    )
+
+
+def _server_slot_problems(session: Session, store: Store) -> tuple[int, list[str]]:
+    """The key slots on the server, each against its tag under the store key (as unlock_server
+    verifies them), and the store's id there against the one unlocked."""
+    problems: list[str] = []
+    store_id = session.get(Setting, server_store.STORE_ID)
+    if store_id is None or store_id.value != store.key_file.store_id:
+        problems.append("het kenmerk van de opslag ontbreekt of is gewijzigd.")
+    copies = keycheck.current_copies(session, store.key)
+    rows = list(session.scalars(select(KeySlotCopy).order_by(KeySlotCopy.id)))
+    for row in rows:
+        if copies.get(row.account) != row.slot:
+            problems.append(
+                f"de sleutel van account {row.account} past niet bij zijn controlecode: "
+                "gewijzigd op de server, of niet met de sleutel van deze opslag gemaakt."
+            )
+            continue
+        try:
+            KeySlot.from_json(json.loads(row.slot))
+        except ValueError:
+            problems.append(f"de sleutel van account {row.account} is onleesbaar.")
+    if not rows:
+        problems.append("er staan geen sleutels op de server.")
+    return len(rows), problems
+
+
+def _sealed_date_columns(table: str) -> frozenset[str]:
+    """The sealed columns of `table` that hold dates (sealed as their ISO text)."""
+    found = set()
+    for name in SEALED_COLUMNS[table]:
+        column_type = Base.metadata.tables[table].c[name].type
+        if isinstance(column_type, TypeDecorator):
+            column_type = column_type.impl_instance
+        if isinstance(column_type, Date):
+            found.add(name)
+    return frozenset(found)
+
+
+def _sealed_problems(store: Store) -> tuple[int, int, int, list[str]]:
+    """Open every sealed value of every row of every table in SEALED_COLUMNS, read raw (no
+    sealing session), in batches of rows by id. Returns rows and values checked, the number of
+    problems and the first of them (table, column and row id; never the value)."""
+    key = column_key(store.key)
+    rows = values = count = 0
+    problems: list[str] = []
+    with store.engine.connect() as conn:
+        for table, columns in SEALED_COLUMNS.items():
+            dates = _sealed_date_columns(table)
+            listed = ", ".join(f'"{c}"' for c in columns)
+            # The names come from SEALED_COLUMNS, never from input.
+            sql = f'SELECT id, {listed} FROM "{table}" WHERE id > :after ORDER BY id LIMIT :n'  # noqa: S608
+            query = text(sql)
+            after = 0
+            while True:
+                batch = conn.execute(query, {"after": after, "n": _BATCH_ROWS}).all()
+                if not batch:
+                    break
+                for row in batch:
+                    row_id = int(row[0])
+                    rows += 1
+                    for column, value in zip(columns, row[1:], strict=True):
+                        dated = column in dates
+                        problem = _sealed_problem(key, table, column, row_id, value, dated)
+                        if value is not None and value != "":
+                            values += 1
+                        if problem:
+                            count += 1
+                            if len(problems) < _KEPT_PROBLEMS:
+                                problems.append(problem)
+                after = int(batch[-1][0])
+            conn.rollback()  # end the transaction: no snapshot held over the whole store
+    return rows, values, count, problems
+
+
+def _sealed_problem(
+    key: bytes, table: str, column: str, row_id: int, value: object, is_date: bool
+) -> str:
+    """Why one raw value of a sealed column is wrong, in Dutch; "" if it opens (or is empty)."""
+    if value is None or value == "":
+        return ""
+    where = f"tabel {table}, kolom {column}, rij {row_id}"
+    if not isinstance(value, str) or not value.startswith(PREFIX):
+        return f"{where}: de waarde staat onversleuteld op de server."
+    try:
+        if is_date:
+            open_date(key, table, column, row_id, value)
+        else:
+            open_sealed(key, table, column, row_id, value)
+    except DamagedStore:
+        return (
+            f"{where}: de versleutelde waarde opent niet (beschadigd, gewijzigd, of van een "
+            "andere rij of kolom)."
+        )
+    return ""
 
 
 def _anchors(store: Store, backups: tuple[Path, ...]) -> tuple[list[Anchor], list[str]]:

@@ -10,7 +10,8 @@ slot changed on the server is refused.
 Every session of such a store seals the children's columns in the client (Store._session,
 casusoverleg/store/sealing_events.py); several clients work at once, and each hears the others'
 changes (services/server_changes.py). The command line reaches it with --store postgresql://…;
-check, backup, restore, passphrases and adding accounts do not work on a server yet.
+`check` works there too (the chain, the slots, every sealed value); backup, restore,
+passphrases and adding accounts do not work on a server yet.
 """
 
 from __future__ import annotations
