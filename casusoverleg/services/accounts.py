@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import BadInput, DamagedStore, StoreNotFound, WrongKey
@@ -132,22 +133,27 @@ def init_store(
         raise
     store = Store(path, account, engine, store_key, key_file, lock, is_demo=demo)
     with store.write() as session:
-        # The first account sets the store up, so it is its beheerder.
-        session.add(
-            Account(
-                name=account,
-                display_name=display_name,
-                role="BEHEERDER",
-                created_at=datetime.now(),
-            )
-        )
+        set_up_new_store(session, store, display_name)
         if demo:
             session.add(Setting(key="demo", value="1"))
-        keycheck.remember(session, store_key, key_file)
-        cases.note_search_fold(session)  # no cases yet: nothing to fold again at the first unlock
-        audit.record(session, store, AuditAction.ACCOUNT, object_type="opslag", detail="aangemaakt")
     pending_log.reserve(path)  # room for log lines that may one day wait for disk space
     return NewStore(store, recovery_key)
+
+
+def set_up_new_store(session: Session, store: Store, display_name: str) -> None:
+    """What every new store holds, of either kind: its first account (the beheerder, as it sets
+    the store up), the copy of the key slots, the search folding, and "aangemaakt" in the log."""
+    session.add(
+        Account(
+            name=store.account,
+            display_name=display_name,
+            role="BEHEERDER",
+            created_at=datetime.now(),
+        )
+    )
+    keycheck.remember(session, store.key, store.key_file)
+    cases.note_search_fold(session)  # no cases yet: nothing to fold again at the first unlock
+    audit.record(session, store, AuditAction.ACCOUNT, object_type="opslag", detail="aangemaakt")
 
 
 def _wal_files(path: Path) -> tuple[Path, Path]:

@@ -22,10 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Date, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
-from sqlalchemy.types import TypeDecorator
 
 from casusoverleg import __version__
 from casusoverleg.domain.enums import AuditAction
@@ -64,12 +63,16 @@ from casusoverleg.store.keyslots import (
     normalise_recovery_key,
 )
 from casusoverleg.store.lock import StoreLock
-from casusoverleg.store.migrate import head_revision, is_known_revision, upgrade_store
+from casusoverleg.store.migrate import (
+    current_revision,
+    head_revision,
+    is_known_revision,
+    upgrade_store,
+)
 from casusoverleg.store.models import (
     Account,
     ActionItem,
     AuditEvent,
-    Base,
     Case,
     KeySlotCopy,
     Setting,
@@ -920,10 +923,7 @@ def check(store: Store, *, backups: tuple[Path, ...] = ()) -> CheckReport:
     try:
         chain = audit.verify_chain(store)
         with store.read() as session:
-            cases = int(session.scalar(select(func.count(Case.id))) or 0)
-            actions = int(session.scalar(select(func.count(ActionItem.id))) or 0)
-            events = int(session.scalar(select(func.count(AuditEvent.id))) or 0)
-            last = _last_backup(session)
+            cases, actions, events, last = _counts(session)
             anchor_problems.extend(anchor.check_anchors(session, anchors))
     except DBAPIError:
         if not problems:
@@ -945,6 +945,14 @@ def check(store: Store, *, backups: tuple[Path, ...] = ()) -> CheckReport:
     )
 
 
+def _counts(session: Session) -> tuple[int, int, int, datetime | None]:
+    """Cases, actions and log lines in the store, and when the last backup was made."""
+    cases = int(session.scalar(select(func.count(Case.id))) or 0)
+    actions = int(session.scalar(select(func.count(ActionItem.id))) or 0)
+    events = int(session.scalar(select(func.count(AuditEvent.id))) or 0)
+    return cases, actions, events, _last_backup(session)
+
+
 def _check_server(store: Store, backups: tuple[Path, ...]) -> CheckReport:
     """`check` on a store on a server: no file checks (the server keeps its own files); the log
     chain and its anchor on this computer, the key slots on the server against their tags, the
@@ -957,15 +965,10 @@ def _check_server(store: Store, backups: tuple[Path, ...]) -> CheckReport:
     anchors, anchor_problems = _anchors(store, ())
     chain = audit.verify_chain(store)
     with store.read() as session:
-        cases = int(session.scalar(select(func.count(Case.id))) or 0)
-        actions = int(session.scalar(select(func.count(ActionItem.id))) or 0)
-        events = int(session.scalar(select(func.count(AuditEvent.id))) or 0)
-        last = _last_backup(session)
+        cases, actions, events, last = _counts(session)
         anchor_problems.extend(anchor.check_anchors(session, anchors))
         slots_checked, slot_problems = _server_slot_problems(session, store)
-    with store.engine.connect() as conn:
-        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
-    revision = None if row is None else str(row[0])
+    revision = current_revision(store.engine)
     expected = head_revision()
     revision_problem = (
         ""
@@ -1023,28 +1026,18 @@ def _server_slot_problems(session: Session, store: Store) -> tuple[int, list[str
     return len(rows), problems
 
 
-def _sealed_date_columns(table: str) -> frozenset[str]:
-    """The sealed columns of `table` that hold dates (sealed as their ISO text)."""
-    found = set()
-    for name in SEALED_COLUMNS[table]:
-        column_type = Base.metadata.tables[table].c[name].type
-        if isinstance(column_type, TypeDecorator):
-            column_type = column_type.impl_instance
-        if isinstance(column_type, Date):
-            found.add(name)
-    return frozenset(found)
-
-
 def _sealed_problems(store: Store) -> tuple[int, int, int, list[str]]:
     """Open every sealed value of every row of every table in SEALED_COLUMNS, read raw (no
     sealing session), in batches of rows by id. Returns rows and values checked, the number of
     problems and the first of them (table, column and row id; never the value)."""
+    from casusoverleg.store.sealing_events import date_columns  # a server store only
+
     key = column_key(store.key)
     rows = values = count = 0
     problems: list[str] = []
     with store.engine.connect() as conn:
         for table, columns in SEALED_COLUMNS.items():
-            dates = _sealed_date_columns(table)
+            dates = date_columns(table)
             listed = ", ".join(f'"{c}"' for c in columns)
             # The names come from SEALED_COLUMNS, never from input.
             sql = f'SELECT id, {listed} FROM "{table}" WHERE id > :after ORDER BY id LIMIT :n'  # noqa: S608

@@ -17,7 +17,6 @@ passphrases and adding accounts do not work on a server yet.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import inspect, select
@@ -95,20 +94,9 @@ def init_server_store(
         path = local_path(server)
         store = Store(path, account, engine, store_key, key_file, NoFileLock(path), server=server)
         with store.write() as session:
-            session.add(
-                Account(
-                    name=account,
-                    display_name=display_name,
-                    role="BEHEERDER",
-                    created_at=datetime.now(),
-                )
-            )
             session.add(Setting(key=STORE_ID, value=key_file.store_id))
             session.add(Setting(key=KEY_GENERATION, value=str(key_file.key_generation)))
-            keycheck.remember(session, store_key, key_file)
-            audit.record(
-                session, store, AuditAction.ACCOUNT, object_type="opslag", detail="aangemaakt"
-            )
+            accounts.set_up_new_store(session, store, display_name)
     except BaseException:
         engine.dispose()
         raise

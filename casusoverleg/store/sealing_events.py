@@ -229,7 +229,8 @@ def _refuse_unsealed_writes(state: ORMExecuteState) -> None:
 
 
 @functools.cache
-def _date_columns(table: str) -> frozenset[str]:
+def date_columns(table: str) -> frozenset[str]:
+    """The sealed columns of `table` that hold dates (sealed as their ISO text)."""
     return frozenset(
         name
         for name in SEALED_COLUMNS.get(table, ())
@@ -249,7 +250,7 @@ def _open(state: InstanceState[Any], key: bytes, attrs: Any) -> None:
     if not columns or state.identity is None:
         return
     row_id = int(state.identity[0])
-    dates = _date_columns(table)
+    dates = date_columns(table)
     values = state.dict
     for column in columns:
         if (attrs is not None and column not in attrs) or column not in values:
@@ -398,7 +399,7 @@ def _opener(key: bytes, selected: list[tuple[int, Any]]) -> list[tuple[int, int,
                 f"a SELECT of {table.name}.{origin.name} on a server store must also select "
                 f"{table.name}.id (the sealed value is opened with its row's id)"
             )
-        is_date = origin.name in _date_columns(table.name)
+        is_date = origin.name in date_columns(table.name)
         plan.append((position, id_position, table.name, origin.name, is_date))
     return plan
 

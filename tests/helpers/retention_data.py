@@ -34,8 +34,13 @@ class RetentionStore:
 
 
 def make_retention_store(directory: Path) -> RetentionStore:
-    """Three cases, a meeting that discusses two of them, minutes and actions naming them."""
+    """A new store in `directory`, filled by `fill_retention_store`."""
     store, _ = make_store(directory)
+    return fill_retention_store(store)
+
+
+def fill_retention_store(store: Store) -> RetentionStore:
+    """Three cases, a meeting that discusses two of them, minutes and actions naming them."""
     gone = cases.create_case(
         store,
         sample_case(

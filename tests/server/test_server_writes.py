@@ -41,6 +41,17 @@ from casusoverleg.store.models import (
 )
 from casusoverleg.store.sealed import PREFIX, SEALED_COLUMNS
 from tests.helpers.postgres import SUPERUSER, PgServer
+from tests.helpers.retention_data import (
+    DESTROY_ON,
+    GONE,
+    GONE_NUMBER,
+    GONE_TOO,
+    GONE_TOO_NUMBER,
+    KEPT,
+    KEPT_NUMBER,
+    fill_retention_store,
+    make_retention_store,
+)
 from tests.helpers.stores import ACCOUNT, PASSPHRASE, sample_case
 
 TODAY = date(2026, 10, 15)
@@ -205,84 +216,26 @@ def test_refreshing_the_search_text_writes_it_sealed(store: Store) -> None:
     assert _unsealed(store) == []
 
 
-def _retention_data(store: Store) -> tuple[int, int]:
-    """Two cases (one past retention), a meeting naming both; (rondvraag entry, kept action)."""
-    gone = cases.create_case(
-        store, sample_case("Zeynep", "Hoogstraten", case_number="2026-0007", notes="thuis")
-    )
-    kept = cases.create_case(
-        store,
-        sample_case("Sanne", "Vlietstra", case_number="2026-0009", birth_date=date(2016, 5, 1)),
-    )
-    org = people.create_organisation(store, "Team Leerplicht Zwolle", Team.LEERPLICHT)
-    owner = people.create_participant(store, "Karin Bos", org.id)
-    meeting = meetings.add_meeting(store, date(2026, 10, 5), time(13, 0), 120, location="Stadhuis")
-    now = datetime(2026, 10, 5, 14, 0)
-    with store.write() as session:
-        gone_item = AgendaItem(
-            meeting_id=meeting.id,
-            position=1,
-            kind=str(AgendaItemKind.CASUS),
-            case_id=gone.id,
-            question="Kan Zeynep terug naar school?",
-        )
-        rondvraag = AgendaItem(
-            meeting_id=meeting.id,
-            position=2,
-            kind=str(AgendaItemKind.RONDVRAAG),
-            question="Vraag over Hoogstraten en Sanne",
-        )
-        session.add_all([gone_item, rondvraag])
-        session.flush()
-        session.add(
-            MinutesEntry(
-                agenda_item_id=gone_item.id,
-                notes="Zeynep Hoogstraten is gezien door de jeugdarts.",
-                decision="Vrijstelling voor Zeynep wordt verlengd.",
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        entry = MinutesEntry(
-            agenda_item_id=rondvraag.id,
-            notes="Sanne en Zeynep zitten in dezelfde klas.",
-            decision="",
-            created_at=now,
-            updated_at=now,
-        )
-        action = ActionItem(
-            description="Overleg met school over Sanne (zit naast Zeynep)",
-            owner_id=owner.id,
-            case_id=kept.id,
-            created_at=now,
-            created_on=now.date(),
-        )
-        session.add_all([entry, action])
-        session.flush()
-        return entry.id, action.id
-
-
-def test_retention_destroy_removes_the_case_and_its_names_and_writes_the_rest_sealed(
-    pg_server: PgServer, store: Store
+def test_retention_destroy_on_a_server_does_what_it_does_in_a_store_file_and_writes_sealed(
+    pg_server: PgServer, store: Store, tmp_path: Path
 ) -> None:
-    entry_id, action_id = _retention_data(store)
-    done = retention.destroy(store, ["2026-0007"], date(2034, 1, 1))
-    assert done.case_numbers == ("2026-0007",)
-    assert done.texts_cleaned == 3  # the rondvraag's question and minutes, the kept case's action
-    assert set(_case_names(store)) == {"2026-0009"}
+    data = fill_retention_store(store)
+    numbers = [GONE_NUMBER, GONE_TOO_NUMBER]
+    done = retention.destroy(store, numbers, DESTROY_ON)
+    own = make_retention_store(tmp_path)
+    try:
+        same = retention.destroy(own.store, numbers, DESTROY_ON)
+    finally:
+        own.store.close()
+    assert (done.case_numbers, done.texts_cleaned) == (same.case_numbers, same.texts_cleaned)
+    assert set(_case_names(store)) == {KEPT_NUMBER}
     with store.read() as session:
-        items = {item.position: item for item in session.scalars(select(AgendaItem))}
-        assert (items[1].case_id, items[1].title) == (None, "Casus 2026-0007 (vernietigd)")
-        assert items[1].question == ""
-        assert "Zeynep" not in items[2].question and "Hoogstraten" not in items[2].question
-        entries = {e.agenda_item_id: e for e in session.scalars(select(MinutesEntry))}
-        assert (entries[items[1].id].notes, entries[items[1].id].decision) == ("", "")
-        rondvraag = session.get(MinutesEntry, entry_id)
-        assert rondvraag is not None and rondvraag.notes.startswith("Sanne en ")
-        assert "Zeynep" not in rondvraag.notes
-        action = session.get(ActionItem, action_id)
-        assert action is not None and "Zeynep" not in action.description
-        assert list(session.scalars(select(ActionItem.id))) == [action_id]
+        rondvraag = session.get(MinutesEntry, data.rondvraag_entry_id)
+        action = session.get(ActionItem, data.kept_action_id)
+        assert rondvraag is not None and action is not None
+        for text_left in (rondvraag.notes, action.description):
+            assert "Zeynep" not in text_left and "Hoogstraten" not in text_left
+        assert "Sanne" in rondvraag.notes  # the kept child's own text stays
     assert _unsealed(store) == []
     dump = _dump(pg_server, store)
-    assert [name for name in ("Zeynep", "Hoogstraten", "Sanne", "Vlietstra") if name in dump] == []
+    assert [name for name in (*GONE, *GONE_TOO, *KEPT) if name in dump] == []
