@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
+from pypdf import PdfReader
 from sqlalchemy.engine import make_url
 
-from casusoverleg.services import accounts
-from casusoverleg.services.server_store import init_server_store
+from casusoverleg.services import accounts, agenda, cases, documents
+from casusoverleg.services.server_store import init_server_store, unlock_server
+from casusoverleg.services.store import Store
 from casusoverleg.store.keyslots import FAST_KDF
 from tests.e2e.test_cli import run
 from tests.e2e.test_cli_meetings import SERIES_ARGS
@@ -41,7 +46,16 @@ def _ok(*args: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
-def _session(env: dict[str, str], folder: Path) -> dict[str, str]:
+def _agenda_of_next(store: Store) -> None:
+    """What a user does in the window before printing: an agenda for the next meeting."""
+    try:
+        next_id = documents.next_meeting_id(store)
+        agenda.build_agenda(store, next_id, case_ids=[c.id for c in cases.list_cases(store)])
+    finally:
+        accounts.lock(store)
+
+
+def _session(env: dict[str, str], folder: Path, unlock: Callable[[], Store]) -> dict[str, str]:
     """What a script sees, command by command, on one store."""
     folder.mkdir()
     csv = folder / "lijst.csv"
@@ -55,7 +69,46 @@ def _session(env: dict[str, str], folder: Path) -> dict[str, str]:
     outputs["meetings"] = json.dumps(
         [{k: v for k, v in m.items() if k not in ("id", "uid")} for m in meetings]
     )
+    _ok("ics", "Casusoverleg Zwolle", "-o", str(folder / "overleg.ics"), env=env)
+    outputs["ics"] = _calendar_lines(folder / "overleg.ics")
+    # A second series ahead of today, so that there is a next meeting to print the agenda of.
+    ahead = (date.today() + timedelta(days=14)).isoformat()
+    _ok(
+        "series",
+        "add",
+        "--name",
+        "Vooruit",
+        "--start",
+        ahead,
+        "--time",
+        "10:00",
+        "--minutes",
+        "60",
+        "--every-weeks",
+        "2",
+        "--count",
+        "2",
+        env=env,
+    )
+    _agenda_of_next(unlock())
+    _ok("agenda", "next", "-o", str(folder / "agenda.pdf"), env=env)
+    outputs["agenda"] = _pdf_text(folder / "agenda.pdf")
     return outputs
+
+
+def _calendar_lines(path: Path) -> str:
+    """The calendar without what differs per run and per store (random UIDs, the time made)."""
+    return "\n".join(
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if not line.startswith(("UID:", "DTSTAMP:"))
+    )
+
+
+def _pdf_text(path: Path) -> str:
+    """The agenda's text without the moment it was printed ("gemaakt op …")."""
+    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    return re.sub(r"\d{2}:\d{2}", "HH:MM", text)
 
 
 def test_the_command_line_does_the_same_on_a_server_and_the_server_holds_no_name(
@@ -69,10 +122,16 @@ def test_the_command_line_does_the_same_on_a_server_and_the_server_holds_no_name
     own.close()
     embedded = _env(str(own.path), tmp_path)
 
-    on_server = _session(server, tmp_path / "server")
-    on_file = _session(embedded, tmp_path / "bestand")
+    on_server = _session(
+        server, tmp_path / "server", lambda: unlock_server(pg_url, ACCOUNT, PASSPHRASE)
+    )
+    on_file = _session(
+        embedded, tmp_path / "bestand", lambda: accounts.unlock(own.path, ACCOUNT, PASSPHRASE)
+    )
     assert on_server == on_file
     assert "Yıldırım" in on_server["export"]
+    assert "DTSTART" in on_server["ics"]
+    assert "Agenda" in on_server["agenda"] and "2026-0102" in on_server["agenda"]
 
     database = make_url(pg_url).database
     assert database is not None
