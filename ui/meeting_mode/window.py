@@ -45,6 +45,7 @@ from ui.meeting_mode.action_boxes import ActionDraft
 from ui.meeting_mode.agenda_list import AgendaList
 from ui.meeting_mode.attendance import AttendancePage
 from ui.meeting_mode.autosave import Autosave, ItemText, is_writable
+from ui.meeting_mode.claim import ClaimKeeper
 from ui.meeting_mode.item_page import ItemPage
 from ui.meeting_mode.look import FONT_SCALE, fit_date_field, heading, set_colour
 from ui.ops import Change, StoreOp
@@ -93,6 +94,7 @@ class MeetingModeWindow(QWidget):
         self.autosave.item_saved.connect(self._item_saved)
         self.autosave.save_failed.connect(self.save_failed)
         self.autosave.changed.connect(self._update_status)
+        self.claim = ClaimKeeper(self, meeting_id, lambda: self._store)  # who takes the minutes
 
         self._build()
         fit_date_field(self.item_page.review_field)
@@ -184,6 +186,7 @@ class MeetingModeWindow(QWidget):
         layout.setContentsMargins(18, 12, 18, 12)
         layout.addLayout(header)
         layout.addWidget(self.banner_label)
+        layout.addWidget(self.claim.banner)
         layout.addLayout(body, 1)
         layout.addLayout(footer)
 
@@ -215,7 +218,8 @@ class MeetingModeWindow(QWidget):
         return QSize(1280, 800)
 
     def present(self) -> None:
-        """Show the window maximized and in front (F11 switches to full screen)."""
+        """Show the window maximized and in front (F11: full screen); claim the minutes."""
+        self.claim.start()
         self.setGeometry(self.screen().availableGeometry())
         self.showMaximized()
         self.raise_()
@@ -887,7 +891,8 @@ class MeetingModeWindow(QWidget):
             self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Save what is typed before the window goes."""
+        """Save what is typed before the window goes; give up the claim on the minutes."""
         self.flush()
+        self.claim.stop()
         self.left.emit()
         super().closeEvent(event)
