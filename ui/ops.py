@@ -55,6 +55,7 @@ class Change(enum.Flag):
     SETTINGS = enum.auto()
     ACCOUNTS = enum.auto()
     AUDIT = enum.auto()  # only log lines: a view, a print, an export, a backup
+    CLAIMS = enum.auto()  # who takes the minutes of a meeting (meeting mode's soft claim)
 
     @classmethod
     def everything(cls) -> Change:

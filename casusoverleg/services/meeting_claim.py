@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import CasusoverlegError
-from casusoverleg.services import audit
+from casusoverleg.services import audit, server_changes
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import Account, Setting
 
@@ -164,6 +164,7 @@ def claim(
         since = held.since if held is not None and held.mine(store, client) else moment
         new = Claim(meeting_id, store.account, display or "", client, since, moment)
         row.value = _value(new)
+        server_changes.as_claim(session)
         if held is not None and not held.mine(store, client):
             audit.record(
                 session,
@@ -205,4 +206,5 @@ def release(store: Store, meeting_id: int, *, client: str | None = None) -> bool
         if held is None or not held.mine(store, client):
             return False
         row.value = _EMPTY
+        server_changes.as_claim(session)
     return True

@@ -41,6 +41,7 @@ LOST = (
 )
 
 # Which kind of change (ui.ops.Change, lower case) a write to each table is.
+CLAIM_TABLE = "notulist"
 KIND_OF_TABLE: dict[str, str] = {
     "account": "accounts",
     "key_slot_copy": "accounts",
@@ -57,6 +58,8 @@ KIND_OF_TABLE: dict[str, str] = {
     "action_item": "actions",
     "action_event": "actions",
     "setting": "settings",
+    # Not a table: the soft claims of meeting mode (`setting` rows, see as_claim).
+    CLAIM_TABLE: "claims",
     "audit_event": "audit",
     "audit_head": "audit",
 }
@@ -94,6 +97,18 @@ def watch_writes(session: Session) -> None:
     session.info[_TABLES] = set()
     event.listen(session, "after_flush", _after_flush)
     event.listen(session, "do_orm_execute", _on_execute)
+
+
+def as_claim(session: Session) -> None:
+    """The `setting` row this transaction wrote is a meeting's soft claim (meeting_claim): it is
+    announced as "claims", not as settings, so that a window showing the settings does not reload
+    on every open meeting mode's heartbeat (once a minute)."""
+    tables: set[str] | None = session.info.get(_TABLES)
+    if tables is None:  # an embedded store: nobody listens
+        return
+    session.flush()
+    tables.discard("setting")
+    tables.add(CLAIM_TABLE)
 
 
 def announce(session: Session, client: str) -> list[str]:

@@ -40,7 +40,7 @@ def test_one_client_sees_the_claim_of_the_other_and_hears_of_it(
         notices = listener.wait(10)
     finally:
         listener.close()
-    assert [set(n.kinds) for n in notices] == [{"settings"}]
+    assert [set(n.kinds) for n in notices] == [{"claims"}]
 
     seen = meeting_claim.current(second, MEETING)
     assert seen == held and not seen.mine(second)

@@ -123,10 +123,10 @@ def test_alleen_meekijken_shows_who_takes_the_minutes_and_follows_a_change(
         f"Bram de Boer notuleert dit overleg (sinds {held.since_text})."
     )
 
-    # Bram closes meeting mode; the server's notice (a settings change of another client)
+    # Bram closes meeting mode; the server's notice (a claims change of another client)
     # makes the banner go.
     meeting_claim.release(bram, meeting_id)
-    ops.change_bus().did_change.emit(Change.SETTINGS, None)
+    ops.change_bus().did_change.emit(Change.CLAIMS, None)
     assert tasks.wait_for_idle()
     assert not window.claim.banner.isVisible()
     # The next heartbeat takes the free claim; closing does not touch another's claim.

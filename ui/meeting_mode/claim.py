@@ -131,7 +131,7 @@ class ClaimKeeper(QObject):
         ).success(self._show).failure(self._not_done).run()
 
     def _changed(self, change: Change, source: object) -> None:
-        if change & Change.SETTINGS and source is None:  # only another client's change
+        if change & Change.CLAIMS and source is None:  # only another client's change
             self.refresh()
 
     def _show(self, claim: Claim | None) -> None:
