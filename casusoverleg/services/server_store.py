@@ -9,7 +9,8 @@ slot changed on the server is refused.
 
 Every session of such a store seals the children's columns in the client (Store._session,
 casusoverleg/store/sealing_events.py); several clients work at once, and each hears the others'
-changes (services/server_changes.py). The command line reaches it with --store postgresql://…;
+changes (services/server_changes.py). The command line reaches it with --store postgresql://…,
+the window through the first-start wizard's choice (ui/server_store.py);
 `check` works there too (the chain, the slots, every sealed value); backup, restore,
 passphrases and adding accounts do not work on a server yet.
 """

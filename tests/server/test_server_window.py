@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -160,6 +161,31 @@ def test_a_server_with_a_store_goes_to_its_unlock_dialog(
     assert server_store.remembered_server() == ""
     with qtbot.waitSignal(session.finished):
         session.dialog.reject()
+
+
+def test_busy_while_the_server_is_asked(
+    qtbot: QtBot, tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = threading.Event()
+    real = server_store.store_exists
+
+    def held_store_exists(url: str) -> bool:
+        assert gate.wait(10)
+        return real(url)
+
+    monkeypatch.setattr(server_store, "store_exists", held_store_exists)
+    w = SetupWizard(tmp_path / "casusoverleg.db", create_server=fast_server_create)
+    qtbot.addWidget(w)
+    w.show()
+    _choose_server(qtbot, w, pg_url)
+    page = w.account_page
+    assert w.busy and page.busy_row.isVisible()
+    assert not page.choice.isEnabled() and not page.account_edit.isEnabled()
+    assert not w.button(QWizard.WizardButton.CancelButton).isEnabled()
+    qtbot.keyClick(page.choice.address_edit, Qt.Key.Key_Return)  # a second Enter: no second ask
+    gate.set()
+    qtbot.waitUntil(lambda: w.currentPage() is w.passphrase_page)
+    assert not w.busy and not page.busy_row.isVisible()
 
 
 @pytest.mark.parametrize(
