@@ -28,7 +28,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from casusoverleg.paths import STORE_FILE_NAME, default_store_path
+from casusoverleg.paths import STORE_FILE_NAME, default_store_path, is_server_address
 
 from ui import ops, tasks
 from ui.gc_guard import GuiThreadCollector
@@ -41,6 +41,7 @@ from ui.unlock import UnlockDialog
 # tests/e2e/test_cli_start.py checks it, `make bench` times it as gui_start_to_unlock).
 if TYPE_CHECKING:
     from ui.mainwindow import MainWindow
+    from ui.server_store import ServerCreator
     from ui.wizard import Creator, SetupWizard
 
 STORE_ENV = "CASUSOVERLEG_STORE"
@@ -63,6 +64,18 @@ def resolve_store_path(option: str | None, environ: dict[str, str] | None = None
     chosen = option or env.get(STORE_ENV, "")
     path = Path(chosen).expanduser() if chosen else default_store_path()
     return path / STORE_FILE if path.is_dir() else path
+
+
+def chosen_server(option: str | None, environ: dict[str, str] | None = None) -> str:
+    """A server address from --store or $CASUSOVERLEG_STORE, else the one remembered from an
+    earlier start (only when neither names a store); "" for a store file."""
+    env = os.environ if environ is None else environ
+    chosen = option or env.get(STORE_ENV, "")
+    if chosen:
+        return chosen if is_server_address(chosen) else ""
+    from ui.server_store import remembered_server
+
+    return remembered_server()
 
 
 def missing_store_message(path: Path) -> str:
@@ -170,8 +183,14 @@ def _application(qt_args: list[str]) -> QApplication:
     return app
 
 
+SERVER_FOUND_HINT = "Op deze server staat al een opslag. Geef uw account en wachtwoord."
+
+
 class GuiSession(QObject):
-    """One run of the window: the unlock dialog (or first-start wizard), then the main window."""
+    """One run of the window: the unlock dialog (or first-start wizard), then the main window.
+
+    `server`: a shared store on that PostgreSQL address instead of the file (issue 15); a
+    server store once opened is remembered for the next start (ui.server_store)."""
 
     finished = Signal()
     window_shown = Signal()
@@ -186,17 +205,19 @@ class GuiSession(QObject):
         hint: str = "",
         first_start: bool = False,
         create: Creator | None = None,
+        server: str = "",
+        create_server: ServerCreator | None = None,
     ) -> None:
         super().__init__()
         self.store_path = store_path
+        self.server = server
         self.window: MainWindow | None = None
         self.dialog: UnlockDialog | SetupWizard | None
+        self._create, self._create_server = create, create_server
         if first_start:
-            from ui.wizard import SetupWizard
-
-            wizard = SetupWizard(store_path, create=create)
-            wizard.open_existing.connect(self._open_existing)
-            self.dialog = wizard
+            self.dialog = self._wizard()
+        elif server:
+            self.dialog = self._server_dialog(account, hint)
         else:
             self.dialog = UnlockDialog(
                 store_path,
@@ -207,6 +228,36 @@ class GuiSession(QObject):
             )
         self.dialog.finished.connect(self._dialog_finished)
         self._switching = False
+        self._next: Callable[[], UnlockDialog | SetupWizard] | None = None
+
+    def _wizard(self) -> SetupWizard:
+        from ui.wizard import SetupWizard
+
+        wizard = SetupWizard(
+            self.store_path, create=self._create, create_server=self._create_server
+        )
+        wizard.open_existing.connect(self._open_existing)
+        wizard.open_server.connect(self._open_server)
+        return wizard
+
+    def _server_dialog(self, account: str = "", hint: str = "") -> UnlockDialog:
+        dialog = UnlockDialog(self.store_path, account=account, hint=hint, server=self.server)
+        dialog.choose_other.connect(self._choose_other)
+        return dialog
+
+    def _open_server(self, url: str, account: str) -> None:
+        # The server holds a store already: the session goes on with its unlock dialog.
+        self.server = url
+        self._next = lambda: self._server_dialog(account, SERVER_FOUND_HINT)
+
+    def _choose_other(self) -> None:
+        # Back to the choice: a store file here, if there is one, else the first-start wizard.
+        from ui.server_store import forget_server
+
+        forget_server()
+        self.server = ""
+        path = self.store_path
+        self._next = (lambda: UnlockDialog(path)) if path.is_file() else self._wizard
 
     def start(self) -> None:
         """Show the unlock dialog or the wizard."""
@@ -223,15 +274,21 @@ class GuiSession(QObject):
         if dialog is None:
             return
         dialog.deleteLater()
-        if self._switching:
+        if self._switching or self._next is not None:
+            make, self._next = self._next, None
             self._switching = False
-            self.dialog = UnlockDialog(self.store_path)
+            self.dialog = make() if make is not None else UnlockDialog(self.store_path)
             self.dialog.finished.connect(self._dialog_finished)
             self.dialog.show()
             return
         if result != QDialog.DialogCode.Accepted or dialog.store is None:
             self.finished.emit()
             return
+        url = dialog.server if isinstance(dialog, UnlockDialog) else dialog.server_url
+        if url:
+            from ui.server_store import remember_server
+
+            remember_server(url)
         from ui.mainwindow import MainWindow, restore_notice
 
         notice = ""
@@ -317,6 +374,8 @@ def run_gui(argv: list[str]) -> int:
         if options.demo:
             demo_dir = Path(tempfile.mkdtemp(prefix="casusoverleg-demo-"))
             session = demo_session(demo_dir)
+        elif server := chosen_server(options.store):
+            session = GuiSession(default_store_path(), server=server)
         else:
             path = resolve_store_path(options.store)
             if path.is_file():

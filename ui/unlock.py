@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QDialog,
@@ -76,7 +76,13 @@ def _unlock_store(path: Path, account: str, passphrase: str) -> Store:
 
 
 class UnlockDialog(QDialog):
-    """Asks for account and passphrase and opens the store; `store` holds it after accept."""
+    """Asks for account and passphrase and opens the store; `store` holds it after accept.
+
+    With `server` (a PostgreSQL address) it opens the shared store there; what only a file
+    has (restoring a backup first, the recovery key, another file) is left out, and
+    "Andere opslag kiezen" (`choose_other`) lets the app start the store choice again."""
+
+    choose_other = Signal()
 
     def __init__(
         self,
@@ -87,10 +93,16 @@ class UnlockDialog(QDialog):
         preparing_text: str = "Even geduld…",
         hint: str = "",
         unlock: Unlocker | None = None,
+        server: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._path = store_path
+        self.server = server
+        if server and unlock is None:
+            from ui.server_store import server_unlocker
+
+            unlock = server_unlocker(server)
         self._unlock = unlock or _unlock_store
         self._store: Store | None = None
         self._busy = False
@@ -111,7 +123,9 @@ class UnlockDialog(QDialog):
             hint or "Geef uw account en wachtwoord om de opslag te openen."
         )
         intro.setWordWrap(True)
-        self.where_label = where = QLabel(f"Opslag: {store_path}")
+        self.where_label = where = QLabel(
+            f"Gedeelde opslag op {_shown(server)}" if server else f"Opslag: {store_path}"
+        )
         where.setWordWrap(True)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         palette = where.palette()  # greyed: information, not a field
@@ -174,6 +188,12 @@ class UnlockDialog(QDialog):
         self.recovery_button.setAutoDefault(False)
         self.recovery_button.clicked.connect(self.unlock_with_recovery_key)
         self.recovery_dialog: QDialog | None = None
+        self.choose_other_button = QPushButton("Andere opslag &kiezen…")
+        self.choose_other_button.setAutoDefault(False)
+        self.choose_other_button.setToolTip("Terug naar de keuze tussen eigen en gedeelde opslag.")
+        self.choose_other_button.clicked.connect(self._choose_other)
+        self.recovery_button.setVisible(not server)
+        self.choose_other_button.setVisible(bool(server))
         self.first_passphrase_dialog: QDialog | None = None
 
         buttons = QDialogButtonBox()
@@ -201,6 +221,7 @@ class UnlockDialog(QDialog):
         layout.addWidget(where)
         layout.addSpacing(4)
         layout.addWidget(self.recovery_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.choose_other_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(buttons)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 68)
 
@@ -323,6 +344,11 @@ class UnlockDialog(QDialog):
         if store is not None:
             self._unlocked(store)
 
+    def _choose_other(self) -> None:
+        if not self._busy:
+            self.choose_other.emit()
+            self.reject()
+
     def choose_other_store(self) -> None:
         """Pick another store file to open (a store in use, damaged, or in another place)."""
         if self._busy:
@@ -419,6 +445,7 @@ class UnlockDialog(QDialog):
             self.cancel_button,
             self.ways_row,
             self.recovery_button,
+            self.choose_other_button,
         ):
             widget.setEnabled(False)
 
@@ -431,6 +458,7 @@ class UnlockDialog(QDialog):
             self.cancel_button,
             self.ways_row,
             self.recovery_button,
+            self.choose_other_button,
         ):
             widget.setEnabled(True)
         self.unlock_button.setEnabled(self._ready)
@@ -515,6 +543,8 @@ class UnlockDialog(QDialog):
             # StoreInUse, DamagedStore, NewerStore, StoreNotFound: the core's own Dutch
             # sentence, then what the user can do about it.
             way = next((w for kind, w in WAY_FORWARD.items() if isinstance(exc, kind)), "")
+            if self.server:  # no file to restore or to choose instead
+                way = ""
             self._show_error(exc.message + (f"\n\n{way}" if way else ""), self.passphrase_edit)
             if way:
                 self.restore_button.setVisible(isinstance(exc, DamagedStore))
@@ -529,6 +559,12 @@ class UnlockDialog(QDialog):
         self._show_error(exc.message + "\n\nKies een andere back-up of open een andere opslag.")
         self.restore_button.show()
         self.ways_row.show()
+
+
+def _shown(url: str) -> str:
+    from ui.server_store import shown_address
+
+    return shown_address(url)
 
 
 def _lock_restored(outcome: tuple[RestoreResult, Store | None]) -> None:

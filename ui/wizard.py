@@ -35,6 +35,7 @@ from casusoverleg.services import accounts, output
 from casusoverleg.services.store import Store
 
 from ui import dialogs, style
+from ui import server_store as server
 from ui.ops import Op
 
 Creator = Callable[[Path, str, str], accounts.NewStore]
@@ -102,7 +103,7 @@ def default_creator(*, make_folder: bool) -> Creator:
     return create
 
 
-def recovery_sheet_html(key: str, store_path: Path, account: str) -> str:
+def recovery_sheet_html(key: str, store_path: Path | str, account: str) -> str:
     """The printed page for the recovery key (Dutch; nothing about children)."""
     return (
         "<h1>Herstelsleutel Casusoverleg</h1>"
@@ -117,8 +118,11 @@ def recovery_sheet_html(key: str, store_path: Path, account: str) -> str:
     )
 
 
-def print_recovery_key(parent: QWidget, key: str, store_path: Path, account: str) -> bool:
-    """Print the recovery sheet through the system's print dialog; True if it was printed."""
+def print_recovery_key(
+    parent: QWidget, key: str, store_path: Path, account: str, shown: str = ""
+) -> bool:
+    """Print the recovery sheet through the system's print dialog; True if it was printed.
+    `shown`: what the sheet names as the store, if not the path (a server's address)."""
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -140,24 +144,22 @@ def print_recovery_key(parent: QWidget, key: str, store_path: Path, account: str
             )
             return False
     document = QTextDocument()
-    document.setHtml(recovery_sheet_html(key, store_path, account))
+    document.setHtml(recovery_sheet_html(key, shown or store_path, account))
     document.print_(printer)
     return True
 
 
 class AccountPage(QWizardPage):
-    """Step 1: where the store comes and the account name."""
+    """Step 1: where the store comes (this computer or a server) and the account name."""
 
-    def __init__(self, store_path: Path) -> None:
+    def __init__(self, wizard: SetupWizard, store_path: Path) -> None:
         super().__init__()
+        self._wizard = wizard
         self.setTitle("Welkom bij Casusoverleg")
         self.setSubTitle("Er is nog geen opslag. Deze stappen maken een nieuwe, versleutelde aan.")
-        self.where_label = where = QLabel(
-            f"De nieuwe opslag komt hier:<br><b>{html.escape(str(store_path))}</b>"
-        )
-        where.setWordWrap(True)
-        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        elsewhere = QLabel(
+        self.choice = server.StoreChoice(store_path)
+        self.where_label = self.choice.where_label
+        self.elsewhere_label = elsewhere = QLabel(
             "Is er al een opslag, bijvoorbeeld op een andere plek? Open die dan in plaats van "
             "een nieuwe te maken."
         )
@@ -186,24 +188,53 @@ class AccountPage(QWizardPage):
             "Collega's krijgen later een eigen account."
         )
         explain.setWordWrap(True)
+        self.busy_row = _busy_row(server.BUSY_CONNECTING)
         form = QFormLayout()
         form.addRow("&Accountnaam:", self.account_edit)
         # The account field first: it gets the focus, and Enter/space never hit the button.
         layout = QVBoxLayout(self)
-        layout.addWidget(where)
-        layout.addSpacing(12)
         layout.addLayout(form)
         layout.addWidget(explain)
+        layout.addSpacing(8)
+        layout.addWidget(self.choice)
         layout.addStretch(1)
+        layout.addWidget(self.busy_row)
         layout.addWidget(elsewhere)
         row = QHBoxLayout()
         row.addWidget(self.open_existing_button)
         row.addStretch(1)
         layout.addLayout(row)
+        self.choice.server_radio.toggled.connect(self._choice_changed)
 
     def initializePage(self) -> None:
         """Start in the account field."""
         self.account_edit.setFocus()
+
+    def _choice_changed(self, on_server: bool) -> None:
+        # Opening another store file means nothing on the server path.
+        self.elsewhere_label.setVisible(not on_server)
+        self.open_existing_button.setVisible(not on_server)
+
+    def validatePage(self) -> bool:
+        """A store file: on. A server: connect first (in the background); on when it is empty."""
+        if not self.choice.on_server:
+            self._wizard.server_url = ""
+            return True
+        if self._wizard.server_url == self.choice.address():
+            return True
+        if not self._wizard.busy:
+            if not self.choice.address():
+                self.choice.show_error("Vul het adres van de server in.")
+                self.choice.address_edit.setFocus()
+            else:
+                self._wizard.check_server(self.choice.address())
+        return False
+
+    def set_busy(self, busy: bool) -> None:
+        """Show the moving bar and lock the fields while the server is asked."""
+        self.busy_row.setVisible(busy)
+        self.choice.setEnabled(not busy)
+        self.account_edit.setEnabled(not busy)
 
 
 class PassphrasePage(QWizardPage):
@@ -237,20 +268,7 @@ class PassphrasePage(QWizardPage):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(style.ERROR_STYLE)
         self.error_label.hide()
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setTextVisible(False)
-        self.busy_label = QLabel(BUSY_CREATING)
-        busy = QHBoxLayout()
-        busy.setContentsMargins(0, 0, 0, 0)
-        busy.addWidget(self.busy_label)
-        busy.addWidget(self.busy_bar, 1)
-        self.busy_row = QWidget()
-        self.busy_row.setLayout(busy)
-        policy = self.busy_row.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.busy_row.setSizePolicy(policy)
-        self.busy_row.hide()
+        self.busy_row = _busy_row(BUSY_CREATING)
         # Holds "ja" while the passphrase may be used; a mandatory field, so the wizard's
         # button follows it (see AccountPage on why not isComplete()).
         self.ready_field = QLineEdit(self)
@@ -325,6 +343,24 @@ class PassphrasePage(QWizardPage):
         self.error_label.show()
 
 
+def _busy_row(text: str) -> QWidget:
+    """A hidden row "<text> [moving bar]" that keeps its height when hidden."""
+    bar = QProgressBar()
+    bar.setRange(0, 0)
+    bar.setTextVisible(False)
+    busy = QHBoxLayout()
+    busy.setContentsMargins(0, 0, 0, 0)
+    busy.addWidget(QLabel(text))
+    busy.addWidget(bar, 1)
+    row = QWidget()
+    row.setLayout(busy)
+    policy = row.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    row.setSizePolicy(policy)
+    row.hide()
+    return row
+
+
 class RecoveryPage(QWizardPage):
     """Step 3: the recovery key, shown once; finishing needs "Ik heb hem bewaard"."""
 
@@ -387,7 +423,14 @@ class RecoveryPage(QWizardPage):
     def _print(self) -> None:
         store = self._wizard.store
         account = store.account if store is not None else ""
-        if print_recovery_key(self, self._wizard.recovery_key, self._wizard.store_path, account):
+        key, url = self._wizard.recovery_key, self._wizard.server_url
+        if url and store is not None:
+            printed = print_recovery_key(
+                self, key, store.path, account, shown=server.shown_address(url)
+            )
+        else:
+            printed = print_recovery_key(self, key, self._wizard.store_path, account)
+        if printed:
             self.status_label.setText("Afgedrukt.")
 
     def _copy(self) -> None:
@@ -399,17 +442,21 @@ class SetupWizard(QWizard):
     """The first-start wizard; `store` holds the new, unlocked store once it is accepted."""
 
     open_existing = Signal(Path)  # the user chose an existing store instead
+    open_server = Signal(str, str)  # the server holds a store already: (address, account)
 
     def __init__(
         self,
         store_path: Path,
         *,
         create: Creator | None = None,
+        create_server: server.ServerCreator | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.store_path = store_path
         self._create = create or default_creator(make_folder=False)
+        self._create_server = create_server or server.default_server_creator
+        self.server_url = ""  # set once the server was found with an empty database
         self._store: Store | None = None
         self.recovery_key = ""
         self._busy = False
@@ -424,7 +471,7 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Naar Casusoverleg")
         self.setButtonText(QWizard.WizardButton.CancelButton, "Annuleren")
 
-        self.account_page = AccountPage(store_path)
+        self.account_page = AccountPage(self, store_path)
         self.passphrase_page = PassphrasePage(self)
         self.recovery_page = RecoveryPage(self)
         for page in (self.account_page, self.passphrase_page, self.recovery_page):
@@ -442,17 +489,47 @@ class SetupWizard(QWizard):
         """True while the store is being made."""
         return self._busy
 
+    def check_server(self, url: str) -> None:
+        """Connect to the server off the GUI thread: an empty database goes on to the
+        passphrase, one with a store goes to the unlock dialog, a failure is said on the page."""
+        self._set_busy(True)
+        Op(self, lambda: server.store_exists(url)).success(
+            lambda exists: self._server_checked(url, exists)
+        ).failure(self._server_failed).finished(self._creation_ended).run()
+
+    def _server_checked(self, url: str, exists: bool) -> None:
+        self._set_busy(False)
+        if exists:
+            self.open_server.emit(url, self.account_page.account_edit.text().strip())
+            super().reject()
+            return
+        self.server_url = url
+        self.next()
+
+    def _server_failed(self, exc: CasusoverlegError) -> None:
+        self._set_busy(False)
+        self.account_page.choice.show_error(exc.message)
+        self.account_page.choice.address_edit.setFocus()
+
     def create_store(self, passphrase: str) -> None:
         """Make the store off the GUI thread (the key derivation takes a moment)."""
         account = self.account_page.account_edit.text().strip()
+        url, create_server = self.server_url, self._create_server
         path, create = self.store_path, self._create
+
+        def make() -> accounts.NewStore:
+            if url:
+                return create_server(url, account, passphrase)
+            return create(path, account, passphrase)
+
         self._set_busy(True)
-        Op(self, lambda: create(path, account, passphrase)).success(self._created).failure(
-            self._create_failed
-        ).finished(self._creation_ended).dropped(lambda made: accounts.lock(made.store)).run()
+        Op(self, make).success(self._created).failure(self._create_failed).finished(
+            self._creation_ended
+        ).dropped(lambda made: accounts.lock(made.store)).run()
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
+        self.account_page.set_busy(busy)
         self.passphrase_page.set_busy(busy)
         self.button(QWizard.WizardButton.CancelButton).setEnabled(not busy)
         self.button(QWizard.WizardButton.BackButton).setEnabled(not busy)

@@ -9,7 +9,8 @@ slot changed on the server is refused.
 
 Every session of such a store seals the children's columns in the client (Store._session,
 casusoverleg/store/sealing_events.py); several clients work at once, and each hears the others'
-changes (services/server_changes.py). The command line reaches it with --store postgresql://…;
+changes (services/server_changes.py). The command line reaches it with --store postgresql://…,
+the window through the first-start wizard's choice (ui/server_store.py);
 `check` works there too (the chain, the slots, every sealed value); backup, restore,
 passphrases and adding accounts do not work on a server yet.
 """
@@ -41,7 +42,11 @@ from casusoverleg.store.keyslots import (
 )
 from casusoverleg.store.lock import NoFileLock
 from casusoverleg.store.models import Account, KeySlotCopy, Setting
-from casusoverleg.store.server import make_server_engine, upgrade_server
+from casusoverleg.store.server import (
+    connection_errors_in_dutch,
+    make_server_engine,
+    upgrade_server,
+)
 
 STORE_ID = "server_store_id"
 KEY_GENERATION = "server_key_generation"
@@ -50,6 +55,17 @@ KEY_GENERATION = "server_key_generation"
 def address(url: str) -> str:
     """The server address as shown and logged: never its password."""
     return make_url(url.strip()).render_as_string(hide_password=True)
+
+
+def store_exists(url: str) -> bool:
+    """Whether the database at `url` holds a store already; BadInput (Dutch) when the server
+    cannot be reached, refuses the login or the address would send data without TLS."""
+    engine = make_server_engine(url)
+    try:
+        with connection_errors_in_dutch():
+            return _has_store(engine)
+    finally:
+        engine.dispose()
 
 
 def local_path(server: str) -> Path:
@@ -80,7 +96,9 @@ def init_server_store(
     kdf = kdf or KdfParams()
     engine = make_server_engine(url)
     try:
-        if _has_store(engine):
+        with connection_errors_in_dutch():
+            found = _has_store(engine)
+        if found:
             raise BadInput(
                 "Op deze server staat al een opslag. Ontgrendel die, of kies een lege database."
             )
@@ -126,10 +144,11 @@ def unlock_server(url: str, account: str, passphrase: str) -> Store:
         raise BadInput("Geef een wachtwoord.")
     engine = make_server_engine(url)
     try:
-        with engine.connect() as conn:
+        with connection_errors_in_dutch(), engine.connect() as conn:
             if not inspect(conn).has_table("setting"):
                 raise BadInput(
-                    "Op deze server staat nog geen opslag. Maak er een met 'casusoverleg init'."
+                    "Op deze server staat nog geen opslag. Maak er een met 'casusoverleg init' of "
+                    "bij de eerste start van het programma."
                 )
         upgrade_server(engine)
         with Session(engine) as session:

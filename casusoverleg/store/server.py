@@ -8,11 +8,12 @@ stricter, so children's data never crosses a network in the clear.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from casusoverleg.errors import BadInput
 from casusoverleg.paths import is_server_address
@@ -83,6 +84,64 @@ def check_tls(url: str, environ: Mapping[str, str] | None = None) -> None:
         "het serveradres (of &sslmode=verify-full als er al een ? in staat), zodat de gegevens "
         "alleen versleuteld over het netwerk gaan."
     )
+
+
+# What libpq says when a connection fails (lower case, a part of its English sentence), and
+# what the user reads instead. The first that fits wins; the English text is never shown.
+_CONNECTION_ERRORS = (
+    (
+        ("password authentication failed", "no password supplied", 'role "', "pg_hba.conf"),
+        "De server weigert de aanmelding: de gebruikersnaam of het wachtwoord van de "
+        "databaselogin klopt niet, of deze gebruiker mag niet bij deze database. Vraag het de "
+        "beheerder van de server.",
+    ),
+    (
+        ("does not exist",),
+        "Deze database bestaat niet op de server. Controleer de naam achter de laatste / in "
+        "het serveradres, of vraag de beheerder van de server een lege database te maken.",
+    ),
+    (
+        ("ssl", "certificate", "tls"),
+        "De versleutelde verbinding met de server lukt niet: de server biedt geen TLS aan, of "
+        "zijn certificaat is niet te controleren. Vraag het de beheerder van de server.",
+    ),
+    (
+        ("could not translate host name", "name or service not known", "nodename nor servname"),
+        "De servernaam is onbekend. Controleer de naam in het serveradres.",
+    ),
+)
+UNREACHABLE = (
+    "De server is niet te bereiken. Controleer het serveradres en de netwerkverbinding, en of "
+    "de server aan staat."
+)
+
+
+def connection_error(exc: BaseException) -> BadInput:
+    """The Dutch sentence for a failed connection to the server (never libpq's own text)."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    for needles, message in _CONNECTION_ERRORS:
+        if any(needle in text for needle in needles):
+            return BadInput(message)
+    return BadInput(UNREACHABLE)
+
+
+@contextmanager
+def connection_errors_in_dutch() -> Iterator[None]:
+    """Turn a refused or failed connection (psycopg's OperationalError) into BadInput."""
+    try:
+        yield
+    except DBAPIError as exc:
+        if exc.connection_invalidated or _is_connection_failure(exc):
+            raise connection_error(exc) from exc
+        raise
+
+
+def _is_connection_failure(exc: DBAPIError) -> bool:
+    """psycopg raises its plain OperationalError when connecting fails; an error the server
+    reports on a statement is a subclass of it (with its SQLSTATE) and is not about the link."""
+    import psycopg
+
+    return type(exc.orig) is psycopg.OperationalError
 
 
 def make_server_engine(url: str) -> Engine:
