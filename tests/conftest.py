@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +17,26 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from casusoverleg.services import demo
 from casusoverleg.services.store import Store
 from tests.helpers import stores
+from tests.helpers.postgres import PgServer, start_server
 from tests.helpers.stores import make_store
+
+EMBEDDED = "eigen"
+SERVER = "server"
+_NUMBERS = itertools.count()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "both_kinds: the `store` fixture is an embedded store and a store on a PostgreSQL "
+        "server in turn (issue 15: the services behave the same on both)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked both_kinds that uses `store` runs on an embedded store and on a server."""
+    if "store" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_kinds"):
+        metafunc.parametrize("store", [EMBEDDED, SERVER], indirect=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -37,9 +58,59 @@ def _first_store_may_be_a_copy() -> None:
     stores.new_test()
 
 
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A PostgreSQL server of this test process (tests/helpers/postgres.py), started once."""
+    try:
+        server = start_server()
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    """A fresh, unlocked, encrypted store in tmp_path (closed afterwards)."""
+def pg_url(pg_server: PgServer) -> str:
+    """A new, empty database on the test server."""
+    return pg_server.create_database(f"t_{next(_NUMBERS)}")
+
+
+@pytest.fixture(scope="session")
+def server_template(pg_server: PgServer) -> str:
+    """One new server store per test process (cheap Argon2), copied for each test."""
+    from casusoverleg.services import accounts
+    from casusoverleg.services.server_store import init_server_store
+    from casusoverleg.store.keyslots import FAST_KDF
+
+    name = f"sjabloon_{uuid.uuid4().hex[:8]}"
+    created = init_server_store(
+        pg_server.create_database(name), stores.ACCOUNT, stores.PASSPHRASE, kdf=FAST_KDF
+    )
+    accounts.lock(created.store)
+    created.store.engine.dispose()  # a template database takes no connections
+    return name
+
+
+@pytest.fixture
+def store(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Store]:
+    """A fresh, unlocked store (closed afterwards): an encrypted file in tmp_path or, for a test
+    marked both_kinds, in turn also a store on a PostgreSQL server."""
+    if getattr(request, "param", EMBEDDED) == SERVER:
+        from casusoverleg.services import accounts
+        from casusoverleg.services.server_store import unlock_server
+
+        # The server store's own folder on this computer (paths.server_folder) under tmp_path.
+        monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+        server: PgServer = request.getfixturevalue("pg_server")
+        template: str = request.getfixturevalue("server_template")
+        url = server.copy_database(template, f"t_{next(_NUMBERS)}_{uuid.uuid4().hex[:6]}")
+        opened = unlock_server(url, stores.ACCOUNT, stores.PASSPHRASE)
+        yield opened
+        accounts.lock(opened)
+        opened.engine.dispose()
+        return
     opened, _recovery = make_store(tmp_path)
     yield opened
     opened.close()

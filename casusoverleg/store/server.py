@@ -90,7 +90,13 @@ def check_tls(url: str, environ: Mapping[str, str] | None = None) -> None:
 # what the user reads instead. The first that fits wins; the English text is never shown.
 _CONNECTION_ERRORS = (
     (
-        ("password authentication failed", "no password supplied", 'role "', "pg_hba.conf"),
+        (
+            "password authentication failed",
+            "no password supplied",
+            'role "',
+            "pg_hba.conf",
+            "permission denied for database",  # a login without CONNECT on the database
+        ),
         "De server weigert de aanmelding: de gebruikersnaam of het wachtwoord van de "
         "databaselogin klopt niet, of deze gebruiker mag niet bij deze database. Vraag het de "
         "beheerder van de server.",

@@ -1,31 +1,13 @@
-"""Fixtures for tests against a real PostgreSQL server (tests/helpers/postgres.py)."""
+"""Fixtures for tests against a real PostgreSQL server (tests/helpers/postgres.py).
+
+`pg_server` and `pg_url` are in tests/conftest.py, so that any test can use a server store (the
+`both_kinds` marker)."""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from tests.helpers.postgres import PgServer, start_server
-
-_NUMBERS = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    try:
-        server = start_server()
-    except FileNotFoundError as exc:
-        pytest.skip(str(exc))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def pg_url(pg_server: PgServer) -> str:
-    return pg_server.create_database(f"t_{next(_NUMBERS)}")
 
 
 @pytest.fixture(autouse=True)

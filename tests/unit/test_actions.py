@@ -18,6 +18,9 @@ from casusoverleg.store.engine import create_store_file
 from casusoverleg.store.migrate import alembic_config
 from tests.helpers.meeting_data import Members, add_case, add_meeting, make_members
 
+# Each test runs on an embedded store and on a store on a PostgreSQL server (issue 15).
+pytestmark = pytest.mark.both_kinds
+
 ON = date(2027, 5, 18)
 NEXT = date(2027, 6, 1)
 

@@ -34,6 +34,9 @@ from casusoverleg.services import actions, agenda, audit, cases, meetings, minut
 from casusoverleg.services.store import Store
 from tests.helpers.meeting_data import Members, add_case, add_meeting, make_members
 
+# Each test runs on an embedded store and on a store on a PostgreSQL server (issue 15).
+pytestmark = pytest.mark.both_kinds
+
 R = ProposalReason
 K = AgendaItemKind
 ON = date(2027, 5, 18)  # a Tuesday; the renewal deadline 30 June 2027 is 43 days later

@@ -22,6 +22,9 @@ from casusoverleg.store.migrate import alembic_config
 from casusoverleg.store.models import Account
 from tests.helpers.stores import ACCOUNT, PASSPHRASE, make_store, sample_case
 
+# Each test runs on an embedded store and on a store on a PostgreSQL server (issue 15).
+pytestmark = pytest.mark.both_kinds
+
 TODAY = date(2026, 12, 1)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+import pytest
+
 from casusoverleg.domain.enums import (
     ActionStatus,
     AgendaItemKind,
@@ -18,6 +20,9 @@ from casusoverleg.services.dashboard import dashboard
 from casusoverleg.services.store import Store
 from casusoverleg.store.models import ActionItem, AgendaItem, Meeting
 from tests.helpers.stores import sample_case
+
+# Each test runs on an embedded store and on a store on a PostgreSQL server (issue 15).
+pytestmark = pytest.mark.both_kinds
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 

@@ -20,6 +20,9 @@ from casusoverleg.services import actions, agenda, audit, cases, meetings, minut
 from casusoverleg.services.store import Store
 from tests.helpers.meeting_data import add_case, add_meeting, make_members
 
+# Each test runs on an embedded store and on a store on a PostgreSQL server (issue 15).
+pytestmark = pytest.mark.both_kinds
+
 ON = date(2027, 5, 18)
 LATER = date(2027, 6, 1)
 

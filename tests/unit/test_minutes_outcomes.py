@@ -29,6 +29,9 @@ from casusoverleg.store.models import Meeting
 from tests.helpers.meeting_data import add_case, add_meeting, make_members
 from tests.helpers.pdfs import all_text, squashed
 
+# Each test runs on an embedded store and on a store on a PostgreSQL server (issue 15).
+pytestmark = pytest.mark.both_kinds
+
 EARLIER = date(2027, 3, 2)
 HELD = date(2027, 3, 16)
 NEXT = date(2027, 3, 30)
