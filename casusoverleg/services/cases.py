@@ -298,10 +298,11 @@ def _refold(store: Store) -> int:
         return _refold_sealed(store)
     with store.write() as session:
         changes = [
-            {"id": case_id, "search_text": new}
-            for case_id, number, first, last, school, old in session.execute(
+            {"id": case_id, "version": version, "search_text": new}
+            for case_id, version, number, first, last, school, old in session.execute(
                 select(
                     Case.id,
+                    Case.version,
                     Case.case_number,
                     Case.first_name,
                     Case.last_name,
@@ -312,7 +313,8 @@ def _refold(store: Store) -> int:
             if (new := search_text_for(number, first, last, school)) != old
         ]
         if changes:
-            # One executemany UPDATE by primary key, in the same transaction as the setting.
+            # One executemany UPDATE by primary key, in the same transaction as the setting;
+            # with each case's version (its version_id_col), which upkeep leaves as it is.
             session.execute(update(Case), changes)
         note_search_fold(session)
     return len(changes)
