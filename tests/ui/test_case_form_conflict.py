@@ -9,8 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from casusoverleg.services import cases
@@ -125,3 +125,21 @@ def test_load_theirs_drops_the_typed_values_after_a_confirmation(
         _press_save(qtbot, form)
     assert case_of(open_store, "sanne").school == "De Tol"
     tasks.wait_for_idle()
+
+
+def test_the_choice_is_asked_in_dutch_and_escape_chooses_nothing_yet(qtbot: QtBot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    seen: list[list[str]] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append([button.text() for button in box.buttons()])
+        qtbot.keyClick(box, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, answer)
+    assert conflict_ui.choose(parent, "Iemand heeft deze casus gewijzigd.", "") == conflict_ui.LATER
+    assert sorted(seen[0]) == sorted(
+        [conflict_ui.SAVE_MINE, conflict_ui.LOAD_THEIRS, conflict_ui.NOT_YET]
+    )
