@@ -47,6 +47,25 @@ class NewerStore(CasusoverlegError):
     exit_code = 4
 
 
+class Conflict(CasusoverlegError):
+    """Someone else saved the same item since it was loaded: nothing was written.
+
+    Carries both versions, so that nothing is lost: `mine` (what this user typed), `theirs`
+    (what is stored now, with its `version`), and `fields`, the names of the fields in which
+    they differ (the keys of the service's labels, in form order).
+    """
+
+    exit_code = 2
+
+    def __init__(
+        self, message: str, *, mine: object, theirs: object, fields: tuple[str, ...]
+    ) -> None:
+        super().__init__(message)
+        self.mine = mine
+        self.theirs = theirs
+        self.fields = fields
+
+
 # What the operating system says, in Dutch: its own text (os.strerror) is English.
 _OS_REASONS = {
     errno.ENOSPC: "de schijf is vol",

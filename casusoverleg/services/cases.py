@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from casusoverleg.domain import plausibility
 from casusoverleg.domain.case_law import CaseLawFacts, LawStatus, NoticeKind, law_status
@@ -29,10 +30,10 @@ from casusoverleg.domain.text import (
     search_words,
 )
 from casusoverleg.domain.thuiszitter import ThuiszitterSignal
-from casusoverleg.errors import BadInput, CasusoverlegError
+from casusoverleg.errors import BadInput, CasusoverlegError, Conflict
 from casusoverleg.services import audit, case_numbers, settings
 from casusoverleg.services.store import Store
-from casusoverleg.store.models import Case, Participant, Setting
+from casusoverleg.store.models import Account, AuditEvent, Case, Participant, Setting
 
 # Field names as the user sees them, for messages next to the field.
 FIELD_LABELS = {
@@ -211,6 +212,7 @@ class CaseRecord(CaseRow):
     child_heard_on: date | None = None
     confirmed_rules: str = ""
     law: LawStatus | None = None  # what the law's rules say on the day the record was made
+    version: int = 1  # saved changes so far: pass it back as `update_case`'s expected_version
 
     @property
     def notice_kind(self) -> NoticeKind | None:
@@ -296,10 +298,11 @@ def _refold(store: Store) -> int:
         return _refold_sealed(store)
     with store.write() as session:
         changes = [
-            {"id": case_id, "search_text": new}
-            for case_id, number, first, last, school, old in session.execute(
+            {"id": case_id, "version": version, "search_text": new}
+            for case_id, version, number, first, last, school, old in session.execute(
                 select(
                     Case.id,
+                    Case.version,
                     Case.case_number,
                     Case.first_name,
                     Case.last_name,
@@ -310,7 +313,8 @@ def _refold(store: Store) -> int:
             if (new := search_text_for(number, first, last, school)) != old
         ]
         if changes:
-            # One executemany UPDATE by primary key, in the same transaction as the setting.
+            # One executemany UPDATE by primary key, in the same transaction as the setting;
+            # with each case's version (its version_id_col), which upkeep leaves as it is.
             session.execute(update(Case), changes)
         note_search_fold(session)
     return len(changes)
@@ -563,6 +567,7 @@ def _record(session: Session, case: Case, today: date) -> CaseRecord:
         child_heard_on=case.child_heard_on,
         confirmed_rules=case.confirmed_rules,
         law=law,
+        version=case.version,
     )
 
 
@@ -765,17 +770,95 @@ def create_case(store: Store, data: CaseInput, *, today: date | None = None) -> 
         return _record(session, case, today)
 
 
+class CaseConflict(Conflict):
+    """Someone else saved the case since this user loaded it; both versions are kept here."""
+
+    mine: CaseInput
+    theirs: CaseRecord
+
+    def __init__(
+        self, message: str, *, mine: CaseInput, theirs: CaseRecord, fields: tuple[str, ...]
+    ) -> None:
+        super().__init__(message, mine=mine, theirs=theirs, fields=fields)
+
+
+def differing_fields(mine: CaseInput, theirs: CaseRecord) -> tuple[str, ...]:
+    """The fields (keys of FIELD_LABELS, in form order) in which two versions of a case differ."""
+    ours, stored = _case_values(normalised(mine)), _case_values(theirs.to_input())
+    found = [name for name in FIELD_LABELS if name in ours and ours[name] != stored[name]]
+    if mine.case_number and clean_case_number(mine.case_number) != theirs.case_number:
+        found.insert(0, "case_number")
+    return tuple(found)
+
+
+def _last_editor(session: Session, case_id: int) -> str:
+    """Who last saved the case, as the log says (their display name where there is one)."""
+    account = session.scalar(
+        select(AuditEvent.account)
+        .where(
+            AuditEvent.object_type == "casus",
+            AuditEvent.object_id == str(case_id),
+            AuditEvent.action == str(AuditAction.UPDATE),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    if account is None:
+        return "Iemand anders"
+    shown = session.scalar(select(Account.display_name).where(Account.name == account))
+    return shown or account
+
+
+def _conflict(session: Session, case: Case, mine: CaseInput, today: date) -> CaseConflict:
+    theirs = _record(session, case, today)
+    fields = differing_fields(mine, theirs)
+    when = f" (om {case.updated_at:%H:%M})" if case.updated_at else ""
+    if fields:
+        listed = ", ".join(FIELD_LABELS[name] for name in fields)
+        what = f"Uw versie en die van hen verschillen in: {listed}."
+    else:
+        what = "Uw versie en die van hen zijn gelijk."
+    message = (
+        f"{_last_editor(session, case.id)} heeft deze casus intussen gewijzigd{when}. "
+        f"Er is niets opgeslagen. {what} Kies of u uw versie opslaat of hun versie laadt."
+    )
+    return CaseConflict(message, mine=mine, theirs=theirs, fields=fields)
+
+
 def update_case(
-    store: Store, case_id: int, data: CaseInput, *, today: date | None = None
+    store: Store,
+    case_id: int,
+    data: CaseInput,
+    *,
+    today: date | None = None,
+    expected_version: int | None = None,
 ) -> CaseRecord:
-    """Save changes to a case; the log names the changed fields, not their values."""
+    """Save changes to a case; the log names the changed fields, not their values.
+
+    With `expected_version` (the version the user loaded) a case someone else saved in the
+    meantime is not overwritten: CaseConflict, with both versions, and nothing written.
+    """
     today = today or date.today()
     errors = validate(data, today)
     if errors:
         raise ValidationError(errors)
+    try:
+        return _update_case(store, case_id, data, today, expected_version)
+    except StaleDataError:
+        # Saved by someone else between our read and our write: the same conflict.
+        with store.read() as session:
+            raise _conflict(session, _case_or_raise(session, case_id), data, today) from None
+
+
+def _update_case(
+    store: Store, case_id: int, data: CaseInput, today: date, expected_version: int | None
+) -> CaseRecord:
+    typed = data
     data = normalised(data)
     with store.write() as session:
         case = _case_or_raise(session, case_id)
+        if expected_version is not None and case.version != expected_version:
+            raise _conflict(session, case, typed, today)
         _check_plausible(session, data, today)
         number = data.case_number
         if number and number != case.case_number:

@@ -373,14 +373,19 @@ def populate_demo(
                 session.expunge_all()
                 batch = []
         if closed_on:
-            closed_cases = select(Case.case_number, Case.id).where(
+            closed_cases = select(Case.case_number, Case.id, Case.version).where(
                 Case.status == str(CaseStatus.AFGESLOTEN)
             )
-            ids = {number: case_id for number, case_id in session.execute(closed_cases)}
+            ids = {number: (case_id, v) for number, case_id, v in session.execute(closed_cases)}
             # The case service has no "closed on" for new cases; a closed demo case needs one.
+            # (Each with its version: Case.version is the mapper's version_id_col.)
             session.execute(
                 update(Case),
-                [{"id": ids[n], "closed_on": d} for n, d in closed_on.items() if n in ids],
+                [
+                    {"id": ids[n][0], "version": ids[n][1], "closed_on": d}
+                    for n, d in closed_on.items()
+                    if n in ids
+                ],
             )
 
 

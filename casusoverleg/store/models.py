@@ -19,6 +19,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeEngine
@@ -159,6 +160,9 @@ class Case(Base):
     # Case-folded, accent-free "number first last school" for filter-as-you-type.
     search_text: Mapped[str] = mapped_column(Text, default="")
     owner: Mapped[Participant | None] = relationship(lazy="joined")
+    # Counts saved changes (migration 0009): a save of a stale copy is a conflict, not a loss.
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - as SQLAlchemy types it
 
 
 class MeetingSeries(Base):
@@ -257,6 +261,9 @@ class AgendaItem(Base):
     outcome: Mapped[str | None] = mapped_column(String(20), default=None)
     # For a deferred item: the meeting it was deferred to (None: no next meeting planned yet).
     deferred_to_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
+    # For conflicts of two people editing at once (migration 0009); not yet a version_id_col:
+    # the bulk UPDATEs by primary key (retention, demo) would then have to name each version.
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
 
 Index("ix_agenda_item_meeting_id", AgendaItem.meeting_id, AgendaItem.position)
@@ -279,6 +286,9 @@ class MinutesEntry(Base):
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("minutes_entry.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # For conflicts of two people editing at once (migration 0009); not yet a version_id_col:
+    # the bulk UPDATEs by primary key (retention, demo) would then have to name each version.
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
 
 Index("ix_minutes_entry_agenda_item_id", MinutesEntry.agenda_item_id)

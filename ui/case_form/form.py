@@ -45,6 +45,7 @@ from casusoverleg.services.views import case_form as case_form_view
 from casusoverleg.services.views.case_form import CaseFormData, CaseTabs
 
 from ui import access_request, common, style
+from ui.case_form import conflict
 from ui.case_form.confirm import (
     CONFIRM_NO,
     CONFIRM_TITLE,
@@ -592,6 +593,8 @@ class CaseForm(QWidget):
 
     def _fill(self, data: CaseFormData) -> None:
         record = data.record
+        if record and self._draft is not None and self._record is not None:  # typed on this one:
+            record = replace(record, version=self._record.version)  # a newer save is a conflict
         self._record = record
         self._retention = data.retention
         self._region = data.region
@@ -761,6 +764,7 @@ class CaseForm(QWidget):
             data = replace(data, confirmed_rules=confirmed)
         self._take_unseen_save()
         case_id = self._case_id
+        loaded = self._record.version if self._record else None  # a newer one is a conflict
         save = self._save = _Save(self.state())
         self._edited()
         self._show_message(SAVING)
@@ -770,7 +774,7 @@ class CaseForm(QWidget):
                 if case_id is None:
                     save.record = cases.create_case(store, data)
                 else:
-                    save.record = cases.update_case(store, case_id, data)
+                    save.record = cases.update_case(store, case_id, data, expected_version=loaded)
                 return save.record
             finally:
                 save.done = True
@@ -792,6 +796,7 @@ class CaseForm(QWidget):
         if save.record is not None:
             # Known from now on: a second save must change this case, not make another one.
             self._case_id = save.record.id
+            self._record = self._record and save.record  # its version, for the next save
             if self._draft == save.snapshot:
                 self._draft = None  # exactly what was kept is now stored
 
@@ -828,6 +833,9 @@ class CaseForm(QWidget):
         if save is not self._save or self._store is None:
             return
         self._save = None
+        if isinstance(exc, cases.CaseConflict):
+            conflict.resolve(self, exc, then)
+            return
         if isinstance(exc, NeedsConfirmation):
             self._edited()
             self._confirm_and_save(exc, data, then)
