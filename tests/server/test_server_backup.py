@@ -4,6 +4,7 @@ store over itself with today's accounts, and a bad backup changes nothing."""
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -241,3 +242,37 @@ def test_backup_and_restore_on_the_command_line_say_the_same_on_a_server(
     assert "2026-0101" in on_server[3]
     done = run("check", env=server_env)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_failure_inside_the_restore_leaves_an_empty_database_empty(
+    pg_url: str, tmp_path: Path
+) -> None:
+    own, _ = make_store(tmp_path)
+    try:
+        _fill(own)
+        src = backup.backup(own, tmp_path / "bestand.zip")
+    finally:
+        accounts.lock(own)
+    # The manifest names another log end than the log in the backup: found only after every
+    # row is on the server, inside the one transaction.
+    tampered = tmp_path / "gewijzigd.zip"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tampered, "w") as zout:
+        for member in zin.namelist():
+            data = zin.read(member)
+            if member == "info.json":
+                info = json.loads(data)
+                info["log_head"]["hash"] = "0" * 64
+                data = json.dumps(info).encode("utf-8")
+            zout.writestr(member, data)
+
+    with pytest.raises(DamagedStore, match="klopt niet met de back-up zelf"):
+        restore_to_server(tampered, pg_url, ACCOUNT, PASSPHRASE)
+    engine = make_server_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            tables = conn.execute(
+                text("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert tables == 0  # not even the schema: it was made in the same transaction
