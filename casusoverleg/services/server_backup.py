@@ -32,6 +32,7 @@ from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import BadInput, DamagedStore, WrongKey
 from casusoverleg.services import anchor, audit, keycheck, output, server_store, workdirs
 from casusoverleg.services.backup import (
+    _NOT_A_BACKUP,
     BACKUP_DB,
     BACKUP_FORMAT,
     BACKUP_KEYS,
@@ -276,16 +277,11 @@ def restore_to_server(
         workdirs.remove_stale(path.parent, (RESTORE_WORK_PREFIX,))
         with workdirs.work_dir(path.parent, RESTORE_WORK_PREFIX) as work:
             if _unpack(src, work, limits) != info:
-                raise BadInput(
-                    f"{src} is geen (volledige) back-up van Casusoverleg: het bestand "
-                    "veranderde. Kies het .zip-bestand dat 'casusoverleg backup' heeft gemaakt."
-                )
+                raise BadInput(_NOT_A_BACKUP.format(src=src, reason="het bestand veranderde"))
             backup_keys = KeyFile.load(work / BACKUP_KEYS)
             if backup_keys.store_id != info.store_id:
                 raise BadInput(
-                    f"{src} is geen (volledige) back-up van Casusoverleg: de onderdelen horen "
-                    "niet bij elkaar. Kies het .zip-bestand dat 'casusoverleg backup' heeft "
-                    "gemaakt."
+                    _NOT_A_BACKUP.format(src=src, reason="de onderdelen horen niet bij elkaar")
                 )
             today = current if current is not None and current.store_id == info.store_id else None
             if today is not None:
