@@ -299,11 +299,15 @@ def cmd_backup(args: argparse.Namespace, creds: Credentials) -> int:
     """Write an encrypted backup file."""
     from casusoverleg.services import backup
 
-    _not_on_a_server(args, "Een back-up")
     dest = _target(args, args.dest)
     store = _unlock(args, creds)
     try:
-        dest = backup.backup(store, dest, overwrite=args.overwrite)
+        if store.is_server:
+            from casusoverleg.services import server_backup
+
+            dest = server_backup.backup_server(store, dest, overwrite=args.overwrite)
+        else:
+            dest = backup.backup(store, dest, overwrite=args.overwrite)
     finally:
         _lock(store)
     _out(f"Back-up geschreven: {dest}")
@@ -314,17 +318,29 @@ def cmd_restore(args: argparse.Namespace, creds: Credentials) -> int:
     """Replace the store with a backup (the current store is kept beside it)."""
     from casusoverleg.services import backup
 
-    _not_on_a_server(args, "Een back-up terugzetten")
-    path = _store_path(args)
     account = creds.account()
-    result = backup.restore(
-        Path(args.src).expanduser(),
-        path,
-        account,
-        creds.passphrase(),
-        other_store=args.other_store,
-    )
-    _out(f"Back-up teruggezet in {path}.")
+    if server := _server(args):
+        from casusoverleg.services import server_backup, server_store
+
+        result = server_backup.restore_to_server(
+            Path(args.src).expanduser(),
+            server,
+            account,
+            creds.passphrase(),
+            other_store=args.other_store,
+        )
+        where = server_store.address(server)
+    else:
+        path = _store_path(args)
+        result = backup.restore(
+            Path(args.src).expanduser(),
+            path,
+            account,
+            creds.passphrase(),
+            other_store=args.other_store,
+        )
+        where = str(path)
+    _out(f"Back-up teruggezet in {where}.")
     if result.previous is not None:
         _out(f"De vorige opslag staat nog in {result.previous}.")
     for line in backup.restore_lines(result):
