@@ -98,7 +98,7 @@ _MEMBERS = (BACKUP_DB, BACKUP_KEYS, BACKUP_INFO)
 _MIB = 1024 * 1024
 _RESTORE_HOLDER = "(terugzetten van een back-up)"
 
-_NOT_A_BACKUP = (
+NOT_A_BACKUP = (
     "{src} is geen (volledige) back-up van Casusoverleg: {reason}. "
     "Kies het .zip-bestand dat 'casusoverleg backup' heeft gemaakt."
 )
@@ -295,14 +295,14 @@ def backup(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
         try:
             export_encrypted_copy(store.engine, key, copy)
         except (sqlcipher.OperationalError, OSError) as exc:
-            raise _write_error(dest, exc) from exc
+            raise write_error(dest, exc) from exc
         except sqlcipher.DatabaseError as exc:
             raise DamagedStore(
                 "De opslag kan niet volledig worden gelezen; er is geen back-up gemaakt. "
                 "Controleer de opslag met 'casusoverleg check'."
             ) from exc
         # Check the copy as restore will, so a backup that would not restore is never made.
-        revision, head = _verified_copy(copy, key)
+        revision, head = verified_copy(copy, key)
         created = datetime.now(UTC)
         info = {
             "app": _APP_NAME,
@@ -317,9 +317,9 @@ def backup(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
         # Written inside the work folder: a killed backup leaves nothing else behind.
         tmp = work / "back-up.zip"
         try:
-            _write_zip(tmp, copy, keys_json, json.dumps(info, indent=2).encode("utf-8"))
+            write_zip(tmp, copy, keys_json, json.dumps(info, indent=2).encode("utf-8"))
         except OSError as exc:
-            raise _write_error(dest, exc) from exc
+            raise write_error(dest, exc) from exc
         # Logged before the file appears under its name: no copy without a log line. When
         # the store's disk is full the line waits beside it (services/pending_log.py).
         audit.log(
@@ -334,7 +334,7 @@ def backup(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
     return dest
 
 
-def _write_error(dest: Path, exc: BaseException) -> CasusoverlegError:
+def write_error(dest: Path, exc: BaseException) -> CasusoverlegError:
     """Why the backup file could not be written, in Dutch (never the OS's or SQLite's text)."""
     if is_disk_full(exc):
         return disk_full(f"de back-up in {dest.parent}")
@@ -345,7 +345,7 @@ def _write_error(dest: Path, exc: BaseException) -> CasusoverlegError:
 def last_backup_time(store: Store) -> datetime | None:
     """When the last backup of this store was made (aware datetime), or None."""
     with store.read() as session:
-        return _last_backup(session)
+        return last_backup_in(session)
 
 
 def read_info(src: Path, *, limits: ArchiveLimits = DEFAULT_LIMITS) -> BackupInfo:
@@ -357,7 +357,7 @@ def read_info(src: Path, *, limits: ArchiveLimits = DEFAULT_LIMITS) -> BackupInf
     except FileNotFoundError as exc:
         raise BadInput(f"Back-upbestand niet gevonden: {src}") from exc
     except (zipfile.BadZipFile, EOFError) as exc:
-        raise BadInput(_NOT_A_BACKUP.format(src=src, reason="geen leesbaar zip-bestand")) from exc
+        raise BadInput(NOT_A_BACKUP.format(src=src, reason="geen leesbaar zip-bestand")) from exc
     except OSError as exc:
         raise BadInput(
             f"Het back-upbestand {src} kan niet worden gelezen: {os_reason(exc)}."
@@ -373,7 +373,7 @@ def current_store_id(store_path: Path) -> str | None:
     return None if current is None else current.store_id
 
 
-def _write_zip(tmp: Path, copy: Path, keys_json: bytes, info_json: bytes) -> None:
+def write_zip(tmp: Path, copy: Path, keys_json: bytes, info_json: bytes) -> None:
     """The zip, complete and synced, at `tmp` (owner-only from the start)."""
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     stamp = datetime.now().timetuple()[:6]
@@ -388,11 +388,11 @@ def _write_zip(tmp: Path, copy: Path, keys_json: bytes, info_json: bytes) -> Non
         os.fsync(fh.fileno())
 
 
-def _set_last_backup(session: Session, when: datetime) -> None:
+def set_last_backup_in(session: Session, when: datetime) -> None:
     session.merge(Setting(key=LAST_BACKUP_SETTING, value=when.isoformat(timespec="seconds")))
 
 
-def _last_backup(session: Session) -> datetime | None:
+def last_backup_in(session: Session) -> datetime | None:
     setting = session.get(Setting, LAST_BACKUP_SETTING)
     if setting is None:
         return None
@@ -403,7 +403,7 @@ def _last_backup(session: Session) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def _verified_copy(db: Path, key: bytes) -> tuple[str | None, ChainHead | None]:
+def verified_copy(db: Path, key: bytes) -> tuple[str | None, ChainHead | None]:
     """Run both integrity checks on a copy; return its schema revision and its log's end."""
     try:
         conn = connect_raw(db, key)
@@ -486,8 +486,8 @@ def restore(
         if current is not None and current.store_id != info.store_id and not other_store:
             raise OtherStore(
                 f"De back-up {src.name} is van een andere opslag (kenmerk "
-                f"{_short(info.store_id)}) dan de opslag op {store_path} (kenmerk "
-                f"{_short(current.store_id)}); er is niets veranderd. Wilt u die andere "
+                f"{short_id(info.store_id)}) dan de opslag op {store_path} (kenmerk "
+                f"{short_id(current.store_id)}); er is niets veranderd. Wilt u die andere "
                 "opslag hier echt terugzetten, met de accounts uit de back-up, geef dan "
                 "--other-store.",
                 info.store_id,
@@ -495,23 +495,23 @@ def restore(
             )
         workdirs.remove_stale(store_path.parent, (RESTORE_WORK_PREFIX,))
         with workdirs.work_dir(store_path.parent, RESTORE_WORK_PREFIX) as work:
-            if _unpack(src, work, limits) != info:
-                raise BadInput(_NOT_A_BACKUP.format(src=src, reason="het bestand veranderde"))
+            if unpack(src, work, limits) != info:
+                raise BadInput(NOT_A_BACKUP.format(src=src, reason="het bestand veranderde"))
             backup_keys = KeyFile.load(work / BACKUP_KEYS)
             if backup_keys.store_id != info.store_id:
                 raise BadInput(
-                    _NOT_A_BACKUP.format(src=src, reason="de onderdelen horen niet bij elkaar")
+                    NOT_A_BACKUP.format(src=src, reason="de onderdelen horen niet bij elkaar")
                 )
             today = current if current is not None and current.store_id == info.store_id else None
             is_recovery = account.casefold() == RECOVERY_ACCOUNT
             if today is not None:
-                _check_still_has_access(today, backup_keys, account, is_recovery)
+                check_still_has_access(today, backup_keys, account, is_recovery)
             secret = normalise_recovery_key(passphrase) if is_recovery else passphrase
             key = backup_keys.unwrap(account, secret)
             slot = backup_keys.find(account)
             assert slot is not None  # unwrap succeeded
-            revision, _head = _verified_copy(work / BACKUP_DB, key)
-            _check_known_revision(revision)
+            revision, _head = verified_copy(work / BACKUP_DB, key)
+            check_known_revision(revision)
             if today is None:
                 return _swap_in(src, work, store_path, info, key, backup_keys, slot.account, lock)
             # Today's people: a new key, sealed to today's slots only.
@@ -527,7 +527,8 @@ def restore(
         lock.release()
 
 
-def _short(store_id: str) -> str:
+def short_id(store_id: str) -> str:
+    """A store id as messages show it: its first 8 characters."""
     return store_id[:8]
 
 
@@ -554,7 +555,7 @@ def _current_key_file(store_path: Path) -> KeyFile | None:
         ) from exc
 
 
-def _check_still_has_access(
+def check_still_has_access(
     today: KeyFile, backup_keys: KeyFile, account: str, is_recovery: bool
 ) -> None:
     """Only someone who has access today may put a backup of this store back."""
@@ -579,7 +580,7 @@ def _rekey(db: Path, old_key: bytes, new_key: bytes) -> None:
         conn.close()
 
 
-def _unpack(src: Path, work: Path, limits: ArchiveLimits) -> BackupInfo:
+def unpack(src: Path, work: Path, limits: ArchiveLimits) -> BackupInfo:
     """Copy the three members into `work` (fixed names; the zip's own paths are never used)."""
     try:
         with zipfile.ZipFile(src) as zf:
@@ -595,9 +596,9 @@ def _unpack(src: Path, work: Path, limits: ArchiveLimits) -> BackupInfo:
                 f"Het back-upbestand {src} is beschadigd (controlegetal klopt niet); "
                 "er is niets veranderd."
             ) from exc
-        raise BadInput(_NOT_A_BACKUP.format(src=src, reason="geen leesbaar zip-bestand")) from exc
+        raise BadInput(NOT_A_BACKUP.format(src=src, reason="geen leesbaar zip-bestand")) from exc
     except EOFError as exc:
-        raise BadInput(_NOT_A_BACKUP.format(src=src, reason="het bestand is afgebroken")) from exc
+        raise BadInput(NOT_A_BACKUP.format(src=src, reason="het bestand is afgebroken")) from exc
     return info
 
 
@@ -606,11 +607,11 @@ def _check_members(src: Path, zf: zipfile.ZipFile, limits: ArchiveLimits) -> Non
     entries = zf.infolist()
     if len(entries) > len(_MEMBERS):
         reason = f"het bevat {len(entries)} onderdelen, een back-up heeft er {len(_MEMBERS)}"
-        raise BadInput(_NOT_A_BACKUP.format(src=src, reason=reason))
+        raise BadInput(NOT_A_BACKUP.format(src=src, reason=reason))
     missing = set(_MEMBERS) - {e.filename for e in entries}
     if missing:
         reason = "ontbreekt " + ", ".join(sorted(missing))
-        raise BadInput(_NOT_A_BACKUP.format(src=src, reason=reason))
+        raise BadInput(NOT_A_BACKUP.format(src=src, reason=reason))
     for entry in entries:
         cap = _cap(entry, limits)
         if entry.flag_bits & 0x1 or entry.compress_type not in (
@@ -618,7 +619,7 @@ def _check_members(src: Path, zf: zipfile.ZipFile, limits: ArchiveLimits) -> Non
             zipfile.ZIP_DEFLATED,
         ):
             reason = f"{entry.filename} is versleuteld of op een onbekende manier ingepakt"
-            raise BadInput(_NOT_A_BACKUP.format(src=src, reason=reason))
+            raise BadInput(NOT_A_BACKUP.format(src=src, reason=reason))
         if entry.file_size > cap:
             raise BadInput(_too_large(src, entry.filename, cap))
 
@@ -637,7 +638,7 @@ def _too_large(src: Path, member: str, cap: int) -> str:
     else:
         size = f"{cap / 1024:.0f} kB" if cap >= 1024 else f"{cap} bytes"
     reason = f"{member} zou uitgepakt groter worden dan {size} (de grens voor dit bestand)"
-    return _NOT_A_BACKUP.format(src=src, reason=reason)
+    return NOT_A_BACKUP.format(src=src, reason=reason)
 
 
 def _read_member(src: Path, zf: zipfile.ZipFile, member: str, cap: int) -> bytes:
@@ -679,10 +680,10 @@ def _parse_info(src: Path, raw: bytes) -> BackupInfo:
             log_head=None if head is None else ChainHead.from_json(head),
         )
     except (ValueError, KeyError, TypeError) as exc:
-        raise BadInput(_NOT_A_BACKUP.format(src=src, reason="info.json is onleesbaar")) from exc
+        raise BadInput(NOT_A_BACKUP.format(src=src, reason="info.json is onleesbaar")) from exc
 
 
-def _check_known_revision(revision: str | None) -> None:
+def check_known_revision(revision: str | None) -> None:
     if revision is None:
         raise BadInput("De back-up bevat geen Casusoverleg-opslag (geen schemaversie).")
     if not is_known_revision(revision):
@@ -762,7 +763,7 @@ def _swap_in(
         kept_note = f"; vorige opslag bewaard als {aside.name}" if moved else ""
         with store.write() as session:
             if gone is not None:
-                gone = _align_accounts(session, key_file, gone)
+                gone = align_accounts(session, key_file, gone)
                 # The copy of the key file inside the store described the backup's slots: from
                 # now on it is today's, so `check` never "repairs" a slot back to the old one.
                 keycheck.remember(session, key, key_file)
@@ -781,12 +782,12 @@ def _swap_in(
                 AuditAction.RESTORE,
                 object_type="opslag",
                 detail=f"uit {src.name} van {info.created.astimezone():%d-%m-%Y %H:%M}{kept_note}"
-                + _people_note(key_file, gone),
+                + people_note(key_file, gone),
             )
             # The store now is what that backup holds, so that backup is its latest one.
-            latest = _last_backup(session)
+            latest = last_backup_in(session)
             if latest is None or latest < info.created:
-                _set_last_backup(session, info.created)
+                set_last_backup_in(session, info.created)
         chain = audit.verify_chain(store)
         store.engine.dispose()
     except BaseException:
@@ -843,7 +844,7 @@ def _check_manifest(src: Path, info: BackupInfo, store: Store) -> None:
         )
 
 
-def _align_accounts(session: Session, key_file: KeyFile, gone: tuple[str, ...]) -> tuple[str, ...]:
+def align_accounts(session: Session, key_file: KeyFile, gone: tuple[str, ...]) -> tuple[str, ...]:
     """Make the account list match today's key file; returns every account that lost access."""
     today = {name.casefold(): name for name in key_file.accounts()}
     lost = {name.casefold(): name for name in gone}
@@ -861,7 +862,7 @@ def _align_accounts(session: Session, key_file: KeyFile, gone: tuple[str, ...]) 
     return tuple(sorted(lost.values(), key=str.casefold))
 
 
-def _people_note(key_file: KeyFile, gone: tuple[str, ...] | None) -> str:
+def people_note(key_file: KeyFile, gone: tuple[str, ...] | None) -> str:
     if gone is None:
         return "; met de accounts uit de back-up"
     note = "; nieuwe sleutel, toegang zoals nu: " + ", ".join(key_file.accounts())
@@ -950,7 +951,7 @@ def _counts(session: Session) -> tuple[int, int, int, datetime | None]:
     cases = int(session.scalar(select(func.count(Case.id))) or 0)
     actions = int(session.scalar(select(func.count(ActionItem.id))) or 0)
     events = int(session.scalar(select(func.count(AuditEvent.id))) or 0)
-    return cases, actions, events, _last_backup(session)
+    return cases, actions, events, last_backup_in(session)
 
 
 def _check_server(store: Store, backups: tuple[Path, ...]) -> CheckReport:

@@ -32,30 +32,30 @@ from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import BadInput, DamagedStore, WrongKey
 from casusoverleg.services import anchor, audit, keycheck, output, server_store, workdirs
 from casusoverleg.services.backup import (
-    _NOT_A_BACKUP,
     BACKUP_DB,
     BACKUP_FORMAT,
     BACKUP_KEYS,
     BACKUP_WORK_PREFIX,
     DEFAULT_LIMITS,
     LAST_BACKUP_SETTING,
+    NOT_A_BACKUP,
     RESTORE_WORK_PREFIX,
     ArchiveLimits,
     BackupInfo,
     OtherStore,
     RestoreResult,
-    _align_accounts,
-    _check_known_revision,
-    _check_still_has_access,
-    _last_backup,
-    _people_note,
-    _set_last_backup,
-    _short,
-    _unpack,
-    _verified_copy,
-    _write_error,
-    _write_zip,
+    align_accounts,
+    check_known_revision,
+    check_still_has_access,
+    last_backup_in,
+    people_note,
     read_info,
+    set_last_backup_in,
+    short_id,
+    unpack,
+    verified_copy,
+    write_error,
+    write_zip,
 )
 from casusoverleg.services.store import Store
 from casusoverleg.store.engine import create_store_file, make_engine
@@ -173,9 +173,9 @@ def backup_server(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
         try:
             _copy_server_to_file(store, copy)
         except (sqlcipher.OperationalError, OSError) as exc:
-            raise _write_error(dest, exc) from exc
+            raise write_error(dest, exc) from exc
         # Checked as restore will check it, so a backup that would not restore is never made.
-        revision, head = _verified_copy(copy, store.key)
+        revision, head = verified_copy(copy, store.key)
         created = datetime.now(UTC)
         info = {
             "app": _APP_NAME,
@@ -188,9 +188,9 @@ def backup_server(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
         }
         tmp = work / "back-up.zip"
         try:
-            _write_zip(tmp, copy, keys_json, json.dumps(info, indent=2).encode("utf-8"))
+            write_zip(tmp, copy, keys_json, json.dumps(info, indent=2).encode("utf-8"))
         except OSError as exc:
-            raise _write_error(dest, exc) from exc
+            raise write_error(dest, exc) from exc
         # Logged before the file appears under its name: no copy without a log line.
         audit.log(
             store,
@@ -267,8 +267,8 @@ def restore_to_server(
         if current is not None and current.store_id != info.store_id and not other_store:
             raise OtherStore(
                 f"De back-up {src.name} is van een andere opslag (kenmerk "
-                f"{_short(info.store_id)}) dan de opslag op {address} (kenmerk "
-                f"{_short(current.store_id)}); er is niets veranderd. Wilt u die andere "
+                f"{short_id(info.store_id)}) dan de opslag op {address} (kenmerk "
+                f"{short_id(current.store_id)}); er is niets veranderd. Wilt u die andere "
                 "opslag hier echt terugzetten, met de accounts uit de back-up, geef dan "
                 "--other-store.",
                 info.store_id,
@@ -276,21 +276,21 @@ def restore_to_server(
             )
         workdirs.remove_stale(path.parent, (RESTORE_WORK_PREFIX,))
         with workdirs.work_dir(path.parent, RESTORE_WORK_PREFIX) as work:
-            if _unpack(src, work, limits) != info:
-                raise BadInput(_NOT_A_BACKUP.format(src=src, reason="het bestand veranderde"))
+            if unpack(src, work, limits) != info:
+                raise BadInput(NOT_A_BACKUP.format(src=src, reason="het bestand veranderde"))
             backup_keys = KeyFile.load(work / BACKUP_KEYS)
             if backup_keys.store_id != info.store_id:
                 raise BadInput(
-                    _NOT_A_BACKUP.format(src=src, reason="de onderdelen horen niet bij elkaar")
+                    NOT_A_BACKUP.format(src=src, reason="de onderdelen horen niet bij elkaar")
                 )
             today = current if current is not None and current.store_id == info.store_id else None
             if today is not None:
-                _check_still_has_access(today, backup_keys, account, is_recovery)
+                check_still_has_access(today, backup_keys, account, is_recovery)
             backup_key = backup_keys.unwrap(account, secret)
             slot = backup_keys.find(account)
             assert slot is not None  # unwrap succeeded
-            revision, _head = _verified_copy(work / BACKUP_DB, backup_key)
-            _check_known_revision(revision)
+            revision, _head = verified_copy(work / BACKUP_DB, backup_key)
+            check_known_revision(revision)
             now = _current_store(engine, current, account, secret, address, path)
             previous = None
             if now is not None:
@@ -454,7 +454,7 @@ def _record(
     session.add(Setting(key=server_store.KEY_GENERATION, value=str(key_file.key_generation)))
     keycheck.remember(session, store.key, key_file)
     if gone is not None:
-        gone = _align_accounts(session, key_file, gone)
+        gone = align_accounts(session, key_file, gone)
         for name in gone:
             audit.record(
                 session,
@@ -470,11 +470,11 @@ def _record(
         AuditAction.RESTORE,
         object_type="opslag",
         detail=f"uit {src.name} van {info.created.astimezone():%d-%m-%Y %H:%M}{kept_note}"
-        + _people_note(key_file, gone),
+        + people_note(key_file, gone),
     )
-    latest = _last_backup(session)
+    latest = last_backup_in(session)
     if latest is None or latest < info.created:
-        _set_last_backup(session, info.created)
+        set_last_backup_in(session, info.created)
     session.flush()
     return gone
 
