@@ -244,3 +244,19 @@ def test_the_command_line_adds_changes_and_removes_accounts_on_a_server(
     assert run("check", env=env(LID, "bert zijn nieuwe wachtwoord")).returncode == 3
     checked = run("check", env=env())
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_passwd_with_the_recovery_key_on_a_server(pg_url: str, tmp_path: Path) -> None:
+    made = init_server_store(pg_url, ACCOUNT, PASSPHRASE, kdf=FAST_KDF)
+    accounts.lock(made.store)
+    env = cli_env(Path("onbelangrijk"), "vergeten")
+    env["CASUSOVERLEG_STORE"] = pg_url
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    env["CASUSOVERLEG_RECOVERY_KEY"] = made.recovery_key.lower().replace("-", " ")
+    env["CASUSOVERLEG_NEW_PASSPHRASE"] = "weer een goed wachtwoord"
+    done = run("passwd", "--recovery", env=env)
+    assert done.returncode == 0, done.stderr
+    accounts.lock(unlock_server(pg_url, ACCOUNT, "weer een goed wachtwoord"))
+    env["CASUSOVERLEG_RECOVERY_KEY"] = "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH"
+    wrong = run("passwd", "--recovery", env=env)
+    assert wrong.returncode != 0 and "herstelsleutel past niet" in wrong.stderr
