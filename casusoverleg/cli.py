@@ -37,6 +37,7 @@ ENV_USER = "CASUSOVERLEG_USER"
 ENV_PASSPHRASE = "CASUSOVERLEG_PASSPHRASE"  # noqa: S105 - a variable name
 ENV_NEW_PASSPHRASE = "CASUSOVERLEG_NEW_PASSPHRASE"  # noqa: S105
 ENV_RECOVERY_KEY = "CASUSOVERLEG_RECOVERY_KEY"
+REKEY_PROGRESS_FROM = 1000  # rows: a re-key of fewer is quick and shows no progress
 
 
 class _DutchHelpFormatter(argparse.HelpFormatter):
@@ -352,15 +353,16 @@ def cmd_passwd(args: argparse.Namespace, creds: Credentials) -> int:
     """Change an account's passphrase (with the old one, or with the recovery key)."""
     from casusoverleg.services import accounts
 
-    _not_on_a_server(args, "Een wachtwoord wijzigen")
-    path = _store_path(args)
     account = creds.account()
-    if args.recovery:
+    if server := _server(args):
+        store, old = _unlock_server_for_passwd(server, account, creds, recovery=args.recovery)
+    elif args.recovery:
+        path = _store_path(args)
         store = accounts.unlock_with_recovery(path, creds.recovery_key())
         old = ""
     else:
         old = creds.passphrase()
-        store = accounts.unlock(path, account, old)
+        store = accounts.unlock(_store_path(args), account, old)
     try:
         accounts.change_passphrase(store, account, old, creds.new_passphrase())
     finally:
@@ -369,12 +371,29 @@ def cmd_passwd(args: argparse.Namespace, creds: Credentials) -> int:
     return EXIT_OK
 
 
+def _unlock_server_for_passwd(
+    server: str, account: str, creds: Credentials, *, recovery: bool
+) -> tuple[Store, str]:
+    """A store on a server opened for `passwd`: with the account's passphrase (also returned,
+    as the old one) or with the recovery key."""
+    from casusoverleg.errors import WrongKey
+    from casusoverleg.services import server_store
+    from casusoverleg.store.keyslots import RECOVERY_ACCOUNT, normalise_recovery_key
+
+    if not recovery:
+        old = creds.passphrase()
+        return server_store.unlock_server(server, account, old), old
+    try:
+        key = normalise_recovery_key(creds.recovery_key())
+        return server_store.unlock_server(server, RECOVERY_ACCOUNT, key), ""
+    except WrongKey as exc:
+        raise WrongKey("Deze herstelsleutel past niet bij deze opslag.") from exc
+
+
 def cmd_accounts(args: argparse.Namespace, creds: Credentials) -> int:
     """List, add or remove accounts."""
     from casusoverleg.services import accounts
 
-    if args.accounts_command != "list":
-        _not_on_a_server(args, "Een account toevoegen of verwijderen")
     store = _unlock(args, creds)
     try:
         if args.accounts_command == "list":
@@ -391,12 +410,29 @@ def cmd_accounts(args: argparse.Namespace, creds: Credentials) -> int:
             role = " als beheerder" if args.beheerder else ""
             _out(f"Account {args.name} toegevoegd{role}.")
         elif args.accounts_command == "remove":
-            accounts.remove_account(store, args.name, rotate=not args.no_rotate)
+            accounts.remove_account(
+                store, args.name, rotate=not args.no_rotate, progress=_rekey_progress()
+            )
             rotated = "" if args.no_rotate else " De opslag heeft een nieuwe sleutel."
             _out(f"Account {args.name} verwijderd.{rotated}")
     finally:
         _lock(store)
     return EXIT_OK
+
+
+def _rekey_progress() -> Callable[[int, int], None]:
+    """Progress of a long re-key (a server store) on stderr, in steps of 10%."""
+    shown = [-1]
+
+    def progress(done: int, total: int) -> None:
+        if total < REKEY_PROGRESS_FROM:
+            return
+        step = done * 10 // total
+        if step != shown[0]:
+            shown[0] = step
+            print(f"Opnieuw versleutelen: {step * 10}% ({done} van {total} rijen)", file=sys.stderr)
+
+    return progress
 
 
 def cmd_import(args: argparse.Namespace, creds: Credentials) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from casusoverleg.store.keyslots import (
     RECOVERY_ACCOUNT,
     KdfParams,
     KeyFile,
+    KeySlot,
     check_passphrase,
     new_key_file,
     new_recovery_key,
@@ -298,27 +300,36 @@ def lock(store: Store) -> None:
 
 def list_accounts(store: Store) -> list[AccountInfo]:
     """Accounts that can unlock the store, each with its last unlock (from the log)."""
-    names = {n.casefold() for n in store.key_file.accounts()}
+    if store.is_server:
+        from casusoverleg.services import server_accounts
+
+        return server_accounts.list_accounts(store)
     with store.read() as session:
-        found = session.execute(
-            select(AuditEvent.account, func.max(AuditEvent.at))
-            .where(AuditEvent.action == AuditAction.UNLOCK.value, AuditEvent.result == "ok")
-            .group_by(AuditEvent.account)
+        return accounts_in(session, store.key_file)
+
+
+def accounts_in(session: Session, key_file: KeyFile) -> list[AccountInfo]:
+    """The accounts of `key_file` as the account list shows them (either kind of store)."""
+    names = {n.casefold() for n in key_file.accounts()}
+    found = session.execute(
+        select(AuditEvent.account, func.max(AuditEvent.at))
+        .where(AuditEvent.action == AuditAction.UNLOCK.value, AuditEvent.result == "ok")
+        .group_by(AuditEvent.account)
+    )
+    last: dict[str, str | None] = {account: at for account, at in found}
+    rows = session.scalars(select(Account).order_by(Account.name))
+    return [
+        AccountInfo(
+            a.name,
+            a.display_name,
+            a.created_at,
+            a.role,
+            _local_time(last.get(a.name)),
+            bool(a.must_change_passphrase),
         )
-        last: dict[str, str | None] = {account: at for account, at in found}
-        rows = session.scalars(select(Account).order_by(Account.name))
-        return [
-            AccountInfo(
-                a.name,
-                a.display_name,
-                a.created_at,
-                a.role,
-                _local_time(last.get(a.name)),
-                bool(a.must_change_passphrase),
-            )
-            for a in rows
-            if a.name.casefold() in names and a.removed_at is None
-        ]
+        for a in rows
+        if a.name.casefold() in names and a.removed_at is None
+    ]
 
 
 def _local_time(iso_utc: str | None) -> datetime | None:
@@ -390,6 +401,19 @@ def add_account(
     require_beheerder(store, "accounts toevoegen")
     name = check_account_name(name)
     check_passphrase(passphrase)
+    if store.is_server:
+        from casusoverleg.services import server_accounts
+
+        server_accounts.add_account(
+            store,
+            name,
+            passphrase,
+            kdf=kdf,
+            display_name=display_name,
+            beheerder=beheerder,
+            one_time=one_time,
+        )
+        return
     if store.key_file.find(name) is not None:
         raise BadInput(f"Het account '{name}' bestaat al.")
     role = ROLE_BEHEERDER if beheerder else ROLE_MEDEWERKER
@@ -399,30 +423,37 @@ def add_account(
         kdf = own.kdf if own is not None else KdfParams()
     store.key_file.add_slot(name, passphrase, store.key, kdf)
     with store.write() as session:
-        existing = session.scalar(select(Account).where(Account.name == name))
-        if existing is None:
-            session.add(
-                Account(
-                    name=name,
-                    display_name=display_name,
-                    role=role,
-                    created_at=datetime.now(),
-                    must_change_passphrase=one_time,
-                )
-            )
-        else:
-            existing.removed_at = None
-            existing.role = role
-            existing.display_name = display_name or existing.display_name
-            existing.must_change_passphrase = one_time
-        detail = (
-            "toegevoegd"
-            + (" (beheerder)" if beheerder else "")
-            + (", eenmalig wachtwoord" if one_time else "")
-        )
-        audit.record(session, store, AuditAction.ACCOUNT, object_id=name, detail=detail)
+        record_added(session, store, name, display_name, role=role, one_time=one_time)
         keycheck.remember(session, store.key, store.key_file, [name])
         store.key_file.save(store.key_path)
+
+
+def record_added(
+    session: Session, store: Store, name: str, display_name: str, *, role: str, one_time: bool
+) -> None:
+    """The account row of a new (or returning) account and its log line (either kind)."""
+    existing = session.scalar(select(Account).where(Account.name == name))
+    if existing is None:
+        session.add(
+            Account(
+                name=name,
+                display_name=display_name,
+                role=role,
+                created_at=datetime.now(),
+                must_change_passphrase=one_time,
+            )
+        )
+    else:
+        existing.removed_at = None
+        existing.role = role
+        existing.display_name = display_name or existing.display_name
+        existing.must_change_passphrase = one_time
+    detail = (
+        "toegevoegd"
+        + (" (beheerder)" if role == ROLE_BEHEERDER else "")
+        + (", eenmalig wachtwoord" if one_time else "")
+    )
+    audit.record(session, store, AuditAction.ACCOUNT, object_id=name, detail=detail)
 
 
 def current_role(store: Store) -> str:
@@ -437,6 +468,11 @@ def current_role(store: Store) -> str:
 def change_passphrase(store: Store, account: str, old: str, new: str) -> None:
     """Rewrite one account's slot under a new passphrase (the store key stays the same)."""
     check_passphrase(new)
+    if store.is_server:
+        from casusoverleg.services import server_accounts
+
+        server_accounts.change_passphrase(store, account, old, new)
+        return
     slot = store.key_file.find(account)
     if slot is None:
         raise BadInput(f"Onbekend account '{account}'.")
@@ -444,22 +480,59 @@ def change_passphrase(store: Store, account: str, old: str, new: str) -> None:
         store.key_file.unwrap(account, old)  # raises WrongKey
     store.key_file.add_slot(slot.account, new, store.key, slot.kdf)
     with store.write() as session:
-        row = session.scalar(select(Account).where(Account.name == slot.account))
-        if row is not None:
-            row.must_change_passphrase = False  # their own passphrase now
-        audit.record(
-            session,
-            store,
-            AuditAction.ACCOUNT,
-            object_id=slot.account,
-            detail="wachtwoord gewijzigd",
-        )
+        record_passphrase_changed(session, store, slot.account)
         keycheck.remember(session, store.key, store.key_file, [slot.account])
         store.key_file.save(store.key_path)
 
 
-def remove_account(store: Store, name: str, *, rotate: bool = True) -> None:
+def record_passphrase_changed(session: Session, store: Store, account: str) -> None:
+    """The account's own passphrase now, and the log line (either kind of store)."""
+    row = session.scalar(select(Account).where(Account.name == account))
+    if row is not None:
+        row.must_change_passphrase = False  # their own passphrase now
+    audit.record(
+        session, store, AuditAction.ACCOUNT, object_id=account, detail="wachtwoord gewijzigd"
+    )
+
+
+def removable_slot(store: Store, key_file: KeyFile, name: str) -> KeySlot:
+    """The slot of the account to remove; BadInput if it may not be removed (either kind)."""
+    slot = key_file.find(name)
+    if slot is None or slot.kind != "passphrase":
+        raise BadInput(f"Onbekend account '{name}'.")
+    if slot.account.casefold() == store.account.casefold():
+        raise BadInput("U kunt uw eigen account niet verwijderen.")
+    if len(key_file.accounts()) <= 1:
+        raise BadInput("Het laatste account kan niet worden verwijderd.")
+    return slot
+
+
+def record_removed(session: Session, store: Store, account: str, *, rotate: bool) -> None:
+    """The account row marked removed, its slot copies gone, and the log line (either kind)."""
+    row = session.scalar(select(Account).where(Account.name == account))
+    if row is not None:
+        row.removed_at = datetime.now()
+    audit.record(
+        session,
+        store,
+        AuditAction.ACCOUNT,
+        object_id=account,
+        detail="verwijderd" + (", sleutel vernieuwd" if rotate else ""),
+    )
+    keycheck.forget(session, account)
+
+
+def remove_account(
+    store: Store,
+    name: str,
+    *,
+    rotate: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     """Take an account's access away; with `rotate` the store gets a new key.
+
+    `progress(done, total)` is told how far the re-sealing of a server store's values is
+    (server_accounts.remove_account); the embedded store re-encrypts in one step.
 
     Rotation re-encrypts the store (`PRAGMA rekey`) and seals the new key to every remaining
     slot, so a copy of the removed account's old slot no longer opens the store. The new key
@@ -467,13 +540,12 @@ def remove_account(store: Store, name: str, *, rotate: bool = True) -> None:
     at any point leaves a store that opens.
     """
     require_beheerder(store, "accounts verwijderen")
-    slot = store.key_file.find(name)
-    if slot is None or slot.kind != "passphrase":
-        raise BadInput(f"Onbekend account '{name}'.")
-    if slot.account.casefold() == store.account.casefold():
-        raise BadInput("U kunt uw eigen account niet verwijderen.")
-    if len(store.key_file.accounts()) <= 1:
-        raise BadInput("Het laatste account kan niet worden verwijderd.")
+    if store.is_server:
+        from casusoverleg.services import server_accounts
+
+        server_accounts.remove_account(store, name, rotate=rotate, progress=progress)
+        return
+    slot = removable_slot(store, store.key_file, name)
     if rotate:
         # The new key is sealed to each remaining public key: never to one that differs from
         # its copy in the store, or that account would be locked out.
@@ -486,17 +558,7 @@ def remove_account(store: Store, name: str, *, rotate: bool = True) -> None:
     if new_key is not None:
         new_file.reseal_all(new_key)
     with store.write() as session:
-        row = session.scalar(select(Account).where(Account.name == slot.account))
-        if row is not None:
-            row.removed_at = datetime.now()
-        audit.record(
-            session,
-            store,
-            AuditAction.ACCOUNT,
-            object_id=slot.account,
-            detail="verwijderd" + (", sleutel vernieuwd" if rotate else ""),
-        )
-        keycheck.forget(session, slot.account)
+        record_removed(session, store, slot.account, rotate=rotate)
         if new_key is None:
             new_file.save(store.key_path)
         else:

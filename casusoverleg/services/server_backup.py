@@ -164,7 +164,7 @@ def backup_server(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
     dest = output.check_target(store.path, dest, overwrite=overwrite)
     workdirs.remove_stale(dest.parent, (BACKUP_WORK_PREFIX,), backup_temp_files=True)
     with store.read() as session:
-        key_file = server_store._key_file_on(session)
+        key_file = server_store.key_file_on(session)
         # A slot the server changed is refused: no backup carries it along.
         keycheck.require_verified(session, store.key, key_file)
     keys_json = json.dumps(key_file.to_json(), indent=2).encode("utf-8")
@@ -344,7 +344,7 @@ def _current_key_file(engine: Engine) -> KeyFile | None:
     if found is None:
         return None
     with Session(engine) as session:
-        return server_store._key_file_on(session)
+        return server_store.key_file_on(session)
 
 
 def _current_store(

@@ -10,9 +10,9 @@ slot changed on the server is refused.
 Every session of such a store seals the children's columns in the client (Store._session,
 casusoverleg/store/sealing_events.py); several clients work at once, and each hears the others'
 changes (services/server_changes.py). The command line reaches it with --store postgresql://…,
-the window through the first-start wizard's choice (ui/server_store.py);
-`check` works there too (the chain, the slots, every sealed value); backup, restore,
-passphrases and adding accounts do not work on a server yet.
+the window through the first-start wizard's choice (ui/server_store.py). `check` works there
+too (the chain, the slots, every sealed value); accounts, passphrases and the re-key are in
+services/server_accounts.py, backup and restore in services/server_backup.py.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def init_server_store(
     return NewStore(store, recovery_key)
 
 
-def _key_file_on(session: Session) -> KeyFile:
+def key_file_on(session: Session) -> KeyFile:
     """The key slots as the server holds them (not yet verified: that needs the store key)."""
     store_id = session.get(Setting, STORE_ID)
     generation = session.get(Setting, KEY_GENERATION)
@@ -152,15 +152,19 @@ def unlock_server(url: str, account: str, passphrase: str) -> Store:
                 )
         upgrade_server(engine)
         with Session(engine) as session:
-            key_file = _key_file_on(session)
-            store_key = key_file.unwrap(account, passphrase)
+            key_file = key_file_on(session)
+            # The slot's private key is kept on the Store: with it the client opens its slot
+            # again when another client gives the store a new key (server_accounts).
+            private = key_file.unwrap_private(account, passphrase)
+            slot = key_file.find(account)
+            name = slot.account if slot else account
+            store_key = key_file.open_with_private(name, private)
             # A slot the server changed (or one not made with this store key) is refused.
             keycheck.require_verified(session, store_key, key_file)
-        slot = key_file.find(account)
-        name = slot.account if slot else account
         server = address(url)
         path = local_path(server)
         store = Store(path, name, engine, store_key, key_file, NoFileLock(path), server=server)
+        store.slot_private = private
     except BaseException:
         engine.dispose()
         raise

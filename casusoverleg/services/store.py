@@ -47,6 +47,11 @@ class Store:
     # This Store object's own id in the change notices of a server store (server_changes), so
     # that it can ignore its own.
     client_id: str = field(default_factory=lambda: secrets.token_hex(8), repr=False)
+    # A server store during a re-key (services/server_accounts.py): the other column keys that
+    # still open values not yet re-sealed under the store key; and this client's slot's private
+    # key, to open its slot again when another client gave the store a new key.
+    opening_keys: tuple[bytes, ...] = field(default=(), repr=False)
+    slot_private: bytes | None = field(default=None, repr=False)
 
     @property
     def is_server(self) -> bool:
@@ -69,6 +74,7 @@ class Store:
         with self._session(engine, expire_on_commit=False) as session:
             with session.begin():
                 if self.is_server:
+                    self._follow_key(session, for_write=True)
                     server_changes.watch_writes(session)
                 yield session
                 moved = anchor.head_to_anchor(session, self.path, self.key_file.store_id)
@@ -83,6 +89,8 @@ class Store:
         """A read-only transaction (a consistent snapshot in WAL mode)."""
         self._check_open()
         with self._session(self.engine) as session, session.begin():
+            if self.is_server:
+                self._follow_key(session, for_write=False)
             yield session
 
     def _session(self, engine: Engine, *, expire_on_commit: bool = True) -> Session:
@@ -93,8 +101,15 @@ class Store:
             from casusoverleg.store.sealed import column_key
             from casusoverleg.store.sealing_events import install_sealing
 
-            install_sealing(session, column_key(self.key))
+            install_sealing(session, column_key(self.key), also=self.opening_keys)
         return session
+
+    def _follow_key(self, session: Session, *, for_write: bool) -> None:
+        """A server store: seal and open with the key of the store's current key generation
+        (a write holds that generation FOR SHARE until its commit; see server_accounts)."""
+        from casusoverleg.services import server_accounts
+
+        server_accounts.follow_key(session, self, for_write=for_write)
 
     def _check_open(self) -> None:
         if self.closed:

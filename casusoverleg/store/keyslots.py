@@ -381,6 +381,14 @@ class KeyFile:
     def unwrap(self, account: str, secret: str) -> bytes:
         """The store key, if `secret` opens the slot of `account`; WrongKey otherwise."""
         slot = self.find(account)
+        private_raw = self.unwrap_private(account, secret)
+        assert slot is not None  # unwrap_private raised otherwise
+        return self.open_with_private(slot.account, private_raw)
+
+    def unwrap_private(self, account: str, secret: str) -> bytes:
+        """The raw private key of the slot of `account`, if `secret` opens it; WrongKey
+        otherwise. A server store's client keeps it, to open its slot again after a re-key."""
+        slot = self.find(account)
         if slot is None and self.broken_account(account):
             raise DamagedStore(
                 f"De sleutel van dit account in het sleutelbestand {self.path or ''} is "
@@ -400,9 +408,20 @@ class KeyFile:
                 _unb64(slot.wrapped_private["ciphertext"]),
                 aad,
             )
-            private = X25519PrivateKey.from_private_bytes(private_raw)
-            return _open_sealed(slot.sealed_store_key, private, aad)
         except InvalidTag as exc:
+            raise WrongKey("Onbekend account of onjuist wachtwoord.") from exc
+        return private_raw
+
+    def open_with_private(self, account: str, private_raw: bytes) -> bytes:
+        """The store key sealed to the slot of `account`, opened with that slot's private key
+        (from `unwrap_private`); WrongKey if the slot is gone or was made for another key."""
+        slot = self.find(account)
+        if slot is None:
+            raise WrongKey("Onbekend account of onjuist wachtwoord.")
+        try:
+            private = X25519PrivateKey.from_private_bytes(private_raw)
+            return _open_sealed(slot.sealed_store_key, private, self._aad(slot.account))
+        except (InvalidTag, ValueError) as exc:
             raise WrongKey("Onbekend account of onjuist wachtwoord.") from exc
 
     def reseal_all(self, new_store_key: bytes) -> None:

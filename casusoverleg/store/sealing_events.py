@@ -53,17 +53,26 @@ from sqlalchemy.sql.elements import BinaryExpression, ClauseElement, Label
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeEngine
 
+from casusoverleg.errors import DamagedStore
 from casusoverleg.store.models import Base
 from casusoverleg.store.sealed import SEALED_COLUMNS, open_date, open_sealed, seal
 
 _KEY = "casusoverleg.sealing.key"
+# The keys that open values: the sealing key first, then any other one a re-key of the store
+# still needs (services/server_accounts.py: values not yet re-sealed under the new key).
+_OPENING = "casusoverleg.sealing.opening"
 _PENDING = "casusoverleg.sealing.pending"
 _instance_events_installed = False
 
 
-def install_sealing(target: sessionmaker[Session] | Session, key: bytes) -> None:
-    """Seal the children's columns for every session of `target` (a server store's factory)."""
-    if len(key) != 32:
+def install_sealing(
+    target: sessionmaker[Session] | Session, key: bytes, *, also: tuple[bytes, ...] = ()
+) -> None:
+    """Seal the children's columns for every session of `target` (a server store's factory).
+
+    Values are sealed with `key` and opened with `key` or, failing that, each of `also` (the
+    other key a re-key of the store still needs)."""
+    if len(key) != 32 or any(len(other) != 32 for other in also):
         raise ValueError("the sealing key is 32 bytes (sealed.column_key)")
     if isinstance(target, sessionmaker):
         info: dict[str, Any] = target.kw.setdefault("info", {})
@@ -72,12 +81,36 @@ def install_sealing(target: sessionmaker[Session] | Session, key: bytes) -> None
     if _KEY in info:
         raise ValueError("sealing is already installed here")
     info[_KEY] = key
+    info[_OPENING] = (key, *also)
     event.listen(target, "before_flush", _before_flush)
     event.listen(target, "after_flush_postexec", _after_flush_postexec)
     event.listen(target, "after_soft_rollback", _after_soft_rollback)
     event.listen(target, "do_orm_execute", _refuse_unsealed_writes)
     event.listen(target, "do_orm_execute", _open_selected)
     _install_instance_events()
+
+
+def set_keys(session: Session, key: bytes, *, also: tuple[bytes, ...] = ()) -> None:
+    """Seal with `key` from now on in this (sealing) session; open with it or one of `also`."""
+    if _KEY not in session.info:
+        raise ValueError("sealing is not installed on this session")
+    if len(key) != 32 or any(len(other) != 32 for other in also):
+        raise ValueError("the sealing key is 32 bytes (sealed.column_key)")
+    session.info[_KEY] = key
+    session.info[_OPENING] = (key, *also)
+
+
+def open_value(
+    keys: tuple[bytes, ...], table: str, column: str, row_id: int, text: str | None, is_date: bool
+) -> object:
+    """A sealed value opened with the first of `keys` that fits; DamagedStore if none does."""
+    opener = open_date if is_date else open_sealed
+    for key in keys[:-1]:
+        try:
+            return opener(key, table, column, row_id, text)
+        except DamagedStore:
+            continue
+    return opener(keys[-1], table, column, row_id, text)
 
 
 def columns_needing_text() -> list[tuple[str, str, str]]:
@@ -245,7 +278,7 @@ def _holds_dates(column_type: TypeEngine[Any]) -> bool:
     return isinstance(column_type, Date)
 
 
-def _open(state: InstanceState[Any], key: bytes, attrs: Any) -> None:
+def _open(state: InstanceState[Any], keys: tuple[bytes, ...], attrs: Any) -> None:
     table, columns = _sealed_columns(state)
     if not columns or state.identity is None:
         return
@@ -255,22 +288,17 @@ def _open(state: InstanceState[Any], key: bytes, attrs: Any) -> None:
     for column in columns:
         if (attrs is not None and column not in attrs) or column not in values:
             continue
-        stored = values[column]
-        value: object
-        if column in dates:
-            value = open_date(key, table, column, row_id, stored)
-        else:
-            value = open_sealed(key, table, column, row_id, stored)
+        value = open_value(keys, table, column, row_id, values[column], column in dates)
         if column in state.committed_state:
             set_committed_value(state.obj(), column, value)
         else:
             values[column] = value  # just loaded: the same as set_committed_value, 3x cheaper
 
 
-def _key_of(context: QueryContext | None) -> bytes | None:
+def _key_of(context: QueryContext | None) -> tuple[bytes, ...] | None:
     # No context: Session.merge() copied the values from a given (plain) object; nothing to open.
     session = None if context is None else context.session
-    return None if session is None else session.info.get(_KEY)
+    return None if session is None else session.info.get(_OPENING)
 
 
 def _on_load(target: object, context: QueryContext | None) -> None:
@@ -371,7 +399,7 @@ def _selected(statement: Any) -> list[tuple[int, Any]] | None:
     return selected
 
 
-def _opener(key: bytes, selected: list[tuple[int, Any]]) -> list[tuple[int, int, str, str, bool]]:
+def _opener(selected: list[tuple[int, Any]]) -> list[tuple[int, int, str, str, bool]]:
     """(value position, id position, table, column, is a date) for each sealed column."""
     plan = []
     for position, element in selected:
@@ -419,12 +447,12 @@ def _open_selected(state: ORMExecuteState) -> Result[Any] | None:
     """Rows of a SELECT of columns come back with their sealed columns opened."""
     if not state.is_select or state.is_relationship_load or state.is_column_load:
         return None
-    key: bytes = state.session.info[_KEY]
+    keys: tuple[bytes, ...] = state.session.info[_OPENING]
     _refuse_server_comparisons(state.statement)
     selected = _selected(state.statement)
     if not selected:
         return None
-    plan = _opener(key, selected)
+    plan = _opener(selected)
     if not plan:
         return None
     frozen = state.invoke_statement().freeze()
@@ -438,9 +466,6 @@ def _open_selected(state: ORMExecuteState) -> Result[Any] | None:
             row_id = row[id_position]
             if row_id is None:  # a sealed value in a row without an id cannot be checked
                 raise RuntimeError(f"{table}.{column} selected with an empty {table}.id")
-            if is_date:
-                row[position] = open_date(key, table, column, int(row_id), stored)
-            else:
-                row[position] = open_sealed(key, table, column, int(row_id), stored)
+            row[position] = open_value(keys, table, column, int(row_id), stored, is_date)
     opened: Any = rows  # rows as lists, as the ORM's own merge_frozen_result passes them
     return frozen.with_new_rows(opened)()
