@@ -3,7 +3,8 @@
 `bench_server` starts its own PostgreSQL (tests/helpers/postgres.py), makes a server store with
 the real key derivation, fills it with 100,000 sealed cases (built here and copied in with
 COPY on a bare Connection, with their audit events chained as the service would: the fill
-is not what is measured), and prints:
+is not what is measured; the filled database is kept as a pg_dump in ~/.cache/casusoverleg-bench
+and restored by later runs, see `cache_file`), and prints:
 
 - `pg_unlock_to_cases_100k`: from `unlock_server` until the case list's rows are ready (the
   call the window's Casussen screen makes), median of 3;
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import statistics
 import threading
 import time
@@ -30,15 +32,18 @@ from datetime import time as datetime_time
 from pathlib import Path
 
 from sqlalchemy import Connection, text
+from sqlalchemy.engine import make_url
 
 from casusoverleg.domain.enums import AuditAction, CaseStatus, ExemptionGround, Team
 from casusoverleg.services import accounts, actions, agenda, audit, cases, meetings, minutes, people
 from casusoverleg.services.server_store import init_server_store, unlock_server
 from casusoverleg.services.store import Store
 from casusoverleg.store.keyslots import KdfParams
+from casusoverleg.store.migrate import HEAD_REVISION
 from casusoverleg.store.models import AuditEvent, Case
-from casusoverleg.store.sealed import SEALED_COLUMNS, column_key, seal, seal_date
+from casusoverleg.store.sealed import PREFIX, SEALED_COLUMNS, column_key, seal, seal_date
 from casusoverleg.store.sealing_events import date_columns
+from tests.helpers.postgres import SUPERUSER, PgServer, start_server
 
 ACCOUNT = "bench"
 PASSPHRASE = "bench wachtwoord 1"
@@ -399,6 +404,55 @@ def _own_data_folder(work: Path) -> Iterator[None]:
             os.environ["XDG_DATA_HOME"] = old
 
 
+FILL_VERSION = 1  # raise when fill_cases or case_input change: older cached fills are not used
+
+
+def cache_file(count: int) -> Path:
+    """Where a filled database is kept between runs (outside the repository)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    name = f"pg-{count}-schema{HEAD_REVISION}-{PREFIX.rstrip(':')}-fill{FILL_VERSION}.dump"
+    return base / "casusoverleg-bench" / name
+
+
+def _open_ids(store: Store) -> list[int]:
+    with store.read() as session:
+        return [
+            int(row_id)
+            for row_id in session.scalars(
+                text("SELECT id FROM case_file WHERE status <> :closed ORDER BY id"),
+                {"closed": str(CaseStatus.AFGESLOTEN)},
+            )
+        ]
+
+
+def _filled_store(
+    server: PgServer, url: str, count: int, report: Callable[[str, float, str], None]
+) -> Store:
+    """The store in `url` with `count` cases (real key derivation), unlocked: restored from the
+    cache of an earlier run (pg_restore), or made, filled and then kept in the cache."""
+    database = make_url(url).database or ""
+    socket = ("-h", str(server.socket_dir), "-U", SUPERUSER)
+    cached = cache_file(count)
+    dump = server.folder / "filled.dump"
+    if cached.exists():
+        begun = time.perf_counter()
+        shutil.copyfile(cached, dump)
+        dump.chmod(0o644)  # read by the server's user
+        server.run("pg_restore", *socket, "--no-owner", "-d", database, str(dump))
+        print(f"# filled database restored from {cached} in {time.perf_counter() - begun:.1f} s")
+        return unlock_server(url, ACCOUNT, PASSPHRASE)
+    created = init_server_store(url, ACCOUNT, PASSPHRASE, kdf=KdfParams())
+    begun = time.perf_counter()
+    fill_cases(created.store, count)
+    report(f"pg_fill_{count // 1000}k_cases", time.perf_counter() - begun, "s")
+    accounts.lock(created.store)
+    server.run("pg_dump", *socket, "-Fc", "-f", str(dump), database)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(dump, cached.with_suffix(".part"))
+    cached.with_suffix(".part").replace(cached)
+    return unlock_server(url, ACCOUNT, PASSPHRASE)
+
+
 def bench_server(
     work: Path,
     report: Callable[[str, float, str], None],
@@ -408,8 +462,6 @@ def bench_server(
     ops: int = 90,
 ) -> None:
     """The shared store's figures (see the module's docstring)."""
-    from tests.helpers.postgres import start_server
-
     try:
         server = start_server()
     except FileNotFoundError as exc:
@@ -418,12 +470,9 @@ def bench_server(
     try:
         with _own_data_folder(work):
             url = server.create_database("bench")
-            created = init_server_store(url, ACCOUNT, PASSPHRASE, kdf=KdfParams())
-            begun = time.perf_counter()
-            open_ids = fill_cases(created.store, count)
-            report(f"pg_fill_{count // 1000}k_cases", time.perf_counter() - begun, "s")
-            plan = prepare_writers(created.store, open_ids, writers, ops)
-            accounts.lock(created.store)
+            store = _filled_store(server, url, count, report)
+            plan = prepare_writers(store, _open_ids(store), writers, ops)
+            accounts.lock(store)
             report(
                 f"pg_unlock_to_cases_{count // 1000}k",
                 statistics.median(unlock_to_cases(url, count) for _ in range(3)),
