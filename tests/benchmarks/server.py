@@ -99,9 +99,14 @@ def _case_row(key: bytes, row_id: int, i: int, now: datetime, today: date) -> di
         ),
     )
     for column in Case.__table__.columns:  # any column the service leaves to its default
-        if column.key not in values:
-            default = column.default
-            values[column.key] = getattr(default, "arg", None) if default is not None else None
+        if column.key in values:
+            continue
+        default = column.default
+        if default is not None and default.is_scalar:
+            values[column.key] = getattr(default, "arg", None)
+        elif column.server_default is None:
+            values[column.key] = None
+        # else: left out, so the server's default fills it (e.g. a version column)
     dates = date_columns("case_file")
     for column_name in SEALED_COLUMNS["case_file"]:
         plain = values[column_name]
