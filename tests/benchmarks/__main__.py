@@ -442,6 +442,13 @@ def bench_gui_start_to_unlock(work: Path) -> None:
     report("gui_start_to_unlock", statistics.median(times), "s")
 
 
+def bench_pg_server(work: Path) -> None:
+    """A shared store on PostgreSQL: 100,000 cases, 8 writers at once (benchmarks/server.py)."""
+    from tests.benchmarks.server import bench_server
+
+    bench_server(work, report)
+
+
 def main() -> int:
     """Run every benchmark in a temp dir that is removed afterwards."""
     only = set(sys.argv[1:])  # e.g. `python -m tests.benchmarks bench_ui_filter`
@@ -459,6 +466,7 @@ def main() -> int:
             bench_actions_pdf,
             bench_ui_filter,
             bench_ui_unlock_to_window,
+            bench_pg_server,
         ):
             if not only or bench.__name__ in only:
                 bench(work)
