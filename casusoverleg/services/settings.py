@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casusoverleg.domain.enums import AuditAction
@@ -150,11 +151,9 @@ def load_settings(store: Store) -> Settings:
 
 def load_settings_in(session: Session) -> Settings:
     """All settings of the store, read inside the caller's transaction."""
-    values = {
-        name: _stored(row.value, name)
-        for name in SETTING_NAMES
-        if (row := session.get(Setting, name)) is not None
-    }
+    # One query, not one per name: on a server store each is a round trip.
+    rows = session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(SETTING_NAMES)))
+    values = {key: _stored(value, key) for key, value in rows}
     return replace(_DEFAULTS, **values)
 
 
