@@ -36,7 +36,7 @@ from casusoverleg.services.accounts import AccountInfo
 from casusoverleg.services.store import Store
 
 from ui import dialogs, ops, style
-from ui.ops import Change, Op, StoreOp
+from ui.ops import Change, Counter, Op, StoreOp
 from ui.widgets.heading import Heading
 from ui.widgets.tables import read_only_table_widget
 
@@ -533,10 +533,16 @@ class AccountsView(QWidget):
             return
         name = selected.name
         done = f"Account '{name}' verwijderd; de opslag heeft een nieuwe sleutel."
-        StoreOp(self, store, lambda s: accounts.remove_account(s, name)).success(
-            lambda _r: self._say(done)
-        ).failure(lambda exc: self._say(exc.message, ok=False)).with_progress(
-            "Account verwijderen", "De opslag krijgt een nieuwe sleutel…"
+        # On a server store the values are sealed again in batches: the bar counts the rows.
+        self.rekey_counter = counter = Counter(
+            self, "De opslag krijgt een nieuwe sleutel: {done} van {total} rijen opnieuw verzegeld."
+        )
+        StoreOp(
+            self, store, lambda s: accounts.remove_account(s, name, progress=counter.report)
+        ).success(lambda _r: self._say(done)).failure(
+            lambda exc: self._say(exc.message, ok=False)
+        ).with_progress(
+            "Account verwijderen", "De opslag krijgt een nieuwe sleutel…", counter
         ).changes(Change.ACCOUNTS | Change.AUDIT).run()
 
     def change_my_passphrase(self) -> None:

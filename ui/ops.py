@@ -108,6 +108,33 @@ def _report_unexpected(exc: BaseException) -> None:
     sys.excepthook(type(exc), exc, exc.__traceback__)
 
 
+class Counter(QObject):
+    """How far a long op is: the op calls `report(done, total)` on the database worker; the
+    op's progress bar (`Op.with_progress(..., counter=)`) follows on the GUI thread."""
+
+    moved = Signal(int, int)
+
+    def __init__(self, parent: QObject, words: str) -> None:
+        super().__init__(parent)
+        self.words = words  # "{done} van {total} …", shown under the bar
+
+    def report(self, done: int, total: int) -> None:
+        """Called by the op, from the worker thread (the signal crosses to the GUI thread)."""
+        self.moved.emit(done, total)
+
+
+def _counting(progress: QProgressDialog, words: str) -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        if shiboken6.isValid(progress) and total > 0:
+            progress.setRange(0, total)
+            progress.setValue(min(done, total))
+            # Dutch thousands: 12.500
+            shown = {k: f"{v:,}".replace(",", ".") for k, v in (("done", done), ("total", total))}
+            progress.setLabelText(words.format(**shown))
+
+    return show
+
+
 class Op(Generic[T]):
     """One slow operation run off the GUI thread (no store open yet: unlocking, creating one).
 
@@ -124,6 +151,7 @@ class Op(Generic[T]):
         self._key: str | None = None
         self._changes = Change.NONE
         self._progress: tuple[str, str] | None = None
+        self._counter: Counter | None = None
         self._failure_title = "Niet gelukt"
 
     def success(self, on_success: Callable[[T], None]) -> Self:
@@ -161,9 +189,11 @@ class Op(Generic[T]):
         self._failure_title = title
         return self
 
-    def with_progress(self, title: str, text: str) -> Self:
-        """Show a window-modal busy bar over the parent while the op runs."""
+    def with_progress(self, title: str, text: str, counter: Counter | None = None) -> Self:
+        """Show a window-modal busy bar over the parent while the op runs; with a `counter`
+        the op reports to, the bar counts and says so in the counter's words."""
         self._progress = (title, text)
+        self._counter = counter
         return self
 
     def run(self) -> None:
@@ -178,6 +208,8 @@ class Op(Generic[T]):
         progress: QProgressDialog | None = None
         if self._progress is not None:
             progress = dialogs.busy_progress(self._parent, *self._progress)
+            if self._counter is not None:
+                self._counter.moved.connect(_counting(progress, self._counter.words))
 
         def is_current() -> bool:
             if not shiboken6.isValid(self._parent):
