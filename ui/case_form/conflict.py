@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from casusoverleg.services.cases import CaseConflict
 
 from ui import common
+from ui import conflict as choosing
 from ui.case_form.fields import CHECK_FIELDS, CHECKED, FIELD_NAMES, record_state
 
 if TYPE_CHECKING:
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
     from ui.case_form.form import CaseForm
 
 TITLE = "Casus intussen gewijzigd"
-MINE, THEIRS, LATER = "mijn versie", "hun versie", "later"
-SAVE_MINE, LOAD_THEIRS, NOT_YET = "&Mijn versie opslaan", "&Hun versie laden", "Nog niet kiezen"
+MINE, THEIRS, LATER = choosing.MINE, choosing.THEIRS, choosing.LATER
+SAVE_MINE, LOAD_THEIRS, NOT_YET = choosing.SAVE_MINE, choosing.LOAD_THEIRS, choosing.NOT_YET
 DROP_TYPED = (
     "Uw getypte wijzigingen in deze casus gaan verloren; het formulier toont dan hun versie."
 )
@@ -63,20 +64,7 @@ def detail_text(form: CaseForm, conflict: CaseConflict) -> str:
 
 def choose(parent: QWidget, text: str, detail: str) -> str:
     """MINE, THEIRS or LATER (the default, also Escape). Tests replace this function."""
-    box = QMessageBox(QMessageBox.Icon.Warning, TITLE, text, parent=parent)
-    if detail:
-        box.setInformativeText(detail)
-    mine = box.addButton(SAVE_MINE, QMessageBox.ButtonRole.AcceptRole)
-    theirs = box.addButton(LOAD_THEIRS, QMessageBox.ButtonRole.DestructiveRole)
-    later = box.addButton(NOT_YET, QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(later)
-    box.setEscapeButton(later)
-    try:
-        box.exec()
-        clicked = box.clickedButton()
-    finally:
-        box.deleteLater()
-    return MINE if clicked is mine else THEIRS if clicked is theirs else LATER
+    return choosing.choose(parent, TITLE, text, detail)
 
 
 def resolve(form: CaseForm, conflict: CaseConflict, then: Callable[[], None] | None) -> None:
