@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
 from casusoverleg.services.cases import CaseConflict
 
@@ -17,7 +17,7 @@ from ui import conflict as choosing
 from ui.case_form.fields import CHECK_FIELDS, CHECKED, FIELD_NAMES, record_state
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from ui.case_form.form import CaseForm
 
@@ -60,6 +60,15 @@ def detail_text(form: CaseForm, conflict: CaseConflict) -> str:
         f"{label}:\n  uw versie: {mine}\n  hun versie: {theirs}"
         for label, mine, theirs in differences(form, conflict)
     )
+
+
+def focused_field(inputs: Mapping[str, QWidget]) -> str:
+    """The name of the form field the cursor is in ("" for none): a draft puts it back there."""
+    focus = QApplication.focusWidget()
+    for name, widget in inputs.items():
+        if focus is not None and (focus is widget or widget.isAncestorOf(focus)):
+            return name
+    return ""
 
 
 def choose(parent: QWidget, text: str, detail: str) -> str:
