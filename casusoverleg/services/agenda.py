@@ -51,8 +51,8 @@ from casusoverleg.domain.enums import (
 )
 from casusoverleg.domain.text import initials
 from casusoverleg.domain.urgency import RankKey, UrgencyFacts, rank_key
-from casusoverleg.errors import BadInput
-from casusoverleg.services import audit
+from casusoverleg.errors import BadInput, Conflict
+from casusoverleg.services import audit, conflicts
 from casusoverleg.services.cases import LAW_COLUMNS, law_facts_from, region_of
 from casusoverleg.services.minutes import discussions_before
 from casusoverleg.services.store import Store
@@ -113,6 +113,7 @@ class AgendaItemInfo:
     meeting_id: int
     end_time: time
     has_minutes: bool  # something is recorded for it, so it can no longer be removed
+    version: int = 1  # saved changes of duration, presenter, question: `update_item`'s check
 
     @property
     def is_fixed(self) -> bool:
@@ -479,6 +480,7 @@ def _item_infos(session: Session, meeting: Meeting) -> list[AgendaItemInfo]:
                 meeting_id=meeting.id,
                 end_time=end_time(start, [item.minutes]),
                 has_minutes=item.id in with_minutes or item.id in with_actions,
+                version=item.version or 1,
             )
         )
     return infos
@@ -845,8 +847,10 @@ def clear_overrun(store: Store, meeting_id: int) -> Agenda:
         return _agenda(session, meeting)
 
 
-def _item(session: Session, item_id: int) -> tuple[AgendaItem, Meeting]:
-    item = session.get(AgendaItem, item_id)
+def _item(
+    session: Session, item_id: int, *, for_update: bool = False
+) -> tuple[AgendaItem, Meeting]:
+    item = session.get(AgendaItem, item_id, with_for_update=for_update or None)
     if item is None:
         raise BadInput("Dit agendapunt bestaat niet (meer).")
     meeting = _meeting(session, item.meeting_id)
@@ -904,6 +908,69 @@ def move_item(store: Store, item_id: int, new_position: int) -> Agenda:
         return _agenda(session, meeting)
 
 
+class AgendaItemConflict(Conflict):
+    """Someone else changed this item's field meanwhile; nothing written.
+
+    `mine` holds the values this edit would have written, `theirs` the item as stored now,
+    `fields` the names that differ (keys of the field labels).
+    """
+
+    mine: dict[str, object]
+    theirs: AgendaItemInfo
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        mine: dict[str, object],
+        theirs: AgendaItemInfo,
+        fields: tuple[str, ...],
+    ) -> None:
+        super().__init__(message, mine=mine, theirs=theirs, fields=fields)
+
+
+def _shown_value(session: Session, name: str, value: object) -> str:
+    """A field value as the user reads it (a presenter by name, a duration in minutes)."""
+    if value is None or value == "":
+        return "(leeg)"
+    if name == "presenter_id":
+        return session.scalar(select(Participant.name).where(Participant.id == value)) or "?"
+    if name == "minutes":
+        return f"{value} min"
+    return str(value)
+
+
+def _check_item_version(
+    session: Session,
+    meeting: Meeting,
+    item: AgendaItem,
+    wanted: dict[str, object],
+    expected_version: int | None,
+) -> None:
+    """AgendaItemConflict when the item was changed since `expected_version` and a field this
+    edit sets now holds another value than the one typed (same value: nothing to choose)."""
+    if expected_version is None or (item.version or 1) == expected_version:
+        return
+    fields = tuple(
+        name for name in _FIELD_LABELS if name in wanted and getattr(item, name) != wanted[name]
+    )
+    if not fields:
+        return
+    name, when = conflicts.last_editor(session, "agendapunt", item.id)
+    both = "; ".join(
+        f"{_FIELD_LABELS[f]}: uw waarde {_shown_value(session, f, wanted[f])}, "
+        f"hun waarde {_shown_value(session, f, getattr(item, f))}"
+        for f in fields
+    )
+    raise AgendaItemConflict(
+        f"{name} heeft dit agendapunt intussen gewijzigd{conflicts.when_text(when)}. "
+        f"Er is niets opgeslagen ({both}).",
+        mine={f: wanted[f] for f in fields},
+        theirs=_info_of(session, meeting, item.id),
+        fields=fields,
+    )
+
+
 def update_item(
     store: Store,
     item_id: int,
@@ -911,10 +978,23 @@ def update_item(
     minutes: int | Keep = UNCHANGED,
     presenter_id: int | Keep | None = UNCHANGED,
     question: str | Keep = UNCHANGED,
+    expected_version: int | None = None,
 ) -> AgendaItemInfo:
-    """Change an item's duration, presenter or question; fields left out stay as they are."""
+    """Change an item's duration, presenter or question; fields left out stay as they are.
+
+    With `expected_version` (AgendaItemInfo.version as shown) a field someone else changed
+    meanwhile is not overwritten: AgendaItemConflict with both values, nothing written.
+    """
     with store.write() as session:
-        item, meeting = _item(session, item_id)
+        item, meeting = _item(session, item_id, for_update=expected_version is not None)
+        wanted: dict[str, object] = {}
+        if minutes is not UNCHANGED:
+            wanted["minutes"] = minutes
+        if presenter_id is not UNCHANGED:
+            wanted["presenter_id"] = presenter_id
+        if question is not UNCHANGED:
+            wanted["question"] = question.strip()
+        _check_item_version(session, meeting, item, wanted, expected_version)
         changed = []
         if minutes is not UNCHANGED and minutes != item.minutes:
             if problem := check_item_minutes(minutes):
@@ -932,6 +1012,7 @@ def update_item(
             item.question = question.strip()
             changed.append("question")
         if changed:
+            item.version = (item.version or 1) + 1
             _log_item(
                 session,
                 store,

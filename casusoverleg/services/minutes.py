@@ -36,8 +36,8 @@ from casusoverleg.domain.enums import (
 )
 from casusoverleg.domain.review import review_date_problem
 from casusoverleg.domain.text import initials
-from casusoverleg.errors import BadInput
-from casusoverleg.services import audit
+from casusoverleg.errors import BadInput, Conflict
+from casusoverleg.services import audit, conflicts
 from casusoverleg.services.actions import ActionInfo, list_actions, list_meeting_actions
 from casusoverleg.services.meetings import (
     AttendanceInfo,
@@ -95,6 +95,62 @@ class EntryInfo:
     alternatives: tuple[Alternative, ...] = ()  # weighed before an exemption advice
     outcome: ItemOutcome | None = None  # what happened to the item; None: nothing yet
     deferred_to: date | None = None  # a deferred item: the date of the meeting it goes to
+    version: int = 0  # the entry's saved changes (0: no entry): `save_entry`'s expected_version
+
+
+class MinutesConflict(Conflict):
+    """Someone else saved a field of this entry that this save changes too; nothing written.
+
+    `mine` holds the fields this save would have written (as `save_entry` takes them, stored
+    form), `theirs` the entry as stored now, `fields` the names both changed.
+    """
+
+    mine: dict[str, object]
+    theirs: EntryInfo
+
+    def __init__(
+        self, message: str, *, mine: dict[str, object], theirs: EntryInfo, fields: tuple[str, ...]
+    ) -> None:
+        super().__init__(message, mine=mine, theirs=theirs, fields=fields)
+
+    @property
+    def detail(self) -> str:
+        """Each field both changed, with both texts (Dutch), one field a paragraph."""
+        stored = _stored_form(self.theirs)
+        return "\n".join(
+            f"{_FIELD_LABELS[name]}:\n  uw versie: {_shown(name, self.mine.get(name))}\n"
+            f"  hun versie: {_shown(name, stored.get(name))}"
+            for name in self.fields
+        )
+
+
+def _shown(name: str, value: object) -> str:
+    """A stored-form field value as the user reads it."""
+    if value is None or value == "":
+        return "(leeg)"
+    if isinstance(value, date):
+        return f"{value:%d-%m-%Y}"
+    if name == "advice":
+        return Advice(str(value)).label
+    if name == "alternatives":
+        return ", ".join(a.label for a in _parse_codes(str(value)))
+    return str(value)
+
+
+def _parse_codes(codes: str) -> tuple[Alternative, ...]:
+    wanted = set(codes.split(","))
+    return tuple(a for a in Alternative if str(a) in wanted)
+
+
+def _stored_form(info: EntryInfo) -> dict[str, object]:
+    """An entry's fields as `save_entry` compares and stores them."""
+    return {
+        "notes": info.notes,
+        "advice": str(info.advice) if info.advice else None,
+        "decision": info.decision,
+        "next_review_date": info.next_review_date,
+        "alternatives": format_alternatives(info.alternatives),
+    }
 
 
 @dataclass(frozen=True)
@@ -276,12 +332,56 @@ def _check_writable(meeting: Meeting) -> None:
         )
 
 
-def _main_entry(session: Session, agenda_item_id: int) -> MinutesEntry | None:
-    return session.scalars(
+def _main_entry(
+    session: Session, agenda_item_id: int, *, for_update: bool = False
+) -> MinutesEntry | None:
+    query = (
         select(MinutesEntry)
         .where(MinutesEntry.agenda_item_id == agenda_item_id, MinutesEntry.amends_id.is_(None))
         .order_by(MinutesEntry.id)
-    ).first()
+    )
+    if for_update:
+        query = query.with_for_update()  # on a server: another save waits for this one
+    return session.scalars(query).first()
+
+
+def _check_version(
+    session: Session,
+    item: AgendaItem,
+    entry: MinutesEntry | None,
+    wanted: dict[str, object],
+    expected_version: int | None,
+    loaded: EntryInfo | None,
+) -> None:
+    """MinutesConflict when someone else saved, since `expected_version`, a field this save
+    changes (to another value than this one); a field only they changed is no conflict.
+
+    Without `loaded` (the entry as the caller had it) every field this save changes counts.
+    """
+    if expected_version is None or entry is None or entry.version == expected_version:
+        return
+    theirs = _item_entry_info(session, item, entry)
+    stored = _stored_form(theirs)
+    before = _stored_form(loaded) if loaded is not None else None
+    fields = tuple(
+        name
+        for name in _FIELD_LABELS
+        if name in wanted
+        and stored[name] != wanted[name]
+        and (before is None or stored[name] != before[name])
+    )
+    if not fields:
+        return
+    name, when = conflicts.last_editor(session, "verslag", entry.id)
+    listed = ", ".join(_FIELD_LABELS[f] for f in fields)
+    raise MinutesConflict(
+        f"{name} heeft het verslag van dit punt intussen gewijzigd{conflicts.when_text(when)}. "
+        f"Er is niets opgeslagen. Uw versie en die van hen verschillen in: {listed}. "
+        "Kies of u uw versie opslaat of hun versie laadt.",
+        mine={f: wanted[f] for f in fields},
+        theirs=theirs,
+        fields=fields,
+    )
 
 
 def _stored_alternatives(entry: MinutesEntry | None) -> tuple[Alternative, ...]:
@@ -313,6 +413,7 @@ def _entry_info(
         alternatives=_stored_alternatives(entry),
         outcome=outcome,
         deferred_to=deferred_to,
+        version=entry.version or 1,
     )
 
 
@@ -495,6 +596,8 @@ def save_entry(
     decision: str | Keep = UNCHANGED,
     next_review_date: date | Keep | None = UNCHANGED,
     alternatives: Sequence[Alternative] | Keep = UNCHANGED,
+    expected_version: int | None = None,
+    loaded: EntryInfo | None = None,
 ) -> EntryInfo:
     """Save what is typed for an agenda item (idempotent); advice and review date go to the case.
 
@@ -502,6 +605,10 @@ def save_entry(
     "vrijstelling passend" needs at least one weighed alternative: a save that would leave it
     without one is refused (BadInput) and nothing of it is saved; alternatives are kept with
     that advice only.
+
+    With `expected_version` (EntryInfo.version as the caller loaded it, and `loaded`, that
+    entry) a field someone else saved meanwhile is not overwritten: MinutesConflict, with both
+    versions, and nothing written. The entry's version goes up by one with each change.
     """
     with store.write() as session:
         item, meeting = _item_and_meeting(session, agenda_item_id)
@@ -515,7 +622,7 @@ def save_entry(
             problem := review_date_problem(next_review_date, meeting.date)
         ):
             raise BadInput(problem)
-        entry = _main_entry(session, agenda_item_id)
+        entry = _main_entry(session, agenda_item_id, for_update=expected_version is not None)
         wanted: dict[str, object] = {}
         kept: str | None = None  # the alternatives to store, when advice or they are saved
         if advice is not UNCHANGED or alternatives is not UNCHANGED:
@@ -545,6 +652,7 @@ def save_entry(
             wanted["next_review_date"] = next_review_date
         if kept is not None:
             wanted["alternatives"] = kept
+        _check_version(session, item, entry, wanted, expected_version, loaded)
         created = entry is None
         if entry is None:
             if not any(wanted.values()):
@@ -560,6 +668,7 @@ def save_entry(
                 alternatives="",
                 created_at=now,
                 updated_at=now,
+                version=0,  # raised to 1 below
             )
             session.add(entry)
         changed = [name for name, value in wanted.items() if getattr(entry, name) != value]
@@ -568,6 +677,7 @@ def save_entry(
         for name in changed:
             setattr(entry, name, wanted[name])
         entry.updated_at = datetime.now()
+        entry.version = (entry.version or 0) + 1
         session.flush()
         # Writing on an item means it was discussed; an outcome chosen on purpose (no
         # particulars, deferred, withdrawn) stays. A case item whose text is wiped again

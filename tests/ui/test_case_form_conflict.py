@@ -143,3 +143,25 @@ def test_the_choice_is_asked_in_dutch_and_escape_chooses_nothing_yet(qtbot: QtBo
     assert sorted(seen[0]) == sorted(
         [conflict_ui.SAVE_MINE, conflict_ui.LOAD_THEIRS, conflict_ui.NOT_YET]
     )
+
+
+def test_a_change_saved_during_a_lock_is_a_conflict_not_overwritten(
+    qtbot: QtBot, view: CasesView, open_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    form = open_case_by_keyboard(qtbot, view, "Sanne de Vries")
+    form.notes_edit.setFocus()
+    qtbot.keyClicks(form.notes_edit, NOTE)
+    view.clear()  # the store locks with unsaved typing
+    stored = case_of(open_store, "sanne")  # another client saves during the lock
+    cases.update_case(open_store, stored.id, replace(stored.to_input(), school="Het Stedelijk"))
+    with qtbot.waitSignal(form.loaded):
+        view.load(open_store)
+    assert form.notes_edit.toPlainText() == NOTE  # the typed text is back
+    asked = _choosing(monkeypatch, conflict_ui.LATER)
+    with qtbot.waitSignal(form.save_failed):
+        _press_save(qtbot, form)
+    [(text, _detail)] = asked
+    assert text.startswith(f"{ACCOUNT} heeft deze casus intussen gewijzigd")
+    after = case_of(open_store, "sanne")
+    assert (after.school, after.notes, after.version) == ("Het Stedelijk", "", 2)
+    tasks.wait_for_idle()

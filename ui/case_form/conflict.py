@@ -8,21 +8,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
 from casusoverleg.services.cases import CaseConflict
 
 from ui import common
+from ui import conflict as choosing
 from ui.case_form.fields import CHECK_FIELDS, CHECKED, FIELD_NAMES, record_state
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from ui.case_form.form import CaseForm
 
 TITLE = "Casus intussen gewijzigd"
-MINE, THEIRS, LATER = "mijn versie", "hun versie", "later"
-SAVE_MINE, LOAD_THEIRS, NOT_YET = "&Mijn versie opslaan", "&Hun versie laden", "Nog niet kiezen"
+MINE, THEIRS, LATER = choosing.MINE, choosing.THEIRS, choosing.LATER
+SAVE_MINE, LOAD_THEIRS, NOT_YET = choosing.SAVE_MINE, choosing.LOAD_THEIRS, choosing.NOT_YET
 DROP_TYPED = (
     "Uw getypte wijzigingen in deze casus gaan verloren; het formulier toont dan hun versie."
 )
@@ -61,22 +62,18 @@ def detail_text(form: CaseForm, conflict: CaseConflict) -> str:
     )
 
 
+def focused_field(inputs: Mapping[str, QWidget]) -> str:
+    """The name of the form field the cursor is in ("" for none): a draft puts it back there."""
+    focus = QApplication.focusWidget()
+    for name, widget in inputs.items():
+        if focus is not None and (focus is widget or widget.isAncestorOf(focus)):
+            return name
+    return ""
+
+
 def choose(parent: QWidget, text: str, detail: str) -> str:
     """MINE, THEIRS or LATER (the default, also Escape). Tests replace this function."""
-    box = QMessageBox(QMessageBox.Icon.Warning, TITLE, text, parent=parent)
-    if detail:
-        box.setInformativeText(detail)
-    mine = box.addButton(SAVE_MINE, QMessageBox.ButtonRole.AcceptRole)
-    theirs = box.addButton(LOAD_THEIRS, QMessageBox.ButtonRole.DestructiveRole)
-    later = box.addButton(NOT_YET, QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(later)
-    box.setEscapeButton(later)
-    try:
-        box.exec()
-        clicked = box.clickedButton()
-    finally:
-        box.deleteLater()
-    return MINE if clicked is mine else THEIRS if clicked is theirs else LATER
+    return choosing.choose(parent, TITLE, text, detail)
 
 
 def resolve(form: CaseForm, conflict: CaseConflict, then: Callable[[], None] | None) -> None:

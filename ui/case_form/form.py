@@ -17,7 +17,6 @@ from datetime import date, datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -124,6 +123,7 @@ class CaseForm(QWidget):
         self._draft: FormState | None = None  # unsaved values kept over a lock or a reload
         self._draft_focus = ""  # the field the cursor was in when the store locked
         self._draft_note = ""  # what to say when the draft is back on screen
+        self._draft_version: int | None = None  # the version the draft was typed on
         self._filling = True  # until every widget exists: building fires change signals
         self._save: _Save | None = None  # the save running (or ended unseen) for this case
         self._today: date | None = None  # a fixed day for the signals (tests)
@@ -560,15 +560,9 @@ class CaseForm(QWidget):
 
     def _keep_draft(self, *, note: str) -> None:
         self._draft = self.state()
-        self._draft_focus = self._focused_field()
+        self._draft_focus = conflict.focused_field(self.inputs)
         self._draft_note = note
-
-    def _focused_field(self) -> str:
-        focus = QApplication.focusWidget()
-        for name, widget in self.inputs.items():
-            if focus is not None and (focus is widget or widget.isAncestorOf(focus)):
-                return name
-        return ""
+        self._draft_version = self._record.version if self._record else None  # over a lock too
 
     def close_form(self) -> None:
         """Forget the open case and any unsaved values (the user chose to leave it)."""
@@ -593,8 +587,8 @@ class CaseForm(QWidget):
 
     def _fill(self, data: CaseFormData) -> None:
         record = data.record
-        if record and self._draft is not None and self._record is not None:  # typed on this one:
-            record = replace(record, version=self._record.version)  # a newer save is a conflict
+        if record and self._draft is not None and self._draft_version is not None:  # typed on it:
+            record = replace(record, version=self._draft_version)  # a newer save is a conflict
         self._record = record
         self._retention = data.retention
         self._region = data.region

@@ -26,11 +26,12 @@ from casusoverleg.domain.enums import Advice, Alternative, MeetingStatus, Minute
 from casusoverleg.domain.review import review_date_problem
 from casusoverleg.services import minutes
 from casusoverleg.services.meetings import MeetingInfo
-from casusoverleg.services.minutes import EntryInfo
+from casusoverleg.services.minutes import EntryInfo, MinutesConflict
 from casusoverleg.services.store import Store
 from casusoverleg.services.unchanged import UNCHANGED, Keep
 
 from ui.common import format_date
+from ui.meeting_mode import minutes_conflict
 from ui.ops import Change, StoreOp
 from ui.style import ERROR_COLOUR, OK_COLOUR, UNEXPECTED
 
@@ -116,6 +117,7 @@ class Autosave(QObject):
     """
 
     item_saved = Signal(int)  # agenda item id, after a save reached the store
+    text_replaced = Signal(int)  # agenda item id whose text changed (another's, taken in)
     save_failed = Signal(str)  # why (Dutch); the text stays
     changed = Signal()  # the save state changed: the indicator follows
 
@@ -126,12 +128,17 @@ class Autosave(QObject):
         remember: Callable[[], None],
     ) -> None:
         super().__init__(owner)
-        self._owner = owner
-        self._target = target
+        self.owner = owner
+        self.target = target
         self._remember = remember
         self.typed: dict[int, ItemText] = {}
         self.stored: dict[int, ItemText] = {}  # as the store has it
         self.saved_entries: dict[int, EntryInfo] = {}  # what the last save of an item returned
+        # Per item, the entry the typed text builds on (its version goes with each save, so a
+        # change someone else saved meanwhile is a conflict); kept over a lock with the text.
+        self.loaded: dict[int, EntryInfo] = {}
+        # Items whose conflict the user left for later: not saved again until `retry`.
+        self.held: set[int] = set()
         self.in_flight: set[int] = set()
         self.failed: dict[int, str] = {}
         self.again: set[int] = set()  # asked to save while a save was running
@@ -149,13 +156,54 @@ class Autosave(QObject):
         """What to show for an item: as typed, else as stored."""
         return self.typed.get(item_id) or self.stored.get(item_id, ItemText())
 
-    def start(self, stored: dict[int, ItemText]) -> None:
-        """A (re)load: the store has `stored`; typed text kept over a lock stays if it differs."""
+    def start(self, entries: dict[int, EntryInfo]) -> None:
+        """A (re)load: the store has `entries`; typed text kept over a lock stays if it differs.
+
+        Kept text still builds on the entry it was typed on: a change saved by someone else
+        during the lock is then a conflict, not overwritten.
+        """
+        stored = {k: ItemText.of(v) for k, v in entries.items()}
         self.stored = stored
         self.in_flight.clear()
         self.failed.clear()
         self.again.clear()
+        self.held.clear()
         self.typed = {k: v for k, v in self.typed.items() if k in stored and v != stored[k]}
+        self.loaded = {
+            k: self.loaded[k] if k in self.typed and k in self.loaded else v
+            for k, v in entries.items()
+        }
+        for item_id, entry in self.loaded.items():
+            self.stored[item_id] = ItemText.of(entry)  # what the typed text is compared with
+
+    def take_base(self, item_id: int, entry: EntryInfo) -> None:
+        """Build the typed text on `entry` (theirs): fields not typed take its text."""
+        theirs = ItemText.of(entry)
+        typed = self.typed.get(item_id)
+        if typed is not None:
+            merged = minutes_conflict.rebased(typed, self.stored.get(item_id, ItemText()), theirs)
+            self.typed[item_id] = merged
+            if merged != typed:
+                self.text_replaced.emit(item_id)
+        self.stored[item_id] = theirs
+        self.loaded[item_id] = entry
+        self.failed.pop(item_id, None)
+        self.held.discard(item_id)
+
+    def retry(self) -> None:
+        """The retry button: save everything again, a conflict left for later too."""
+        self.held.clear()
+        self.flush()
+
+    def take_theirs(self, item_id: int, entry: EntryInfo) -> None:
+        """Drop the typed text of an item; show and build on `entry` (theirs)."""
+        self.typed.pop(item_id, None)
+        self.stored[item_id] = ItemText.of(entry)
+        self.loaded[item_id] = entry
+        self.failed.pop(item_id, None)
+        self.held.discard(item_id)
+        self.text_replaced.emit(item_id)
+        self.changed.emit()
 
     def save_kept(self) -> None:
         """Save the text kept over a lock (after it is back on screen)."""
@@ -175,6 +223,7 @@ class Autosave(QObject):
             and (typed.advice, typed.alternatives) != self._stored_advice(item_id)
         }
         self.typed = {k: v for k, v in self.typed.items() if k in unsaved}
+        self.loaded = {k: v for k, v in self.loaded.items() if k in self.typed}
         self.stored = {}
         self.in_flight = set()
         self.failed = {}
@@ -194,7 +243,7 @@ class Autosave(QObject):
 
     def unsaved_items(self) -> list[int]:
         """The items whose typed text the store does not have (a waiting review date aside)."""
-        target = self._target()
+        target = self.target()
         if target is None:
             return list(self.typed)
         on = target[1].date
@@ -206,7 +255,7 @@ class Autosave(QObject):
 
     def waiting_dates(self) -> bool:
         """Whether a typed review date differs from the store but cannot be saved yet."""
-        target = self._target()
+        target = self.target()
         if target is None:
             return False
         on = target[1].date
@@ -277,8 +326,8 @@ class Autosave(QObject):
         self.changed.emit()
 
     def _save(self, item_id: int) -> None:
-        target = self._target()
-        if target is None or not is_writable(target[1]):
+        target = self.target()
+        if target is None or not is_writable(target[1]) or item_id in self.held:
             return
         store, meeting = target
         typed = self.typed[item_id]
@@ -305,6 +354,9 @@ class Autosave(QObject):
             review = parse_date(typed.review)
             change |= Change.CASES  # and its review date
 
+        loaded = self.loaded.get(item_id)
+        version = minutes_conflict.entry_version(loaded)
+
         def save(store: Store) -> EntryInfo:
             return minutes.save_entry(
                 store,
@@ -314,25 +366,38 @@ class Autosave(QObject):
                 decision=decision,
                 next_review_date=review,
                 alternatives=alternatives,
+                expected_version=version,
+                loaded=loaded,
             )
 
         # What came back; nothing when the op failed unexpectedly (ops reported that already).
-        outcome: list[EntryInfo | str] = []
+        outcome: list[EntryInfo | str | MinutesConflict] = []
         (
-            StoreOp(self._owner, store, save)
+            StoreOp(self.owner, store, save)
             .success(outcome.append)
-            .failure(lambda exc: outcome.append(exc.message))
+            .failure(
+                lambda exc: outcome.append(exc if isinstance(exc, MinutesConflict) else exc.message)
+            )
             .finished(lambda: self._ended(item_id, outcome[0] if outcome else UNEXPECTED))
             .changes(change)
             .run()
         )
 
-    def _ended(self, item_id: int, outcome: EntryInfo | str) -> None:
+    def _ended(self, item_id: int, outcome: EntryInfo | str | MinutesConflict) -> None:
         self.in_flight.discard(item_id)
+        if isinstance(outcome, MinutesConflict):
+            # Nothing written; the typed text stays and the user chooses.
+            self.again.discard(item_id)
+            self.failed[item_id] = outcome.message
+            self.save_failed.emit(outcome.message)
+            self.changed.emit()
+            minutes_conflict.resolve(self, item_id, outcome)
+            return
         if isinstance(outcome, EntryInfo):
             self.failed.pop(item_id, None)
             self.again.discard(item_id)  # the check below saves whatever is left
-            self.stored[item_id] = ItemText.of(outcome)
+            # Fields someone else saved meanwhile (not typed here) are taken in, not undone.
+            self.take_base(item_id, outcome)
             self.saved_entries[item_id] = outcome
             self.item_saved.emit(item_id)
             # Typed on while this save ran: save the rest (unless the timer will).

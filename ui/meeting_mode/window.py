@@ -44,7 +44,7 @@ from ui.meeting_mode import closing, previews
 from ui.meeting_mode.action_boxes import ActionDraft
 from ui.meeting_mode.agenda_list import AgendaList
 from ui.meeting_mode.attendance import AttendancePage
-from ui.meeting_mode.autosave import Autosave, ItemText, is_writable
+from ui.meeting_mode.autosave import Autosave, is_writable
 from ui.meeting_mode.claim import ClaimKeeper
 from ui.meeting_mode.item_page import ItemPage
 from ui.meeting_mode.look import FONT_SCALE, fit_date_field, heading, set_colour
@@ -94,6 +94,7 @@ class MeetingModeWindow(QWidget):
         self.autosave.item_saved.connect(self._item_saved)
         self.autosave.save_failed.connect(self.save_failed)
         self.autosave.changed.connect(self._update_status)
+        self.autosave.text_replaced.connect(lambda _id: self._show_page(self._index, focus=False))
         self.claim = ClaimKeeper(self, meeting_id, lambda: self._store)  # who takes the minutes
 
         self._build()
@@ -109,7 +110,7 @@ class MeetingModeWindow(QWidget):
         self.status_label = QLabel()
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.retry_button = QPushButton("Opnieuw proberen")
-        self.retry_button.clicked.connect(self.flush)
+        self.retry_button.clicked.connect(self.autosave.retry)
         self.retry_button.hide()
         self.close_button = QPushButton("Overleg afsluiten…")
         self.close_button.setToolTip(
@@ -349,7 +350,7 @@ class MeetingModeWindow(QWidget):
 
     def _show(self, view: MeetingModeView) -> None:
         self._view = view
-        self.autosave.start({i.agenda_item.id: ItemText.of(i.entry) for i in view.items})
+        self.autosave.start({i.agenda_item.id: i.entry for i in view.items})
         self._outcomes = {
             i.agenda_item.id: (i.entry.outcome, i.entry.deferred_to) for i in view.items
         }

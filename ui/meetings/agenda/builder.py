@@ -40,7 +40,7 @@ from casusoverleg.domain.enums import AgendaItemKind, MeetingStatus, MinutesStat
 from casusoverleg.errors import CasusoverlegError
 from casusoverleg.services import agenda as agenda_service
 from casusoverleg.services import calendar
-from casusoverleg.services.agenda import Agenda, AgendaFill, AgendaOverrun
+from casusoverleg.services.agenda import Agenda, AgendaFill, AgendaItemConflict, AgendaOverrun
 from casusoverleg.services.calendar import CANCEL, CalendarExport
 from casusoverleg.services.meetings import MeetingInfo
 from casusoverleg.services.store import Store
@@ -75,6 +75,9 @@ NOT_ENCRYPTED_NOTE = (
 )
 # A little taller than a plain list: a spin box or combo box opens in the cells.
 _EDITOR_ROW_PADDING = 10
+
+
+RETYPE = "De agenda toont nu hun versie; voer uw waarde opnieuw in als u die wilt houden."
 
 
 def _ics_saved_text(done: CalendarExport, path: Path) -> str:
@@ -140,6 +143,10 @@ class AgendaBuilder(QWidget):
         self._store: Store | None = None
         self._meeting: MeetingInfo | None = None
         self._pending = 0  # saves under way; only the last one's agenda is shown
+        # Item versions our own saves reached since the agenda was shown (read and set on the
+        # worker, which runs the saves in order): a second edit of a row before the first
+        # one's agenda is back expects the version that one left, not the shown one.
+        self._versions: dict[int, int] = {}
         self._other_warnings: list[str] = []
         self._select_after: int | None = None  # item id to select once the agenda is shown
         self._not_listed = 0  # proposed cases not on the agenda that the list leaves out
@@ -392,6 +399,7 @@ class AgendaBuilder(QWidget):
         meeting = self._meeting
         if meeting is None:
             return
+        self._versions = {}  # the rows now carry the versions
         keep = self._select_after
         if keep is None:
             current = self.table.currentIndex()
@@ -637,14 +645,26 @@ class AgendaBuilder(QWidget):
         if store is None or meeting is None:
             return
 
+        # The version of the row as shown: someone else's change since is a conflict.
+        shown = next((r.version for r in self.model.rows if r.id == item_id), None)
+        versions = self._versions
+
         def edit(store: Store) -> Agenda:
+            expected = versions.get(item_id, shown)
             if field == "minutes":
-                agenda_service.update_item(store, item_id, minutes=int(str(value)))
+                info = agenda_service.update_item(
+                    store, item_id, minutes=int(str(value)), expected_version=expected
+                )
             elif field == "presenter_id":
                 presenter = value if isinstance(value, int) else None
-                agenda_service.update_item(store, item_id, presenter_id=presenter)
+                info = agenda_service.update_item(
+                    store, item_id, presenter_id=presenter, expected_version=expected
+                )
             else:
-                agenda_service.update_item(store, item_id, question=str(value))
+                info = agenda_service.update_item(
+                    store, item_id, question=str(value), expected_version=expected
+                )
+            versions[item_id] = info.version
             return agenda_service.get_agenda(store, meeting.id)
 
         self._agenda_change(store, edit).success(self._saved).run()
@@ -723,7 +743,10 @@ class AgendaBuilder(QWidget):
         self._pending -= 1
 
     def _change_refused(self, exc: CasusoverlegError) -> None:
-        self._show_message(style.failed_because(exc), error=True)
+        text = style.failed_because(exc)
+        if isinstance(exc, AgendaItemConflict):
+            text += f" {RETYPE}"  # the reload shows theirs; the message names both values
+        self._show_message(text, error=True)
         self._reload_agenda()
 
     def _saved(self, agenda: Agenda) -> None:
