@@ -303,12 +303,7 @@ def cmd_backup(args: argparse.Namespace, creds: Credentials) -> int:
     dest = _target(args, args.dest)
     store = _unlock(args, creds)
     try:
-        if store.is_server:
-            from casusoverleg.services import server_backup
-
-            dest = server_backup.backup_server(store, dest, overwrite=args.overwrite)
-        else:
-            dest = backup.backup(store, dest, overwrite=args.overwrite)
+        dest = backup.backup(store, dest, overwrite=args.overwrite)  # either kind of store
     finally:
         _lock(store)
     _out(f"Back-up geschreven: {dest}")

@@ -56,6 +56,7 @@ from ui.overview import OverviewView
 from ui.participants import ParticipantsView
 from ui.reports import ReportsView
 from ui.restore_backup import RestoreBackupDialog
+from ui.server_store import shown_address
 from ui.settings import SettingsView
 from ui.unlock import UnlockDialog
 
@@ -161,6 +162,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._store: Store | None = None
         self._store_path: Path = store.path
+        self._server = store.server  # a shared store's address (without a password), or ""
         self._account = store.account
         self._is_demo = store.is_demo
         self._closing = False
@@ -495,7 +497,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(
             window_title(is_demo=self._is_demo) if is_open else locked_title(is_demo=self._is_demo)
         )
-        self.location_label.setText(f"Opslag: {self._store_path}")
+        self.location_label.setText(
+            f"Gedeelde opslag: {shown_address(self._server)}"
+            if self._server
+            else f"Opslag: {self._store_path}"
+        )
         self.stack.setEnabled(is_open)
         self.navigation.setEnabled(is_open)
         for action in (
@@ -598,6 +604,7 @@ class MainWindow(QMainWindow):
             return
         dialog = UnlockDialog(
             self._store_path,
+            server=self._server,  # a shared store opens on its server again
             account=self._account,
             hint=self._lock_reason
             or "Casusoverleg is vergrendeld. Geef uw wachtwoord om verder te werken.",
@@ -634,6 +641,7 @@ class MainWindow(QMainWindow):
         other = (
             store.account.casefold() != self._account.casefold()
             or store.path.resolve() != self._store_path.resolve()
+            or store.server != self._server
         )
         if other:
             # Someone else, or another store: nothing typed by the last user may show.
@@ -641,6 +649,7 @@ class MainWindow(QMainWindow):
         self._store = store
         self._account = store.account
         self._store_path = store.path
+        self._server = store.server
         self._update_chrome()
         section = self._current or self._start_section()
         self.show_section(section)

@@ -264,10 +264,18 @@ class UnlockDialog(QDialog):
         if source is not None:
             self._set_busy(BUSY_RESTORING)
 
+            server = self.server
+
             def restore_and_unlock() -> tuple[RestoreResult, Store | None]:
                 from casusoverleg.services import backup
 
-                if other_store:
+                if server:
+                    from casusoverleg.services import server_backup
+
+                    result = server_backup.restore_to_server(
+                        source, server, account, passphrase, other_store=other_store
+                    )
+                elif other_store:
                     result = backup.restore(source, path, account, passphrase, other_store=True)
                 else:
                     result = backup.restore(source, path, account, passphrase)
@@ -416,9 +424,15 @@ class UnlockDialog(QDialog):
         self.ways_row.hide()
         self.unlock_button.setText("Terugzetten en openen")
         self.message_label.setStyleSheet("")
+        where = (
+            "de gedeelde opslag; wat daar nu staat, wordt eerst als back-up op deze computer "
+            "bewaard"
+            if self.server
+            else f"{self._path.name}; de huidige opslag blijft ernaast bewaard"
+        )
         self._show_message(
             f"Back-up {source.name} van {info.created.astimezone():%d-%m-%Y %H:%M} wordt "
-            f"teruggezet op {self._path.name}; de huidige opslag blijft ernaast bewaard. "
+            f"teruggezet op {where}. "
             "Geef account en wachtwoord zoals ze waren toen de back-up werd gemaakt."
         )
         self.passphrase_edit.clear()

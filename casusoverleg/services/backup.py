@@ -277,7 +277,13 @@ class CheckReport:
 
 
 def backup(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
-    """Write an encrypted backup of the open store to `dest` (a .zip); returns its path."""
+    """Write an encrypted backup of the open store to `dest` (a .zip); returns its path.
+
+    A store on a server is backed up by server_backup, in the same file format."""
+    if store.is_server:
+        from casusoverleg.services import server_backup  # it builds on this module
+
+        return server_backup.backup_server(store, dest, overwrite=overwrite)
     # The one guard of every written file: not the store or a file beside it, not a folder,
     # not over an existing file without `overwrite`.
     dest = output.check_target(store.path, dest, overwrite=overwrite)
