@@ -22,7 +22,6 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import psycopg
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.sql.dml import UpdateBase
@@ -30,6 +29,8 @@ from sqlalchemy.sql.dml import UpdateBase
 from casusoverleg.errors import CasusoverlegError
 
 if TYPE_CHECKING:
+    import psycopg
+
     from casusoverleg.services.store import Store
 
 CHANNEL = "casusoverleg"
@@ -160,6 +161,8 @@ class ChangeListener:
         if not store.is_server:
             raise ValueError("only a server store announces its changes")
         self._own = store.client_id
+        import psycopg  # only a server store's window listens: not loaded for a store file
+
         dialect = store.engine.dialect
         args, params = dialect.create_connect_args(store.engine.url)
         params.setdefault("application_name", LISTENER_NAME)
@@ -189,6 +192,8 @@ class ChangeListener:
 
         Returns as soon as a batch with another client's notice has arrived.
         """
+        import psycopg
+
         deadline = time.monotonic() + seconds
         found: list[Notice] = []
         while True:

@@ -22,9 +22,6 @@ from casusoverleg.services.dashboard import dashboard
 from casusoverleg.services.store import Store
 from tests.helpers.stores import sample_case
 
-# Each test runs on an embedded store and on a store on a PostgreSQL server (issue 15).
-pytestmark = pytest.mark.both_kinds
-
 TODAY = date(2026, 11, 25)
 
 

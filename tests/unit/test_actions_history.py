@@ -22,9 +22,6 @@ from casusoverleg.store.models import ActionEvent, ActionItem
 from tests.helpers.meeting_data import Members, add_case, add_meeting, make_members
 from tests.helpers.stores import ACCOUNT
 
-# Each test runs on an embedded store and on a store on a PostgreSQL server (issue 15).
-pytestmark = pytest.mark.both_kinds
-
 MEETING_DAY = date(2027, 5, 18)
 LATER_MEETING = date(2027, 6, 1)
 DUE = date(2027, 6, 15)

@@ -19,9 +19,6 @@ from casusoverleg.store.models import AgendaItem, Meeting
 from tests.helpers.meeting_data import add_case, add_meeting, make_members
 from tests.helpers.stores import sample_case
 
-# Each test runs on an embedded store and on a store on a PostgreSQL server (issue 15).
-pytestmark = pytest.mark.both_kinds
-
 R = ProposalReason
 ON = date(2027, 5, 18)  # a Tuesday; the renewal deadline (30 June 2027) is within 8 weeks
 EARLIER = date(2027, 5, 4)

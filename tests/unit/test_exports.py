@@ -16,9 +16,6 @@ from casusoverleg.services import audit, cases, exports, imports, people
 from casusoverleg.services.store import Store
 from tests.helpers.stores import make_store, sample_case
 
-# Each test runs on an embedded store and on a store on a PostgreSQL server (issue 15).
-pytestmark = pytest.mark.both_kinds
-
 TODAY = date(2026, 10, 15)
 # Tab and CR cannot start a stored name (names are trimmed); `neutralise` is tested on them.
 DANGEROUS = ['=HYPERLINK("http://x")', "+31 6 1234", "-2+3", "@SUM(A1)"]

@@ -19,9 +19,6 @@ from casusoverleg.services.meetings import MeetingInfo, SeriesInput
 from casusoverleg.services.store import Store
 from tests.helpers.stores import sample_case
 
-# Each test runs on an embedded store and on a store on a PostgreSQL server (issue 15).
-pytestmark = pytest.mark.both_kinds
-
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SERIES = SeriesInput(
     name="Casusoverleg Zwolle",

@@ -28,9 +28,6 @@ from casusoverleg.services.store import Store
 from casusoverleg.store.models import AgendaItem, Case, Meeting, MinutesEntry
 from tests.helpers.stores import sample_case
 
-# Each test runs on an embedded store and on a store on a PostgreSQL server (issue 15).
-pytestmark = pytest.mark.both_kinds
-
 TODAY = date(2027, 7, 31)  # the last day of school year 2026-2027
 Y2025 = SchoolYear(2025)  # 2025-2026
 Y2026 = SchoolYear(2026)  # 2026-2027

@@ -26,9 +26,6 @@ from casusoverleg.services.store import Store
 from casusoverleg.store.engine import create_store_file
 from casusoverleg.store.migrate import alembic_config
 
-# Each test runs on an embedded store and on a store on a PostgreSQL server (issue 15).
-pytestmark = pytest.mark.both_kinds
-
 NOORD = SkipRules(public=True, school=True, region=Region.NOORD)
 TUESDAY = 1
 
