@@ -307,37 +307,53 @@ def backup(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
                 "De opslag kan niet volledig worden gelezen; er is geen back-up gemaakt. "
                 "Controleer de opslag met 'casusoverleg check'."
             ) from exc
-        # Check the copy as restore will, so a backup that would not restore is never made.
-        revision, head = verified_copy(copy, key)
-        created = datetime.now(UTC)
-        info = {
-            "app": _APP_NAME,
-            "format": BACKUP_FORMAT,
-            "app_version": __version__,
-            "created": created.isoformat(timespec="seconds"),
-            "store_id": store_id,
-            "schema_revision": revision,
-            # The log's end as the copy holds it: an anchor kept wherever the backup goes.
-            "log_head": None if head is None else head.to_json(),
-        }
-        # Written inside the work folder: a killed backup leaves nothing else behind.
-        tmp = work / "back-up.zip"
-        try:
-            write_zip(tmp, copy, keys_json, json.dumps(info, indent=2).encode("utf-8"))
-        except OSError as exc:
-            raise write_error(dest, exc) from exc
-        # Logged before the file appears under its name: no copy without a log line. When
-        # the store's disk is full the line waits beside it (services/pending_log.py).
-        audit.log(
-            store,
-            AuditAction.BACKUP,
-            object_type="opslag",
-            detail=f"naar {dest}",
-            settings={LAST_BACKUP_SETTING: created.isoformat(timespec="seconds")},
-        )
-        output.publish(tmp, dest, overwrite=overwrite)
+        finish_backup(store, work, copy, key, keys_json, store_id, dest, overwrite=overwrite)
     fsync_dir(dest.parent)
     return dest
+
+
+def finish_backup(
+    store: Store,
+    work: Path,
+    copy: Path,
+    key: bytes,
+    keys_json: bytes,
+    store_id: str,
+    dest: Path,
+    *,
+    overwrite: bool,
+) -> None:
+    """The copy in `work` checked, zipped with its key file and info.json, logged, and put at
+    `dest` (both kinds of store end their backup here)."""
+    # Check the copy as restore will, so a backup that would not restore is never made.
+    revision, head = verified_copy(copy, key)
+    created = datetime.now(UTC)
+    info = {
+        "app": _APP_NAME,
+        "format": BACKUP_FORMAT,
+        "app_version": __version__,
+        "created": created.isoformat(timespec="seconds"),
+        "store_id": store_id,
+        "schema_revision": revision,
+        # The log's end as the copy holds it: an anchor kept wherever the backup goes.
+        "log_head": None if head is None else head.to_json(),
+    }
+    # Written inside the work folder: a killed backup leaves nothing else behind.
+    tmp = work / "back-up.zip"
+    try:
+        write_zip(tmp, copy, keys_json, json.dumps(info, indent=2).encode("utf-8"))
+    except OSError as exc:
+        raise write_error(dest, exc) from exc
+    # Logged before the file appears under its name: no copy without a log line. When
+    # the store's disk is full the line waits beside it (services/pending_log.py).
+    audit.log(
+        store,
+        AuditAction.BACKUP,
+        object_type="opslag",
+        detail=f"naar {dest}",
+        settings={LAST_BACKUP_SETTING: created.isoformat(timespec="seconds")},
+    )
+    output.publish(tmp, dest, overwrite=overwrite)
 
 
 def write_error(dest: Path, exc: BaseException) -> CasusoverlegError:
@@ -489,25 +505,10 @@ def restore(
         current = _current_key_file(store_path)
         # Whose backup it is shows in info.json: asked before anything large is unpacked.
         info = read_info(src, limits=limits)
-        if current is not None and current.store_id != info.store_id and not other_store:
-            raise OtherStore(
-                f"De back-up {src.name} is van een andere opslag (kenmerk "
-                f"{short_id(info.store_id)}) dan de opslag op {store_path} (kenmerk "
-                f"{short_id(current.store_id)}); er is niets veranderd. Wilt u die andere "
-                "opslag hier echt terugzetten, met de accounts uit de back-up, geef dan "
-                "--other-store.",
-                info.store_id,
-                current.store_id,
-            )
+        refuse_other_store(src, info, current, store_path, other_store=other_store)
         workdirs.remove_stale(store_path.parent, (RESTORE_WORK_PREFIX,))
         with workdirs.work_dir(store_path.parent, RESTORE_WORK_PREFIX) as work:
-            if unpack(src, work, limits) != info:
-                raise BadInput(NOT_A_BACKUP.format(src=src, reason="het bestand veranderde"))
-            backup_keys = KeyFile.load(work / BACKUP_KEYS)
-            if backup_keys.store_id != info.store_id:
-                raise BadInput(
-                    NOT_A_BACKUP.format(src=src, reason="de onderdelen horen niet bij elkaar")
-                )
+            backup_keys = unpacked_keys(src, work, info, limits)
             today = current if current is not None and current.store_id == info.store_id else None
             is_recovery = account.casefold() == RECOVERY_ACCOUNT
             if today is not None:
@@ -531,6 +532,34 @@ def restore(
             )
     finally:
         lock.release()
+
+
+def refuse_other_store(
+    src: Path, info: BackupInfo, current: KeyFile | None, where: object, *, other_store: bool
+) -> None:
+    """OtherStore if the backup is of another store than the one at `where` (a file or a
+    server's address), unless `other_store` says that is meant."""
+    if current is None or current.store_id == info.store_id or other_store:
+        return
+    raise OtherStore(
+        f"De back-up {src.name} is van een andere opslag (kenmerk "
+        f"{short_id(info.store_id)}) dan de opslag op {where} (kenmerk "
+        f"{short_id(current.store_id)}); er is niets veranderd. Wilt u die andere "
+        "opslag hier echt terugzetten, met de accounts uit de back-up, geef dan "
+        "--other-store.",
+        info.store_id,
+        current.store_id,
+    )
+
+
+def unpacked_keys(src: Path, work: Path, info: BackupInfo, limits: ArchiveLimits) -> KeyFile:
+    """Unpack the backup into `work`; its key file, checked against its info.json."""
+    if unpack(src, work, limits) != info:
+        raise BadInput(NOT_A_BACKUP.format(src=src, reason="het bestand veranderde"))
+    backup_keys = KeyFile.load(work / BACKUP_KEYS)
+    if backup_keys.store_id != info.store_id:
+        raise BadInput(NOT_A_BACKUP.format(src=src, reason="de onderdelen horen niet bij elkaar"))
+    return backup_keys
 
 
 def short_id(store_id: str) -> str:

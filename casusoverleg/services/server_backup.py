@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,35 +27,29 @@ import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Connection, Engine, Table, delete, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
-from casusoverleg import __version__
 from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import BadInput, DamagedStore, WrongKey
 from casusoverleg.services import anchor, audit, keycheck, output, server_store, workdirs
 from casusoverleg.services.backup import (
     BACKUP_DB,
-    BACKUP_FORMAT,
-    BACKUP_KEYS,
     BACKUP_WORK_PREFIX,
     DEFAULT_LIMITS,
-    LAST_BACKUP_SETTING,
-    NOT_A_BACKUP,
     RESTORE_WORK_PREFIX,
     ArchiveLimits,
     BackupInfo,
-    OtherStore,
     RestoreResult,
     align_accounts,
     check_known_revision,
     check_still_has_access,
+    finish_backup,
     last_backup_in,
     people_note,
     read_info,
+    refuse_other_store,
     set_last_backup_in,
-    short_id,
-    unpack,
+    unpacked_keys,
     verified_copy,
     write_error,
-    write_zip,
 )
 from casusoverleg.services.store import Store
 from casusoverleg.store.engine import create_store_file, make_engine
@@ -174,32 +168,9 @@ def backup_server(store: Store, dest: Path, *, overwrite: bool = False) -> Path:
             _copy_server_to_file(store, copy)
         except (sqlcipher.OperationalError, OSError) as exc:
             raise write_error(dest, exc) from exc
-        # Checked as restore will check it, so a backup that would not restore is never made.
-        revision, head = verified_copy(copy, store.key)
-        created = datetime.now(UTC)
-        info = {
-            "app": _APP_NAME,
-            "format": BACKUP_FORMAT,
-            "app_version": __version__,
-            "created": created.isoformat(timespec="seconds"),
-            "store_id": key_file.store_id,
-            "schema_revision": revision,
-            "log_head": None if head is None else head.to_json(),
-        }
-        tmp = work / "back-up.zip"
-        try:
-            write_zip(tmp, copy, keys_json, json.dumps(info, indent=2).encode("utf-8"))
-        except OSError as exc:
-            raise write_error(dest, exc) from exc
-        # Logged before the file appears under its name: no copy without a log line.
-        audit.log(
-            store,
-            AuditAction.BACKUP,
-            object_type="opslag",
-            detail=f"naar {dest}",
-            settings={LAST_BACKUP_SETTING: created.isoformat(timespec="seconds")},
+        finish_backup(
+            store, work, copy, store.key, keys_json, key_file.store_id, dest, overwrite=overwrite
         )
-        output.publish(tmp, dest, overwrite=overwrite)
     fsync_dir(dest.parent)
     return dest
 
@@ -264,25 +235,10 @@ def restore_to_server(
     try:
         current = _current_key_file(engine)
         info = read_info(src, limits=limits)
-        if current is not None and current.store_id != info.store_id and not other_store:
-            raise OtherStore(
-                f"De back-up {src.name} is van een andere opslag (kenmerk "
-                f"{short_id(info.store_id)}) dan de opslag op {address} (kenmerk "
-                f"{short_id(current.store_id)}); er is niets veranderd. Wilt u die andere "
-                "opslag hier echt terugzetten, met de accounts uit de back-up, geef dan "
-                "--other-store.",
-                info.store_id,
-                current.store_id,
-            )
+        refuse_other_store(src, info, current, address, other_store=other_store)
         workdirs.remove_stale(path.parent, (RESTORE_WORK_PREFIX,))
         with workdirs.work_dir(path.parent, RESTORE_WORK_PREFIX) as work:
-            if unpack(src, work, limits) != info:
-                raise BadInput(NOT_A_BACKUP.format(src=src, reason="het bestand veranderde"))
-            backup_keys = KeyFile.load(work / BACKUP_KEYS)
-            if backup_keys.store_id != info.store_id:
-                raise BadInput(
-                    NOT_A_BACKUP.format(src=src, reason="de onderdelen horen niet bij elkaar")
-                )
+            backup_keys = unpacked_keys(src, work, info, limits)
             today = current if current is not None and current.store_id == info.store_id else None
             if today is not None:
                 check_still_has_access(today, backup_keys, account, is_recovery)
