@@ -802,27 +802,7 @@ def _swap_in(
                 # The copy of the key file inside the store described the backup's slots: from
                 # now on it is today's, so `check` never "repairs" a slot back to the old one.
                 keycheck.remember(session, key, key_file)
-                for name in gone:
-                    audit.record(
-                        session,
-                        store,
-                        AuditAction.ACCOUNT,
-                        object_id=name,
-                        detail="verwijderd (stond in de teruggezette back-up, heeft nu geen "
-                        "toegang)",
-                    )
-            audit.record(
-                session,
-                store,
-                AuditAction.RESTORE,
-                object_type="opslag",
-                detail=f"uit {src.name} van {info.created.astimezone():%d-%m-%Y %H:%M}{kept_note}"
-                + people_note(key_file, gone),
-            )
-            # The store now is what that backup holds, so that backup is its latest one.
-            latest = last_backup_in(session)
-            if latest is None or latest < info.created:
-                set_last_backup_in(session, info.created)
+            record_restore(session, store, src, info, key_file, gone, kept_note)
         chain = audit.verify_chain(store)
         store.engine.dispose()
     except BaseException:
@@ -840,6 +820,39 @@ def _swap_in(
         accounts=tuple(key_file.accounts()),
         rekeyed=gone is not None,
     )
+
+
+def record_restore(
+    session: Session,
+    store: Store,
+    src: Path,
+    info: BackupInfo,
+    key_file: KeyFile,
+    gone: tuple[str, ...] | None,
+    kept_note: str,
+) -> None:
+    """The log lines of a restore (each account that lost access, then the restore itself) and
+    the backup's time as the store's latest backup; in the restore's transaction."""
+    for name in gone or ():
+        audit.record(
+            session,
+            store,
+            AuditAction.ACCOUNT,
+            object_id=name,
+            detail="verwijderd (stond in de teruggezette back-up, heeft nu geen toegang)",
+        )
+    audit.record(
+        session,
+        store,
+        AuditAction.RESTORE,
+        object_type="opslag",
+        detail=f"uit {src.name} van {info.created.astimezone():%d-%m-%Y %H:%M}{kept_note}"
+        + people_note(key_file, gone),
+    )
+    # The store now is what that backup holds, so that backup is its latest one.
+    latest = last_backup_in(session)
+    if latest is None or latest < info.created:
+        set_last_backup_in(session, info.created)
 
 
 def restore_lines(result: RestoreResult) -> list[str]:

@@ -27,7 +27,6 @@ import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Connection, Engine, Table, delete, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
-from casusoverleg.domain.enums import AuditAction
 from casusoverleg.errors import BadInput, DamagedStore, WrongKey
 from casusoverleg.services import anchor, audit, keycheck, output, server_store, workdirs
 from casusoverleg.services.backup import (
@@ -42,11 +41,9 @@ from casusoverleg.services.backup import (
     check_known_revision,
     check_still_has_access,
     finish_backup,
-    last_backup_in,
-    people_note,
     read_info,
+    record_restore,
     refuse_other_store,
-    set_last_backup_in,
     unpacked_keys,
     verified_copy,
     write_error,
@@ -411,26 +408,8 @@ def _record(
     keycheck.remember(session, store.key, key_file)
     if gone is not None:
         gone = align_accounts(session, key_file, gone)
-        for name in gone:
-            audit.record(
-                session,
-                store,
-                AuditAction.ACCOUNT,
-                object_id=name,
-                detail="verwijderd (stond in de teruggezette back-up, heeft nu geen toegang)",
-            )
     kept_note = f"; vorige opslag bewaard als {previous.name}" if previous is not None else ""
-    audit.record(
-        session,
-        store,
-        AuditAction.RESTORE,
-        object_type="opslag",
-        detail=f"uit {src.name} van {info.created.astimezone():%d-%m-%Y %H:%M}{kept_note}"
-        + people_note(key_file, gone),
-    )
-    latest = last_backup_in(session)
-    if latest is None or latest < info.created:
-        set_last_backup_in(session, info.created)
+    record_restore(session, store, src, info, key_file, gone, kept_note)
     session.flush()
     return gone
 
